@@ -1,0 +1,106 @@
+namespace OpenGov.Dialogue.Cli;
+
+/// <summary>
+/// The `dialogue` command. Each command is a verb path ("eval topics") mapped to a handler;
+/// handlers print their figures as the last line, <c>name=value</c> pairs separated by spaces.
+/// </summary>
+public static class CommandLine
+{
+    private static readonly Dictionary<string, (string Help, Func<CliArgs, Task<int>> Run)> Commands = new(StringComparer.Ordinal)
+    {
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            PrintHelp();
+            return args.Length == 0 ? 1 : 0;
+        }
+
+        // Longest verb path first, so "eval topics" wins over a hypothetical "eval".
+        for (var words = Math.Min(args.Length, 3); words >= 1; words--)
+        {
+            var verb = string.Join(' ', args.Take(words));
+            if (!Commands.TryGetValue(verb, out var command))
+            {
+                continue;
+            }
+
+            try
+            {
+                return await command.Run(CliArgs.Parse(args.Skip(words).ToArray()));
+            }
+            catch (CliException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 2;
+            }
+        }
+
+        Console.Error.WriteLine($"error: unknown command '{string.Join(' ', args)}'. Run 'dialogue help'.");
+        return 2;
+    }
+
+    private static void PrintHelp()
+    {
+        Console.WriteLine("usage: dialogue <command> [options]");
+        foreach (var (verb, command) in Commands.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"  {verb,-22} {command.Help}");
+        }
+    }
+}
+
+/// <summary>An error the user can fix (missing file, column, option); printed without a stack trace.</summary>
+public sealed class CliException(string message) : Exception(message);
+
+/// <summary><c>--name value</c> options and bare <c>--flag</c> switches.</summary>
+public sealed class CliArgs
+{
+    private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+
+    public static CliArgs Parse(string[] args)
+    {
+        var parsed = new CliArgs();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            {
+                throw new CliException($"unexpected argument '{arg}'");
+            }
+
+            var name = arg[2..];
+            string? value = null;
+            if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                value = args[++i];
+            }
+
+            parsed._options[name] = value;
+        }
+
+        return parsed;
+    }
+
+    public bool Has(string name) => _options.ContainsKey(name);
+
+    public string? Optional(string name) => _options.TryGetValue(name, out var value) ? value : null;
+
+    public string Required(string name) =>
+        Optional(name) ?? throw new CliException($"missing option --{name}");
+
+    public int OptionalInt(string name, int fallback)
+    {
+        var raw = Optional(name);
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new CliException($"--{name} must be an integer, got '{raw}'");
+    }
+}

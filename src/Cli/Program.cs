@@ -1,0 +1,3 @@
+using OpenGov.Dialogue.Cli;
+
+return await CommandLine.RunAsync(args);
