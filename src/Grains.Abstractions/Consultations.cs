@@ -1,0 +1,146 @@
+namespace OpenGov.Dialogue.Contracts;
+
+/// <summary>Live town-hall Q&amp;A (upvotes) or deliberation (agree / disagree / pass on statements).</summary>
+public enum ConsultationMode
+{
+    Qa = 0,
+    Deliberation = 1,
+}
+
+/// <summary>Pre-moderation holds items until a moderator approves; post-moderation publishes at once.</summary>
+public enum ModerationMode
+{
+    Pre = 0,
+    Post = 1,
+}
+
+public enum ConsultationStatus
+{
+    Draft = 0,
+    Open = 1,
+    Closed = 2,
+}
+
+public enum ItemStatus
+{
+    Pending = 0,
+    Published = 1,
+    Rejected = 2,
+    Answered = 3,
+    Merged = 4,
+}
+
+public enum ViewerRole
+{
+    Participant = 0,
+    Moderator = 1,
+    Official = 2,
+    Admin = 3,
+}
+
+[GenerateSerializer, Alias("dialogue.create-consultation")]
+public sealed record CreateConsultation(
+    [property: Id(0)] string Title,
+    [property: Id(1)] string Description,
+    [property: Id(2)] ConsultationMode Mode,
+    [property: Id(3)] ModerationMode Moderation,
+    [property: Id(4)] ConsultationStatus Status,
+    [property: Id(5)] string CreatedBy);
+
+[GenerateSerializer, Alias("dialogue.consultation-info")]
+public sealed record ConsultationInfo(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Title,
+    [property: Id(2)] string Description,
+    [property: Id(3)] ConsultationMode Mode,
+    [property: Id(4)] ModerationMode Moderation,
+    [property: Id(5)] ConsultationStatus Status,
+    [property: Id(6)] DateTimeOffset CreatedAt,
+    [property: Id(7)] long LastSeq,
+    [property: Id(8)] int ItemCount);
+
+/// <summary>A submission as the citizen grain forwards it: the pseudonym is already resolved.</summary>
+[GenerateSerializer, Alias("dialogue.submit-item")]
+public sealed record SubmitItem(
+    [property: Id(0)] string CitizenId,
+    [property: Id(1)] string Pseudonym,
+    [property: Id(2)] string ClientId,
+    [property: Id(3)] string Text);
+
+public enum SubmitOutcome
+{
+    Accepted = 0,
+
+    /// <summary>The same client id was submitted before: this is the first result again.</summary>
+    Repeat = 1,
+}
+
+[GenerateSerializer, Alias("dialogue.submit-result")]
+public sealed record SubmitResult(
+    [property: Id(0)] SubmitOutcome Outcome,
+    [property: Id(1)] string ItemId,
+    [property: Id(2)] long Seq,
+    [property: Id(3)] ItemStatus Status);
+
+[GenerateSerializer, Alias("dialogue.cast-vote")]
+public sealed record CastVote(
+    [property: Id(0)] string CitizenId,
+    [property: Id(1)] string ItemId,
+    [property: Id(2)] int Value);
+
+[GenerateSerializer, Alias("dialogue.vote-result")]
+public sealed record VoteResult(
+    [property: Id(0)] string ItemId,
+    [property: Id(1)] int Value,
+    [property: Id(2)] long Seq,
+    [property: Id(3)] VoteTally Tally);
+
+/// <summary>Vote counts of one item: upvotes in Q&amp;A, agree/disagree/pass in deliberation.</summary>
+[GenerateSerializer, Alias("dialogue.vote-tally")]
+public sealed record VoteTally(
+    [property: Id(0)] int Up,
+    [property: Id(1)] int Agree,
+    [property: Id(2)] int Disagree,
+    [property: Id(3)] int Pass)
+{
+    public static VoteTally Empty { get; } = new(0, 0, 0, 0);
+}
+
+/// <summary>
+/// What a client sees of an item. <see cref="Seq"/> is the sequence number of the item's latest
+/// change, so a client keeps the newest version of each item and resumes from its highest seq.
+/// </summary>
+[GenerateSerializer, Alias("dialogue.item-view")]
+public sealed record ItemView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] long Seq,
+    [property: Id(2)] string Author,
+    [property: Id(3)] string Text,
+    [property: Id(4)] ItemStatus Status,
+    [property: Id(5)] VoteTally Votes,
+    [property: Id(6)] DateTimeOffset CreatedAt,
+    [property: Id(7)] bool Visible,
+    [property: Id(8)] string? RejectionReason = null);
+
+/// <summary>Who asks: decides which items and how much of them come back.</summary>
+[GenerateSerializer, Alias("dialogue.viewer")]
+public sealed record Viewer(
+    [property: Id(0)] ViewerRole Role,
+    [property: Id(1)] string? CitizenId);
+
+[GenerateSerializer, Alias("dialogue.item-page")]
+public sealed record ItemPage(
+    [property: Id(0)] IReadOnlyList<ItemView> Items,
+    [property: Id(1)] long LastSeq,
+    [property: Id(2)] bool HasMore);
+
+/// <summary>
+/// A change pushed to gateways. <see cref="Staff"/> is the full view; <see cref="Public"/> is what
+/// participants may see (null when the item is not public); <see cref="AuthorId"/> lets the gateway
+/// send the author their own not-yet-public item. It never reaches a participant as such.
+/// </summary>
+[GenerateSerializer, Alias("dialogue.item-change")]
+public sealed record ItemChange(
+    [property: Id(0)] ItemView Staff,
+    [property: Id(1)] ItemView? Public,
+    [property: Id(2)] string AuthorId);

@@ -1,0 +1,36 @@
+namespace OpenGov.Dialogue.Contracts;
+
+/// <summary>
+/// A rule said no. <see cref="Code"/> is stable (it becomes the problem+json <c>type</c> and the
+/// HubException text) and the message is safe to show to the user.
+/// </summary>
+[GenerateSerializer, Alias("dialogue.error")]
+public sealed class DialogueException : Exception
+{
+    public DialogueException(string code, string message, int? retryAfterSeconds = null)
+        : base(message)
+    {
+        Code = code;
+        RetryAfterSeconds = retryAfterSeconds;
+    }
+
+    [Id(0)]
+    public string Code { get; }
+
+    [Id(1)]
+    public int? RetryAfterSeconds { get; }
+}
+
+/// <summary>The stable error codes.</summary>
+public static class ErrorCodes
+{
+    public const string InvalidText = "invalid-text";
+    public const string InvalidVote = "invalid-vote";
+    public const string InvalidClientId = "invalid-client-id";
+    public const string InvalidConsultation = "invalid-consultation";
+    public const string NotFound = "not-found";
+    public const string Closed = "consultation-closed";
+    public const string RateLimited = "rate-limited";
+    public const string Forbidden = "forbidden";
+    public const string Conflict = "conflict";
+}

@@ -1,0 +1,94 @@
+using Orleans.Concurrency;
+
+namespace OpenGov.Dialogue.Contracts;
+
+/// <summary>
+/// One consultation thread or town hall. Keyed by its public id (a short code that never parses
+/// as a number or GUID; see <see cref="ConsultationIds"/>). Owns the item list, votes and the
+/// sequence number; every change is in the journal before the call returns.
+/// </summary>
+[Alias("dialogue.consultation")]
+public interface IConsultationGrain : IGrainWithStringKey
+{
+    [Alias("create")]
+    Task<ConsultationInfo> Create(CreateConsultation command);
+
+    /// <returns>Null when no consultation was created under this id.</returns>
+    [Alias("info")]
+    Task<ConsultationInfo?> GetInfo();
+
+    [Alias("submit")]
+    Task<SubmitResult> Submit(SubmitItem command);
+
+    /// <summary>Looks up an earlier submission by the author's client id (retries after a lost reply).</summary>
+    [Alias("find-submission")]
+    Task<SubmitResult?> FindSubmission(string citizenId, string clientId);
+
+    [Alias("vote")]
+    Task<VoteResult> Vote(CastVote command);
+
+    [Alias("items-by")]
+    Task<IReadOnlyList<ItemView>> GetItemsBy(string citizenId);
+
+    /// <summary>Items changed after <paramref name="afterSeq"/> that <paramref name="viewer"/> may see, oldest change first.</summary>
+    [Alias("items")]
+    Task<ItemPage> GetItems(Viewer viewer, long afterSeq, int limit);
+
+    /// <summary>Subscribes a gateway; call again before <see cref="ObserverLease.Expiry"/> to stay subscribed.</summary>
+    [Alias("subscribe")]
+    Task<ObserverLease> Subscribe(IConsultationObserver observer);
+
+    [Alias("unsubscribe")]
+    Task Unsubscribe(IConsultationObserver observer);
+}
+
+[GenerateSerializer, Alias("dialogue.observer-lease")]
+public sealed record ObserverLease([property: Id(0)] TimeSpan Expiry, [property: Id(1)] long LastSeq);
+
+/// <summary>One per gateway process per consultation: the gateway forwards to its SignalR groups.</summary>
+[Alias("dialogue.consultation-observer")]
+public interface IConsultationObserver : IGrainObserver
+{
+    [OneWay, Alias("changes")]
+    Task OnChanges(string consultationId, IReadOnlyList<ItemChange> changes);
+}
+
+/// <summary>
+/// One citizen. Gives a pseudonym per consultation (unlinkable across consultations), enforces
+/// the per-citizen rate limit and remembers the citizen's own items.
+/// </summary>
+[Alias("dialogue.citizen")]
+public interface ICitizenGrain : IGrainWithStringKey
+{
+    [Alias("pseudonym")]
+    Task<string> GetPseudonym(string consultationId);
+
+    [Alias("submit")]
+    Task<SubmitResult> Submit(string consultationId, string clientId, string text);
+
+    [Alias("vote")]
+    Task<VoteResult> Vote(string consultationId, string itemId, int value);
+
+    /// <summary>The citizen's own items in one consultation, with status and rejection reason.</summary>
+    [Alias("own-items")]
+    Task<IReadOnlyList<ItemView>> GetOwnItems(string consultationId);
+}
+
+/// <summary>The list of consultations (single activation, key 0): small summaries only.</summary>
+[Alias("dialogue.directory")]
+public interface IConsultationDirectoryGrain : IGrainWithIntegerKey
+{
+    [Alias("register")]
+    Task Register(ConsultationSummary summary);
+
+    [Alias("list")]
+    Task<IReadOnlyList<ConsultationSummary>> List();
+}
+
+[GenerateSerializer, Alias("dialogue.consultation-summary")]
+public sealed record ConsultationSummary(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Title,
+    [property: Id(2)] ConsultationMode Mode,
+    [property: Id(3)] ConsultationStatus Status,
+    [property: Id(4)] DateTimeOffset CreatedAt);

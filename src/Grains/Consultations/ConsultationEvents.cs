@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Journal;
+
+namespace OpenGov.Dialogue.Consultations;
+
+/// <summary>
+/// What the journal records for a consultation. The stored form is JSON with an explicit
+/// <c>Kind</c> string per event type, so renaming a .NET type never breaks old rows.
+/// </summary>
+public abstract record ConsultationEvent;
+
+/// <param name="ItemId">Assigned by the grain, deterministic on replay ("i1", "i2", ...).</param>
+public sealed record ItemSubmitted(
+    string ItemId,
+    string CitizenId,
+    string Pseudonym,
+    string ClientId,
+    string Text,
+    ItemStatus Status) : ConsultationEvent;
+
+/// <summary>A citizen's vote on an item; replaces their earlier vote on it.</summary>
+public sealed record VoteCast(string ItemId, string CitizenId, int Value) : ConsultationEvent;
+
+public sealed record ItemStatusChanged(string ItemId, ItemStatus Status, string? Reason, string By) : ConsultationEvent;
+
+/// <summary>Maps events to journal rows and back.</summary>
+public static class ConsultationEventCodec
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    private static readonly Dictionary<Type, string> KindByType = new()
+    {
+        [typeof(ItemSubmitted)] = "item-submitted",
+        [typeof(VoteCast)] = "vote-cast",
+        [typeof(ItemStatusChanged)] = "item-status-changed",
+    };
+
+    private static readonly Dictionary<string, Type> TypeByKind = KindByType.ToDictionary(p => p.Value, p => p.Key);
+
+    public static JournalRecord Encode(string streamId, long seq, ConsultationEvent e, string? clientKey, DateTimeOffset at) =>
+        new(streamId, seq, Guid.NewGuid(), KindByType[e.GetType()], clientKey, at, JsonSerializer.Serialize(e, e.GetType(), Json));
+
+    public static ConsultationEvent Decode(JournalRecord record) =>
+        TypeByKind.TryGetValue(record.Kind, out var type)
+            ? (ConsultationEvent)(JsonSerializer.Deserialize(record.Payload, type, Json)
+                ?? throw new InvalidDataException($"Empty journal payload at {record.StreamId}#{record.Seq}"))
+            : throw new InvalidDataException($"Unknown journal event kind '{record.Kind}' at {record.StreamId}#{record.Seq}");
+}

@@ -1,0 +1,265 @@
+using Orleans.Concurrency;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Journal;
+
+namespace OpenGov.Dialogue.Consultations;
+
+/// <summary>Small grain state: the settings. Items and votes live in the journal.</summary>
+[GenerateSerializer, Alias("dialogue.consultation-state")]
+public sealed class ConsultationState
+{
+    [Id(0)] public string Title { get; set; } = string.Empty;
+    [Id(1)] public string Description { get; set; } = string.Empty;
+    [Id(2)] public ConsultationMode Mode { get; set; }
+    [Id(3)] public ModerationMode Moderation { get; set; }
+    [Id(4)] public ConsultationStatus Status { get; set; }
+    [Id(5)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(6)] public string CreatedBy { get; set; } = string.Empty;
+}
+
+/// <summary>
+/// Reentrant so that many submissions and votes can wait on the journal at once (the journal
+/// commits them together); the ledger only ever sees durable events, applied in sequence order.
+/// </summary>
+[Reentrant]
+public sealed class ConsultationGrain(
+    [PersistentState("consultation", StorageNames.Grains)] IPersistentState<ConsultationState> state,
+    IDialogueJournal journal,
+    TimeProvider clock,
+    IOptions<DialogueOptions> options,
+    ILogger<ConsultationGrain> logger) : Grain, IConsultationGrain
+{
+    private static readonly TimeSpan ObserverLifetime = TimeSpan.FromMinutes(3);
+
+    private readonly SortedDictionary<long, Pending> _pending = [];
+    private readonly Dictionary<(string, string), Task<SubmitResult>> _submitting = [];
+    private readonly Dictionary<IConsultationObserver, DateTimeOffset> _observers = [];
+    private readonly Dictionary<string, ItemChange> _outbox = new(StringComparer.Ordinal);
+    private ConsultationLedger _ledger = new(ConsultationMode.Qa);
+    private long _nextSeq = 1;
+    private int _nextItemNumber = 1;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _ledger = new ConsultationLedger(state.State.Mode);
+        if (state.RecordExists)
+        {
+            await foreach (var record in journal.ReadAsync(Id, 0, cancellationToken))
+            {
+                _ledger.Apply(record.Seq, record.At, ConsultationEventCodec.Decode(record));
+            }
+        }
+
+        _nextSeq = _ledger.LastSeq + 1;
+        _nextItemNumber = _ledger.HighestItemNumber + 1;
+    }
+
+    public async Task<ConsultationInfo> Create(CreateConsultation command)
+    {
+        if (state.RecordExists)
+        {
+            throw new DialogueException(ErrorCodes.Conflict, "A consultation with this id exists already.");
+        }
+
+        var s = state.State;
+        s.Title = command.Title;
+        s.Description = command.Description;
+        s.Mode = command.Mode;
+        s.Moderation = command.Moderation;
+        s.Status = command.Status;
+        s.CreatedAt = clock.GetUtcNow();
+        s.CreatedBy = command.CreatedBy;
+        await state.WriteStateAsync();
+        _ledger = new ConsultationLedger(s.Mode);
+        await GrainFactory.GetGrain<IConsultationDirectoryGrain>(0)
+            .Register(new ConsultationSummary(Id, s.Title, s.Mode, s.Status, s.CreatedAt));
+        return Info();
+    }
+
+    public Task<ConsultationInfo?> GetInfo() => Task.FromResult(state.RecordExists ? Info() : null);
+
+    public Task<SubmitResult?> FindSubmission(string citizenId, string clientId) =>
+        Task.FromResult(_ledger.FindSubmission(citizenId, clientId));
+
+    public Task<SubmitResult> Submit(SubmitItem command)
+    {
+        EnsureOpen();
+        var key = (command.CitizenId, command.ClientId);
+        if (_ledger.FindSubmission(command.CitizenId, command.ClientId) is { } earlier)
+        {
+            return Task.FromResult(earlier);
+        }
+
+        // A repeat that arrives while the first is still being written waits for the first.
+        if (_submitting.TryGetValue(key, out var inFlight))
+        {
+            return RepeatOf(inFlight);
+        }
+
+        var text = TextRules.Clean(command.Text, options.Value.MaxTextLength);
+        var task = SubmitNew(command, text);
+        _submitting[key] = task;
+        return task;
+    }
+
+    public async Task<VoteResult> Vote(CastVote command)
+    {
+        EnsureOpen();
+        VoteRules.Check(state.State.Mode, command.Value);
+        var item = _ledger.Find(command.ItemId);
+        if (item is null || !ConsultationLedger.IsPublic(item.Status))
+        {
+            throw new DialogueException(ErrorCodes.NotFound, $"Item '{command.ItemId}' is not open for votes.");
+        }
+
+        long seq = 0;
+        if (!item.Votes.TryGetValue(command.CitizenId, out var current) || current != command.Value)
+        {
+            seq = await Commit(new VoteCast(command.ItemId, command.CitizenId, command.Value), clientKey: null);
+        }
+
+        return new VoteResult(item.Id, command.Value, seq == 0 ? item.Seq : seq, item.Tally);
+    }
+
+    public Task<IReadOnlyList<ItemView>> GetItemsBy(string citizenId) =>
+        Task.FromResult<IReadOnlyList<ItemView>>([.. _ledger.ItemsBy(citizenId).OrderBy(i => i.SubmitSeq).Select(i => i.FullView())]);
+
+    public Task<ItemPage> GetItems(Viewer viewer, long afterSeq, int limit)
+    {
+        EnsureExists();
+        return Task.FromResult(_ledger.Page(viewer, Math.Max(0, afterSeq), Math.Clamp(limit, 1, 1000)));
+    }
+
+    public Task<ObserverLease> Subscribe(IConsultationObserver observer)
+    {
+        EnsureExists();
+        _observers[observer] = clock.GetUtcNow() + ObserverLifetime;
+        return Task.FromResult(new ObserverLease(ObserverLifetime, _ledger.LastSeq));
+    }
+
+    public Task Unsubscribe(IConsultationObserver observer)
+    {
+        _observers.Remove(observer);
+        return Task.CompletedTask;
+    }
+
+    private async Task<SubmitResult> SubmitNew(SubmitItem command, string text)
+    {
+        try
+        {
+            var status = state.State.Moderation == ModerationMode.Pre ? ItemStatus.Pending : ItemStatus.Published;
+            var itemId = $"i{_nextItemNumber++}";
+            var e = new ItemSubmitted(itemId, command.CitizenId, command.Pseudonym, command.ClientId, text, status);
+            var seq = await Commit(e, clientKey: $"{command.CitizenId}:{command.ClientId}");
+            return new SubmitResult(SubmitOutcome.Accepted, itemId, seq, status);
+        }
+        finally
+        {
+            _submitting.Remove((command.CitizenId, command.ClientId));
+        }
+    }
+
+    private static async Task<SubmitResult> RepeatOf(Task<SubmitResult> first) => (await first) with { Outcome = SubmitOutcome.Repeat };
+
+    /// <summary>
+    /// Writes one event and returns its sequence number once it is durable and applied. Appends
+    /// are pipelined; the ledger applies them strictly in sequence order, skipping failed ones.
+    /// </summary>
+    private async Task<long> Commit(ConsultationEvent e, string? clientKey)
+    {
+        var seq = _nextSeq++;
+        var record = ConsultationEventCodec.Encode(Id, seq, e, clientKey, clock.GetUtcNow());
+        var append = journal.AppendAsync(record);
+        _pending.Add(seq, new Pending(record, e, append));
+        try
+        {
+            await append;
+        }
+        catch (JournalConflictException ex)
+        {
+            // Another activation wrote this stream: this one's memory is stale. Start over from the journal.
+            logger.LogError(ex, "Journal conflict in consultation {Id}; deactivating", Id);
+            DeactivateOnIdle();
+            throw new DialogueException(ErrorCodes.Conflict, "The consultation was changed elsewhere; please retry.");
+        }
+        finally
+        {
+            ApplyDurable();
+        }
+
+        return seq;
+    }
+
+    /// <summary>Applies every resolved append at the head of the queue, in order, then notifies gateways.</summary>
+    private void ApplyDurable()
+    {
+        while (_pending.Count > 0)
+        {
+            var (seq, pending) = _pending.First();
+            if (!pending.Append.IsCompleted)
+            {
+                break;
+            }
+
+            _pending.Remove(seq);
+            if (pending.Append.IsCompletedSuccessfully && _ledger.Apply(seq, pending.Record.At, pending.Event) is { } item)
+            {
+                _outbox[item.Id] = new ItemChange(item.FullView(), item.PublicView(), item.CitizenId);
+            }
+        }
+
+        Notify();
+    }
+
+    private void Notify()
+    {
+        if (_outbox.Count == 0)
+        {
+            return;
+        }
+
+        var changes = _outbox.Values.OrderBy(c => c.Staff.Seq).ToArray();
+        _outbox.Clear();
+        var now = clock.GetUtcNow();
+        foreach (var (observer, expiry) in _observers.ToArray())
+        {
+            if (expiry < now)
+            {
+                _observers.Remove(observer);
+                continue;
+            }
+
+            // One-way: a slow or dead gateway never holds up the grain.
+            observer.OnChanges(Id, changes).Ignore();
+        }
+    }
+
+    private ConsultationInfo Info()
+    {
+        var s = state.State;
+        return new ConsultationInfo(Id, s.Title, s.Description, s.Mode, s.Moderation, s.Status, s.CreatedAt, _ledger.LastSeq, _ledger.ItemCount);
+    }
+
+    private void EnsureExists()
+    {
+        if (!state.RecordExists)
+        {
+            throw new DialogueException(ErrorCodes.NotFound, $"Consultation '{Id}' does not exist.");
+        }
+    }
+
+    private void EnsureOpen()
+    {
+        EnsureExists();
+        if (state.State.Status != ConsultationStatus.Open)
+        {
+            throw new DialogueException(ErrorCodes.Closed, "This consultation is not open for submissions or votes.");
+        }
+    }
+
+    private sealed record Pending(JournalRecord Record, ConsultationEvent Event, Task Append);
+}
