@@ -118,7 +118,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
 
         if (had)
         {
-            item.Count(old, -1);
+            item.Count(Mode, old, -1);
         }
 
         // In Q&A, 0 withdraws the upvote; in deliberation, 0 is a "pass" and counts as seen.
@@ -129,7 +129,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         else
         {
             item.Votes[v.CitizenId] = v.Value;
-            item.Count(v.Value, +1);
+            item.Count(Mode, v.Value, +1);
         }
 
         return item;
@@ -195,10 +195,11 @@ public sealed class ConsultationLedger(ConsultationMode mode)
 
         public VoteTally Tally { get; private set; } = VoteTally.Empty;
 
-        internal void Count(int value, int delta) =>
+        internal void Count(ConsultationMode mode, int value, int delta) =>
             Tally = value switch
             {
-                1 => Tally with { Up = Tally.Up + delta, Agree = Tally.Agree + delta },
+                1 when mode == ConsultationMode.Qa => Tally with { Up = Tally.Up + delta },
+                1 => Tally with { Agree = Tally.Agree + delta },
                 -1 => Tally with { Disagree = Tally.Disagree + delta },
                 _ => Tally with { Pass = Tally.Pass + delta },
             };

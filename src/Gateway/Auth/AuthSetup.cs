@@ -1,0 +1,74 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.IdentityModel.Tokens;
+
+namespace OpenGov.Dialogue.Gateway.Auth;
+
+public static class AuthSetup
+{
+    public const string Issuer = "opengov-dialogue";
+
+    public static void AddDialogueAuth(this WebApplicationBuilder builder, DialogueOptions options)
+    {
+        var keys = GatewayKeys.Load(options, Console.WriteLine);
+        builder.Services.AddSingleton(keys);
+        builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<IUserIdProvider, CitizenUserIdProvider>();
+        builder.Services
+            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = Issuer,
+                    ValidAudience = Issuer,
+                    IssuerSigningKey = new SymmetricSecurityKey(keys.SigningKey),
+                    NameClaimType = JwtRegisteredClaimNames.Sub,
+                    RoleClaimType = "role",
+                    ClockSkew = TimeSpan.FromMinutes(1),
+                };
+                o.Events = new JwtBearerEvents
+                {
+                    // Browsers cannot set headers on WebSockets: the hub takes the token from the query string.
+                    OnMessageReceived = context =>
+                    {
+                        var token = context.Request.Query["access_token"];
+                        if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments("/hubs"))
+                        {
+                            context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Participant, p => p.RequireRole(Roles.Participant).RequireClaim(Roles.CitizenClaim))
+            .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy("staff", p => p.RequireRole(Roles.Staff));
+    }
+
+    /// <summary>SignalR user id = citizen id, so a citizen's own notifications reach all their connections.</summary>
+    private sealed class CitizenUserIdProvider : IUserIdProvider
+    {
+        public string? GetUserId(HubConnectionContext connection) => connection.User.FindFirst(Roles.CitizenClaim)?.Value;
+    }
+}
+
+/// <summary>Signs the gateway's JWTs.</summary>
+public sealed class TokenIssuer(GatewayKeys keys, TimeProvider clock)
+{
+    private readonly SigningCredentials _credentials = new(new SymmetricSecurityKey(keys.SigningKey), SecurityAlgorithms.HmacSha256);
+
+    public string Issue(string subject, string role, TimeSpan lifetime, params Claim[] extra)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, subject), new("role", role), new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")) };
+        claims.AddRange(extra);
+        var token = new JwtSecurityToken(AuthSetup.Issuer, AuthSetup.Issuer, claims, now, now + lifetime, _credentials);
+        return new JwtSecurityTokenHandler().WriteToken(token);
+    }
+}

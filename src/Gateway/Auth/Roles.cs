@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using OpenGov.Dialogue.Contracts;
+
+namespace OpenGov.Dialogue.Gateway.Auth;
+
+/// <summary>Role names in tokens and the policies built on them.</summary>
+public static class Roles
+{
+    public const string Participant = "participant";
+    public const string Moderator = "moderator";
+    public const string Official = "official";
+    public const string Admin = "admin";
+
+    public const string CitizenClaim = "cid";
+
+    public static readonly string[] Staff = [Moderator, Official, Admin];
+
+    /// <summary>Who is asking, as the grains understand it; anonymous readers are participants without an id.</summary>
+    public static Viewer ViewerOf(ClaimsPrincipal user)
+    {
+        if (user.IsInRole(Admin))
+        {
+            return new Viewer(ViewerRole.Admin, null);
+        }
+
+        if (user.IsInRole(Moderator))
+        {
+            return new Viewer(ViewerRole.Moderator, null);
+        }
+
+        if (user.IsInRole(Official))
+        {
+            return new Viewer(ViewerRole.Official, null);
+        }
+
+        return new Viewer(ViewerRole.Participant, CitizenIdOf(user));
+    }
+
+    public static string? CitizenIdOf(ClaimsPrincipal user) =>
+        user.IsInRole(Participant) ? user.FindFirst(CitizenClaim)?.Value : null;
+
+    public static string RequireCitizen(ClaimsPrincipal user) =>
+        CitizenIdOf(user) ?? throw new DialogueException(ErrorCodes.Forbidden, "Only participants can do this.");
+}

@@ -1,0 +1,125 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Gateway.Auth;
+using OpenGov.Dialogue.Gateway.Errors;
+
+namespace OpenGov.Dialogue.Gateway.Consultations;
+
+public sealed record CreateConsultationRequest(string? Title, string? Description, string? Mode, string? Moderation, string? Status);
+
+public sealed record SubmitItemRequest(string? ClientId, string? Text);
+
+public sealed record SubmitItemResponse(string Id, long Seq, ItemStatus Status);
+
+public sealed record VoteRequest(int? Value);
+
+public sealed record ItemsResponse(IReadOnlyList<ItemView> Items, long LastSeq, bool HasMore);
+
+public static class ConsultationEndpoints
+{
+    public static void MapConsultations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/consultations").WithTags("Consultations");
+
+        group.MapPost("/", async Task<Results<Created<ConsultationInfo>, ProblemHttpResult>> (CreateConsultationRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            var command = ConsultationRequests.Parse(request, user.Identity?.Name ?? "admin");
+            var info = await grains.GetGrain<IConsultationGrain>(ConsultationIds.New()).Create(command);
+            return TypedResults.Created($"/api/consultations/{info.Id}", info);
+        }).RequireAuthorization(Roles.Admin);
+
+        group.MapGet("/", async (IGrainFactory grains) =>
+            TypedResults.Ok(await grains.GetGrain<IConsultationDirectoryGrain>(0).List()));
+
+        group.MapGet("/{id}", async Task<Results<Ok<ConsultationInfo>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
+            await Consultation(grains, id).GetInfo() is { } info ? TypedResults.Ok(info) : NotFound(id));
+
+        group.MapGet("/{id}/items", async (string id, long? after, int? limit, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            var page = await Consultation(grains, id).GetItems(Roles.ViewerOf(user), after ?? 0, limit ?? 500);
+            return TypedResults.Ok(new ItemsResponse(page.Items, page.LastSeq, page.HasMore));
+        });
+
+        group.MapPost("/{id}/items", async Task<Results<Created<SubmitItemResponse>, Ok<SubmitItemResponse>>> (string id, SubmitItemRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            var citizen = grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user));
+            var result = await citizen.Submit(CheckedId(id), request.ClientId ?? string.Empty, request.Text ?? string.Empty);
+            var body = new SubmitItemResponse(result.ItemId, result.Seq, result.Status);
+            return result.Outcome == SubmitOutcome.Repeat
+                ? TypedResults.Ok(body)
+                : TypedResults.Created($"/api/consultations/{id}/items/{result.ItemId}", body);
+        }).RequireAuthorization(Roles.Participant);
+
+        group.MapPost("/{id}/items/{itemId}/votes", async (string id, string itemId, VoteRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            if (request.Value is not { } value)
+            {
+                throw new DialogueException(ErrorCodes.InvalidVote, "value is required.");
+            }
+
+            var citizen = grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user));
+            return TypedResults.Ok(await citizen.Vote(CheckedId(id), itemId, value));
+        }).RequireAuthorization(Roles.Participant);
+
+        group.MapGet("/{id}/my-items", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(await grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user)).GetOwnItems(CheckedId(id))))
+            .RequireAuthorization(Roles.Participant);
+    }
+
+    /// <summary>Ids that cannot be consultation ids are refused before a grain is activated for them.</summary>
+    public static string CheckedId(string id) =>
+        ConsultationIds.IsValid(id) ? id : throw new DialogueException(ErrorCodes.NotFound, $"Consultation '{id}' does not exist.");
+
+    private static IConsultationGrain Consultation(IGrainFactory grains, string id) => grains.GetGrain<IConsultationGrain>(CheckedId(id));
+
+    private static ProblemHttpResult NotFound(string id) =>
+        Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"Consultation '{id}' does not exist.");
+}
+
+/// <summary>Checks a create request field by field, with messages that say what is wrong.</summary>
+public static class ConsultationRequests
+{
+    public static CreateConsultation Parse(CreateConsultationRequest request, string createdBy)
+    {
+        var title = (request.Title ?? string.Empty).Trim();
+        if (title.Length is 0 or > 200)
+        {
+            throw Invalid("title must be 1–200 characters.");
+        }
+
+        var description = (request.Description ?? string.Empty).Trim();
+        if (description.Length > 10_000)
+        {
+            throw Invalid("description must be at most 10,000 characters.");
+        }
+
+        if (title.Any(char.IsControl) || description.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            throw Invalid("title and description must not contain control characters.");
+        }
+
+        var mode = (request.Mode ?? "qa") switch
+        {
+            "qa" => ConsultationMode.Qa,
+            "deliberation" => ConsultationMode.Deliberation,
+            _ => throw Invalid("mode must be 'qa' or 'deliberation'."),
+        };
+        var moderation = (request.Moderation ?? "post") switch
+        {
+            "pre" => ModerationMode.Pre,
+            "post" => ModerationMode.Post,
+            _ => throw Invalid("moderation must be 'pre' or 'post'."),
+        };
+        var status = (request.Status ?? "open") switch
+        {
+            "draft" => ConsultationStatus.Draft,
+            "open" => ConsultationStatus.Open,
+            "closed" => ConsultationStatus.Closed,
+            _ => throw Invalid("status must be 'draft', 'open' or 'closed'."),
+        };
+        return new CreateConsultation(title, description, mode, moderation, status, createdBy);
+    }
+
+    private static DialogueException Invalid(string message) => new(ErrorCodes.InvalidConsultation, message);
+}

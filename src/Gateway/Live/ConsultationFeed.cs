@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using OpenGov.Dialogue.Contracts;
+
+namespace OpenGov.Dialogue.Gateway.Live;
+
+/// <summary>
+/// The gateway's one observer of every consultation its clients watch (DESIGN.md §4): the grain
+/// notifies it once per batch, and a send loop per consultation forwards to local SignalR groups —
+/// staff get full views, participants public views, authors their own hidden items. Subscriptions
+/// are renewed before they expire and dropped when no local connection watches any more.
+/// </summary>
+public sealed class ConsultationFeed(
+    IGrainFactory grains,
+    IHubContext<DialogueHub> hub,
+    ILogger<ConsultationFeed> logger) : IConsultationObserver, IHostedService, IAsyncDisposable
+{
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(60);
+
+    private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _connections = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _subscribeLock = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private IConsultationObserver? _reference;
+    private Task? _renewLoop;
+
+    public static string PublicGroup(string consultationId) => $"{consultationId}:public";
+
+    public static string StaffGroup(string consultationId) => $"{consultationId}:staff";
+
+    public async Task AddConnection(string connectionId, string consultationId, bool staff)
+    {
+        await EnsureSubscribed(consultationId);
+        _connections.GetOrAdd(connectionId, _ => new(StringComparer.Ordinal))[consultationId] = staff;
+        await hub.Groups.AddToGroupAsync(connectionId, staff ? StaffGroup(consultationId) : PublicGroup(consultationId));
+    }
+
+    public async Task RemoveConnection(string connectionId, string consultationId)
+    {
+        if (_connections.TryGetValue(connectionId, out var joined) && joined.TryRemove(consultationId, out var staff))
+        {
+            await hub.Groups.RemoveFromGroupAsync(connectionId, staff ? StaffGroup(consultationId) : PublicGroup(consultationId));
+        }
+    }
+
+    /// <summary>On disconnect SignalR drops the groups itself; only the bookkeeping is left.</summary>
+    public Task RemoveConnection(string connectionId)
+    {
+        _connections.TryRemove(connectionId, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task OnChanges(string consultationId, IReadOnlyList<ItemChange> changes)
+    {
+        if (_subscriptions.TryGetValue(consultationId, out var subscription))
+        {
+            subscription.Queue.Writer.TryWrite(changes);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _reference = grains.CreateObjectReference<IConsultationObserver>(this);
+        _renewLoop = RenewLoop();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_renewLoop is not null)
+        {
+            await _renewLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        foreach (var subscription in _subscriptions.Values)
+        {
+            subscription.Queue.Writer.TryComplete();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_reference is not null)
+        {
+            grains.DeleteObjectReference<IConsultationObserver>(_reference);
+        }
+
+        _stopping.Dispose();
+        _subscribeLock.Dispose();
+        await Task.CompletedTask;
+    }
+
+    private async Task EnsureSubscribed(string consultationId)
+    {
+        if (_subscriptions.ContainsKey(consultationId))
+        {
+            return;
+        }
+
+        await _subscribeLock.WaitAsync();
+        try
+        {
+            if (_subscriptions.ContainsKey(consultationId))
+            {
+                return;
+            }
+
+            await grains.GetGrain<IConsultationGrain>(consultationId).Subscribe(Reference);
+            var subscription = new Subscription(consultationId);
+            _subscriptions[consultationId] = subscription;
+            subscription.SendLoop = SendLoop(subscription);
+        }
+        finally
+        {
+            _subscribeLock.Release();
+        }
+    }
+
+    private IConsultationObserver Reference => _reference ?? throw new InvalidOperationException("The feed has not started.");
+
+    private async Task RenewLoop()
+    {
+        using var timer = new PeriodicTimer(RenewEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                var watched = _connections.Values.SelectMany(c => c.Keys).ToHashSet(StringComparer.Ordinal);
+                foreach (var (id, subscription) in _subscriptions)
+                {
+                    try
+                    {
+                        if (watched.Contains(id))
+                        {
+                            await grains.GetGrain<IConsultationGrain>(id).Subscribe(Reference);
+                        }
+                        else if (_subscriptions.TryRemove(id, out _))
+                        {
+                            subscription.Queue.Writer.TryComplete();
+                            await grains.GetGrain<IConsultationGrain>(id).Unsubscribe(Reference);
+                        }
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        logger.LogWarning(ex, "Renewing the subscription to {Consultation} failed; retrying next round", id);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Sends whatever has queued up as one frame per audience, newest version of each item only.
+    /// Each send is awaited at most <see cref="SendTimeout"/>: a slow connection never holds up the next frame.
+    /// </summary>
+    private async Task SendLoop(Subscription subscription)
+    {
+        var id = subscription.ConsultationId;
+        var reader = subscription.Queue.Reader;
+        var latest = new Dictionary<string, ItemChange>(StringComparer.Ordinal);
+        while (await reader.WaitToReadAsync())
+        {
+            latest.Clear();
+            while (reader.TryRead(out var changes))
+            {
+                foreach (var change in changes)
+                {
+                    latest[change.Staff.Id] = change;
+                }
+            }
+
+            var ordered = latest.Values.OrderBy(c => c.Staff.Seq).ToArray();
+            var sends = new List<Task>
+            {
+                hub.Clients.Group(StaffGroup(id)).SendAsync("changes", id, ordered.Select(c => c.Staff).ToArray()),
+            };
+            var publicViews = ordered.Where(c => c.Public is not null).Select(c => c.Public!).ToArray();
+            if (publicViews.Length > 0)
+            {
+                sends.Add(hub.Clients.Group(PublicGroup(id)).SendAsync("changes", id, publicViews));
+            }
+
+            // Authors see their own item even while it is pending or rejected, with the reason.
+            foreach (var own in ordered.Where(c => !c.Staff.Visible).GroupBy(c => c.AuthorId))
+            {
+                sends.Add(hub.Clients.User(own.Key).SendAsync("changes", id, own.Select(c => c.Staff).ToArray()));
+            }
+
+            try
+            {
+                await Task.WhenAll(sends).WaitAsync(SendTimeout);
+            }
+            catch (TimeoutException)
+            {
+                logger.LogWarning("Sending to consultation {Consultation} took longer than {Timeout}; moving on", id, SendTimeout);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Sending to consultation {Consultation} failed", id);
+            }
+        }
+    }
+
+    private sealed class Subscription(string consultationId)
+    {
+        public string ConsultationId { get; } = consultationId;
+
+        public Channel<IReadOnlyList<ItemChange>> Queue { get; } =
+            Channel.CreateUnbounded<IReadOnlyList<ItemChange>>(new UnboundedChannelOptions { SingleReader = true });
+
+        public Task? SendLoop { get; set; }
+    }
+}

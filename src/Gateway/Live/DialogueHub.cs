@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Gateway.Auth;
+using OpenGov.Dialogue.Gateway.Consultations;
+
+namespace OpenGov.Dialogue.Gateway.Live;
+
+/// <summary>What a client gets on join: the consultation and the items it missed.</summary>
+public sealed record JoinResponse(ConsultationInfo Consultation, IReadOnlyList<ItemView> Items, long LastSeq, bool HasMore);
+
+/// <summary>
+/// Server → client: <c>changes(consultationId, items)</c>, each item carrying the sequence number
+/// of its latest change. A client keeps the highest seq it saw and, after a reconnect, joins with
+/// it to receive exactly the gap.
+/// </summary>
+[Authorize]
+public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : Hub
+{
+    public const string Path = "/hubs/dialogue";
+
+    public async Task<JoinResponse> Join(string consultationId, long afterSeq)
+    {
+        var consultation = grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(consultationId));
+        var info = await consultation.GetInfo()
+            ?? throw new DialogueException(ErrorCodes.NotFound, $"Consultation '{consultationId}' does not exist.");
+        var viewer = Roles.ViewerOf(Context.User!);
+
+        // Join the live group before reading the gap, so nothing falls between the two; clients keep the newest seq per item.
+        await feed.AddConnection(Context.ConnectionId, consultationId, viewer.Role != ViewerRole.Participant);
+        var page = await consultation.GetItems(viewer, afterSeq, 1000);
+        return new JoinResponse(info, page.Items, page.LastSeq, page.HasMore);
+    }
+
+    public Task Leave(string consultationId) => feed.RemoveConnection(Context.ConnectionId, consultationId);
+
+    /// <summary>Pages through the gap when a join returned <c>hasMore</c>.</summary>
+    public async Task<ItemPage> Items(string consultationId, long afterSeq) =>
+        await grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(consultationId))
+            .GetItems(Roles.ViewerOf(Context.User!), afterSeq, 1000);
+
+    [Authorize(Policy = Roles.Participant)]
+    public async Task<SubmitItemResponse> Submit(string consultationId, string clientId, string text)
+    {
+        var citizen = grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(Context.User!));
+        var result = await citizen.Submit(ConsultationEndpoints.CheckedId(consultationId), clientId, text);
+        return new SubmitItemResponse(result.ItemId, result.Seq, result.Status);
+    }
+
+    [Authorize(Policy = Roles.Participant)]
+    public Task<VoteResult> Vote(string consultationId, string itemId, int value) =>
+        grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(Context.User!))
+            .Vote(ConsultationEndpoints.CheckedId(consultationId), itemId, value);
+
+    public override Task OnDisconnectedAsync(Exception? exception) => feed.RemoveConnection(Context.ConnectionId);
+}
+
+/// <summary>
+/// Turns rule violations into <see cref="HubException"/> with "code: message"; anything else
+/// becomes a generic error, never internals.
+/// </summary>
+public sealed class DialogueHubFilter(ILogger<DialogueHubFilter> logger) : IHubFilter
+{
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (DialogueException ex)
+        {
+            throw new HubException(ex.RetryAfterSeconds is { } retry ? $"{ex.Code}: {ex.Message} Retry after {retry} s." : $"{ex.Code}: {ex.Message}");
+        }
+        catch (HubException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Hub method {Method} failed", context.HubMethodName);
+            throw new HubException("internal: Something went wrong on our side; please retry.");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.SignalR;
+using OpenGov.Dialogue.Gateway.Hosting;
+
+namespace OpenGov.Dialogue.Gateway.Live;
+
+public static class LiveSetup
+{
+    public static void AddDialogueLive(this WebApplicationBuilder builder)
+    {
+        builder.Services
+            .AddSignalR(o =>
+            {
+                o.EnableDetailedErrors = false;
+                o.AddFilter<DialogueHubFilter>();
+            })
+            .AddJsonProtocol(o => GatewayApp.Configure(o.PayloadSerializerOptions));
+        builder.Services.AddSingleton<DialogueHubFilter>();
+        builder.Services.AddSingleton<ConsultationFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsultationFeed>());
+    }
+
+    public static void MapDialogueHub(this IEndpointRouteBuilder app) => app.MapHub<DialogueHub>(DialogueHub.Path);
+}

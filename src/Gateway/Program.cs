@@ -1,0 +1,4 @@
+using OpenGov.Dialogue.Gateway.Hosting;
+
+var app = GatewayApp.Create(args);
+await app.RunAsync();
