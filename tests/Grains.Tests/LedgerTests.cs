@@ -1,0 +1,149 @@
+using OpenGov.Dialogue.Consultations;
+using OpenGov.Dialogue.Contracts;
+
+namespace OpenGov.Dialogue.Tests;
+
+public sealed class LedgerTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 29, 8, 0, 0, TimeSpan.Zero);
+    private static readonly Viewer Alice = new(ViewerRole.Participant, "alice");
+    private static readonly Viewer Bob = new(ViewerRole.Participant, "bob");
+    private static readonly Viewer Moderator = new(ViewerRole.Moderator, null);
+
+    private static ConsultationLedger WithItems(ConsultationMode mode, params ItemStatus[] statuses)
+    {
+        var ledger = new ConsultationLedger(mode);
+        for (var i = 0; i < statuses.Length; i++)
+        {
+            ledger.Apply(ledger.LastSeq + 1, At, new ItemSubmitted($"i{i + 1}", "alice", "Warga-A", $"c{i}", $"text {i}", statuses[i]));
+        }
+
+        return ledger;
+    }
+
+    [Fact]
+    public void One_vote_per_citizen_per_item_and_a_new_vote_replaces_the_old()
+    {
+        var ledger = WithItems(ConsultationMode.Deliberation, ItemStatus.Published);
+        ledger.Apply(2, At, new VoteCast("i1", "bob", 1));
+        ledger.Apply(3, At, new VoteCast("i1", "bob", -1));
+        ledger.Apply(4, At, new VoteCast("i1", "carol", 0));
+
+        Assert.Equal(new VoteTally(0, 0, 1, 1), ledger.Find("i1")!.Tally);
+    }
+
+    [Fact]
+    public void Same_vote_again_changes_nothing()
+    {
+        var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published);
+        Assert.NotNull(ledger.Apply(2, At, new VoteCast("i1", "bob", 1)));
+        Assert.Null(ledger.Apply(3, At, new VoteCast("i1", "bob", 1)));
+        Assert.Equal(1, ledger.Find("i1")!.Tally.Up);
+    }
+
+    [Fact]
+    public void Qa_vote_zero_withdraws_the_upvote()
+    {
+        var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published);
+        ledger.Apply(2, At, new VoteCast("i1", "bob", 1));
+        ledger.Apply(3, At, new VoteCast("i1", "bob", 0));
+        Assert.Equal(VoteTally.Empty, ledger.Find("i1")!.Tally);
+        Assert.Empty(ledger.Find("i1")!.Votes);
+    }
+
+    [Fact]
+    public void Page_after_seq_returns_exactly_the_items_changed_since()
+    {
+        var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published, ItemStatus.Published, ItemStatus.Published);
+        ledger.Apply(4, At, new VoteCast("i1", "bob", 1));
+
+        var page = ledger.Page(Bob, 2, 100);
+
+        Assert.Equal(["i3", "i1"], page.Items.Select(i => i.Id));
+        Assert.Equal([3L, 4L], page.Items.Select(i => i.Seq));
+        Assert.Equal(4, page.LastSeq);
+        Assert.False(page.HasMore);
+    }
+
+    [Fact]
+    public void Paging_with_a_limit_continues_where_it_stopped()
+    {
+        var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published, ItemStatus.Published, ItemStatus.Published);
+        var first = ledger.Page(Bob, 0, 2);
+        var second = ledger.Page(Bob, first.LastSeq, 2);
+
+        Assert.True(first.HasMore);
+        Assert.Equal(["i1", "i2"], first.Items.Select(i => i.Id));
+        Assert.Equal(["i3"], second.Items.Select(i => i.Id));
+        Assert.False(second.HasMore);
+    }
+
+    [Fact]
+    public void Pending_items_are_hidden_from_other_participants_but_shown_to_author_and_staff()
+    {
+        var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Pending);
+
+        Assert.Empty(ledger.Page(Bob, 0, 10).Items);
+        Assert.Single(ledger.Page(Alice, 0, 10).Items);
+        Assert.Single(ledger.Page(Moderator, 0, 10).Items);
+    }
+
+    [Fact]
+    public void Rejected_item_keeps_reason_visible_to_author_and_becomes_a_tombstone_for_others()
+    {
+        var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published);
+        ledger.Apply(2, At, new ItemStatusChanged("i1", ItemStatus.Rejected, "abuse", "mod"));
+
+        var own = Assert.Single(ledger.Page(Alice, 0, 10).Items);
+        Assert.Equal("abuse", own.RejectionReason);
+        Assert.Equal("text 0", own.Text);
+
+        var others = Assert.Single(ledger.Page(Bob, 0, 10).Items);
+        Assert.False(others.Visible);
+        Assert.Equal(string.Empty, others.Text);
+        Assert.Null(others.RejectionReason);
+    }
+
+    [Fact]
+    public void Repeat_submission_is_found_by_citizen_and_client_id()
+    {
+        var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published);
+        var repeat = ledger.FindSubmission("alice", "c0");
+
+        Assert.Equal(new SubmitResult(SubmitOutcome.Repeat, "i1", 1, ItemStatus.Published), repeat);
+        Assert.Null(ledger.FindSubmission("bob", "c0"));
+    }
+
+    [Fact]
+    public void Events_out_of_order_are_refused()
+    {
+        var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published);
+        Assert.Throws<InvalidOperationException>(() => ledger.Apply(1, At, new VoteCast("i1", "bob", 1)));
+    }
+
+    [Fact]
+    public void Highest_item_number_survives_gaps_so_new_ids_never_collide()
+    {
+        var ledger = new ConsultationLedger(ConsultationMode.Qa);
+        ledger.Apply(1, At, new ItemSubmitted("i1", "a", "W", "c1", "t", ItemStatus.Published));
+        ledger.Apply(3, At, new ItemSubmitted("i7", "a", "W", "c2", "t", ItemStatus.Published));
+        Assert.Equal(7, ledger.HighestItemNumber);
+    }
+
+    [Fact]
+    public void Journal_codec_round_trips_every_event_with_its_kind()
+    {
+        ConsultationEvent[] events =
+        [
+            new ItemSubmitted("i1", "p1", "Warga-X", "c1", "Halo ✓", ItemStatus.Pending),
+            new VoteCast("i1", "p2", -1),
+            new ItemStatusChanged("i1", ItemStatus.Rejected, "spam", "mod"),
+        ];
+        foreach (var e in events)
+        {
+            var record = ConsultationEventCodec.Encode("s", 1, e, null, At);
+            Assert.Equal(e, ConsultationEventCodec.Decode(record));
+            Assert.DoesNotContain("OpenGov", record.Payload, StringComparison.Ordinal);
+        }
+    }
+}

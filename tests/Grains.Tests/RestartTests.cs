@@ -1,0 +1,83 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenGov.Dialogue.Contracts;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace OpenGov.Dialogue.Tests;
+
+/// <summary>What a silo restart on the same data directory keeps, and the grain-storage contract on SQLite.</summary>
+public sealed class RestartTests
+{
+    [Fact]
+    public async Task Consultation_items_votes_and_pseudonyms_survive_a_silo_restart()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        var id = ConsultationIds.New();
+        await silo.Grains.GetGrain<IConsultationGrain>(id).Create(new CreateConsultation("Musrenbang", "d", ConsultationMode.Qa, ModerationMode.Post, ConsultationStatus.Open, "admin"));
+        var citizenId = CitizenIds.New();
+        var citizen = silo.Grains.GetGrain<ICitizenGrain>(citizenId);
+        var pseudonym = await citizen.GetPseudonym(id);
+        var first = await citizen.Submit(id, "c1", "Satu");
+        await citizen.Submit(id, "c2", "Dua");
+        await silo.Grains.GetGrain<ICitizenGrain>(CitizenIds.New()).Vote(id, first.ItemId, 1);
+
+        await silo.StopHostAsync();
+        await silo.StartHostAsync();
+
+        var consultation = silo.Grains.GetGrain<IConsultationGrain>(id);
+        var info = await consultation.GetInfo();
+        Assert.Equal("Musrenbang", info!.Title);
+        Assert.Equal(3, info.LastSeq);
+        var items = (await consultation.GetItems(new Viewer(ViewerRole.Moderator, null), 0, 10)).Items;
+        Assert.Equal(["Dua", "Satu"], items.Select(i => i.Text));
+        Assert.Equal(1, items.Single(i => i.Id == first.ItemId).Votes.Up);
+        Assert.Equal(pseudonym, await silo.Grains.GetGrain<ICitizenGrain>(citizenId).GetPseudonym(id));
+        Assert.Equal(SubmitOutcome.Repeat, (await silo.Grains.GetGrain<ICitizenGrain>(citizenId).Submit(id, "c1", "Satu")).Outcome);
+        var third = await silo.Grains.GetGrain<ICitizenGrain>(citizenId).Submit(id, "c3", "Tiga");
+        Assert.Equal(("i3", 4L), (third.ItemId, third.Seq));
+        Assert.Contains(await silo.Grains.GetGrain<IConsultationDirectoryGrain>(0).List(), c => c.Id == id);
+    }
+
+    [Fact]
+    public async Task Grain_storage_on_sqlite_versions_writes_and_detects_conflicts()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        var grainId = GrainId.Create("test", "kstorage1");
+        var state = new GrainState<Probe> { State = new Probe { Text = "one" } };
+
+        await storage.WriteStateAsync("probe", grainId, state);
+        Assert.Equal("1", state.ETag);
+        state.State.Text = "two";
+        await storage.WriteStateAsync("probe", grainId, state);
+        Assert.Equal("2", state.ETag);
+
+        var read = new GrainState<Probe>();
+        await storage.ReadStateAsync("probe", grainId, read);
+        Assert.Equal(("two", "2", true), (read.State!.Text, read.ETag, read.RecordExists));
+
+        var stale = new GrainState<Probe> { State = new Probe { Text = "stale" }, ETag = "1" };
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("probe", grainId, stale));
+        var fresh = new GrainState<Probe> { State = new Probe { Text = "new" } };
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("probe", grainId, fresh));
+
+        await storage.ClearStateAsync("probe", grainId, read);
+        var cleared = new GrainState<Probe>();
+        await storage.ReadStateAsync("probe", grainId, cleared);
+        Assert.False(cleared.RecordExists);
+        Assert.Equal("3", cleared.ETag);
+
+        cleared.State = new Probe { Text = "again" };
+        await storage.WriteStateAsync("probe", grainId, cleared);
+        Assert.Equal("4", cleared.ETag);
+
+        var otherStateName = new GrainState<Probe>();
+        await storage.ReadStateAsync("other", grainId, otherStateName);
+        Assert.False(otherStateName.RecordExists);
+    }
+
+    public sealed class Probe
+    {
+        public string Text { get; set; } = string.Empty;
+    }
+}
