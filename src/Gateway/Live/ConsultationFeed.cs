@@ -14,7 +14,7 @@ namespace OpenGov.Dialogue.Gateway.Live;
 public sealed class ConsultationFeed(
     IGrainFactory grains,
     IHubContext<DialogueHub> hub,
-    ILogger<ConsultationFeed> logger) : IConsultationObserver, IHostedService, IAsyncDisposable
+    ILogger<ConsultationFeed> logger) : IConsultationObserver, IHostedService, IDisposable
 {
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(60);
@@ -81,18 +81,19 @@ public sealed class ConsultationFeed(
         {
             subscription.Queue.Writer.TryComplete();
         }
-    }
 
-    public async ValueTask DisposeAsync()
-    {
+        // Stops before the co-hosted silo (hosted services stop in reverse order), so the runtime is still there.
         if (_reference is not null)
         {
             grains.DeleteObjectReference<IConsultationObserver>(_reference);
+            _reference = null;
         }
+    }
 
+    public void Dispose()
+    {
         _stopping.Dispose();
         _subscribeLock.Dispose();
-        await Task.CompletedTask;
     }
 
     private async Task EnsureSubscribed(string consultationId)

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test tier on a fresh machine: restores, builds in Release, runs `dotnet test` on the
+# solution and prints the totals as one line "N passed, N failed". Exit code 0 only if all passed.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+results="TestResults"
+rm -rf "$results"
+
+if ! dotnet build OpenGov.Dialogue.sln -c Release 2>&1 | tail -n 30; then
+  echo "build failed"
+fi
+if ! ls src/Gateway/bin/Release/net10.0/OpenGov.Dialogue.Gateway.dll >/dev/null 2>&1; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test OpenGov.Dialogue.sln -c Release --no-build \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+status=$?
+
+passed=0
+failed=0
+shopt -s nullglob
+trx_files=("$results"/*.trx)
+for trx in "${trx_files[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+if [ ${#trx_files[@]} -eq 0 ]; then
+  failed=$((failed + 1))
+  echo "no test results were written"
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # A test host crash leaves no failed counter behind: count it, never report green.
+  failed=1
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

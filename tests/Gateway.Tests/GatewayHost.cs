@@ -1,0 +1,133 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Hosting;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.SignalR.Client;
+using OpenGov.Dialogue.Gateway.Hosting;
+
+namespace OpenGov.Dialogue.Gateway.Tests;
+
+/// <summary>
+/// The real gateway (Kestrel on 127.0.0.1, co-hosted silo, SQLite files in a temporary folder),
+/// one per test class. Helpers speak to it only over HTTP and SignalR, as clients do.
+/// </summary>
+public class GatewayHost : IAsyncLifetime
+{
+    public const string AdminKey = "test-admin-key";
+
+    public static readonly JsonSerializerOptions Json = CreateJson();
+
+    private WebApplication? _app;
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public virtual Dictionary<string, string?> Settings { get; } = new() { ["Dialogue:SubmissionsPerMinute"] = "1000" };
+
+    public async Task InitializeAsync()
+    {
+        _app = GatewayApp.Create([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Dialogue:DataDirectory"] = DataDirectory,
+                ["Dialogue:AdminKey"] = AdminKey,
+                ["Dialogue:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Dialogue:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+            builder.Configuration.AddInMemoryCollection(Settings);
+        });
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        BaseAddress = new Uri(address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public async Task<string> StaffToken(string role = "admin")
+    {
+        using var response = await Client().PostAsJsonAsync("/api/auth/token", new { key = AdminKey, role, name = $"Test {role}" });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    public async Task<(string Token, string CitizenId)> Participant()
+    {
+        using var response = await Client().PostAsync("/api/auth/participant", null);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty("token").GetString()!, body.GetProperty("citizenId").GetString()!);
+    }
+
+    public async Task<string> CreateConsultation(string mode = "qa", string moderation = "post")
+    {
+        using var admin = Client(await StaffToken());
+        using var response = await admin.PostAsJsonAsync("/api/consultations", new { title = "Balai warga", description = "Tanya jawab", mode, moderation });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    public HubConnection Hub(string token) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, "/hubs/dialogue"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .AddJsonProtocol(o => GatewayApp.Configure(o.PayloadSerializerOptions))
+            .Build();
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        GatewayApp.Configure(json);
+        return json;
+    }
+}
+
+/// <summary>A gateway with the default rate limit (5 a minute).</summary>
+public sealed class RateLimitedGatewayHost : GatewayHost
+{
+    public override Dictionary<string, string?> Settings { get; } = [];
+}
