@@ -75,6 +75,13 @@ public sealed class SqliteJournal : IDialogueJournal, IAsyncDisposable
     {
         var batch = new List<Append>(MaxBatch);
         using var connection = SqliteDatabase.Open(_connectionString);
+        using (var pragma = connection.CreateCommand())
+        {
+            // An acknowledged append must survive power loss, not only a process crash: sync the WAL on every commit.
+            pragma.CommandText = "PRAGMA synchronous=FULL;";
+            pragma.ExecuteNonQuery();
+        }
+
         using var writer = new BatchWriter(connection);
         while (await _queue.Reader.WaitToReadAsync())
         {
