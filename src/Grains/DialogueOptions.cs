@@ -5,7 +5,7 @@ namespace OpenGov.Dialogue;
 /// <summary>
 /// Every setting under the <c>Dialogue</c> configuration section, bound once and validated on start.
 /// </summary>
-public sealed class DialogueOptions
+public sealed class DialogueOptions : IValidatableObject
 {
     public const string Section = "Dialogue";
 
@@ -39,4 +39,39 @@ public sealed class DialogueOptions
 
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// PostgreSQL connection string, from <c>ConnectionStrings:Dialogue</c> (the usual place for
+    /// one); required when <see cref="Storage"/> is <c>postgres</c>.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Apply the PostgreSQL migrations on start (under an advisory lock, so several processes may).</summary>
+    public bool MigrateOnStart { get; set; }
+
+    /// <summary>
+    /// The Gateway co-hosts a silo (default). <c>false</c> makes it a pure Orleans client that finds
+    /// the silos through the membership table, so it needs <c>postgres</c>.
+    /// </summary>
+    public bool CoHostSilo { get; set; } = true;
+
+    /// <summary>
+    /// Address (or host name) other silos and clients use to reach this silo in a PostgreSQL cluster.
+    /// Loopback suits one machine; in containers use the container's host name.
+    /// </summary>
+    [Required]
+    public string AdvertisedHost { get; set; } = "127.0.0.1";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Storage == "postgres" && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult("Storage 'postgres' needs the connection string ConnectionStrings:Dialogue.", [nameof(ConnectionString)]);
+        }
+
+        if (!CoHostSilo && Storage != "postgres")
+        {
+            yield return new ValidationResult("CoHostSilo=false (a gateway without its own silo) needs Storage 'postgres' for the cluster membership table.", [nameof(CoHostSilo)]);
+        }
+    }
 }

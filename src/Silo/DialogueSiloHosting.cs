@@ -1,11 +1,15 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OpenGov.Dialogue.Journal;
 using OpenGov.Dialogue.Storage;
+using OpenGov.Dialogue.Storage.Postgres;
 using OpenGov.Dialogue.Storage.Sqlite;
 using Orleans.Configuration;
 
@@ -13,6 +17,9 @@ namespace OpenGov.Dialogue.Silo;
 
 public static class DialogueSiloHosting
 {
+    /// <summary>The ADO.NET providers pick the driver by this name (Npgsql's own factory).</summary>
+    private const string PostgresInvariant = "Npgsql";
+
     /// <summary>
     /// Reads and validates the <c>Dialogue</c> options, prepares storage and adds an Orleans silo
     /// with its grain storage and journal. Used by the silo host and by the Gateway's embedded mode.
@@ -20,35 +27,26 @@ public static class DialogueSiloHosting
     public static DialogueOptions AddDialogueSilo(this IHostApplicationBuilder builder)
     {
         var options = builder.AddDialogueOptions();
-        if (options.Storage != "sqlite")
+        AddSilo(builder, options);
+        return options;
+    }
+
+    /// <summary>
+    /// What a Gateway runs on: a co-hosted silo (<c>Dialogue:CoHostSilo</c>, the default), or in a
+    /// PostgreSQL cluster an Orleans client that finds the silos in the membership table.
+    /// </summary>
+    public static DialogueOptions AddDialogueBackend(this IHostApplicationBuilder builder)
+    {
+        var options = builder.AddDialogueOptions();
+        if (options.CoHostSilo)
         {
-            throw new OptionsValidationException(
-                DialogueOptions.Section, typeof(DialogueOptions), [$"Dialogue:Storage '{options.Storage}' is not available in this build; use 'sqlite'."]);
+            AddSilo(builder, options);
+        }
+        else
+        {
+            AddClient(builder, options);
         }
 
-        var database = new SqliteDatabase(options.DataDirectory);
-        database.EnsureCreated();
-        builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IDialogueJournal>(sp =>
-            new SqliteJournal(database, StorageRetry.Create(), sp.GetRequiredService<ILogger<SqliteJournal>>()));
-
-        builder.UseOrleans(silo =>
-        {
-            silo.Configure<ClusterOptions>(o =>
-            {
-                o.ServiceId = options.ServiceId;
-                o.ClusterId = options.ClusterId;
-            });
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            silo.AddAdoNetGrainStorage(StorageNames.Grains, o =>
-            {
-                // This invariant loads Microsoft.Data.Sqlite in Orleans 10.4 (ORLEANS-ADONET.md §6).
-                o.Invariant = "System.Data.SQLite";
-                o.ConnectionString = database.GrainsConnectionString;
-                o.GrainStorageSerializer = new JsonGrainStorageSerializer();
-            });
-        });
         return options;
     }
 
@@ -57,6 +55,7 @@ public static class DialogueSiloHosting
     {
         var section = builder.Configuration.GetSection(DialogueOptions.Section);
         var options = section.Get<DialogueOptions>() ?? new DialogueOptions();
+        options.ConnectionString ??= builder.Configuration.GetConnectionString("Dialogue");
         var errors = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true))
         {
@@ -67,4 +66,115 @@ public static class DialogueSiloHosting
         builder.Services.AddSingleton(Options.Create(options));
         return options;
     }
+
+    private static void AddSilo(IHostApplicationBuilder builder, DialogueOptions options)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        var database = new SqliteDatabase(options.DataDirectory);
+        if (options.Storage == "postgres")
+        {
+            PreparePostgres(options);
+            AddPostgresJournal(builder, options);
+        }
+        else
+        {
+            database.EnsureCreated();
+            builder.Services.AddSingleton(database);
+            builder.Services.AddSingleton<IDialogueJournal>(sp =>
+                new SqliteJournal(database, StorageRetry.Create(), sp.GetRequiredService<ILogger<SqliteJournal>>()));
+        }
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ServiceId = options.ServiceId;
+                o.ClusterId = options.ClusterId;
+            });
+            if (options.Storage == "postgres")
+            {
+                var advertised = ResolveAdvertisedAddress(options.AdvertisedHost);
+                silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = PostgresInvariant;
+                    o.ConnectionString = options.ConnectionString;
+                });
+                silo.AddAdoNetGrainStorage(StorageNames.Grains, o =>
+                {
+                    o.Invariant = PostgresInvariant;
+                    o.ConnectionString = options.ConnectionString;
+                    o.GrainStorageSerializer = new JsonGrainStorageSerializer();
+                });
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+                silo.AddAdoNetGrainStorage(StorageNames.Grains, o =>
+                {
+                    // This invariant loads Microsoft.Data.Sqlite in Orleans 10.4 (ORLEANS-ADONET.md §6).
+                    o.Invariant = "System.Data.SQLite";
+                    o.ConnectionString = database.GrainsConnectionString;
+                    o.GrainStorageSerializer = new JsonGrainStorageSerializer();
+                });
+            }
+        });
+    }
+
+    private static void AddClient(IHostApplicationBuilder builder, DialogueOptions options)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        PreparePostgres(options);
+
+        // The gateway reads the journal only for /health; the silos write it.
+        AddPostgresJournal(builder, options);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ServiceId = options.ServiceId;
+                o.ClusterId = options.ClusterId;
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = PostgresInvariant;
+                o.ConnectionString = options.ConnectionString;
+            });
+        });
+    }
+
+    private static void AddPostgresJournal(IHostApplicationBuilder builder, DialogueOptions options)
+    {
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString!));
+        builder.Services.AddSingleton<IDialogueJournal>(sp => new PostgresJournal(
+            sp.GetRequiredService<NpgsqlDataSource>(), StorageRetry.Create(PostgresJournal.IsTransient), sp.GetRequiredService<ILogger<PostgresJournal>>()));
+    }
+
+    /// <summary>
+    /// Migrates when configured; otherwise refuses to start on a schema older than this build, with
+    /// the command that fixes it, instead of failing later inside a provider.
+    /// </summary>
+    private static void PreparePostgres(DialogueOptions options)
+    {
+        var connectionString = options.ConnectionString!;
+        if (options.MigrateOnStart)
+        {
+            PostgresMigrations.ApplyAsync(connectionString).GetAwaiter().GetResult();
+            return;
+        }
+
+        var version = PostgresMigrations.CurrentVersionAsync(connectionString).GetAwaiter().GetResult();
+        if (version < PostgresMigrations.LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL schema is at version {version}; this build needs {PostgresMigrations.LatestVersion}. " +
+                "Run 'dialogue migrate --connection \"<connection string>\"' or set Dialogue:MigrateOnStart=true.");
+        }
+    }
+
+    private static IPAddress ResolveAdvertisedAddress(string host) =>
+        IPAddress.TryParse(host, out var address)
+            ? address
+            : Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+              ?? throw new InvalidOperationException($"Dialogue:AdvertisedHost '{host}' has no IPv4 address.");
 }

@@ -8,14 +8,14 @@ using OpenGov.Dialogue.Silo;
 
 namespace OpenGov.Dialogue.Gateway.Hosting;
 
-/// <summary>Builds the gateway: in the embedded default it co-hosts the silo in the same process.</summary>
+/// <summary>Builds the gateway: it co-hosts a silo (the embedded default), or is an Orleans client of a PostgreSQL cluster.</summary>
 public static class GatewayApp
 {
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
-        var options = builder.AddDialogueSilo();
+        var options = builder.AddDialogueBackend();
         builder.AddDialogueAuth(options);
         builder.AddDialogueErrors();
         builder.AddDialogueLive();
