@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
-# Runs every test tier on a fresh machine: restores, builds in Release, runs `dotnet test` on the
-# solution and prints the totals as one line "N passed, N failed". Exit code 0 only if all passed.
+# Runs every test tier on a fresh machine: restores, builds in Release, starts a throw-away
+# PostgreSQL server on 127.0.0.1 (installing the Debian packages when missing), runs `dotnet test`
+# on the solution and prints the totals as one line "N passed, N failed". Exit code 0 only if all
+# passed. Without PostgreSQL the PostgreSQL tests fail with a clear message; none is skipped.
 set -uo pipefail
 cd "$(dirname "$0")"
+
+# shellcheck source=tests/postgres-server.sh
+source tests/postgres-server.sh
+trap stop_test_postgres EXIT
+if ! start_test_postgres; then
+  unset DIALOGUE_TEST_POSTGRES
+  echo "warning: no PostgreSQL server for this run; the PostgreSQL tests will fail"
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 

@@ -2,12 +2,17 @@ using OpenGov.Dialogue.Contracts;
 
 namespace OpenGov.Dialogue.Tests;
 
-/// <summary>Grains on a real silo with the real SQLite journal and Orleans ADO.NET grain storage.</summary>
-public sealed class ConsultationGrainTests : IAsyncLifetime
+/// <summary>
+/// Grains on a real silo with the real journal and Orleans ADO.NET grain storage; run once per
+/// storage (StorageSpecs.cs).
+/// </summary>
+public abstract class ConsultationGrainTests : IAsyncLifetime
 {
     private TestSilo _silo = null!;
 
-    public async Task InitializeAsync() => _silo = await TestSilo.StartAsync(new() { ["Dialogue:SubmissionsPerMinute"] = "1000" });
+    protected abstract Dictionary<string, string?> StorageSettings { get; }
+
+    public async Task InitializeAsync() => _silo = await TestSilo.StartAsync(new(StorageSettings) { ["Dialogue:SubmissionsPerMinute"] = "1000" });
 
     public async Task DisposeAsync() => await _silo.DisposeAsync();
 
