@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OpenGov.Dialogue.Gateway.Consultations;
@@ -7,18 +6,21 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 
 /// <summary>
 /// The real server process, killed with SIGKILL right after acknowledgements, restarted on the
-/// same data directory: every acknowledged item and vote must be there.
+/// same storage: every acknowledged item and vote must be there. Run once per storage (StorageSpecs.cs).
 /// </summary>
-public sealed class DurabilityTests : IDisposable
+public abstract class DurabilityTests : IDisposable
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));
     private readonly int _httpPort = GatewayHost.FreePort();
     private readonly int _siloPort = GatewayHost.FreePort();
     private readonly int _gatewayPort = GatewayHost.FreePort();
-    private Process? _server;
+    private ServerProcess? _server;
+
+    protected string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Environment variables that choose the storage.</summary>
+    protected abstract Dictionary<string, string> StorageEnvironment { get; }
 
     private Uri BaseAddress => new($"http://127.0.0.1:{_httpPort}");
-
     [Fact]
     public async Task Acknowledged_items_and_votes_survive_sigkill()
     {
@@ -49,8 +51,7 @@ public sealed class DurabilityTests : IDisposable
             }
         }));
 
-        _server!.Kill(entireProcessTree: true);
-        await _server.WaitForExitAsync();
+        await _server!.KillAsync();
         await StartServer();
 
         var page = await admin.GetFromJsonAsync<RestApiTests.ItemPageDto>($"/api/consultations/{id}/items?after=0", GatewayHost.Json);
@@ -67,16 +68,11 @@ public sealed class DurabilityTests : IDisposable
 
     public void Dispose()
     {
-        if (_server is { HasExited: false })
-        {
-            _server.Kill(entireProcessTree: true);
-            _server.WaitForExit();
-        }
-
         _server?.Dispose();
+        GC.SuppressFinalize(this);
         try
         {
-            Directory.Delete(_dataDirectory, recursive: true);
+            Directory.Delete(DataDirectory, recursive: true);
         }
         catch (IOException)
         {
@@ -92,64 +88,18 @@ public sealed class DurabilityTests : IDisposable
 
     private async Task StartServer()
     {
-        var start = new ProcessStartInfo("dotnet", [GatewayAssembly()])
+        _server?.Dispose();
+        var environment = new Dictionary<string, string>(StorageEnvironment)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["ASPNETCORE_URLS"] = BaseAddress.ToString(),
+            ["Dialogue__DataDirectory"] = DataDirectory,
+            ["Dialogue__AdminKey"] = GatewayHost.AdminKey,
+            ["Dialogue__SiloPort"] = _siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Dialogue__GatewayPort"] = _gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Dialogue__SubmissionsPerMinute"] = "100",
         };
-        start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString();
-        start.Environment["Dialogue__DataDirectory"] = _dataDirectory;
-        start.Environment["Dialogue__AdminKey"] = GatewayHost.AdminKey;
-        start.Environment["Dialogue__SiloPort"] = _siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Dialogue__GatewayPort"] = _gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Dialogue__SubmissionsPerMinute"] = "100";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        _server = Process.Start(start)!;
-        _server.OutputDataReceived += (_, _) => { };
-        _server.ErrorDataReceived += (_, _) => { };
-        _server.BeginOutputReadLine();
-        _server.BeginErrorReadLine();
-
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_server.HasExited)
-            {
-                throw new InvalidOperationException($"The server exited with code {_server.ExitCode}.");
-            }
-
-            try
-            {
-                using var health = await http.GetAsync("/health");
-                if (health.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("The server did not become healthy within 60 s.");
-    }
-
-    /// <summary>The Gateway's own build output, in the same configuration as these tests.</summary>
-    private static string GatewayAssembly()
-    {
-        var here = AppContext.BaseDirectory;
-        var configuration = new DirectoryInfo(here.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var dir = new DirectoryInfo(here);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OpenGov.Dialogue.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var path = Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("Repository root not found."), "src", "Gateway", "bin", configuration, "net10.0", "OpenGov.Dialogue.Gateway.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("Build the Gateway first.", path);
+        _server = ServerProcess.Gateway(environment);
+        _server.Start();
+        await _server.WaitHealthyAsync(BaseAddress);
     }
 }

@@ -34,7 +34,7 @@ public class GatewayHost : IAsyncLifetime
 
     public virtual Dictionary<string, string?> Settings { get; } = new() { ["Dialogue:SubmissionsPerMinute"] = "1000" };
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _app = GatewayApp.Create([], builder =>
         {
@@ -54,7 +54,7 @@ public class GatewayHost : IAsyncLifetime
         BaseAddress = new Uri(address);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {
@@ -123,6 +123,26 @@ public class GatewayHost : IAsyncLifetime
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         GatewayApp.Configure(json);
         return json;
+    }
+}
+
+/// <summary>The same gateway on a PostgreSQL database of its own.</summary>
+public sealed class PostgresGatewayHost : GatewayHost
+{
+    private readonly OpenGov.Dialogue.Tests.PostgresDatabase _database = new();
+
+    public override Dictionary<string, string?> Settings => new(_database.Settings) { ["Dialogue:SubmissionsPerMinute"] = "1000" };
+
+    public override async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _database.DisposeAsync();
     }
 }
 

@@ -8,8 +8,8 @@ using OpenGov.Dialogue.Gateway.Live;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
-/// <summary>Real SignalR connections over WebSockets to the real gateway.</summary>
-public sealed class LiveHubTests(GatewayHost host) : IClassFixture<GatewayHost>
+/// <summary>Real SignalR connections over WebSockets to the real gateway; run once per storage (StorageSpecs.cs).</summary>
+public abstract class LiveHubTests(GatewayHost host)
 {
     /// <summary>A hub client that records every item it is pushed, by item id, newest seq kept.</summary>
     private sealed class LiveClient : IAsyncDisposable

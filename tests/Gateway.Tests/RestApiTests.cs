@@ -6,7 +6,8 @@ using OpenGov.Dialogue.Contracts;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
-public sealed class RestApiTests(GatewayHost host) : IClassFixture<GatewayHost>
+/// <summary>The REST API over HTTP; run once per storage (StorageSpecs.cs).</summary>
+public abstract class RestApiTests(GatewayHost host)
 {
     private static async Task<JsonElement> Body(HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>();

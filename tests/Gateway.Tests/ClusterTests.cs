@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using OpenGov.Dialogue.Gateway.Consultations;
+using OpenGov.Dialogue.Tests;
+
+namespace OpenGov.Dialogue.Gateway.Tests;
+
+/// <summary>
+/// Cluster mode on PostgreSQL with real processes: a standalone silo, a gateway co-hosting a second
+/// silo, and a gateway that is only an Orleans client. They find each other through the ADO.NET
+/// membership table and serve one consultation together.
+/// </summary>
+public sealed class ClusterTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IDisposable
+{
+    private readonly string _keys = Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));
+    private readonly List<ServerProcess> _processes = [];
+
+    [Fact]
+    public async Task Two_silo_processes_join_through_the_membership_table_and_serve_one_consultation_to_both_gateways()
+    {
+        var siloPort = GatewayHost.FreePort();
+        var silo = Start(ServerProcess.Silo(Environment(siloPort, GatewayHost.FreePort())));
+        await silo.WaitUntilAsync(() => IsActive(siloPort), 60, "join the cluster");
+
+        var coHostedPort = GatewayHost.FreePort();
+        var withSilo = new Uri($"http://127.0.0.1:{GatewayHost.FreePort()}");
+        var gatewayWithSilo = Start(ServerProcess.Gateway(new(Environment(coHostedPort, GatewayHost.FreePort())) { ["ASPNETCORE_URLS"] = withSilo.ToString() }));
+        await gatewayWithSilo.WaitHealthyAsync(withSilo);
+
+        // Started after the first gateway wrote the shared signing key (GatewayKeys creates it once).
+        var clientOnly = new Uri($"http://127.0.0.1:{GatewayHost.FreePort()}");
+        var clientGateway = Start(ServerProcess.Gateway(new(Environment(GatewayHost.FreePort(), GatewayHost.FreePort()))
+        {
+            ["ASPNETCORE_URLS"] = clientOnly.ToString(),
+            ["Dialogue__CoHostSilo"] = "false",
+        }));
+        await clientGateway.WaitHealthyAsync(clientOnly);
+        Assert.True(await IsActive(siloPort));
+        Assert.True(await IsActive(coHostedPort));
+        Assert.Equal(2, await ActiveSilos());
+
+        using var admin = new HttpClient { BaseAddress = withSilo };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", await Token(admin, "/api/auth/token", new { key = GatewayHost.AdminKey, role = "admin", name = "Admin" }));
+        using var created = await admin.PostAsJsonAsync("/api/consultations", new { title = "Klaster", mode = "qa", moderation = "post" });
+        created.EnsureSuccessStatusCode();
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        // Citizens on both gateways at once; their citizen grains land on either silo.
+        var acks = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
+        {
+            using var http = new HttpClient { BaseAddress = i % 2 == 0 ? withSilo : clientOnly };
+            http.DefaultRequestHeaders.Authorization = new("Bearer", await Token(http, "/api/auth/participant", null));
+            using var submit = await http.PostAsJsonAsync($"/api/consultations/{id}/items", new { clientId = $"k{i}", text = $"Pertanyaan {i}" });
+            submit.EnsureSuccessStatusCode();
+            return (await submit.Content.ReadFromJsonAsync<SubmitItemResponse>(GatewayHost.Json))!;
+        }));
+
+        // One activation serialised them: 30 distinct, gapless sequence numbers across both gateways.
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), acks.Select(a => a.Seq).Order());
+        foreach (var gateway in new[] { withSilo, clientOnly })
+        {
+            using var http = new HttpClient { BaseAddress = gateway };
+            var page = await http.GetFromJsonAsync<RestApiTests.ItemPageDto>($"/api/consultations/{id}/items?after=0&limit=100", GatewayHost.Json);
+            Assert.Equal(acks.Select(a => a.Id).Order(), page!.Items.Select(i => i.Id).Order());
+            Assert.Equal(30, page.LastSeq);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in _processes)
+        {
+            process.Dispose();
+        }
+
+        try
+        {
+            Directory.Delete(_keys, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private ServerProcess Start(ServerProcess process)
+    {
+        _processes.Add(process);
+        process.Start();
+        return process;
+    }
+
+    /// <summary>
+    /// Every process on the same database and cluster; the gateways share a data directory only
+    /// for the admin and token-signing keys, so a token from one gateway works on the other.
+    /// </summary>
+    private Dictionary<string, string> Environment(int siloPort, int gatewayPort) => new()
+    {
+        ["Dialogue__Storage"] = "postgres",
+        ["ConnectionStrings__Dialogue"] = database.ConnectionString,
+        ["Dialogue__DataDirectory"] = _keys,
+        ["Dialogue__AdminKey"] = GatewayHost.AdminKey,
+        ["Dialogue__SubmissionsPerMinute"] = "100",
+        ["Dialogue__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
+        ["Dialogue__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private async Task<bool> IsActive(int siloPort) =>
+        await Scalar("SELECT count(*) FROM orleans_membership WHERE status = 3 AND port = @port", siloPort) == 1;
+
+    private Task<long> ActiveSilos() => Scalar("SELECT count(*) FROM orleans_membership WHERE status = 3", 0);
+
+    private async Task<long> Scalar(string sql, int port)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("port", port);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<string> Token(HttpClient http, string path, object? request)
+    {
+        using var response = request is null ? await http.PostAsync(path, null) : await http.PostAsJsonAsync(path, request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+}

@@ -1,0 +1,28 @@
+using OpenGov.Dialogue.Tests;
+
+namespace OpenGov.Dialogue.Gateway.Tests;
+
+// One behavioural suite, two storages: the HTTP, SignalR and SIGKILL specs run on the embedded
+// SQLite default and on PostgreSQL (a database of its own per test class).
+
+public sealed class SqliteRestApiTests(GatewayHost host) : RestApiTests(host), IClassFixture<GatewayHost>;
+
+public sealed class PostgresRestApiTests(PostgresGatewayHost host) : RestApiTests(host), IClassFixture<PostgresGatewayHost>;
+
+public sealed class SqliteLiveHubTests(GatewayHost host) : LiveHubTests(host), IClassFixture<GatewayHost>;
+
+public sealed class PostgresLiveHubTests(PostgresGatewayHost host) : LiveHubTests(host), IClassFixture<PostgresGatewayHost>;
+
+public sealed class SqliteDurabilityTests : DurabilityTests
+{
+    protected override Dictionary<string, string> StorageEnvironment => [];
+}
+
+public sealed class PostgresDurabilityTests(PostgresDatabase database) : DurabilityTests, IClassFixture<PostgresDatabase>
+{
+    protected override Dictionary<string, string> StorageEnvironment => new()
+    {
+        ["Dialogue__Storage"] = "postgres",
+        ["ConnectionStrings__Dialogue"] = database.ConnectionString,
+    };
+}
