@@ -8,8 +8,12 @@ using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Silo;
 
 // Append latency of one submission (citizen grain → consultation grain → journal commit → ack)
-// in a consultation that already holds N items, on the embedded default (SQLite, WAL, fsync on).
+// in a consultation that already holds N items, on the embedded default (SQLite, WAL, fsync on) or
+// on PostgreSQL (the database is migrated first; use an empty database, the bench leaves its rows).
 // Usage: dotnet run --project bench/JournalBench -c Release -- [--sizes 1000,50000] [--samples 500]
+//          [--storage sqlite|postgres] [--connection "<connection string>"]
+var storage = Option("--storage", "sqlite");
+var connection = Option("--connection", "");
 var sizes = Option("--sizes", "1000,50000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var samples = int.Parse(Option("--samples", "500"), CultureInfo.InvariantCulture);
 var dataDirectory = Path.Combine(Path.GetTempPath(), "dialogue-journal-bench", Guid.NewGuid().ToString("N"));
@@ -22,13 +26,17 @@ builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     ["Dialogue:SubmissionsPerMinute"] = "10000",
     ["Dialogue:SiloPort"] = "11191",
     ["Dialogue:GatewayPort"] = "30091",
+    ["Dialogue:Storage"] = storage,
+    ["Dialogue:MigrateOnStart"] = "true",
+    ["ConnectionStrings:Dialogue"] = connection.Length > 0 ? connection : null,
 });
 builder.AddDialogueSilo();
 using var host = builder.Build();
 await host.StartAsync();
 var grains = host.Services.GetRequiredService<IGrainFactory>();
 
-Console.WriteLine($"# journal append latency, {samples} sequential submissions after preloading; {Environment.ProcessorCount} cores; data in {dataDirectory}");
+Console.WriteLine($"# journal append latency on {storage}, {samples} sequential submissions after preloading; {Environment.ProcessorCount} cores; " +
+    (storage == "postgres" ? $"database {new Npgsql.NpgsqlConnectionStringBuilder(connection).Database}" : $"data in {dataDirectory}"));
 Console.WriteLine("| existing items | p50 ms | p95 ms | p99 ms | mean ms | preload items/s |");
 Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
 var p50s = new List<double>();
@@ -71,8 +79,12 @@ foreach (var size in sizes)
 }
 
 await host.StopAsync();
-Directory.Delete(dataDirectory, recursive: true);
-Console.WriteLine(FormattableString.Invariant($"sizes={string.Join(',', sizes)} p50_ms={string.Join(',', p50s.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))} ratio_last_to_first={p50s[^1] / p50s[0]:F2}"));
+if (Directory.Exists(dataDirectory))
+{
+    Directory.Delete(dataDirectory, recursive: true);
+}
+
+Console.WriteLine(FormattableString.Invariant($"storage={storage} sizes={string.Join(',', sizes)} p50_ms={string.Join(',', p50s.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))} ratio_last_to_first={p50s[^1] / p50s[0]:F2}"));
 
 static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
