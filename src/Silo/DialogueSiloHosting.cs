@@ -20,6 +20,8 @@ public static class DialogueSiloHosting
     /// <summary>The ADO.NET providers pick the driver by this name (Npgsql's own factory).</summary>
     private const string PostgresInvariant = "Npgsql";
 
+    private const int ClientConnectAttempts = 60;
+
     /// <summary>
     /// Reads and validates the <c>Dialogue</c> options, prepares storage and adds an Orleans silo
     /// with its grain storage and journal. Used by the silo host and by the Gateway's embedded mode.
@@ -139,6 +141,20 @@ public static class DialogueSiloHosting
             {
                 o.Invariant = PostgresInvariant;
                 o.ConnectionString = options.ConnectionString;
+            });
+
+            // Gateways and silos may start together: wait up to a minute for the first silo
+            // instead of failing the start.
+            var attempts = 0;
+            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+            {
+                if (++attempts > ClientConnectAttempts)
+                {
+                    return false;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                return true;
             });
         });
     }

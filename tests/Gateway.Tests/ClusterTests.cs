@@ -20,23 +20,23 @@ public sealed class ClusterTests(PostgresDatabase database) : IClassFixture<Post
     [Fact]
     public async Task Two_silo_processes_join_through_the_membership_table_and_serve_one_consultation_to_both_gateways()
     {
+        // The client-only gateway starts with the silo, before any silo is active: it waits for one.
         var siloPort = GatewayHost.FreePort();
         var silo = Start(ServerProcess.Silo(Environment(siloPort, GatewayHost.FreePort())));
-        await silo.WaitUntilAsync(() => IsActive(siloPort), 60, "join the cluster");
-
-        var coHostedPort = GatewayHost.FreePort();
-        var withSilo = new Uri($"http://127.0.0.1:{GatewayHost.FreePort()}");
-        var gatewayWithSilo = Start(ServerProcess.Gateway(new(Environment(coHostedPort, GatewayHost.FreePort())) { ["ASPNETCORE_URLS"] = withSilo.ToString() }));
-        await gatewayWithSilo.WaitHealthyAsync(withSilo);
-
-        // Started after the first gateway wrote the shared signing key (GatewayKeys creates it once).
         var clientOnly = new Uri($"http://127.0.0.1:{GatewayHost.FreePort()}");
         var clientGateway = Start(ServerProcess.Gateway(new(Environment(GatewayHost.FreePort(), GatewayHost.FreePort()))
         {
             ["ASPNETCORE_URLS"] = clientOnly.ToString(),
             ["Dialogue__CoHostSilo"] = "false",
         }));
+        await silo.WaitUntilAsync(() => IsActive(siloPort), 60, "join the cluster");
         await clientGateway.WaitHealthyAsync(clientOnly);
+
+        // Started after the first gateway wrote the shared signing key (GatewayKeys creates it once).
+        var coHostedPort = GatewayHost.FreePort();
+        var withSilo = new Uri($"http://127.0.0.1:{GatewayHost.FreePort()}");
+        var gatewayWithSilo = Start(ServerProcess.Gateway(new(Environment(coHostedPort, GatewayHost.FreePort())) { ["ASPNETCORE_URLS"] = withSilo.ToString() }));
+        await gatewayWithSilo.WaitHealthyAsync(withSilo);
         Assert.True(await IsActive(siloPort));
         Assert.True(await IsActive(coHostedPort));
         Assert.Equal(2, await ActiveSilos());
