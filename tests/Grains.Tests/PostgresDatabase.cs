@@ -38,6 +38,11 @@ public sealed class PostgresDatabase : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (ConnectionString.Length == 0)
+        {
+            return;
+        }
+
         NpgsqlConnection.ClearAllPools();
         await using var server = new NpgsqlConnection(ServerConnectionString);
         await server.OpenAsync();
