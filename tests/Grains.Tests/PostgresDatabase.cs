@@ -43,7 +43,6 @@ public sealed class PostgresDatabase : IAsyncLifetime
             return;
         }
 
-        NpgsqlConnection.ClearAllPools();
         await using var server = new NpgsqlConnection(ServerConnectionString);
         await server.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", server);
