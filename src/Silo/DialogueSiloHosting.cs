@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ public static class DialogueSiloHosting
         var database = new SqliteDatabase(options.DataDirectory);
         database.EnsureCreated();
         builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDialogueJournal>(sp =>
             new SqliteJournal(database, StorageRetry.Create(), sp.GetRequiredService<ILogger<SqliteJournal>>()));
 
