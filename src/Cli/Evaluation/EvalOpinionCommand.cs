@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using OpenGov.Dialogue.Opinion;
+
+namespace OpenGov.Dialogue.Cli.Evaluation;
+
+/// <summary>
+/// `dialogue eval opinion --polis DIR [--replay] [--recompute-every N]`: runs the opinion-group
+/// pipeline on a Pol.is export and compares its groups with the ones Pol.is assigned (ARI over the
+/// participants Pol.is placed in a group). --replay feeds votes.csv in time order through the live
+/// per-vote path with periodic recomputations, as a grain would.
+/// </summary>
+public static class EvalOpinionCommand
+{
+    public const string Help = "opinion groups vs Pol.is's own: --polis DIR [--replay] [--recompute-every N]";
+
+    public static Task<int> RunAsync(CliArgs args)
+    {
+        var folder = args.Required("polis");
+        var replay = args.Has("replay");
+        var recomputeEvery = args.OptionalInt("recompute-every", 1000);
+        if (recomputeEvery < 1)
+        {
+            throw new CliException("--recompute-every must be at least 1");
+        }
+
+        var conversation = PolisConversation.Load(folder);
+        var votes = replay ? conversation.ReadVotes() : null;
+        var clock = Stopwatch.StartNew();
+        var model = new OpinionModel();
+        foreach (var statement in conversation.ModeratedOut)
+        {
+            model.SetModeratedOut(statement, moderatedOut: true);
+        }
+
+        string extra = "";
+        if (votes is null)
+        {
+            foreach (var participant in conversation.Participants)
+            {
+                foreach (var (statement, value) in participant.Votes)
+                {
+                    model.ApplyVote(participant.ParticipantId, statement, value);
+                }
+            }
+
+            model.Recompute();
+        }
+        else
+        {
+            var perVote = new double[votes.Count];
+            var recomputations = 0;
+            for (var i = 0; i < votes.Count; i++)
+            {
+                var vote = votes[i];
+                var start = Stopwatch.GetTimestamp();
+                model.ApplyVote(vote.ParticipantId, vote.StatementId, vote.Value);
+                perVote[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                if ((i + 1) % recomputeEvery == 0)
+                {
+                    model.Recompute();
+                    recomputations++;
+                }
+            }
+
+            model.Recompute();
+            recomputations++;
+            Array.Sort(perVote);
+            var p99 = perVote.Length == 0 ? 0 : perVote[Math.Min(perVote.Length - 1, (int)Math.Ceiling(perVote.Length * 0.99) - 1)];
+            Console.WriteLine($"replayed {votes.Count} vote events, {recomputations} recomputations (every {recomputeEvery} votes)");
+            extra = $" per_vote_ms_p99={Format(p99)}";
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var snapshot = model.Snapshot();
+        var ours = new List<int>();
+        var theirs = new List<int>();
+        foreach (var participant in conversation.Participants)
+        {
+            if (participant.GroupId is not { } polisGroup)
+            {
+                continue;
+            }
+
+            theirs.Add(polisGroup);
+            ours.Add(snapshot.Participant(participant.ParticipantId)?.GroupId ?? -1);
+        }
+
+        var ari = AdjustedRandIndex.Compute(ours, theirs);
+        var polisGroups = theirs.Distinct().Count();
+        PrintSummary(model, snapshot, ours, theirs);
+        Console.WriteLine(
+            $"ARI={Format(ari)} groups={snapshot.Groups.Count} polis_groups={polisGroups} participants={theirs.Count} seconds={Format(seconds)}{extra}");
+        return Task.FromResult(0);
+    }
+
+    private static void PrintSummary(OpinionModel model, OpinionSnapshot snapshot, List<int> ours, List<int> theirs)
+    {
+        Console.WriteLine($"in analysis: {snapshot.ParticipantsInAnalysis} of {model.Matrix.ParticipantCount} participants; smoother {model.Smoother}");
+        foreach (var group in snapshot.Groups)
+        {
+            var top = string.Join(", ", group.Representative.Take(3).Select(r => $"{r.StatementId}{(r.Leaning == Leaning.Agree ? "+" : "-")}"));
+            Console.WriteLine($"group {group.Id}: {group.MemberCount} members, representative {top}");
+        }
+
+        var cells = ours.Zip(theirs).GroupBy(p => p).OrderBy(g => g.Key.First).ThenBy(g => g.Key.Second);
+        Console.WriteLine("ours×polis: " + string.Join(" ", cells.Select(g => $"{g.Key.First}×{g.Key.Second}={g.Count()}")));
+        var unplaced = ours.Count(o => o < 0);
+        if (unplaced > 0)
+        {
+            Console.WriteLine($"{unplaced} participants Pol.is placed are outside our analysis (label -1)");
+        }
+    }
+
+    private static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+}
