@@ -36,6 +36,9 @@ public sealed class OpinionModel(OpinionOptions? options = null)
 
     public long Version => _version;
 
+    /// <summary>Silhouette of each group count tried at the last recomputation.</summary>
+    public IReadOnlyDictionary<int, double> Silhouettes { get; private set; } = new Dictionary<int, double>();
+
     /// <summary>Hides a statement from the analysis (or brings it back); takes effect at the next recomputation.</summary>
     public void SetModeratedOut(long statementId, bool moderatedOut)
     {
@@ -76,6 +79,19 @@ public sealed class OpinionModel(OpinionOptions? options = null)
             }
         }
 
+        Touch();
+    }
+
+    /// <summary>
+    /// Lets a participant into the analysis regardless of their vote count. Pol.is never lets anyone
+    /// out once in, so a conversation imported from it keeps the set its history produced (which
+    /// cannot be re-derived from the final votes: its rules changed over the years).
+    /// </summary>
+    public void AdmitToAnalysis(long participantId)
+    {
+        var row = _matrix.AddParticipant(participantId);
+        EnsureRow(row);
+        _inAnalysis[row] = true;
         Touch();
     }
 
@@ -266,7 +282,7 @@ public sealed class OpinionModel(OpinionOptions? options = null)
         var byK = new Dictionary<int, (Clustering Clustering, double Silhouette)>();
         for (var k = 2; k <= Math.Min(maxK, distinct); k++)
         {
-            var clustering = WeightedKMeans.Run(points, keys, weights, k, _groupingsByK.GetValueOrDefault(k), _options.GroupClusterIterations);
+            var clustering = WeightedKMeans.RunWithRestarts(points, keys, weights, k, _groupingsByK.GetValueOrDefault(k), _options.GroupClusterIterations, _options.GroupRestarts);
             _groupingsByK[k] = clustering.ToMembership(keys);
             byK[k] = (clustering, Silhouette.Score(points, clustering.Assignment, clustering.Clusters.Count));
         }
@@ -276,7 +292,17 @@ public sealed class OpinionModel(OpinionOptions? options = null)
             return Clustering.Empty;
         }
 
-        var best = byK.OrderByDescending(kv => kv.Value.Silhouette).ThenBy(kv => kv.Key).First().Key;
+        Silhouettes = byK.ToDictionary(kv => kv.Key, kv => kv.Value.Silhouette);
+        // A larger k must beat every smaller one by a margin: silhouettes a hair apart are noise, and fewer groups read better.
+        var best = byK.Keys.Min();
+        foreach (var (k, scored) in byK.OrderBy(kv => kv.Key))
+        {
+            if (scored.Silhouette > byK[best].Silhouette + _options.GroupCountMargin)
+            {
+                best = k;
+            }
+        }
+
         _smoother = _smoother.Next(best, _options.GroupCountBuffer);
         return byK.TryGetValue(_smoother.SmoothedK, out var chosen) ? chosen.Clustering : byK[best].Clustering;
     }
@@ -291,7 +317,7 @@ public sealed class OpinionModel(OpinionOptions? options = null)
         var clusterOfBase = new Dictionary<int, int>();
         for (var i = 0; i < baseIds.Count && i < chosen.Assignment.Length; i++)
         {
-            clusterOfBase[baseIds[i]] = i == 0 && chosen.Assignment.Length == 0 ? -1 : chosen.Assignment[i];
+            clusterOfBase[baseIds[i]] = chosen.Assignment[i];
         }
 
         var overlap = new Dictionary<(int Cluster, int OldGroup), int>();

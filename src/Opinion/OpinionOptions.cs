@@ -26,5 +26,11 @@ public sealed record OpinionOptions
 
     public int GroupClusterIterations { get; init; } = 20;
 
+    /// <summary>Extra seeded starts for the group k-means, to avoid a poor local optimum from one start.</summary>
+    public int GroupRestarts { get; init; } = 10;
+
+    /// <summary>How much higher a larger group count's silhouette must be to win over a smaller one.</summary>
+    public double GroupCountMargin { get; init; } = 0.02;
+
     public int RepresentativeStatements { get; init; } = 5;
 }

@@ -8,6 +8,18 @@ public sealed record Clustering(IReadOnlyList<ClusterCentre> Clusters, int[] Ass
 {
     public static Clustering Empty { get; } = new([], []);
 
+    /// <summary>Weighted sum of squared distances from each point to its cluster centre.</summary>
+    public double Inertia(IReadOnlyList<Point2> points, IReadOnlyList<double>? weights)
+    {
+        var total = 0.0;
+        for (var i = 0; i < points.Count; i++)
+        {
+            total += (weights?[i] ?? 1.0) * points[i].SquaredDistanceTo(Clusters[Assignment[i]].Centre);
+        }
+
+        return total;
+    }
+
     /// <summary>Point key → cluster id, the form a later run warm-starts from.</summary>
     public Dictionary<int, int> ToMembership(IReadOnlyList<int> keys)
     {
@@ -46,6 +58,47 @@ public static class WeightedKMeans
         var centres = previous is { Count: > 0 }
             ? WarmStart(points, keys, weights, k, previous)
             : FirstDistinct(points, k);
+        return Iterate(points, weights, centres, maxIterations);
+    }
+
+    /// <summary>
+    /// Like <see cref="Run"/>, then also from <paramref name="restarts"/> seeded k-means++ starts, keeping
+    /// the warm-started result unless another start lowers the inertia by more than 1 % (so that ids
+    /// and members do not churn for a negligible gain).
+    /// </summary>
+    public static Clustering RunWithRestarts(
+        IReadOnlyList<Point2> points,
+        IReadOnlyList<int> keys,
+        IReadOnlyList<double>? weights,
+        int k,
+        IReadOnlyDictionary<int, int>? previous,
+        int maxIterations,
+        int restarts)
+    {
+        var best = Run(points, keys, weights, k, previous, maxIterations);
+        if (points.Count <= k)
+        {
+            return best;
+        }
+
+        var bestInertia = best.Inertia(points, weights);
+        var random = new Random(17);
+        for (var r = 0; r < restarts; r++)
+        {
+            var candidate = Iterate(points, weights, PlusPlus(points, weights, k, random), maxIterations);
+            var inertia = candidate.Inertia(points, weights);
+            if (inertia < bestInertia * 0.99)
+            {
+                best = candidate;
+                bestInertia = inertia;
+            }
+        }
+
+        return best;
+    }
+
+    private static Clustering Iterate(IReadOnlyList<Point2> points, IReadOnlyList<double>? weights, List<ClusterCentre> centres, int maxIterations)
+    {
         var assignment = new int[points.Count];
         for (var iteration = 0; iteration <= maxIterations; iteration++)
         {
@@ -114,6 +167,43 @@ public static class WeightedKMeans
         }
 
         return best;
+    }
+
+    /// <summary>k-means++ seeding: each next centre drawn with probability ∝ weight × squared distance to the nearest chosen one.</summary>
+    private static List<ClusterCentre> PlusPlus(IReadOnlyList<Point2> points, IReadOnlyList<double>? weights, int k, Random random)
+    {
+        var centres = new List<ClusterCentre> { new(0, points[random.Next(points.Count)], 0) };
+        var distances = new double[points.Count];
+        while (centres.Count < k)
+        {
+            var total = 0.0;
+            for (var i = 0; i < points.Count; i++)
+            {
+                distances[i] = (weights?[i] ?? 1.0) * points[i].SquaredDistanceTo(centres[Nearest(points[i], centres)].Centre);
+                total += distances[i];
+            }
+
+            if (total <= 0)
+            {
+                break;
+            }
+
+            var target = random.NextDouble() * total;
+            var chosen = points.Count - 1;
+            for (var i = 0; i < points.Count; i++)
+            {
+                target -= distances[i];
+                if (target <= 0)
+                {
+                    chosen = i;
+                    break;
+                }
+            }
+
+            centres.Add(new ClusterCentre(centres.Count, points[chosen], 0));
+        }
+
+        return centres;
     }
 
     private static List<ClusterCentre> FirstDistinct(IReadOnlyList<Point2> points, int k)

@@ -12,7 +12,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// </summary>
 public static class EvalOpinionCommand
 {
-    public const string Help = "opinion groups vs Pol.is's own: --polis DIR [--replay] [--recompute-every N]";
+    public const string Help = "opinion groups vs Pol.is's own: --polis DIR [--replay] [--recompute-every N] [--keep-polis-participants] [--dump positions.csv]";
 
     public static Task<int> RunAsync(CliArgs args)
     {
@@ -31,6 +31,15 @@ public static class EvalOpinionCommand
         foreach (var statement in conversation.ModeratedOut)
         {
             model.SetModeratedOut(statement, moderatedOut: true);
+        }
+
+        // Pol.is's in-analysis set is "once in, always in" state; --keep-polis-participants seeds it from the export.
+        if (args.Has("keep-polis-participants"))
+        {
+            foreach (var participant in conversation.Participants.Where(p => p.GroupId is not null))
+            {
+                model.AdmitToAnalysis(participant.ParticipantId);
+            }
         }
 
         string extra = "";
@@ -86,6 +95,11 @@ public static class EvalOpinionCommand
             ours.Add(snapshot.Participant(participant.ParticipantId)?.GroupId ?? -1);
         }
 
+        if (args.Optional("dump") is { } dumpPath)
+        {
+            WritePositions(dumpPath, conversation, snapshot);
+        }
+
         var ari = AdjustedRandIndex.Compute(ours, theirs);
         var polisGroups = theirs.Distinct().Count();
         PrintSummary(model, snapshot, ours, theirs);
@@ -97,6 +111,7 @@ public static class EvalOpinionCommand
     private static void PrintSummary(OpinionModel model, OpinionSnapshot snapshot, List<int> ours, List<int> theirs)
     {
         Console.WriteLine($"in analysis: {snapshot.ParticipantsInAnalysis} of {model.Matrix.ParticipantCount} participants; smoother {model.Smoother}");
+        Console.WriteLine("silhouette by k: " + string.Join(" ", model.Silhouettes.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}:{Format(kv.Value)}")));
         foreach (var group in snapshot.Groups)
         {
             var top = string.Join(", ", group.Representative.Take(3).Select(r => $"{r.StatementId}{(r.Leaning == Leaning.Agree ? "+" : "-")}"));
@@ -109,6 +124,24 @@ public static class EvalOpinionCommand
         if (unplaced > 0)
         {
             Console.WriteLine($"{unplaced} participants Pol.is placed are outside our analysis (label -1)");
+        }
+    }
+
+    /// <summary>participant,x,y,in_analysis,group,polis_group: for plotting the map beside Pol.is's groups.</summary>
+    private static void WritePositions(string path, PolisConversation conversation, OpinionSnapshot snapshot)
+    {
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("participant,x,y,in_analysis,group,polis_group,votes");
+        foreach (var participant in conversation.Participants)
+        {
+            if (snapshot.Participant(participant.ParticipantId) is not { } p)
+            {
+                continue;
+            }
+
+            writer.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{p.ParticipantId},{p.Position.X:0.#####},{p.Position.Y:0.#####},{(p.InAnalysis ? 1 : 0)},{p.GroupId},{participant.GroupId},{participant.Votes.Count}"));
         }
     }
 
