@@ -136,6 +136,114 @@ public sealed class OpinionModel(OpinionOptions? options = null)
         return StatementPicker.Pick(candidates, random);
     }
 
+    /// <summary>A copy of the model's state as plain data, for a grain to persist.</summary>
+    public OpinionModelState ExportState()
+    {
+        var votes = new List<VoteRecord>();
+        var inAnalysis = new List<long>();
+        var baseMembership = new List<Membership>();
+        for (var row = 0; row < _matrix.ParticipantCount; row++)
+        {
+            var participant = _matrix.ParticipantId(row);
+            foreach (var (column, vote) in _matrix.Row(row))
+            {
+                votes.Add(new VoteRecord(participant, _matrix.StatementId(column), vote));
+            }
+
+            if (row < _inAnalysis.Count && _inAnalysis[row])
+            {
+                inAnalysis.Add(participant);
+            }
+
+            if (row < _baseOf.Count && _baseOf[row] >= 0)
+            {
+                baseMembership.Add(new Membership(participant, _baseOf[row]));
+            }
+        }
+
+        var statements = Enumerable.Range(0, _matrix.StatementCount).Select(_matrix.StatementId).ToList();
+        var moderatedOut = Enumerable.Range(0, _matrix.StatementCount).Where(_matrix.IsModeratedOut).Select(_matrix.StatementId).ToList();
+        return new OpinionModelState(
+            Enumerable.Range(0, _matrix.ParticipantCount).Select(_matrix.ParticipantId).ToList(),
+            statements,
+            moderatedOut,
+            votes,
+            inAnalysis,
+            _basis,
+            [.. _baseClusters],
+            baseMembership,
+            [.. _groupingsByK.OrderBy(g => g.Key).Select(g => new GroupingForK(g.Key, [.. g.Value.Select(m => new Membership(m.Key, m.Value))]))],
+            [.. _groups],
+            [.. _groupOfBase.Select(g => new Membership(g.Key, g.Value))],
+            _smoother,
+            _nextGroupId,
+            _version);
+    }
+
+    /// <summary>Rebuilds a model from <see cref="ExportState"/>; its snapshot matches the one exported.</summary>
+    public static OpinionModel FromState(OpinionModelState state, OpinionOptions? options = null)
+    {
+        var model = new OpinionModel(options);
+        foreach (var participant in state.Participants)
+        {
+            model.EnsureRow(model._matrix.AddParticipant(participant));
+        }
+
+        foreach (var statement in state.Statements)
+        {
+            model._matrix.AddStatement(statement);
+        }
+
+        foreach (var statement in state.ModeratedOut)
+        {
+            model._matrix.SetModeratedOut(statement, moderatedOut: true);
+        }
+
+        foreach (var vote in state.Votes)
+        {
+            model.EnsureRow(model._matrix.Apply(vote.ParticipantId, vote.StatementId, vote.Value).Row);
+        }
+
+        foreach (var participant in state.InAnalysis)
+        {
+            model._inAnalysis[model._matrix.AddParticipant(participant)] = true;
+        }
+
+        model._basis = state.Basis;
+        for (var row = 0; row < model._matrix.ParticipantCount; row++)
+        {
+            model._positions[row] = model._basis.Project(model._matrix.Row(row));
+        }
+
+        model._baseClusters = [.. state.BaseClusters];
+        foreach (var membership in state.BaseMembership)
+        {
+            model._baseOf[model._matrix.AddParticipant(membership.Member)] = membership.ClusterId;
+        }
+
+        foreach (var grouping in state.GroupingsByK)
+        {
+            model._groupingsByK[grouping.K] = grouping.Memberships.ToDictionary(m => (int)m.Member, m => m.ClusterId);
+        }
+
+        model._groups = [.. state.Groups];
+        foreach (var membership in state.GroupOfBase)
+        {
+            model._groupOfBase[(int)membership.Member] = membership.ClusterId;
+        }
+
+        for (var row = 0; row < model._matrix.ParticipantCount; row++)
+        {
+            model._groupOf[row] = model._inAnalysis[row] ? model._groupOfBase.GetValueOrDefault(model._baseOf[row], -1) : -1;
+        }
+
+        model.RebuildGroupTallies();
+        model._smoother = state.Smoother;
+        model._nextGroupId = state.NextGroupId;
+        model._version = state.Version;
+        return model;
+    }
+
     private void Touch()
     {
         _version++;
