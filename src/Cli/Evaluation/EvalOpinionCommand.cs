@@ -12,7 +12,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// </summary>
 public static class EvalOpinionCommand
 {
-    public const string Help = "opinion groups vs Pol.is's own: --polis DIR [--replay] [--recompute-every N] [--keep-polis-participants] [--dump positions.csv]";
+    public const string Help = "opinion groups vs Pol.is's own: --polis DIR [--replay] [--recompute-every N] [--keep-polis-participants] [--restarts N] [--margin X] [--dump positions.csv]";
 
     public static Task<int> RunAsync(CliArgs args)
     {
@@ -27,7 +27,12 @@ public static class EvalOpinionCommand
         var conversation = PolisConversation.Load(folder);
         var votes = replay ? conversation.ReadVotes() : null;
         var clock = Stopwatch.StartNew();
-        var model = new OpinionModel();
+        var defaults = new OpinionOptions();
+        var model = new OpinionModel(defaults with
+        {
+            GroupRestarts = args.OptionalInt("restarts", defaults.GroupRestarts),
+            GroupCountMargin = OptionalDouble(args, "margin", defaults.GroupCountMargin),
+        });
         foreach (var statement in conversation.ModeratedOut)
         {
             model.SetModeratedOut(statement, moderatedOut: true);
@@ -143,6 +148,19 @@ public static class EvalOpinionCommand
                 CultureInfo.InvariantCulture,
                 $"{p.ParticipantId},{p.Position.X:0.#####},{p.Position.Y:0.#####},{(p.InAnalysis ? 1 : 0)},{p.GroupId},{participant.GroupId},{participant.Votes.Count}"));
         }
+    }
+
+    private static double OptionalDouble(CliArgs args, string name, double fallback)
+    {
+        var raw = args.Optional(name);
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        return double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new CliException($"--{name} must be a number, got '{raw}'");
     }
 
     private static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
