@@ -89,6 +89,7 @@ public static class EvalOpinionCommand
         var snapshot = model.Snapshot();
         var ours = new List<int>();
         var theirs = new List<int>();
+        var strict = new List<int>();
         foreach (var participant in conversation.Participants)
         {
             if (participant.GroupId is not { } polisGroup)
@@ -96,8 +97,12 @@ public static class EvalOpinionCommand
                 continue;
             }
 
+            // Someone Pol.is placed but who is outside our analysis gets the group they are closest to on
+            // our map (what the product would show them); the strict figure, with them as "-1", is printed too.
+            var position = snapshot.Participant(participant.ParticipantId);
             theirs.Add(polisGroup);
-            ours.Add(snapshot.Participant(participant.ParticipantId)?.GroupId ?? -1);
+            ours.Add(position?.GroupId ?? position?.ClosestGroupId ?? -1);
+            strict.Add(position?.GroupId ?? -1);
         }
 
         if (args.Optional("dump") is { } dumpPath)
@@ -106,6 +111,16 @@ public static class EvalOpinionCommand
         }
 
         var ari = AdjustedRandIndex.Compute(ours, theirs);
+        var outside = strict.Count(g => g < 0);
+        if (outside > 0)
+        {
+            var bothOurs = strict.Where(g => g >= 0).ToList();
+            var bothTheirs = theirs.Where((_, i) => strict[i] >= 0).ToList();
+            Console.WriteLine($"{outside} participants Pol.is placed are outside our analysis (fewer than {model.Options.MinVotes} votes), "
+                + "scored with the group they are closest to; "
+                + $"ARI with them as an extra '-1' group: {Format(AdjustedRandIndex.Compute(strict, theirs))}; "
+                + $"ARI on the {bothOurs.Count} placed by both: {Format(AdjustedRandIndex.Compute(bothOurs, bothTheirs))}");
+        }
         var polisGroups = theirs.Distinct().Count();
         PrintSummary(model, snapshot, ours, theirs);
         Console.WriteLine(
@@ -125,11 +140,6 @@ public static class EvalOpinionCommand
 
         var cells = ours.Zip(theirs).GroupBy(p => p).OrderBy(g => g.Key.First).ThenBy(g => g.Key.Second);
         Console.WriteLine("ours×polis: " + string.Join(" ", cells.Select(g => $"{g.Key.First}×{g.Key.Second}={g.Count()}")));
-        var unplaced = ours.Count(o => o < 0);
-        if (unplaced > 0)
-        {
-            Console.WriteLine($"{unplaced} participants Pol.is placed are outside our analysis (label -1)");
-        }
     }
 
     /// <summary>participant,x,y,in_analysis,group,polis_group: for plotting the map beside Pol.is's groups.</summary>
