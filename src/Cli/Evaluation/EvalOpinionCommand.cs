@@ -111,6 +111,8 @@ public static class EvalOpinionCommand
         }
 
         var ari = AdjustedRandIndex.Compute(ours, theirs);
+        var polisGroups = theirs.Distinct().Count();
+        PrintSummary(model, snapshot, ours, theirs);
         var outside = strict.Count(g => g < 0);
         if (outside > 0)
         {
@@ -121,8 +123,6 @@ public static class EvalOpinionCommand
                 + $"ARI with them as an extra '-1' group: {Format(AdjustedRandIndex.Compute(strict, theirs))}; "
                 + $"ARI on the {bothOurs.Count} placed by both: {Format(AdjustedRandIndex.Compute(bothOurs, bothTheirs))}");
         }
-        var polisGroups = theirs.Distinct().Count();
-        PrintSummary(model, snapshot, ours, theirs);
         Console.WriteLine(
             $"ARI={Format(ari)} groups={snapshot.Groups.Count} polis_groups={polisGroups} participants={theirs.Count} seconds={Format(seconds)}{extra}");
         return Task.FromResult(0);
