@@ -231,4 +231,23 @@ public sealed class OpinionModelTests
         restored.Recompute();
         Assert.Equal(original.Groups.Select(g => g.Id), restored.Snapshot().Groups.Select(g => g.Id));
     }
+
+    [Fact]
+    public void An_empty_or_tiny_conversation_recomputes_to_no_groups()
+    {
+        var model = new OpinionModel();
+        model.Recompute();
+        Assert.Empty(model.Snapshot().Groups);
+
+        model.ApplyVote(1, 1, 1);
+        model.Recompute();
+        Assert.Empty(model.Snapshot().Groups);
+        Assert.True(model.Snapshot().Participant(1)!.InAnalysis);
+    }
+
+    [Fact]
+    public void A_vote_outside_agree_pass_disagree_is_rejected()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OpinionModel().ApplyVote(1, 1, 2));
+    }
 }
