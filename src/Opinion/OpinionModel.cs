@@ -534,6 +534,7 @@ public sealed class OpinionModel(OpinionOptions? options = null)
         var groups = _groups
             .Select(g => new OpinionGroup(g.Id, g.Centre, members.GetValueOrDefault(g.Id), Representativeness.Select(perGroupScores[g.Id], _options.RepresentativeStatements)))
             .ToList();
-        return new OpinionSnapshot(_version, _inAnalysis.Count(x => x), groups, participants, consensus);
+        var commonGround = CommonGround.Select(consensus.Select(c => (c.StatementId, c.Votes)), _options.RepresentativeStatements);
+        return new OpinionSnapshot(_version, _inAnalysis.Count(x => x), groups, participants, consensus, commonGround);
     }
 }

@@ -9,9 +9,10 @@ public sealed record OpinionSnapshot(
     int ParticipantsInAnalysis,
     IReadOnlyList<OpinionGroup> Groups,
     IReadOnlyList<ParticipantPosition> Participants,
-    IReadOnlyList<StatementConsensus> Consensus)
+    IReadOnlyList<StatementConsensus> Consensus,
+    CommonGroundStatements CommonGround)
 {
-    public static OpinionSnapshot Empty { get; } = new(0, 0, [], [], []);
+    public static OpinionSnapshot Empty { get; } = new(0, 0, [], [], [], CommonGroundStatements.Empty);
 
     private readonly Lazy<Dictionary<long, ParticipantPosition>> _byParticipant =
         new(() => Participants.ToDictionary(p => p.ParticipantId));

@@ -99,4 +99,21 @@ public sealed class StatisticsTests
         Assert.True(divisive > worn);
         Assert.True(passed < worn);
     }
+
+    [Fact]
+    public void Common_ground_lists_what_most_agree_with_and_what_most_reject()
+    {
+        (long, StatementTally)[] statements =
+        [
+            (1, new(40, 5, 5)),
+            (2, new(5, 40, 5)),
+            (3, new(25, 25, 0)),
+            (4, new(45, 1, 4)),
+        ];
+
+        var common = CommonGround.Select(statements, limit: 5);
+
+        Assert.Equal([4L, 1L], common.Agreed.Select(s => s.StatementId));
+        Assert.Equal([2L], common.Rejected.Select(s => s.StatementId));
+    }
 }
