@@ -97,7 +97,7 @@ public static class EvalOpinionCommand
                 continue;
             }
 
-            // Someone Pol.is placed but who is outside our analysis gets the group they are closest to on
+            // Someone Pol.is placed but who is in none of our groups gets the group they are closest to on
             // our map (what the product would show them); the strict figure, with them as "-1", is printed too.
             var position = snapshot.Participant(participant.ParticipantId);
             theirs.Add(polisGroup);
@@ -114,11 +114,12 @@ public static class EvalOpinionCommand
         var polisGroups = theirs.Distinct().Count();
         PrintSummary(model, snapshot, ours, theirs);
         var outside = strict.Count(g => g < 0);
+        var belowMinimum = conversation.Participants.Count(p => p.GroupId is not null && snapshot.Participant(p.ParticipantId)?.InAnalysis != true);
         if (outside > 0)
         {
             var bothOurs = strict.Where(g => g >= 0).ToList();
             var bothTheirs = theirs.Where((_, i) => strict[i] >= 0).ToList();
-            Console.WriteLine($"{outside} participants Pol.is placed are outside our analysis (fewer than {model.Options.MinVotes} votes), "
+            Console.WriteLine($"{outside} participants Pol.is placed are in none of our groups ({belowMinimum} below the {model.Options.MinVotes}-vote entry), "
                 + "scored with the group they are closest to; "
                 + $"ARI with them as an extra '-1' group: {Format(AdjustedRandIndex.Compute(strict, theirs))}; "
                 + $"ARI on the {bothOurs.Count} placed by both: {Format(AdjustedRandIndex.Compute(bothOurs, bothTheirs))}");

@@ -42,10 +42,10 @@ public sealed record PolisConversation(
         while (Csv.ReadRecord(reader) is { } record)
         {
             votes.Add(new PolisVote(
-                ParseLong(record[timestamp], path),
-                ParseLong(record[comment], path),
-                ParseLong(record[voter], path),
-                (sbyte)ParseLong(record[vote], path)));
+                ParseLong(Cell(record, timestamp, path), path),
+                ParseLong(Cell(record, comment, path), path),
+                ParseLong(Cell(record, voter, path), path),
+                (sbyte)ParseLong(Cell(record, vote, path), path)));
         }
 
         return [.. votes.OrderBy(v => v.Timestamp)];
@@ -67,9 +67,9 @@ public sealed record PolisConversation(
         var statements = new List<long>();
         while (Csv.ReadRecord(reader) is { } record)
         {
-            var statement = ParseLong(record[id], path);
+            var statement = ParseLong(Cell(record, id, path), path);
             statements.Add(statement);
-            if (record[moderated].Trim() == "-1")
+            if (Cell(record, moderated, path).Trim() == "-1")
             {
                 moderatedOut.Add(statement);
             }
@@ -102,15 +102,18 @@ public sealed record PolisConversation(
                 }
             }
 
-            var groupCell = record[group];
+            var groupCell = Cell(record, group, path);
             participants.Add(new PolisParticipant(
-                ParseLong(record[participant], path),
+                ParseLong(Cell(record, participant, path), path),
                 groupCell.Length == 0 ? null : (int)ParseLong(groupCell, path),
                 votes));
         }
 
         return participants;
     }
+
+    private static string Cell(List<string> record, int index, string path) =>
+        index < record.Count ? record[index] : throw new CliException($"{path}: a row has {record.Count} fields, expected at least {index + 1}");
 
     private static int Column(IReadOnlyList<string> header, string name, string path)
     {
