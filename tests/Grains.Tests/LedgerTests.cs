@@ -150,4 +150,17 @@ public sealed class LedgerTests
             Assert.DoesNotContain("OpenGov", record.Payload, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void Items_changed_by_one_event_share_its_seq_and_all_appear_after_it()
+    {
+        var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published, ItemStatus.Published, ItemStatus.Published);
+        ledger.Apply(4, At, new ItemsClaimed(["i1", "i2", "i3"], "mod", At.AddMinutes(1)));
+
+        var page = ledger.Page(Moderator, 3, 1, At);
+
+        Assert.Equal(["i1", "i2", "i3"], page.Items.Select(i => i.Id).Order());
+        Assert.All(page.Items, i => Assert.Equal(4, i.Seq));
+        Assert.Equal((4L, false), (page.LastSeq, page.HasMore));
+    }
 }

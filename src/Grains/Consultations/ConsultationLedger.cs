@@ -14,7 +14,9 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     private readonly Dictionary<(string CitizenId, string ClientId), string> _bySubmission = [];
     private readonly Dictionary<string, string> _byDuplicateKey = new(StringComparer.Ordinal);
     private readonly SortedSet<long> _changeSeqs = [];
-    private readonly Dictionary<long, Entry> _byChangeSeq = [];
+
+    // One event can change several items (a merge, a highlight, a bulk claim): they share its seq.
+    private readonly Dictionary<long, List<Entry>> _byChangeSeq = [];
     private readonly List<ModerationLogEntry> _log = [];
     private readonly Dictionary<string, int> _logCounts = new(StringComparer.Ordinal);
 
@@ -87,15 +89,19 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         var lastScanned = afterSeq;
         foreach (var seq in _changeSeqs.GetViewBetween(afterSeq + 1, long.MaxValue))
         {
-            if (views.Count == limit)
+            // Pages end between sequence numbers, never inside one, so resuming after LastSeq misses nothing.
+            if (views.Count >= limit)
             {
                 return new ItemPage(views, lastScanned, true);
             }
 
             lastScanned = seq;
-            if (ViewFor(viewer, _byChangeSeq[seq], now) is { } view)
+            foreach (var item in _byChangeSeq[seq])
             {
-                views.Add(view);
+                if (ViewFor(viewer, item, now) is { } view)
+                {
+                    views.Add(view);
+                }
             }
         }
 
@@ -321,19 +327,36 @@ public sealed class ConsultationLedger(ConsultationMode mode)
 
     private void Touch(Entry item, long seq)
     {
-        if (item.Seq != 0)
+        if (item.Seq == seq)
         {
-            _changeSeqs.Remove(item.Seq);
-            _byChangeSeq.Remove(item.Seq);
+            return;
         }
-        else
+
+        if (item.Seq != 0 && _byChangeSeq.TryGetValue(item.Seq, out var previous))
+        {
+            previous.Remove(item);
+            if (previous.Count == 0)
+            {
+                _changeSeqs.Remove(item.Seq);
+                _byChangeSeq.Remove(item.Seq);
+            }
+        }
+
+        if (item.Seq == 0)
         {
             item.SubmitSeq = seq;
         }
 
         item.Seq = seq;
-        _changeSeqs.Add(seq);
-        _byChangeSeq[seq] = item;
+        if (_byChangeSeq.TryGetValue(seq, out var same))
+        {
+            same.Add(item);
+        }
+        else
+        {
+            _changeSeqs.Add(seq);
+            _byChangeSeq[seq] = [item];
+        }
     }
 
     /// <summary>One item, its votes (citizen id → value) and its moderation state.</summary>

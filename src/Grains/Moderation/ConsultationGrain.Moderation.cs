@@ -33,8 +33,8 @@ public sealed partial class ConsultationGrain
 
         return command.Action switch
         {
-            ModerationActions.Claim => await Claim(ids, command),
-            ModerationActions.Release => await Release(ids, command.Actor.Name),
+            ModerationActions.Claim => await UnderDecisionLock(() => Claim(ids, command)),
+            ModerationActions.Release => await UnderDecisionLock(() => Release(ids, command.Actor.Name)),
             _ => await Decide(ids, command),
         };
     }
@@ -90,7 +90,7 @@ public sealed partial class ConsultationGrain
             await GrainFactory.GetGrain<ICitizenGrain>(item.CitizenId).ApplySanction(Id, sanction);
             var action = $"{ModerationActions.Sanction}:{command.Kind.ToString().ToLowerInvariant()}";
             await Commit((seq, at) => new Moderated(
-                LogEntry(seq, at, action, item, command.Actor.Name) with { Reason = command.Reason },
+                LogEntry(seq, at, action, item, command.Actor.Name, reason: command.Reason),
                 CitizenId: item.CitizenId,
                 Sanction: sanction));
             return sanction;
@@ -191,12 +191,26 @@ public sealed partial class ConsultationGrain
 
         if (claimable.Count > 0)
         {
-            // The check above and the commit run in one turn, so two moderators can never both win an item.
+            // Claims run under the decision lock and the ledger shows a claim only once it is durable,
+            // so the next claimant's check above sees it: two moderators can never both win an item.
             var seq = await Commit((_, _) => new ItemsClaimed(claimable, command.Actor.Name, until));
             outcomes.AddRange(claimable.Select(id => new ItemOutcome(id, true, null, seq)));
         }
 
         return new ModerationResult(outcomes);
+    }
+
+    private async Task<T> UnderDecisionLock<T>(Func<Task<T>> work)
+    {
+        await _decisions.WaitAsync();
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            _decisions.Release();
+        }
     }
 
     private async Task<ModerationResult> Release(string[] ids, string moderator)
@@ -255,11 +269,11 @@ public sealed partial class ConsultationGrain
             throw new DialogueException(ErrorCodes.InvalidAction, $"Item '{id}' was merged; act on the item it was merged into.");
         }
 
-        var entry = (long seq, DateTimeOffset at) => LogEntry(seq, at, command.Action, item, by);
+        var entry = (long seq, DateTimeOffset at) => LogEntry(seq, at, command.Action, item, by, command.Reason, command.TargetId);
         switch (command.Action)
         {
             case ModerationActions.Reject:
-                var rejected = await Commit((seq, at) => new Moderated(entry(seq, at) with { Reason = command.Reason }, Note: note));
+                var rejected = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note));
                 Tell([item.CitizenId], item, "rejected", command.Reason);
                 return rejected;
             case ModerationActions.Merge:
@@ -269,7 +283,7 @@ public sealed partial class ConsultationGrain
                     throw new DialogueException(ErrorCodes.InvalidAction, "targetId must name another item that is not merged or rejected.");
                 }
 
-                var merged = await Commit((seq, at) => new Moderated(entry(seq, at) with { TargetId = target.Id }, Note: note));
+                var merged = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note));
                 Tell([item.CitizenId], item, "merged", target.Id);
                 return merged;
             case ModerationActions.Edit:
@@ -291,9 +305,21 @@ public sealed partial class ConsultationGrain
         }
     }
 
-    private ModerationLogEntry LogEntry(long seq, DateTimeOffset at, string action, ConsultationLedger.Entry item, string by) =>
+    /// <summary>The public entry, sealed onto the chain; every public field must be set before sealing.</summary>
+    private ModerationLogEntry LogEntry(long seq, DateTimeOffset at, string action, ConsultationLedger.Entry item, string by, string? reason = null, string? target = null) =>
         ModerationLog.Seal(
-            new ModerationLogEntry(seq, at, action, item.Id, item.Pseudonym, null, null, by, item.Appealed, string.Empty, string.Empty),
+            new ModerationLogEntry(
+                seq,
+                at,
+                action,
+                item.Id,
+                item.Pseudonym,
+                action is ModerationActions.Reject || action.StartsWith(ModerationActions.Sanction, StringComparison.Ordinal) ? reason : null,
+                action == ModerationActions.Merge ? target : null,
+                by,
+                item.Appealed,
+                string.Empty,
+                string.Empty),
             _ledger.LastLogHash);
 
     /// <summary>Keeps a notification for each citizen (until read) and sends it to their connections.</summary>
