@@ -55,15 +55,17 @@ public sealed class CitizenGrain(
                     (int)Math.Ceiling(retryAfter.TotalSeconds));
         }
 
-        var pseudonym = Pseudonyms.For(await Salt(), consultationId);
-        var result = await consultation.Submit(new SubmitItem(citizenId, pseudonym, clientId, text));
+        // One state write on a citizen's first submission to a consultation (salt and list together),
+        // before the item exists, so the pseudonym it is stored under can never change afterwards.
         if (!state.State.Consultations.Contains(consultationId))
         {
+            EnsureSalt();
             state.State.Consultations.Add(consultationId);
             await state.WriteStateAsync();
         }
 
-        return result;
+        var pseudonym = Pseudonyms.For(state.State.Salt, consultationId);
+        return await consultation.Submit(new SubmitItem(citizenId, pseudonym, clientId, text));
     }
 
     public Task<VoteResult> Vote(string consultationId, string itemId, int value)
@@ -134,12 +136,23 @@ public sealed class CitizenGrain(
 
     private async ValueTask<byte[]> Salt()
     {
-        if (state.State.Salt.Length == 0)
+        if (EnsureSalt())
         {
-            state.State.Salt = RandomNumberGenerator.GetBytes(32);
             await state.WriteStateAsync();
         }
 
         return state.State.Salt;
+    }
+
+    /// <returns>True when a salt was made now and still has to be written.</returns>
+    private bool EnsureSalt()
+    {
+        if (state.State.Salt.Length > 0)
+        {
+            return false;
+        }
+
+        state.State.Salt = RandomNumberGenerator.GetBytes(32);
+        return true;
     }
 }
