@@ -204,7 +204,8 @@ public sealed record ItemChange(
 public sealed record ChangeBatch(
     [property: Id(0)] IReadOnlyList<ItemChange> Items,
     [property: Id(1)] IReadOnlyList<NotificationDelivery> Notifications,
-    [property: Id(2)] PresenterFrame? Presenter);
+    [property: Id(2)] PresenterFrame? Presenter,
+    [property: Id(3)] OpinionView? Opinion = null);
 
 /// <summary>The presenter screen: the highlighted item large, the next few below.</summary>
 [GenerateSerializer, Alias("dialogue.presenter-frame")]

@@ -69,6 +69,10 @@ public interface IConsultationGrain : IGrainWithStringKey
     [Alias("moderation-log")]
     Task<ModerationLogPage> GetModerationLog(long afterSeq, int limit);
 
+    /// <summary>The opinion grain hands over a new summary to push to the gateways.</summary>
+    [OneWay, Alias("publish-opinion")]
+    Task PublishOpinion(OpinionView view);
+
     /// <summary>Re-reads the stored log and checks every entry's hash and link.</summary>
     [Alias("verify-log")]
     Task<LogVerification> VerifyModerationLog();

@@ -36,6 +36,7 @@ public static class GatewayApp
         app.MapAuth();
         app.MapConsultations();
         app.MapModeration();
+        app.MapOpinion();
         app.MapDialogueHub();
         return app;
     }

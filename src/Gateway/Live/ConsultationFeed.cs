@@ -184,6 +184,7 @@ public sealed class ConsultationFeed(
             latest.Clear();
             notifications.Clear();
             PresenterFrame? presenter = null;
+            OpinionView? opinion = null;
             while (reader.TryRead(out var batch))
             {
                 foreach (var change in batch.Items)
@@ -193,11 +194,12 @@ public sealed class ConsultationFeed(
 
                 notifications.AddRange(batch.Notifications);
                 presenter = batch.Presenter ?? presenter;
+                opinion = batch.Opinion ?? opinion;
             }
 
             try
             {
-                await Task.WhenAll(Sends(id, [.. latest.Values.OrderBy(c => c.Staff.Seq)], notifications, presenter)).WaitAsync(SendTimeout);
+                await Task.WhenAll(Sends(id, [.. latest.Values.OrderBy(c => c.Staff.Seq)], notifications, presenter, opinion)).WaitAsync(SendTimeout);
             }
             catch (TimeoutException)
             {
@@ -210,7 +212,7 @@ public sealed class ConsultationFeed(
         }
     }
 
-    private List<Task> Sends(string id, ItemChange[] changes, List<NotificationDelivery> notifications, PresenterFrame? presenter)
+    private List<Task> Sends(string id, ItemChange[] changes, List<NotificationDelivery> notifications, PresenterFrame? presenter, OpinionView? opinion)
     {
         var sends = new List<Task>();
         if (changes.Length > 0)
@@ -237,6 +239,12 @@ public sealed class ConsultationFeed(
         if (presenter is not null)
         {
             sends.Add(hub.Clients.Group(PresenterGroup(id)).SendAsync("presenter", presenter));
+        }
+
+        // Everyone gets the group summary; a participant asks for their own position with OpinionGroups.
+        if (opinion is not null)
+        {
+            sends.Add(hub.Clients.Groups(PublicGroup(id), StaffGroup(id)).SendAsync("opinion", opinion));
         }
 
         return sends;

@@ -13,7 +13,8 @@ public sealed record JoinResponse(ConsultationInfo Consultation, IReadOnlyList<I
 /// <summary>
 /// Server → client: <c>changes(consultationId, items)</c>, each item carrying the sequence number
 /// of its latest change; <c>notification(n)</c> for the citizen's own notifications;
-/// <c>presenter(frame)</c> for presenter screens. A client keeps the highest seq it saw and, after a reconnect, joins with
+/// <c>presenter(frame)</c> for presenter screens; <c>opinion(view)</c> when the opinion groups of a
+/// deliberation were recomputed. A client keeps the highest seq it saw and, after a reconnect, joins with
 /// it to receive exactly the gap.
 /// </summary>
 [Authorize]
@@ -63,6 +64,10 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
         await feed.AddConnection(Context.ConnectionId, consultationId, ConsultationFeed.PresenterGroup(consultationId));
         return frame;
     }
+
+    /// <summary>The opinion groups of a deliberation; a participant's answer carries their own position.</summary>
+    public Task<OpinionView> OpinionGroups(string consultationId) =>
+        grains.GetGrain<IOpinionGrain>(ConsultationEndpoints.CheckedId(consultationId)).Get(Roles.CitizenIdOf(Context.User!));
 
     [Authorize(Policy = Policies.Moderators)]
     public Task<IReadOnlyList<ItemView>> Queue(string consultationId, int limit) =>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenGov.Dialogue.Consultations.Opinion;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Journal;
 using Orleans.Concurrency;
@@ -223,6 +224,7 @@ public sealed partial class ConsultationGrain(
     private void ApplyDurable()
     {
         var now = clock.GetUtcNow();
+        var opinion = new List<OpinionInput>();
         while (_pending.Count > 0)
         {
             var (seq, pending) = _pending.First();
@@ -242,19 +244,36 @@ public sealed partial class ConsultationGrain(
                 _outbox[item.Id] = new ItemChange(item.StaffView(now), item.PublicView(), item.OwnView(), item.CitizenId);
                 _presenterDirty |= item.WasPublic;
             }
+
+            if (_ledger.Mode == ConsultationMode.Deliberation)
+            {
+                opinion.AddRange(OpinionInputs.From(seq, pending.Event));
+            }
+        }
+
+        if (opinion.Count > 0)
+        {
+            // One-way and in sequence order: the analysis never slows a vote down.
+            GrainFactory.GetGrain<IOpinionGrain>(Id).Apply(opinion).Ignore();
         }
 
         Publish(null);
     }
 
-    private void Publish(PresenterFrame? presenter)
+    public Task PublishOpinion(OpinionView view)
     {
-        if (_outbox.Count == 0 && _notifications.Count == 0 && presenter is null)
+        Publish(null, view);
+        return Task.CompletedTask;
+    }
+
+    private void Publish(PresenterFrame? presenter, OpinionView? opinion = null)
+    {
+        if (_outbox.Count == 0 && _notifications.Count == 0 && presenter is null && opinion is null)
         {
             return;
         }
 
-        var batch = new ChangeBatch([.. _outbox.Values.OrderBy(c => c.Staff.Seq)], [.. _notifications], presenter);
+        var batch = new ChangeBatch([.. _outbox.Values.OrderBy(c => c.Staff.Seq)], [.. _notifications], presenter, opinion);
         _outbox.Clear();
         _notifications.Clear();
         var now = clock.GetUtcNow();
