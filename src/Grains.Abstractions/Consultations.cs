@@ -192,12 +192,21 @@ public sealed record ItemPage(
 /// is the author's view, sent to <see cref="AuthorId"/> while the item is not public. The author
 /// id itself never reaches a client.
 /// </summary>
+/// <param name="VotesOnly">Only the votes changed since the last batch: gateways send a compact <see cref="VoteUpdate"/>.</param>
 [GenerateSerializer, Alias("dialogue.item-change")]
 public sealed record ItemChange(
     [property: Id(0)] ItemView Staff,
     [property: Id(1)] ItemView? Public,
     [property: Id(2)] ItemView Own,
-    [property: Id(3)] string AuthorId);
+    [property: Id(3)] string AuthorId,
+    [property: Id(4)] bool VotesOnly = false);
+
+/// <summary>A vote count moved: what a live list needs, without resending the item's text.</summary>
+[GenerateSerializer, Alias("dialogue.vote-update")]
+public sealed record VoteUpdate(
+    [property: Id(0)] string Id,
+    [property: Id(1)] long Seq,
+    [property: Id(2)] VoteTally Votes);
 
 /// <summary>What one committed batch changed: items, notifications to citizens and (when it moved) the presenter screen.</summary>
 [GenerateSerializer, Alias("dialogue.change-batch")]

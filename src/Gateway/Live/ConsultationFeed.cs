@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using OpenGov.Dialogue.Contracts;
@@ -18,6 +19,8 @@ public sealed class ConsultationFeed(
 {
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan MinPacing = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan MaxPacing = TimeSpan.FromMilliseconds(200);
 
     private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, string>> _connections = new(StringComparer.Ordinal);
@@ -197,6 +200,7 @@ public sealed class ConsultationFeed(
                 opinion = batch.Opinion ?? opinion;
             }
 
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 await Task.WhenAll(Sends(id, [.. latest.Values.OrderBy(c => c.Staff.Seq)], notifications, presenter, opinion)).WaitAsync(SendTimeout);
@@ -209,23 +213,39 @@ public sealed class ConsultationFeed(
             {
                 logger.LogWarning(ex, "Sending to consultation {Consultation} failed", id);
             }
+
+            // Pace by the cost of the last frame: a small room gets every change at once, a hall of
+            // thousands gets fewer, fuller frames instead of a queue that grows (DESIGN.md §4).
+            var spent = Stopwatch.GetElapsedTime(started);
+            if (spent > MinPacing)
+            {
+                await Task.Delay(spent < MaxPacing ? spent : MaxPacing);
+            }
         }
     }
 
     private List<Task> Sends(string id, ItemChange[] changes, List<NotificationDelivery> notifications, PresenterFrame? presenter, OpinionView? opinion)
     {
         var sends = new List<Task>();
-        if (changes.Length > 0)
+        var votes = changes.Where(c => c.VotesOnly && c.Public is not null).Select(c => new VoteUpdate(c.Staff.Id, c.Staff.Seq, c.Staff.Votes)).ToArray();
+        if (votes.Length > 0)
         {
-            sends.Add(hub.Clients.Group(StaffGroup(id)).SendAsync("changes", id, changes.Select(c => c.Staff).ToArray()));
-            var publicViews = changes.Where(c => c.Public is not null).Select(c => c.Public!).ToArray();
+            // Votes are most of the traffic in a busy hall: one compact frame for everyone, serialised once.
+            sends.Add(hub.Clients.Groups(PublicGroup(id), StaffGroup(id)).SendAsync("votes", id, votes));
+        }
+
+        var full = changes.Where(c => !c.VotesOnly || c.Public is null).ToArray();
+        if (full.Length > 0)
+        {
+            sends.Add(hub.Clients.Group(StaffGroup(id)).SendAsync("changes", id, full.Select(c => c.Staff).ToArray()));
+            var publicViews = full.Where(c => c.Public is not null).Select(c => c.Public!).ToArray();
             if (publicViews.Length > 0)
             {
                 sends.Add(hub.Clients.Group(PublicGroup(id)).SendAsync("changes", id, publicViews));
             }
 
             // Authors see their own item while it is pending, rejected or merged, with the reason.
-            foreach (var own in changes.Where(c => !c.Own.Visible).GroupBy(c => c.AuthorId))
+            foreach (var own in full.Where(c => !c.Own.Visible).GroupBy(c => c.AuthorId))
             {
                 sends.Add(hub.Clients.User(own.Key).SendAsync("changes", id, own.Select(c => c.Own).ToArray()));
             }

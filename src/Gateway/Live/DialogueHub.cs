@@ -12,7 +12,7 @@ public sealed record JoinResponse(ConsultationInfo Consultation, IReadOnlyList<I
 
 /// <summary>
 /// Server → client: <c>changes(consultationId, items)</c>, each item carrying the sequence number
-/// of its latest change; <c>notification(n)</c> for the citizen's own notifications;
+/// of its latest change; <c>votes(consultationId, updates)</c> when only vote counts moved; <c>notification(n)</c> for the citizen's own notifications;
 /// <c>presenter(frame)</c> for presenter screens; <c>opinion(view)</c> when the opinion groups of a
 /// deliberation were recomputed. A client keeps the highest seq it saw and, after a reconnect, joins with
 /// it to receive exactly the gap.

@@ -239,9 +239,13 @@ public sealed partial class ConsultationGrain(
                 continue;
             }
 
+            var votesOnly = pending.Event is VoteCast;
             foreach (var item in _ledger.Apply(seq, pending.Record.At, pending.Event))
             {
-                _outbox[item.Id] = new ItemChange(item.StaffView(now), item.PublicView(), item.OwnView(), item.CitizenId);
+                // Views are taken from the item now, so the newest change carries everything; it stays
+                // "votes only" only if every change since the last batch was a vote.
+                var earlier = _outbox.GetValueOrDefault(item.Id);
+                _outbox[item.Id] = new ItemChange(item.StaffView(now), item.PublicView(), item.OwnView(), item.CitizenId, votesOnly && (earlier?.VotesOnly ?? true));
                 _presenterDirty |= item.WasPublic;
             }
 
