@@ -9,6 +9,7 @@ public static class CommandLine
     private static readonly Dictionary<string, (string Help, Func<CliArgs, Task<int>> Run)> Commands = new(StringComparer.Ordinal)
     {
         ["migrate"] = (Migrations.MigrateCommand.Help, Migrations.MigrateCommand.RunAsync),
+        ["eval opinion"] = (Evaluation.EvalOpinionCommand.Help, Evaluation.EvalOpinionCommand.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

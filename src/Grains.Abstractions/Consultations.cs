@@ -28,6 +28,7 @@ public enum ItemStatus
     Rejected = 2,
     Answered = 3,
     Merged = 4,
+    Archived = 5,
 }
 
 public enum ViewerRole
@@ -109,6 +110,8 @@ public sealed record VoteTally(
 /// <summary>
 /// What a client sees of an item. <see cref="Seq"/> is the sequence number of the item's latest
 /// change, so a client keeps the newest version of each item and resumes from its highest seq.
+/// Staff views carry <see cref="Review"/>; the author's own view carries the rejection reason and
+/// the original text; the public view carries neither.
 /// </summary>
 [GenerateSerializer, Alias("dialogue.item-view")]
 public sealed record ItemView(
@@ -119,8 +122,57 @@ public sealed record ItemView(
     [property: Id(4)] ItemStatus Status,
     [property: Id(5)] VoteTally Votes,
     [property: Id(6)] DateTimeOffset CreatedAt,
-    [property: Id(7)] bool Visible,
-    [property: Id(8)] string? RejectionReason = null);
+    [property: Id(7)] bool Visible)
+{
+    [Id(8)] public string? RejectionReason { get; init; }
+
+    [Id(9)] public string? RejectionNote { get; init; }
+
+    [Id(10)] public IReadOnlyList<string> Tags { get; init; } = [];
+
+    [Id(11)] public bool Pinned { get; init; }
+
+    [Id(12)] public bool Highlighted { get; init; }
+
+    [Id(13)] public bool Edited { get; init; }
+
+    [Id(14)] public string? OriginalText { get; init; }
+
+    [Id(15)] public string? MergedInto { get; init; }
+
+    [Id(16)] public OfficialAnswer? Answer { get; init; }
+
+    [Id(17)] public bool Appealed { get; init; }
+
+    [Id(18)] public ReviewInfo? Review { get; init; }
+}
+
+/// <summary>Moderator-only facts about an item: queue state, triage and lease.</summary>
+[GenerateSerializer, Alias("dialogue.review-info")]
+public sealed record ReviewInfo(
+    [property: Id(0)] bool NeedsReview,
+    [property: Id(1)] double TriageScore,
+    [property: Id(2)] string TriageReason,
+    [property: Id(3)] string? DuplicateOf,
+    [property: Id(4)] string? ClaimedBy,
+    [property: Id(5)] DateTimeOffset? ClaimedUntil,
+    [property: Id(6)] string? AppealText);
+
+public enum AnswerStatus
+{
+    Accepted = 0,
+    UnderReview = 1,
+    Declined = 2,
+}
+
+[GenerateSerializer, Alias("dialogue.official-answer")]
+public sealed record OfficialAnswer(
+    [property: Id(0)] string Text,
+    [property: Id(1)] AnswerStatus? Status,
+    [property: Id(2)] string? Owner,
+    [property: Id(3)] DateOnly? Due,
+    [property: Id(4)] string By,
+    [property: Id(5)] DateTimeOffset At);
 
 /// <summary>Who asks: decides which items and how much of them come back.</summary>
 [GenerateSerializer, Alias("dialogue.viewer")]
@@ -135,12 +187,39 @@ public sealed record ItemPage(
     [property: Id(2)] bool HasMore);
 
 /// <summary>
-/// A change pushed to gateways. <see cref="Staff"/> is the full view; <see cref="Public"/> is what
-/// participants may see (null when the item is not public); <see cref="AuthorId"/> lets the gateway
-/// send the author their own not-yet-public item. It never reaches a participant as such.
+/// A change pushed to gateways. <see cref="Staff"/> is the moderators' view; <see cref="Public"/>
+/// is what participants and officials may see (null when it never was public); <see cref="Own"/>
+/// is the author's view, sent to <see cref="AuthorId"/> while the item is not public. The author
+/// id itself never reaches a client.
 /// </summary>
+/// <param name="VotesOnly">Only the votes changed since the last batch: gateways send a compact <see cref="VoteUpdate"/>.</param>
 [GenerateSerializer, Alias("dialogue.item-change")]
 public sealed record ItemChange(
     [property: Id(0)] ItemView Staff,
     [property: Id(1)] ItemView? Public,
-    [property: Id(2)] string AuthorId);
+    [property: Id(2)] ItemView Own,
+    [property: Id(3)] string AuthorId,
+    [property: Id(4)] bool VotesOnly = false);
+
+/// <summary>A vote count moved: what a live list needs, without resending the item's text.</summary>
+[GenerateSerializer, Alias("dialogue.vote-update")]
+public sealed record VoteUpdate(
+    [property: Id(0)] string Id,
+    [property: Id(1)] long Seq,
+    [property: Id(2)] VoteTally Votes);
+
+/// <summary>What one committed batch changed: items, notifications to citizens and (when it moved) the presenter screen.</summary>
+[GenerateSerializer, Alias("dialogue.change-batch")]
+public sealed record ChangeBatch(
+    [property: Id(0)] IReadOnlyList<ItemChange> Items,
+    [property: Id(1)] IReadOnlyList<NotificationDelivery> Notifications,
+    [property: Id(2)] PresenterFrame? Presenter,
+    [property: Id(3)] OpinionView? Opinion = null);
+
+/// <summary>The presenter screen: the highlighted item large, the next few below.</summary>
+[GenerateSerializer, Alias("dialogue.presenter-frame")]
+public sealed record PresenterFrame(
+    [property: Id(0)] string ConsultationId,
+    [property: Id(1)] ItemView? Highlighted,
+    [property: Id(2)] IReadOnlyList<ItemView> Next,
+    [property: Id(3)] long Seq);

@@ -33,4 +33,9 @@ public static class ErrorCodes
     public const string RateLimited = "rate-limited";
     public const string Forbidden = "forbidden";
     public const string Conflict = "conflict";
+    public const string Claimed = "claimed";
+    public const string InvalidAction = "invalid-action";
+    public const string InvalidReason = "invalid-reason";
+    public const string Sanctioned = "sanctioned";
+    public const string AlreadyAppealed = "already-appealed";
 }

@@ -40,6 +40,42 @@ public interface IConsultationGrain : IGrainWithStringKey
 
     [Alias("unsubscribe")]
     Task Unsubscribe(IConsultationObserver observer);
+
+    /// <summary>Moderators' queue: items waiting for review, highest triage score first, then oldest.</summary>
+    [Alias("queue")]
+    Task<IReadOnlyList<ItemView>> GetQueue(int limit);
+
+    /// <summary>A moderation action on up to 50 items; each item succeeds or fails on its own.</summary>
+    [Alias("moderate")]
+    Task<ModerationResult> Moderate(ModerationCommand command);
+
+    [Alias("answer")]
+    Task<ItemView> Answer(AnswerCommand command);
+
+    /// <summary>Mutes or bans the author of an item in this consultation.</summary>
+    [Alias("sanction")]
+    Task<Sanction> Sanction(SanctionCommand command);
+
+    /// <summary>The author of a rejected item asks once for another look.</summary>
+    [Alias("appeal")]
+    Task<ItemView> Appeal(string citizenId, string itemId, string? text);
+
+    [Alias("ranking")]
+    Task<IReadOnlyList<ItemView>> GetRanking(RankingSort sort, bool pinnedFirst, int limit);
+
+    [Alias("presenter")]
+    Task<PresenterFrame> GetPresenter();
+
+    [Alias("moderation-log")]
+    Task<ModerationLogPage> GetModerationLog(long afterSeq, int limit);
+
+    /// <summary>The opinion grain hands over a new summary to push to the gateways.</summary>
+    [OneWay, Alias("publish-opinion")]
+    Task PublishOpinion(OpinionView view);
+
+    /// <summary>Re-reads the stored log and checks every entry's hash and link.</summary>
+    [Alias("verify-log")]
+    Task<LogVerification> VerifyModerationLog();
 }
 
 [GenerateSerializer, Alias("dialogue.observer-lease")]
@@ -50,7 +86,7 @@ public sealed record ObserverLease([property: Id(0)] TimeSpan Expiry, [property:
 public interface IConsultationObserver : IGrainObserver
 {
     [OneWay, Alias("changes")]
-    Task OnChanges(string consultationId, IReadOnlyList<ItemChange> changes);
+    Task OnChanges(string consultationId, ChangeBatch batch);
 }
 
 /// <summary>
@@ -72,6 +108,19 @@ public interface ICitizenGrain : IGrainWithStringKey
     /// <summary>The citizen's own items in one consultation, with status and rejection reason.</summary>
     [Alias("own-items")]
     Task<IReadOnlyList<ItemView>> GetOwnItems(string consultationId);
+
+    /// <summary>Called by a consultation when a moderator sanctions this citizen there.</summary>
+    [Alias("apply-sanction")]
+    Task ApplySanction(string consultationId, Sanction sanction);
+
+    [OneWay, Alias("notify")]
+    Task Notify(Notification notification);
+
+    [Alias("notifications")]
+    Task<IReadOnlyList<Notification>> GetNotifications();
+
+    [Alias("mark-read")]
+    Task MarkRead(string notificationId);
 }
 
 /// <summary>The list of consultations (single activation, key 0): small summaries only.</summary>

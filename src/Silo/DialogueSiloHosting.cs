@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -71,7 +72,7 @@ public static class DialogueSiloHosting
 
     private static void AddSilo(IHostApplicationBuilder builder, DialogueOptions options)
     {
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         var database = new SqliteDatabase(options.DataDirectory);
         if (options.Storage == "postgres")
         {
@@ -125,7 +126,7 @@ public static class DialogueSiloHosting
 
     private static void AddClient(IHostApplicationBuilder builder, DialogueOptions options)
     {
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         PreparePostgres(options);
 
         // The gateway reads the journal only for /health; the silos write it.

@@ -28,6 +28,18 @@ public abstract class LiveHubTests(GatewayHost host)
                     _items.AddOrUpdate(item.Id, item, (_, old) => item.Seq > old.Seq ? item : old);
                 }
             });
+
+            // Vote-only changes come compact; the client applies them to the item it holds.
+            connection.On<string, VoteUpdate[]>("votes", (_, updates) =>
+            {
+                foreach (var update in updates)
+                {
+                    _items.AddOrUpdate(
+                        update.Id,
+                        _ => throw new InvalidOperationException($"A vote update for unknown item {update.Id}."),
+                        (_, old) => update.Seq > old.Seq ? old with { Seq = update.Seq, Votes = update.Votes } : old);
+                }
+            });
         }
 
         public HubConnection Connection { get; }

@@ -13,6 +13,10 @@ public sealed class SqliteLiveHubTests(GatewayHost host) : LiveHubTests(host), I
 
 public sealed class PostgresLiveHubTests(PostgresGatewayHost host) : LiveHubTests(host), IClassFixture<PostgresGatewayHost>;
 
+public sealed class SqliteModerationApiTests(GatewayHost host) : ModerationApiTests(host), IClassFixture<GatewayHost>;
+
+public sealed class PostgresModerationApiTests(PostgresGatewayHost host) : ModerationApiTests(host), IClassFixture<PostgresGatewayHost>;
+
 public sealed class SqliteDurabilityTests : DurabilityTests
 {
     protected override Dictionary<string, string> StorageEnvironment => [];

@@ -158,11 +158,11 @@ public abstract class ConsultationGrainTests : IAsyncLifetime
     {
         private readonly List<ItemChange> _seen = [];
 
-        public Task OnChanges(string consultationId, IReadOnlyList<ItemChange> changes)
+        public Task OnChanges(string consultationId, ChangeBatch batch)
         {
             lock (_seen)
             {
-                _seen.AddRange(changes);
+                _seen.AddRange(batch.Items);
             }
 
             return Task.CompletedTask;

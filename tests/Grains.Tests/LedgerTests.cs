@@ -21,6 +21,9 @@ public sealed class LedgerTests
         return ledger;
     }
 
+    internal static Moderated Decision(long seq, string action, string itemId, string? reason = null, string? target = null) =>
+        new(new ModerationLogEntry(seq, At, action, itemId, "Warga-A", reason, target, "mod", false, ModerationLog.Genesis, "h"));
+
     [Fact]
     public void One_vote_per_citizen_per_item_and_a_new_vote_replaces_the_old()
     {
@@ -36,8 +39,8 @@ public sealed class LedgerTests
     public void Same_vote_again_changes_nothing()
     {
         var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published);
-        Assert.NotNull(ledger.Apply(2, At, new VoteCast("i1", "bob", 1)));
-        Assert.Null(ledger.Apply(3, At, new VoteCast("i1", "bob", 1)));
+        Assert.Single(ledger.Apply(2, At, new VoteCast("i1", "bob", 1)));
+        Assert.Empty(ledger.Apply(3, At, new VoteCast("i1", "bob", 1)));
         Assert.Equal(1, ledger.Find("i1")!.Tally.Up);
     }
 
@@ -57,7 +60,7 @@ public sealed class LedgerTests
         var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published, ItemStatus.Published, ItemStatus.Published);
         ledger.Apply(4, At, new VoteCast("i1", "bob", 1));
 
-        var page = ledger.Page(Bob, 2, 100);
+        var page = ledger.Page(Bob, 2, 100, At);
 
         Assert.Equal(["i3", "i1"], page.Items.Select(i => i.Id));
         Assert.Equal([3L, 4L], page.Items.Select(i => i.Seq));
@@ -69,8 +72,8 @@ public sealed class LedgerTests
     public void Paging_with_a_limit_continues_where_it_stopped()
     {
         var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published, ItemStatus.Published, ItemStatus.Published);
-        var first = ledger.Page(Bob, 0, 2);
-        var second = ledger.Page(Bob, first.LastSeq, 2);
+        var first = ledger.Page(Bob, 0, 2, At);
+        var second = ledger.Page(Bob, first.LastSeq, 2, At);
 
         Assert.True(first.HasMore);
         Assert.Equal(["i1", "i2"], first.Items.Select(i => i.Id));
@@ -83,22 +86,22 @@ public sealed class LedgerTests
     {
         var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Pending);
 
-        Assert.Empty(ledger.Page(Bob, 0, 10).Items);
-        Assert.Single(ledger.Page(Alice, 0, 10).Items);
-        Assert.Single(ledger.Page(Moderator, 0, 10).Items);
+        Assert.Empty(ledger.Page(Bob, 0, 10, At).Items);
+        Assert.Single(ledger.Page(Alice, 0, 10, At).Items);
+        Assert.Single(ledger.Page(Moderator, 0, 10, At).Items);
     }
 
     [Fact]
     public void Rejected_item_keeps_reason_visible_to_author_and_becomes_a_tombstone_for_others()
     {
         var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published);
-        ledger.Apply(2, At, new ItemStatusChanged("i1", ItemStatus.Rejected, "abuse", "mod"));
+        ledger.Apply(2, At, Decision(2, ModerationActions.Reject, "i1", reason: "abuse"));
 
-        var own = Assert.Single(ledger.Page(Alice, 0, 10).Items);
+        var own = Assert.Single(ledger.Page(Alice, 0, 10, At).Items);
         Assert.Equal("abuse", own.RejectionReason);
         Assert.Equal("text 0", own.Text);
 
-        var others = Assert.Single(ledger.Page(Bob, 0, 10).Items);
+        var others = Assert.Single(ledger.Page(Bob, 0, 10, At).Items);
         Assert.False(others.Visible);
         Assert.Equal(string.Empty, others.Text);
         Assert.Null(others.RejectionReason);
@@ -137,13 +140,27 @@ public sealed class LedgerTests
         [
             new ItemSubmitted("i1", "p1", "Warga-X", "c1", "Halo ✓", ItemStatus.Pending),
             new VoteCast("i1", "p2", -1),
-            new ItemStatusChanged("i1", ItemStatus.Rejected, "spam", "mod"),
+            Decision(3, ModerationActions.Reject, "i1", reason: "spam") with { Note = "link farm" },
+            new ItemsClaimed(["i1", "i2"], "mod", At.AddMinutes(1)),
         ];
         foreach (var e in events)
         {
             var record = ConsultationEventCodec.Encode("s", 1, e, null, At);
-            Assert.Equal(e, ConsultationEventCodec.Decode(record));
+            Assert.Equal(ConsultationEventCodec.Encode("s", 1, ConsultationEventCodec.Decode(record), null, At).Payload, record.Payload);
             Assert.DoesNotContain("OpenGov", record.Payload, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Items_changed_by_one_event_share_its_seq_and_all_appear_after_it()
+    {
+        var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published, ItemStatus.Published, ItemStatus.Published);
+        ledger.Apply(4, At, new ItemsClaimed(["i1", "i2", "i3"], "mod", At.AddMinutes(1)));
+
+        var page = ledger.Page(Moderator, 3, 1, At);
+
+        Assert.Equal(["i1", "i2", "i3"], page.Items.Select(i => i.Id).Order());
+        Assert.All(page.Items, i => Assert.Equal(4, i.Seq));
+        Assert.Equal((4L, false), (page.LastSeq, page.HasMore));
     }
 }

@@ -95,4 +95,46 @@ public sealed class RuleTests
         Assert.True(CitizenIds.IsValid(CitizenIds.New()));
         Assert.False(CitizenIds.IsValid("p123"));
     }
+
+    [Fact]
+    public void Triage_scores_links_mash_and_duplicates_and_leaves_plain_questions_at_zero()
+    {
+        Assert.Equal(new TriageResult(0, TriageRules.None, null), TriageRules.Score("Kapan jalan di depan pasar diperbaiki?", null));
+        Assert.Equal("spam", TriageRules.Score("Lihat http://a.example sekarang juga ya", null).Reason);
+        Assert.Equal("spam", TriageRules.Score("asdfghjklqwrtypsdfg", null).Reason);
+        Assert.Equal(("duplicate", "i3"), (TriageRules.Score("apa saja", "i3").Reason, TriageRules.Score("apa saja", "i3").DuplicateOf));
+        Assert.Equal(TriageRules.DuplicateKey("Kapan, JALAN diperbaiki?!"), TriageRules.DuplicateKey("kapan jalan   diperbaiki"));
+    }
+
+    [Fact]
+    public void Moderation_log_chain_detects_a_changed_or_removed_entry()
+    {
+        var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var first = ModerationLog.Seal(new ModerationLogEntry(1, at, "reject", "i1", "Warga-A", "spam", null, "Ana", false, "", ""), ModerationLog.Genesis);
+        var second = ModerationLog.Seal(new ModerationLogEntry(2, at, "approve", "i2", "Warga-B", null, null, "Ana", false, "", ""), first.Hash);
+
+        Assert.True(ModerationLog.Verify([first, second]).Valid);
+        Assert.Equal(1, ModerationLog.Verify([first with { Reason = "abuse" }, second]).BrokenAtSeq);
+        Assert.Equal(2, ModerationLog.Verify([second]).BrokenAtSeq);
+    }
+
+    [Theory]
+    [InlineData(ViewerRole.Participant, "approve", false)]
+    [InlineData(ViewerRole.Participant, "answer", false)]
+    [InlineData(ViewerRole.Moderator, "reject", true)]
+    [InlineData(ViewerRole.Moderator, "answer", false)]
+    [InlineData(ViewerRole.Official, "answer", true)]
+    [InlineData(ViewerRole.Official, "reject", false)]
+    [InlineData(ViewerRole.Official, "highlight", true)]
+    [InlineData(ViewerRole.Admin, "answer", true)]
+    [InlineData(ViewerRole.Admin, "sanction", true)]
+    public void Moderation_policy_matches_roles_to_actions(ViewerRole role, string action, bool allowed) =>
+        Assert.Equal(allowed, ModerationPolicy.Allows(role, action));
+
+    [Fact]
+    public void Trending_favours_fresh_votes_over_old_ones()
+    {
+        Assert.True(Ranking.Trending(2, TimeSpan.FromMinutes(10)) > Ranking.Trending(3, TimeSpan.FromHours(30)));
+        Assert.Equal(0, Ranking.Trending(0, TimeSpan.Zero));
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using OpenGov.Dialogue.Journal;
@@ -28,6 +29,40 @@ public sealed class SqliteRestartTests : RestartTests
 public sealed class PostgresRestartTests(PostgresDatabase database) : RestartTests, IClassFixture<PostgresDatabase>
 {
     protected override Dictionary<string, string?> StorageSettings => database.Settings;
+}
+
+public sealed class SqliteModerationTests : ModerationTests
+{
+    protected override Dictionary<string, string?> StorageSettings => [];
+
+    protected override async Task<int> AlterStoredReasonAsync(TestSilo silo, string streamId, string from, string to)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(silo.DataDirectory, "journal.db")}");
+        await connection.OpenAsync();
+        var update = connection.CreateCommand();
+        update.CommandText = "UPDATE journal SET payload = replace(payload, $from, $to) WHERE stream_id = $s AND kind = 'moderated'";
+        update.Parameters.AddWithValue("$from", $"\"reason\":\"{from}\"");
+        update.Parameters.AddWithValue("$to", $"\"reason\":\"{to}\"");
+        update.Parameters.AddWithValue("$s", streamId);
+        return await update.ExecuteNonQueryAsync();
+    }
+}
+
+public sealed class PostgresModerationTests(PostgresDatabase database) : ModerationTests, IClassFixture<PostgresDatabase>
+{
+    protected override Dictionary<string, string?> StorageSettings => database.Settings;
+
+    protected override async Task<int> AlterStoredReasonAsync(TestSilo silo, string streamId, string from, string to)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var update = new NpgsqlCommand(
+            "UPDATE dialogue_journal SET payload = replace(payload, @from, @to) WHERE stream_id = @s AND kind = 'moderated'", connection);
+        update.Parameters.AddWithValue("from", $"\"reason\":\"{from}\"");
+        update.Parameters.AddWithValue("to", $"\"reason\":\"{to}\"");
+        update.Parameters.AddWithValue("s", streamId);
+        return await update.ExecuteNonQueryAsync();
+    }
 }
 
 public sealed class SqliteJournalTests : JournalTests

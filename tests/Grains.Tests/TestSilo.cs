@@ -16,13 +16,17 @@ public sealed class TestSilo : IAsyncDisposable
 {
     private IHost? _host;
 
-    public TestSilo(string? dataDirectory = null, Dictionary<string, string?>? settings = null)
+    public TestSilo(string? dataDirectory = null, Dictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
+        Clock = clock;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));
         Settings = settings ?? [];
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>When set, grains read time from it (leases, rate limits, sanctions).</summary>
+    public TimeProvider? Clock { get; }
 
     public Dictionary<string, string?> Settings { get; }
 
@@ -30,9 +34,9 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IServiceProvider Services => _host!.Services;
 
-    public static async Task<TestSilo> StartAsync(Dictionary<string, string?>? settings = null)
+    public static async Task<TestSilo> StartAsync(Dictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
-        var silo = new TestSilo(settings: settings);
+        var silo = new TestSilo(settings: settings, clock: clock);
         await silo.StartHostAsync();
         return silo;
     }
@@ -48,6 +52,11 @@ public sealed class TestSilo : IAsyncDisposable
             ["Dialogue:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         builder.Configuration.AddInMemoryCollection(Settings);
+        if (Clock is not null)
+        {
+            builder.Services.AddSingleton(Clock);
+        }
+
         builder.AddDialogueSilo();
         _host = builder.Build();
         await _host.StartAsync();

@@ -48,7 +48,9 @@ public static class AuthSetup
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Participant, p => p.RequireRole(Roles.Participant).RequireClaim(Roles.CitizenClaim))
             .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
-            .AddPolicy("staff", p => p.RequireRole(Roles.Staff));
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff))
+            .AddPolicy(Policies.Moderators, p => p.RequireRole(Roles.Moderator, Roles.Admin))
+            .AddPolicy(Policies.Officials, p => p.RequireRole(Roles.Official, Roles.Admin));
     }
 
     /// <summary>SignalR user id = citizen id, so a citizen's own notifications reach all their connections.</summary>
@@ -56,6 +58,14 @@ public static class AuthSetup
     {
         public string? GetUserId(HubConnectionContext connection) => connection.User.FindFirst(Roles.CitizenClaim)?.Value;
     }
+}
+
+/// <summary>Authorization policy names beyond the single roles.</summary>
+public static class Policies
+{
+    public const string Staff = "staff";
+    public const string Moderators = "moderators";
+    public const string Officials = "officials";
 }
 
 /// <summary>Signs the gateway's JWTs.</summary>

@@ -4,6 +4,7 @@ using OpenGov.Dialogue.Gateway.Auth;
 using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Gateway.Errors;
 using OpenGov.Dialogue.Gateway.Live;
+using OpenGov.Dialogue.Gateway.Moderation;
 using OpenGov.Dialogue.Silo;
 
 namespace OpenGov.Dialogue.Gateway.Hosting;
@@ -34,6 +35,8 @@ public static class GatewayApp
         app.MapHealth();
         app.MapAuth();
         app.MapConsultations();
+        app.MapModeration();
+        app.MapOpinion();
         app.MapDialogueHub();
         return app;
     }

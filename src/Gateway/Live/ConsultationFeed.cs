@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using OpenGov.Dialogue.Contracts;
@@ -18,30 +19,43 @@ public sealed class ConsultationFeed(
 {
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan MinPacing = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan MaxPacing = TimeSpan.FromMilliseconds(200);
 
     private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, string>> _connections = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _subscribeLock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private IConsultationObserver? _reference;
     private Task? _renewLoop;
 
+    /// <summary>Participants and officials: public views.</summary>
     public static string PublicGroup(string consultationId) => $"{consultationId}:public";
 
+    /// <summary>Moderators and admins: full views with queue, triage and leases.</summary>
     public static string StaffGroup(string consultationId) => $"{consultationId}:staff";
 
-    public async Task AddConnection(string connectionId, string consultationId, bool staff)
+    /// <summary>The presenter screen: highlighted item and the next few.</summary>
+    public static string PresenterGroup(string consultationId) => $"{consultationId}:presenter";
+
+    public async Task AddConnection(string connectionId, string consultationId, string group)
     {
         await EnsureSubscribed(consultationId);
-        _connections.GetOrAdd(connectionId, _ => new(StringComparer.Ordinal))[consultationId] = staff;
-        await hub.Groups.AddToGroupAsync(connectionId, staff ? StaffGroup(consultationId) : PublicGroup(consultationId));
+        var joined = _connections.GetOrAdd(connectionId, _ => new(StringComparer.Ordinal));
+        if (joined.TryGetValue(consultationId, out var previous) && previous != group)
+        {
+            await hub.Groups.RemoveFromGroupAsync(connectionId, previous);
+        }
+
+        joined[consultationId] = group;
+        await hub.Groups.AddToGroupAsync(connectionId, group);
     }
 
     public async Task RemoveConnection(string connectionId, string consultationId)
     {
-        if (_connections.TryGetValue(connectionId, out var joined) && joined.TryRemove(consultationId, out var staff))
+        if (_connections.TryGetValue(connectionId, out var joined) && joined.TryRemove(consultationId, out var group))
         {
-            await hub.Groups.RemoveFromGroupAsync(connectionId, staff ? StaffGroup(consultationId) : PublicGroup(consultationId));
+            await hub.Groups.RemoveFromGroupAsync(connectionId, group);
         }
     }
 
@@ -52,11 +66,11 @@ public sealed class ConsultationFeed(
         return Task.CompletedTask;
     }
 
-    public Task OnChanges(string consultationId, IReadOnlyList<ItemChange> changes)
+    public Task OnChanges(string consultationId, ChangeBatch batch)
     {
         if (_subscriptions.TryGetValue(consultationId, out var subscription))
         {
-            subscription.Queue.Writer.TryWrite(changes);
+            subscription.Queue.Writer.TryWrite(batch);
         }
 
         return Task.CompletedTask;
@@ -160,44 +174,36 @@ public sealed class ConsultationFeed(
 
     /// <summary>
     /// Sends whatever has queued up as one frame per audience, newest version of each item only.
-    /// Each send is awaited at most <see cref="SendTimeout"/>: a slow connection never holds up the next frame.
+    /// Each round waits at most <see cref="SendTimeout"/>: a slow connection never holds up the next frame.
     /// </summary>
     private async Task SendLoop(Subscription subscription)
     {
         var id = subscription.ConsultationId;
         var reader = subscription.Queue.Reader;
         var latest = new Dictionary<string, ItemChange>(StringComparer.Ordinal);
+        var notifications = new List<NotificationDelivery>();
         while (await reader.WaitToReadAsync())
         {
             latest.Clear();
-            while (reader.TryRead(out var changes))
+            notifications.Clear();
+            PresenterFrame? presenter = null;
+            OpinionView? opinion = null;
+            while (reader.TryRead(out var batch))
             {
-                foreach (var change in changes)
+                foreach (var change in batch.Items)
                 {
                     latest[change.Staff.Id] = change;
                 }
+
+                notifications.AddRange(batch.Notifications);
+                presenter = batch.Presenter ?? presenter;
+                opinion = batch.Opinion ?? opinion;
             }
 
-            var ordered = latest.Values.OrderBy(c => c.Staff.Seq).ToArray();
-            var sends = new List<Task>
-            {
-                hub.Clients.Group(StaffGroup(id)).SendAsync("changes", id, ordered.Select(c => c.Staff).ToArray()),
-            };
-            var publicViews = ordered.Where(c => c.Public is not null).Select(c => c.Public!).ToArray();
-            if (publicViews.Length > 0)
-            {
-                sends.Add(hub.Clients.Group(PublicGroup(id)).SendAsync("changes", id, publicViews));
-            }
-
-            // Authors see their own item even while it is pending or rejected, with the reason.
-            foreach (var own in ordered.Where(c => !c.Staff.Visible).GroupBy(c => c.AuthorId))
-            {
-                sends.Add(hub.Clients.User(own.Key).SendAsync("changes", id, own.Select(c => c.Staff).ToArray()));
-            }
-
+            var started = Stopwatch.GetTimestamp();
             try
             {
-                await Task.WhenAll(sends).WaitAsync(SendTimeout);
+                await Task.WhenAll(Sends(id, [.. latest.Values.OrderBy(c => c.Staff.Seq)], notifications, presenter, opinion)).WaitAsync(SendTimeout);
             }
             catch (TimeoutException)
             {
@@ -207,15 +213,69 @@ public sealed class ConsultationFeed(
             {
                 logger.LogWarning(ex, "Sending to consultation {Consultation} failed", id);
             }
+
+            // Pace by the cost of the last frame: a small room gets every change at once, a hall of
+            // thousands gets fewer, fuller frames instead of a queue that grows (DESIGN.md §4).
+            var spent = Stopwatch.GetElapsedTime(started);
+            if (spent > MinPacing)
+            {
+                await Task.Delay(spent < MaxPacing ? spent : MaxPacing);
+            }
         }
+    }
+
+    private List<Task> Sends(string id, ItemChange[] changes, List<NotificationDelivery> notifications, PresenterFrame? presenter, OpinionView? opinion)
+    {
+        var sends = new List<Task>();
+        var votes = changes.Where(c => c.VotesOnly && c.Public is not null).Select(c => new VoteUpdate(c.Staff.Id, c.Staff.Seq, c.Staff.Votes)).ToArray();
+        if (votes.Length > 0)
+        {
+            // Votes are most of the traffic in a busy hall: one compact frame for everyone, serialised once.
+            sends.Add(hub.Clients.Groups(PublicGroup(id), StaffGroup(id)).SendAsync("votes", id, votes));
+        }
+
+        var full = changes.Where(c => !c.VotesOnly || c.Public is null).ToArray();
+        if (full.Length > 0)
+        {
+            sends.Add(hub.Clients.Group(StaffGroup(id)).SendAsync("changes", id, full.Select(c => c.Staff).ToArray()));
+            var publicViews = full.Where(c => c.Public is not null).Select(c => c.Public!).ToArray();
+            if (publicViews.Length > 0)
+            {
+                sends.Add(hub.Clients.Group(PublicGroup(id)).SendAsync("changes", id, publicViews));
+            }
+
+            // Authors see their own item while it is pending, rejected or merged, with the reason.
+            foreach (var own in full.Where(c => !c.Own.Visible).GroupBy(c => c.AuthorId))
+            {
+                sends.Add(hub.Clients.User(own.Key).SendAsync("changes", id, own.Select(c => c.Own).ToArray()));
+            }
+        }
+
+        foreach (var delivery in notifications)
+        {
+            sends.Add(hub.Clients.Users(delivery.CitizenIds).SendAsync("notification", delivery.Notification));
+        }
+
+        if (presenter is not null)
+        {
+            sends.Add(hub.Clients.Group(PresenterGroup(id)).SendAsync("presenter", presenter));
+        }
+
+        // Everyone gets the group summary; a participant asks for their own position with OpinionGroups.
+        if (opinion is not null)
+        {
+            sends.Add(hub.Clients.Groups(PublicGroup(id), StaffGroup(id)).SendAsync("opinion", opinion));
+        }
+
+        return sends;
     }
 
     private sealed class Subscription(string consultationId)
     {
         public string ConsultationId { get; } = consultationId;
 
-        public Channel<IReadOnlyList<ItemChange>> Queue { get; } =
-            Channel.CreateUnbounded<IReadOnlyList<ItemChange>>(new UnboundedChannelOptions { SingleReader = true });
+        public Channel<ChangeBatch> Queue { get; } =
+            Channel.CreateUnbounded<ChangeBatch>(new UnboundedChannelOptions { SingleReader = true });
 
         public Task? SendLoop { get; set; }
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Gateway.Auth;
 using OpenGov.Dialogue.Gateway.Consultations;
+using OpenGov.Dialogue.Gateway.Moderation;
 
 namespace OpenGov.Dialogue.Gateway.Live;
 
@@ -11,7 +12,9 @@ public sealed record JoinResponse(ConsultationInfo Consultation, IReadOnlyList<I
 
 /// <summary>
 /// Server → client: <c>changes(consultationId, items)</c>, each item carrying the sequence number
-/// of its latest change. A client keeps the highest seq it saw and, after a reconnect, joins with
+/// of its latest change; <c>votes(consultationId, updates)</c> when only vote counts moved; <c>notification(n)</c> for the citizen's own notifications;
+/// <c>presenter(frame)</c> for presenter screens; <c>opinion(view)</c> when the opinion groups of a
+/// deliberation were recomputed. A client keeps the highest seq it saw and, after a reconnect, joins with
 /// it to receive exactly the gap.
 /// </summary>
 [Authorize]
@@ -27,7 +30,8 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
         var viewer = Roles.ViewerOf(Context.User!);
 
         // Join the live group before reading the gap, so nothing falls between the two; clients keep the newest seq per item.
-        await feed.AddConnection(Context.ConnectionId, consultationId, viewer.Role != ViewerRole.Participant);
+        var group = Roles.SeesQueue(viewer) ? ConsultationFeed.StaffGroup(consultationId) : ConsultationFeed.PublicGroup(consultationId);
+        await feed.AddConnection(Context.ConnectionId, consultationId, group);
         var page = await consultation.GetItems(viewer, afterSeq, 1000);
         return new JoinResponse(info, page.Items, page.LastSeq, page.HasMore);
     }
@@ -51,6 +55,39 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
     public Task<VoteResult> Vote(string consultationId, string itemId, int value) =>
         grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(Context.User!))
             .Vote(ConsultationEndpoints.CheckedId(consultationId), itemId, value);
+
+    /// <summary>The presenter screen: returns the current frame; later frames arrive as <c>presenter(frame)</c>.</summary>
+    public async Task<PresenterFrame> JoinPresenter(string consultationId)
+    {
+        var consultation = grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(consultationId));
+        var frame = await consultation.GetPresenter();
+        await feed.AddConnection(Context.ConnectionId, consultationId, ConsultationFeed.PresenterGroup(consultationId));
+        return frame;
+    }
+
+    /// <summary>The opinion groups of a deliberation; a participant's answer carries their own position.</summary>
+    public Task<OpinionView> OpinionGroups(string consultationId) =>
+        grains.GetGrain<IOpinionGrain>(ConsultationEndpoints.CheckedId(consultationId)).Get(Roles.CitizenIdOf(Context.User!));
+
+    [Authorize(Policy = Policies.Moderators)]
+    public Task<IReadOnlyList<ItemView>> Queue(string consultationId, int limit) =>
+        Consultation(consultationId).GetQueue(limit);
+
+    /// <summary>Claim, release, approve, reject, edit, merge, tag, pin, highlight, mark answered, archive; the grain checks the role per action.</summary>
+    [Authorize(Policy = Policies.Staff)]
+    public Task<ModerationResult> Moderate(string consultationId, ModerationRequest request) =>
+        Consultation(consultationId).Moderate(request.ToCommand(Roles.ActorOf(Context.User!)));
+
+    [Authorize(Policy = Policies.Officials)]
+    public Task<ItemView> Answer(string consultationId, string itemId, AnswerRequest request) =>
+        Consultation(consultationId).Answer(request.ToCommand(itemId, Roles.ActorOf(Context.User!)));
+
+    [Authorize(Policy = Roles.Participant)]
+    public Task<ItemView> Appeal(string consultationId, string itemId, string? text) =>
+        Consultation(consultationId).Appeal(Roles.RequireCitizen(Context.User!), itemId, text);
+
+    private IConsultationGrain Consultation(string consultationId) =>
+        grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(consultationId));
 
     public override Task OnDisconnectedAsync(Exception? exception) => feed.RemoveConnection(Context.ConnectionId);
 }

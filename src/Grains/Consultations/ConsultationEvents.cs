@@ -12,18 +12,36 @@ namespace OpenGov.Dialogue.Consultations;
 public abstract record ConsultationEvent;
 
 /// <param name="ItemId">Assigned by the grain, deterministic on replay ("i1", "i2", ...).</param>
+/// <param name="Triage">The queue score when it was submitted; stored so a rule change never reorders history.</param>
 public sealed record ItemSubmitted(
     string ItemId,
     string CitizenId,
     string Pseudonym,
     string ClientId,
     string Text,
-    ItemStatus Status) : ConsultationEvent;
+    ItemStatus Status,
+    TriageResult? Triage = null) : ConsultationEvent;
 
 /// <summary>A citizen's vote on an item; replaces their earlier vote on it.</summary>
 public sealed record VoteCast(string ItemId, string CitizenId, int Value) : ConsultationEvent;
 
-public sealed record ItemStatusChanged(string ItemId, ItemStatus Status, string? Reason, string By) : ConsultationEvent;
+/// <summary>A moderator takes (or renews) items for review until <paramref name="Until"/>.</summary>
+public sealed record ItemsClaimed(IReadOnlyList<string> ItemIds, string By, DateTimeOffset Until) : ConsultationEvent;
+
+public sealed record ItemsReleased(IReadOnlyList<string> ItemIds, string By) : ConsultationEvent;
+
+/// <summary>
+/// Every decision that goes into the public moderation log. <see cref="Log"/> is the public,
+/// hash-chained part and the ledger applies the decision from it; the rest is private detail.
+/// </summary>
+public sealed record Moderated(
+    ModerationLogEntry Log,
+    string? Note = null,
+    string? Text = null,
+    IReadOnlyList<string>? Tags = null,
+    OfficialAnswer? Answer = null,
+    string? CitizenId = null,
+    Sanction? Sanction = null) : ConsultationEvent;
 
 /// <summary>Maps events to journal rows and back.</summary>
 public static class ConsultationEventCodec
@@ -37,7 +55,9 @@ public static class ConsultationEventCodec
     {
         [typeof(ItemSubmitted)] = "item-submitted",
         [typeof(VoteCast)] = "vote-cast",
-        [typeof(ItemStatusChanged)] = "item-status-changed",
+        [typeof(ItemsClaimed)] = "items-claimed",
+        [typeof(ItemsReleased)] = "items-released",
+        [typeof(Moderated)] = "moderated",
     };
 
     private static readonly Dictionary<string, Type> TypeByKind = KindByType.ToDictionary(p => p.Value, p => p.Key);

@@ -1,12 +1,13 @@
-using Orleans.Concurrency;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenGov.Dialogue.Consultations.Opinion;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Journal;
+using Orleans.Concurrency;
 
 namespace OpenGov.Dialogue.Consultations;
 
-/// <summary>Small grain state: the settings. Items and votes live in the journal.</summary>
+/// <summary>Small grain state: the settings. Items, votes and decisions live in the journal.</summary>
 [GenerateSerializer, Alias("dialogue.consultation-state")]
 public sealed class ConsultationState
 {
@@ -22,9 +23,10 @@ public sealed class ConsultationState
 /// <summary>
 /// Reentrant so that many submissions and votes can wait on the journal at once (the journal
 /// commits them together); the ledger only ever sees durable events, applied in sequence order.
+/// Moderation decisions go one at a time, because each log entry links to the one before it.
 /// </summary>
 [Reentrant]
-public sealed class ConsultationGrain(
+public sealed partial class ConsultationGrain(
     [PersistentState("consultation", StorageNames.Grains)] IPersistentState<ConsultationState> state,
     IDialogueJournal journal,
     TimeProvider clock,
@@ -32,14 +34,20 @@ public sealed class ConsultationGrain(
     ILogger<ConsultationGrain> logger) : Grain, IConsultationGrain
 {
     private static readonly TimeSpan ObserverLifetime = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan PresenterEvery = TimeSpan.FromMilliseconds(250);
+    private const int PresenterNext = 5;
 
     private readonly SortedDictionary<long, Pending> _pending = [];
     private readonly Dictionary<(string, string), Task<SubmitResult>> _submitting = [];
     private readonly Dictionary<IConsultationObserver, DateTimeOffset> _observers = [];
     private readonly Dictionary<string, ItemChange> _outbox = new(StringComparer.Ordinal);
+    private readonly List<NotificationDelivery> _notifications = [];
+    private readonly SemaphoreSlim _decisions = new(1, 1);
     private ConsultationLedger _ledger = new(ConsultationMode.Qa);
     private long _nextSeq = 1;
     private int _nextItemNumber = 1;
+    private bool _presenterDirty;
+    private string? _presenterSignature;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -56,6 +64,7 @@ public sealed class ConsultationGrain(
 
         _nextSeq = _ledger.LastSeq + 1;
         _nextItemNumber = _ledger.HighestItemNumber + 1;
+        this.RegisterGrainTimer(PushPresenter, PresenterEvery, PresenterEvery);
     }
 
     public async Task<ConsultationInfo> Create(CreateConsultation command)
@@ -119,19 +128,19 @@ public sealed class ConsultationGrain(
         long seq = 0;
         if (!item.Votes.TryGetValue(command.CitizenId, out var current) || current != command.Value)
         {
-            seq = await Commit(new VoteCast(command.ItemId, command.CitizenId, command.Value), clientKey: null);
+            seq = await Commit((_, _) => new VoteCast(command.ItemId, command.CitizenId, command.Value));
         }
 
         return new VoteResult(item.Id, command.Value, seq == 0 ? item.Seq : seq, item.Tally);
     }
 
     public Task<IReadOnlyList<ItemView>> GetItemsBy(string citizenId) =>
-        Task.FromResult<IReadOnlyList<ItemView>>([.. _ledger.ItemsBy(citizenId).OrderBy(i => i.SubmitSeq).Select(i => i.FullView())]);
+        Task.FromResult<IReadOnlyList<ItemView>>([.. _ledger.ItemsBy(citizenId).OrderBy(i => i.SubmitSeq).Select(i => i.OwnView())]);
 
     public Task<ItemPage> GetItems(Viewer viewer, long afterSeq, int limit)
     {
         EnsureExists();
-        return Task.FromResult(_ledger.Page(viewer, Math.Max(0, afterSeq), Math.Clamp(limit, 1, 1000)));
+        return Task.FromResult(_ledger.Page(viewer, Math.Max(0, afterSeq), Math.Clamp(limit, 1, 1000), clock.GetUtcNow()));
     }
 
     public Task<ObserverLease> Subscribe(IConsultationObserver observer)
@@ -147,14 +156,29 @@ public sealed class ConsultationGrain(
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<ItemView>> GetRanking(RankingSort sort, bool pinnedFirst, int limit)
+    {
+        EnsureExists();
+        var views = _ledger.Items.Where(i => ConsultationLedger.IsPublic(i.Status)).Select(i => i.PublicView()!);
+        return Task.FromResult<IReadOnlyList<ItemView>>([.. Ranking.Order(views, sort, pinnedFirst, clock.GetUtcNow()).Take(Math.Clamp(limit, 1, 1000))]);
+    }
+
+    public Task<PresenterFrame> GetPresenter()
+    {
+        EnsureExists();
+        return Task.FromResult(BuildPresenter());
+    }
+
     private async Task<SubmitResult> SubmitNew(SubmitItem command, string text)
     {
         try
         {
             var status = state.State.Moderation == ModerationMode.Pre ? ItemStatus.Pending : ItemStatus.Published;
             var itemId = $"i{_nextItemNumber++}";
-            var e = new ItemSubmitted(itemId, command.CitizenId, command.Pseudonym, command.ClientId, text, status);
-            var seq = await Commit(e, clientKey: $"{command.CitizenId}:{command.ClientId}");
+            var triage = TriageRules.Score(text, _ledger.FindDuplicate(text));
+            var seq = await Commit(
+                (_, _) => new ItemSubmitted(itemId, command.CitizenId, command.Pseudonym, command.ClientId, text, status, triage),
+                clientKey: $"{command.CitizenId}:{command.ClientId}");
             return new SubmitResult(SubmitOutcome.Accepted, itemId, seq, status);
         }
         finally
@@ -169,10 +193,12 @@ public sealed class ConsultationGrain(
     /// Writes one event and returns its sequence number once it is durable and applied. Appends
     /// are pipelined; the ledger applies them strictly in sequence order, skipping failed ones.
     /// </summary>
-    private async Task<long> Commit(ConsultationEvent e, string? clientKey)
+    private async Task<long> Commit(Func<long, DateTimeOffset, ConsultationEvent> build, string? clientKey = null)
     {
         var seq = _nextSeq++;
-        var record = ConsultationEventCodec.Encode(Id, seq, e, clientKey, clock.GetUtcNow());
+        var at = clock.GetUtcNow();
+        var e = build(seq, at);
+        var record = ConsultationEventCodec.Encode(Id, seq, e, clientKey, at);
         var append = journal.AppendAsync(record);
         _pending.Add(seq, new Pending(record, e, append));
         try
@@ -197,6 +223,8 @@ public sealed class ConsultationGrain(
     /// <summary>Applies every resolved append at the head of the queue, in order, then notifies gateways.</summary>
     private void ApplyDurable()
     {
+        var now = clock.GetUtcNow();
+        var opinion = new List<OpinionInput>();
         while (_pending.Count > 0)
         {
             var (seq, pending) = _pending.First();
@@ -206,24 +234,52 @@ public sealed class ConsultationGrain(
             }
 
             _pending.Remove(seq);
-            if (pending.Append.IsCompletedSuccessfully && _ledger.Apply(seq, pending.Record.At, pending.Event) is { } item)
+            if (!pending.Append.IsCompletedSuccessfully)
             {
-                _outbox[item.Id] = new ItemChange(item.FullView(), item.PublicView(), item.CitizenId);
+                continue;
+            }
+
+            var votesOnly = pending.Event is VoteCast;
+            foreach (var item in _ledger.Apply(seq, pending.Record.At, pending.Event))
+            {
+                // Views are taken from the item now, so the newest change carries everything; it stays
+                // "votes only" only if every change since the last batch was a vote.
+                var earlier = _outbox.GetValueOrDefault(item.Id);
+                _outbox[item.Id] = new ItemChange(item.StaffView(now), item.PublicView(), item.OwnView(), item.CitizenId, votesOnly && (earlier?.VotesOnly ?? true));
+                _presenterDirty |= item.WasPublic;
+            }
+
+            if (_ledger.Mode == ConsultationMode.Deliberation)
+            {
+                opinion.AddRange(OpinionInputs.From(seq, pending.Event));
             }
         }
 
-        Notify();
+        if (opinion.Count > 0)
+        {
+            // One-way and in sequence order: the analysis never slows a vote down.
+            GrainFactory.GetGrain<IOpinionGrain>(Id).Apply(opinion).Ignore();
+        }
+
+        Publish(null);
     }
 
-    private void Notify()
+    public Task PublishOpinion(OpinionView view)
     {
-        if (_outbox.Count == 0)
+        Publish(null, view);
+        return Task.CompletedTask;
+    }
+
+    private void Publish(PresenterFrame? presenter, OpinionView? opinion = null)
+    {
+        if (_outbox.Count == 0 && _notifications.Count == 0 && presenter is null && opinion is null)
         {
             return;
         }
 
-        var changes = _outbox.Values.OrderBy(c => c.Staff.Seq).ToArray();
+        var batch = new ChangeBatch([.. _outbox.Values.OrderBy(c => c.Staff.Seq)], [.. _notifications], presenter, opinion);
         _outbox.Clear();
+        _notifications.Clear();
         var now = clock.GetUtcNow();
         foreach (var (observer, expiry) in _observers.ToArray())
         {
@@ -234,8 +290,42 @@ public sealed class ConsultationGrain(
             }
 
             // One-way: a slow or dead gateway never holds up the grain.
-            observer.OnChanges(Id, changes).Ignore();
+            observer.OnChanges(Id, batch).Ignore();
         }
+    }
+
+    /// <summary>At most every 250 ms: the presenter screen, when anything public moved.</summary>
+    private Task PushPresenter(CancellationToken cancellationToken)
+    {
+        if (!_presenterDirty || _observers.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        _presenterDirty = false;
+        var frame = BuildPresenter();
+        var signature = string.Join(',', new[] { frame.Highlighted }.Concat(frame.Next).Select(i => i is null ? "-" : $"{i.Id}@{i.Seq}"));
+        if (signature != _presenterSignature)
+        {
+            _presenterSignature = signature;
+            Publish(frame);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private PresenterFrame BuildPresenter()
+    {
+        var highlighted = _ledger.HighlightedId is { } id && _ledger.Find(id) is { } item && ConsultationLedger.IsPublic(item.Status)
+            ? item.PublicView()
+            : null;
+        var next = Ranking.Order(
+                _ledger.Items.Where(i => ConsultationLedger.IsPublic(i.Status) && i.Id != highlighted?.Id).Select(i => i.PublicView()!),
+                RankingSort.Popular,
+                pinnedFirst: true,
+                clock.GetUtcNow())
+            .Take(PresenterNext);
+        return new PresenterFrame(Id, highlighted, [.. next], _ledger.LastSeq);
     }
 
     private ConsultationInfo Info()

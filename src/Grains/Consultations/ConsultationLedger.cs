@@ -5,15 +5,20 @@ namespace OpenGov.Dialogue.Consultations;
 
 /// <summary>
 /// The in-memory state of one consultation, rebuilt from the journal: items, votes, who submitted
-/// what, and an index of items by the sequence number of their latest change. Plain rules, no
-/// Orleans: applying the same events always gives the same state.
+/// what, moderation state, the public log, and an index of items by the sequence number of their
+/// latest change. Plain rules, no Orleans: applying the same events always gives the same state.
 /// </summary>
 public sealed class ConsultationLedger(ConsultationMode mode)
 {
     private readonly Dictionary<string, Entry> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<(string CitizenId, string ClientId), string> _bySubmission = [];
+    private readonly Dictionary<string, string> _byDuplicateKey = new(StringComparer.Ordinal);
     private readonly SortedSet<long> _changeSeqs = [];
-    private readonly Dictionary<long, Entry> _byChangeSeq = [];
+
+    // One event can change several items (a merge, a highlight, a bulk claim): they share its seq.
+    private readonly Dictionary<long, List<Entry>> _byChangeSeq = [];
+    private readonly List<ModerationLogEntry> _log = [];
+    private readonly Dictionary<string, int> _logCounts = new(StringComparer.Ordinal);
 
     public ConsultationMode Mode { get; } = mode;
 
@@ -24,8 +29,19 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     /// <summary>Highest n of any "i{n}" item id seen, so new ids never collide after a failed append.</summary>
     public int HighestItemNumber { get; private set; }
 
-    /// <summary>Applies one journal event; returns the item it changed, or null when it changed nothing.</summary>
-    public Entry? Apply(long seq, DateTimeOffset at, ConsultationEvent e)
+    public string? HighlightedId { get; private set; }
+
+    public IReadOnlyList<ModerationLogEntry> Log => _log;
+
+    public string LastLogHash => _log.Count == 0 ? ModerationLog.Genesis : _log[^1].Hash;
+
+    /// <summary>Counts per action and per "reject:reason", public.</summary>
+    public IReadOnlyDictionary<string, int> LogCounts => _logCounts;
+
+    public IEnumerable<Entry> Items => _items.Values;
+
+    /// <summary>Applies one journal event; returns the items it changed (none when it changed nothing).</summary>
+    public IReadOnlyList<Entry> Apply(long seq, DateTimeOffset at, ConsultationEvent e)
     {
         if (seq <= LastSeq)
         {
@@ -33,16 +49,18 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         }
 
         LastSeq = seq;
-        Entry? changed = e switch
+        IReadOnlyList<Entry> changed = e switch
         {
-            ItemSubmitted s => AddItem(s, at),
+            ItemSubmitted s => [AddItem(s, at)],
             VoteCast v => ApplyVote(v),
-            ItemStatusChanged c => ChangeStatus(c),
-            _ => null,
+            ItemsClaimed c => Claim(c),
+            ItemsReleased r => Release(r.ItemIds, r.By),
+            Moderated m => Moderate(m),
+            _ => [],
         };
-        if (changed is not null)
+        foreach (var item in changed)
         {
-            Touch(changed, seq);
+            Touch(item, seq);
         }
 
         return changed;
@@ -50,15 +68,17 @@ public sealed class ConsultationLedger(ConsultationMode mode)
 
     public Entry? Find(string itemId) => _items.GetValueOrDefault(itemId);
 
+    public string? FindDuplicate(string text) => _byDuplicateKey.GetValueOrDefault(TriageRules.DuplicateKey(text));
+
     public SubmitResult? FindSubmission(string citizenId, string clientId) =>
         _bySubmission.TryGetValue((citizenId, clientId), out var id) && _items.TryGetValue(id, out var item)
-            ? new SubmitResult(SubmitOutcome.Repeat, item.Id, item.SubmitSeq, item.Status)
+            ? new SubmitResult(SubmitOutcome.Repeat, item.Id, item.SubmitSeq, item.SubmitStatus)
             : null;
 
     public IEnumerable<Entry> ItemsBy(string citizenId) => _items.Values.Where(i => i.CitizenId == citizenId);
 
     /// <summary>Items changed after <paramref name="afterSeq"/> that the viewer may see, oldest change first.</summary>
-    public ItemPage Page(Viewer viewer, long afterSeq, int limit)
+    public ItemPage Page(Viewer viewer, long afterSeq, int limit, DateTimeOffset now)
     {
         var views = new List<ItemView>(Math.Min(limit, 256));
         if (afterSeq >= LastSeq)
@@ -69,16 +89,19 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         var lastScanned = afterSeq;
         foreach (var seq in _changeSeqs.GetViewBetween(afterSeq + 1, long.MaxValue))
         {
-            if (views.Count == limit)
+            // Pages end between sequence numbers, never inside one, so resuming after LastSeq misses nothing.
+            if (views.Count >= limit)
             {
                 return new ItemPage(views, lastScanned, true);
             }
 
             lastScanned = seq;
-            var view = ViewFor(viewer, _byChangeSeq[seq]);
-            if (view is not null)
+            foreach (var item in _byChangeSeq[seq])
             {
-                views.Add(view);
+                if (ViewFor(viewer, item, now) is { } view)
+                {
+                    views.Add(view);
+                }
             }
         }
 
@@ -86,15 +109,29 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     }
 
     /// <summary>What this viewer sees of the item, or null when they may not see it at all.</summary>
-    public static ItemView? ViewFor(Viewer viewer, Entry item) =>
-        viewer.Role != ViewerRole.Participant || item.CitizenId == viewer.CitizenId ? item.FullView() : item.PublicView();
+    public static ItemView? ViewFor(Viewer viewer, Entry item, DateTimeOffset now) => viewer.Role switch
+    {
+        ViewerRole.Moderator or ViewerRole.Admin => item.StaffView(now),
+        _ when viewer.CitizenId is not null && item.CitizenId == viewer.CitizenId => item.OwnView(),
+        _ => item.PublicView(),
+    };
+
+    /// <summary>The queue: items waiting for review, highest triage score first, then oldest.</summary>
+    public IEnumerable<Entry> Queue() =>
+        _items.Values.Where(i => i.NeedsReview).OrderByDescending(i => i.Triage.Score).ThenBy(i => i.SubmitSeq);
+
+    public static bool IsPublic(ItemStatus status) => status is ItemStatus.Published or ItemStatus.Answered;
 
     private Entry AddItem(ItemSubmitted s, DateTimeOffset at)
     {
-        var item = new Entry(s.ItemId, s.CitizenId, s.Pseudonym, s.Text, at) { Status = s.Status };
+        var item = new Entry(s.ItemId, s.CitizenId, s.Pseudonym, s.Text, at, s.Status)
+        {
+            Triage = s.Triage ?? new TriageResult(0, TriageRules.None, null),
+        };
         item.WasPublic = IsPublic(item.Status);
         _items.Add(item.Id, item);
         _bySubmission[(s.CitizenId, s.ClientId)] = item.Id;
+        _byDuplicateKey.TryAdd(TriageRules.DuplicateKey(s.Text), item.Id);
         if (s.ItemId.StartsWith('i') && int.TryParse(s.ItemId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
         {
             HighestItemNumber = Math.Max(HighestItemNumber, n);
@@ -103,17 +140,22 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         return item;
     }
 
-    private Entry? ApplyVote(VoteCast v)
+    private Entry[] ApplyVote(VoteCast v)
     {
-        if (!_items.TryGetValue(v.ItemId, out var item))
+        if (!_items.TryGetValue(v.ItemId, out var item) || !SetVote(item, v.CitizenId, v.Value))
         {
-            return null;
+            return [];
         }
 
-        var had = item.Votes.TryGetValue(v.CitizenId, out var old);
-        if (had && old == v.Value)
+        return [item];
+    }
+
+    private bool SetVote(Entry item, string citizenId, int value)
+    {
+        var had = item.Votes.TryGetValue(citizenId, out var old);
+        if (had && old == value)
         {
-            return null;
+            return false;
         }
 
         if (had)
@@ -122,53 +164,203 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         }
 
         // In Q&A, 0 withdraws the upvote; in deliberation, 0 is a "pass" and counts as seen.
-        if (Mode == ConsultationMode.Qa && v.Value == 0)
+        if (Mode == ConsultationMode.Qa && value == 0)
         {
-            item.Votes.Remove(v.CitizenId);
+            item.Votes.Remove(citizenId);
         }
         else
         {
-            item.Votes[v.CitizenId] = v.Value;
-            item.Count(Mode, v.Value, +1);
+            item.Votes[citizenId] = value;
+            item.Count(Mode, value, +1);
         }
 
-        return item;
+        return true;
     }
 
-    private Entry? ChangeStatus(ItemStatusChanged c)
+    private List<Entry> Claim(ItemsClaimed c)
     {
-        if (!_items.TryGetValue(c.ItemId, out var item) || (item.Status == c.Status && item.Reason == c.Reason))
+        var changed = new List<Entry>();
+        foreach (var id in c.ItemIds)
         {
-            return null;
+            if (_items.TryGetValue(id, out var item))
+            {
+                item.ClaimedBy = c.By;
+                item.ClaimedUntil = c.Until;
+                changed.Add(item);
+            }
         }
 
-        item.Status = c.Status;
-        item.Reason = c.Reason;
-        item.WasPublic |= IsPublic(c.Status);
-        return item;
+        return changed;
     }
+
+    private List<Entry> Release(IEnumerable<string> ids, string by)
+    {
+        var changed = new List<Entry>();
+        foreach (var id in ids)
+        {
+            if (_items.TryGetValue(id, out var item) && item.ClaimedBy == by)
+            {
+                item.ClaimedBy = null;
+                item.ClaimedUntil = null;
+                changed.Add(item);
+            }
+        }
+
+        return changed;
+    }
+
+    private IReadOnlyList<Entry> Moderate(Moderated m)
+    {
+        var log = m.Log;
+        _log.Add(log);
+        Increment(log.Action);
+        if (log.Reason is not null && log.Action == ModerationActions.Reject)
+        {
+            Increment($"{log.Action}:{log.Reason}");
+        }
+
+        if (log.ItemId is null || !_items.TryGetValue(log.ItemId, out var item))
+        {
+            return [];
+        }
+
+        switch (log.Action)
+        {
+            case ModerationActions.Approve:
+                Decide(item, ItemStatus.Published);
+                item.Reason = null;
+                item.Note = null;
+                return [item];
+            case ModerationActions.Reject:
+                Decide(item, ItemStatus.Rejected);
+                item.Reason = log.Reason;
+                item.Note = m.Note;
+                return [item];
+            case ModerationActions.Archive:
+                Decide(item, ItemStatus.Archived);
+                return [item];
+            case ModerationActions.MarkAnswered:
+                Decide(item, ItemStatus.Answered);
+                return [item];
+            case ModerationActions.Edit when m.Text is not null:
+                item.OriginalText ??= item.Text;
+                item.Text = m.Text;
+                return [item];
+            case ModerationActions.Tag:
+                item.Tags = [.. (m.Tags ?? []).Distinct(StringComparer.Ordinal)];
+                return [item];
+            case ModerationActions.Pin or ModerationActions.Unpin:
+                item.Pinned = log.Action == ModerationActions.Pin;
+                return [item];
+            case ModerationActions.Highlight:
+                return Highlight(item);
+            case ModerationActions.Unhighlight:
+                item.Highlighted = false;
+                HighlightedId = HighlightedId == item.Id ? null : HighlightedId;
+                return [item];
+            case ModerationActions.Merge when log.TargetId is not null && _items.TryGetValue(log.TargetId, out var target):
+                return Merge(item, target);
+            case ModerationActions.Answer when m.Answer is not null:
+                item.Answer = m.Answer;
+                if (item.Status == ItemStatus.Published)
+                {
+                    item.Status = ItemStatus.Answered;
+                }
+
+                return [item];
+            case ModerationActions.Appeal:
+                item.Appealed = true;
+                item.AppealText = m.Text;
+                item.NeedsReview = true;
+                return [item];
+            default:
+                return [];
+        }
+    }
+
+    private static void Decide(Entry item, ItemStatus status)
+    {
+        item.Status = status;
+        item.WasPublic |= IsPublic(status);
+        item.NeedsReview = false;
+        item.ClaimedBy = null;
+        item.ClaimedUntil = null;
+    }
+
+    private List<Entry> Highlight(Entry item)
+    {
+        var changed = new List<Entry> { item };
+        if (HighlightedId is { } previous && previous != item.Id && _items.TryGetValue(previous, out var old))
+        {
+            old.Highlighted = false;
+            changed.Add(old);
+        }
+
+        item.Highlighted = true;
+        HighlightedId = item.Id;
+        return changed;
+    }
+
+    /// <summary>The duplicate's votes move to the target; a citizen who voted on both keeps their vote on the target only.</summary>
+    private Entry[] Merge(Entry source, Entry target)
+    {
+        foreach (var (citizen, value) in source.Votes.ToArray())
+        {
+            if (!target.Votes.ContainsKey(citizen))
+            {
+                SetVote(target, citizen, value);
+            }
+
+            source.Count(Mode, value, -1);
+        }
+
+        source.Votes.Clear();
+        target.Followers.Add(source.CitizenId);
+        target.Followers.UnionWith(source.Followers);
+        target.Followers.Remove(target.CitizenId);
+        Decide(source, ItemStatus.Merged);
+        source.MergedInto = target.Id;
+        return [source, target];
+    }
+
+    private void Increment(string key) => _logCounts[key] = _logCounts.GetValueOrDefault(key) + 1;
 
     private void Touch(Entry item, long seq)
     {
-        if (item.Seq != 0)
+        if (item.Seq == seq)
         {
-            _changeSeqs.Remove(item.Seq);
-            _byChangeSeq.Remove(item.Seq);
+            return;
         }
-        else
+
+        if (item.Seq != 0 && _byChangeSeq.TryGetValue(item.Seq, out var previous))
+        {
+            previous.Remove(item);
+            if (previous.Count == 0)
+            {
+                _changeSeqs.Remove(item.Seq);
+                _byChangeSeq.Remove(item.Seq);
+            }
+        }
+
+        if (item.Seq == 0)
         {
             item.SubmitSeq = seq;
         }
 
         item.Seq = seq;
-        _changeSeqs.Add(seq);
-        _byChangeSeq[seq] = item;
+        if (_byChangeSeq.TryGetValue(seq, out var same))
+        {
+            same.Add(item);
+        }
+        else
+        {
+            _changeSeqs.Add(seq);
+            _byChangeSeq[seq] = [item];
+        }
     }
 
-    public static bool IsPublic(ItemStatus status) => status is ItemStatus.Published or ItemStatus.Answered;
-
-    /// <summary>One item and its votes (citizen id → value).</summary>
-    public sealed class Entry(string id, string citizenId, string pseudonym, string text, DateTimeOffset createdAt)
+    /// <summary>One item, its votes (citizen id → value) and its moderation state.</summary>
+    public sealed class Entry(string id, string citizenId, string pseudonym, string text, DateTimeOffset createdAt, ItemStatus status)
     {
         public string Id { get; } = id;
 
@@ -176,16 +368,49 @@ public sealed class ConsultationLedger(ConsultationMode mode)
 
         public string Pseudonym { get; } = pseudonym;
 
-        public string Text { get; } = text;
+        public string Text { get; set; } = text;
+
+        public string? OriginalText { get; set; }
 
         public DateTimeOffset CreatedAt { get; } = createdAt;
 
-        public ItemStatus Status { get; set; }
+        public ItemStatus Status { get; set; } = status;
+
+        /// <summary>The status it was submitted with: a repeated submission answers with the first result.</summary>
+        public ItemStatus SubmitStatus { get; } = status;
 
         public string? Reason { get; set; }
 
+        public string? Note { get; set; }
+
         /// <summary>Once public, participants keep getting updates (a tombstone when it is hidden later).</summary>
         public bool WasPublic { get; set; }
+
+        /// <summary>New items wait for review in both moderation modes (post-moderation publishes them meanwhile).</summary>
+        public bool NeedsReview { get; set; } = true;
+
+        public TriageResult Triage { get; set; } = new(0, TriageRules.None, null);
+
+        public string? ClaimedBy { get; set; }
+
+        public DateTimeOffset? ClaimedUntil { get; set; }
+
+        public IReadOnlyList<string> Tags { get; set; } = [];
+
+        public bool Pinned { get; set; }
+
+        public bool Highlighted { get; set; }
+
+        public string? MergedInto { get; set; }
+
+        public OfficialAnswer? Answer { get; set; }
+
+        public bool Appealed { get; set; }
+
+        public string? AppealText { get; set; }
+
+        /// <summary>Authors of items merged into this one: they hear about its answer too.</summary>
+        public HashSet<string> Followers { get; } = new(StringComparer.Ordinal);
 
         public long Seq { get; set; }
 
@@ -204,12 +429,41 @@ public sealed class ConsultationLedger(ConsultationMode mode)
                 _ => Tally with { Pass = Tally.Pass + delta },
             };
 
-        public ItemView FullView() => new(Id, Seq, Pseudonym, Text, Status, Tally, CreatedAt, IsPublic(Status), Reason);
+        public bool ClaimedByOtherThan(string moderator, DateTimeOffset now) =>
+            ClaimedBy is not null && ClaimedBy != moderator && ClaimedUntil > now;
 
-        /// <summary>Null when participants never saw it; a text-less tombstone when it was public and is hidden now.</summary>
+        /// <summary>What participants and officials see: no review data, no reasons, no original text.</summary>
         public ItemView? PublicView() =>
-            IsPublic(Status) ? FullView() with { RejectionReason = null }
-            : WasPublic ? new ItemView(Id, Seq, Pseudonym, string.Empty, Status, VoteTally.Empty, CreatedAt, false)
+            IsPublic(Status) ? Base()
+            : WasPublic ? new ItemView(Id, Seq, Pseudonym, string.Empty, Status, VoteTally.Empty, CreatedAt, false) { MergedInto = MergedInto }
             : null;
+
+        /// <summary>What the author sees of their own item: the reason and note of a rejection, both versions of an edit.</summary>
+        public ItemView OwnView() => Base() with
+        {
+            RejectionReason = Reason,
+            RejectionNote = Note,
+            OriginalText = OriginalText,
+            Appealed = Appealed,
+        };
+
+        public ItemView StaffView(DateTimeOffset now)
+        {
+            var claimed = ClaimedUntil > now;
+            return OwnView() with
+            {
+                Review = new ReviewInfo(NeedsReview, Triage.Score, Triage.Reason, Triage.DuplicateOf, claimed ? ClaimedBy : null, claimed ? ClaimedUntil : null, AppealText),
+            };
+        }
+
+        private ItemView Base() => new(Id, Seq, Pseudonym, Text, Status, Tally, CreatedAt, IsPublic(Status))
+        {
+            Tags = Tags,
+            Pinned = Pinned,
+            Highlighted = Highlighted,
+            Edited = OriginalText is not null,
+            MergedInto = MergedInto,
+            Answer = Answer,
+        };
     }
 }

@@ -1,0 +1,16 @@
+using OpenGov.Dialogue.Load;
+
+// dotnet run --project bench/Load -c Release -- <scenario> [--connections N] [--rate R] [--seconds S] [--target URL]
+// Each scenario prints a Markdown table and, as its last line, name=value pairs.
+var options = LoadOptions.Parse(args.Skip(1).ToArray());
+return args.FirstOrDefault() switch
+{
+    "moderation-burst" => await ModerationBurst.RunAsync(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: dialogue-load <moderation-burst> [--submissions N] [--seconds S] [--moderators M] [--target URL --admin-key K]");
+    return 2;
+}

@@ -1,0 +1,32 @@
+using System.Security.Claims;
+using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Gateway.Auth;
+
+namespace OpenGov.Dialogue.Gateway.Consultations;
+
+public sealed record NextStatementResponse(string? ItemId);
+
+public static class OpinionEndpoints
+{
+    public static void MapOpinion(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/consultations/{id}/opinion-groups").WithTags("Opinion groups");
+
+        // Public: groups, representative statements, consensus, the anonymous map; plus "you" for a participant.
+        group.MapGet("/", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(await (await Deliberation(grains, id)).Get(Roles.CitizenIdOf(user))));
+
+        group.MapGet("/next", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(new NextStatementResponse(await (await Deliberation(grains, id)).NextStatement(Roles.RequireCitizen(user)))))
+            .RequireAuthorization(Roles.Participant);
+    }
+
+    private static async Task<IOpinionGrain> Deliberation(IGrainFactory grains, string id)
+    {
+        var info = await grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(id)).GetInfo()
+            ?? throw new DialogueException(ErrorCodes.NotFound, $"Consultation '{id}' does not exist.");
+        return info.Mode == ConsultationMode.Deliberation
+            ? grains.GetGrain<IOpinionGrain>(id)
+            : throw new DialogueException(ErrorCodes.InvalidConsultation, "Opinion groups exist only in deliberation consultations.");
+    }
+}

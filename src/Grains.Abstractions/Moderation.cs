@@ -1,0 +1,155 @@
+namespace OpenGov.Dialogue.Contracts;
+
+/// <summary>Who acts: the staff name from the token and the role that allows (or not) the action.</summary>
+[GenerateSerializer, Alias("dialogue.actor")]
+public sealed record Actor([property: Id(0)] string Name, [property: Id(1)] ViewerRole Role);
+
+/// <summary>The moderation actions, as they appear in requests and in the public log.</summary>
+public static class ModerationActions
+{
+    public const string Claim = "claim";
+    public const string Release = "release";
+    public const string Approve = "approve";
+    public const string Reject = "reject";
+    public const string Edit = "edit";
+    public const string Merge = "merge";
+    public const string Tag = "tag";
+    public const string Pin = "pin";
+    public const string Unpin = "unpin";
+    public const string Highlight = "highlight";
+    public const string Unhighlight = "unhighlight";
+    public const string MarkAnswered = "mark-answered";
+    public const string Archive = "archive";
+
+    /// <summary>Logged only: written through their own commands.</summary>
+    public const string Answer = "answer";
+    public const string Sanction = "sanction";
+    public const string Appeal = "appeal";
+
+    public static readonly IReadOnlySet<string> Bulk = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Claim, Release, Approve, Reject, Edit, Merge, Tag, Pin, Unpin, Highlight, Unhighlight, MarkAnswered, Archive,
+    };
+}
+
+/// <summary>Why an item was rejected; public in the moderation log.</summary>
+public static class RejectionReasons
+{
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "spam", "abuse", "duplicate", "off_topic", "multiple_ideas", "personal_data", "other",
+    };
+}
+
+/// <summary>One action on one or more items (at most 50). Fields beyond the action are used by the actions that need them.</summary>
+[GenerateSerializer, Alias("dialogue.moderation-command")]
+public sealed record ModerationCommand(
+    [property: Id(0)] string Action,
+    [property: Id(1)] IReadOnlyList<string> ItemIds,
+    [property: Id(2)] Actor Actor)
+{
+    [Id(3)] public string? Reason { get; init; }
+
+    [Id(4)] public string? Note { get; init; }
+
+    [Id(5)] public string? Text { get; init; }
+
+    [Id(6)] public string? TargetId { get; init; }
+
+    [Id(7)] public IReadOnlyList<string>? Tags { get; init; }
+
+    [Id(8)] public int? LeaseSeconds { get; init; }
+}
+
+[GenerateSerializer, Alias("dialogue.item-outcome")]
+public sealed record ItemOutcome(
+    [property: Id(0)] string ItemId,
+    [property: Id(1)] bool Ok,
+    [property: Id(2)] string? Error,
+    [property: Id(3)] long Seq);
+
+[GenerateSerializer, Alias("dialogue.moderation-result")]
+public sealed record ModerationResult([property: Id(0)] IReadOnlyList<ItemOutcome> Items);
+
+[GenerateSerializer, Alias("dialogue.answer-command")]
+public sealed record AnswerCommand(
+    [property: Id(0)] string ItemId,
+    [property: Id(1)] string Text,
+    [property: Id(2)] AnswerStatus? Status,
+    [property: Id(3)] string? Owner,
+    [property: Id(4)] DateOnly? Due,
+    [property: Id(5)] Actor Actor);
+
+public enum SanctionKind
+{
+    /// <summary>May read and vote, may not submit.</summary>
+    Mute = 0,
+
+    /// <summary>May read only.</summary>
+    Ban = 1,
+}
+
+[GenerateSerializer, Alias("dialogue.sanction-command")]
+public sealed record SanctionCommand(
+    [property: Id(0)] string ItemId,
+    [property: Id(1)] SanctionKind Kind,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] int? Minutes,
+    [property: Id(4)] Actor Actor);
+
+[GenerateSerializer, Alias("dialogue.sanction")]
+public sealed record Sanction(
+    [property: Id(0)] SanctionKind Kind,
+    [property: Id(1)] string Reason,
+    [property: Id(2)] DateTimeOffset? Until);
+
+/// <summary>One entry of the public moderation log: pseudonyms only, no texts; hash-chained.</summary>
+[GenerateSerializer, Alias("dialogue.log-entry")]
+public sealed record ModerationLogEntry(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string Action,
+    [property: Id(3)] string? ItemId,
+    [property: Id(4)] string? Pseudonym,
+    [property: Id(5)] string? Reason,
+    [property: Id(6)] string? TargetId,
+    [property: Id(7)] string By,
+    [property: Id(8)] bool Appealed,
+    [property: Id(9)] string PrevHash,
+    [property: Id(10)] string Hash);
+
+[GenerateSerializer, Alias("dialogue.log-page")]
+public sealed record ModerationLogPage(
+    [property: Id(0)] IReadOnlyList<ModerationLogEntry> Entries,
+    [property: Id(1)] IReadOnlyDictionary<string, int> Counts,
+    [property: Id(2)] long LastSeq);
+
+[GenerateSerializer, Alias("dialogue.log-verification")]
+public sealed record LogVerification(
+    [property: Id(0)] bool Valid,
+    [property: Id(1)] int Entries,
+    [property: Id(2)] long? BrokenAtSeq,
+    [property: Id(3)] string? Problem);
+
+public enum RankingSort
+{
+    Popular = 0,
+    Recent = 1,
+    Trending = 2,
+}
+
+/// <summary>A message kept for a citizen until read ("your question was answered").</summary>
+[GenerateSerializer, Alias("dialogue.notification")]
+public sealed record Notification(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string ConsultationId,
+    [property: Id(2)] string ItemId,
+    [property: Id(3)] string Kind,
+    [property: Id(4)] string? Detail,
+    [property: Id(5)] DateTimeOffset At,
+    [property: Id(6)] bool Read);
+
+[GenerateSerializer, Alias("dialogue.notification-delivery")]
+public sealed record NotificationDelivery(
+    [property: Id(0)] IReadOnlyList<string> CitizenIds,
+    [property: Id(1)] Notification Notification);

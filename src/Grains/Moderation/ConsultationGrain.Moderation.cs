@@ -1,0 +1,354 @@
+using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Journal;
+
+namespace OpenGov.Dialogue.Consultations;
+
+/// <summary>The moderators' and officials' side of a consultation.</summary>
+public sealed partial class ConsultationGrain
+{
+    private const int MaxBulk = 50;
+    private const int MaxTags = 10;
+
+    public Task<IReadOnlyList<ItemView>> GetQueue(int limit)
+    {
+        EnsureExists();
+        var now = clock.GetUtcNow();
+        return Task.FromResult<IReadOnlyList<ItemView>>([.. _ledger.Queue().Take(Math.Clamp(limit, 1, 1000)).Select(i => i.StaffView(now))]);
+    }
+
+    public async Task<ModerationResult> Moderate(ModerationCommand command)
+    {
+        EnsureExists();
+        if (!ModerationActions.Bulk.Contains(command.Action))
+        {
+            throw new DialogueException(ErrorCodes.InvalidAction, $"Unknown action '{command.Action}'.");
+        }
+
+        ModerationPolicy.Demand(command.Actor, command.Action);
+        var ids = command.ItemIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length is 0 or > MaxBulk)
+        {
+            throw new DialogueException(ErrorCodes.InvalidAction, $"Name 1–{MaxBulk} items.");
+        }
+
+        return command.Action switch
+        {
+            ModerationActions.Claim => await UnderDecisionLock(() => Claim(ids, command)),
+            ModerationActions.Release => await UnderDecisionLock(() => Release(ids, command.Actor.Name)),
+            _ => await Decide(ids, command),
+        };
+    }
+
+    public async Task<ItemView> Answer(AnswerCommand command)
+    {
+        EnsureExists();
+        ModerationPolicy.Demand(command.Actor, ModerationActions.Answer);
+        var text = TextRules.Clean(command.Text, options.Value.MaxTextLength * 2);
+        var owner = command.Owner is null ? null : TextRules.Clean(command.Owner, 200);
+        await _decisions.WaitAsync();
+        try
+        {
+            var item = RequireItem(command.ItemId);
+            if (!ConsultationLedger.IsPublic(item.Status))
+            {
+                throw new DialogueException(ErrorCodes.InvalidAction, "Only published items can be answered.");
+            }
+
+            var answer = new OfficialAnswer(text, command.Status, owner, command.Due, command.Actor.Name, clock.GetUtcNow());
+            await Commit((seq, at) => new Moderated(LogEntry(seq, at, ModerationActions.Answer, item, command.Actor.Name), Answer: answer));
+            var recipients = item.Votes.Keys.Concat(item.Followers).Append(item.CitizenId);
+            Tell(recipients, item, "answered", Truncate(text));
+            return item.PublicView()!;
+        }
+        finally
+        {
+            _decisions.Release();
+        }
+    }
+
+    public async Task<Sanction> Sanction(SanctionCommand command)
+    {
+        EnsureExists();
+        ModerationPolicy.Demand(command.Actor, ModerationActions.Sanction);
+        if (!RejectionReasons.All.Contains(command.Reason))
+        {
+            throw new DialogueException(ErrorCodes.InvalidReason, $"reason must be one of: {string.Join(", ", RejectionReasons.All)}.");
+        }
+
+        if (command.Minutes is < 1 or > 525_600)
+        {
+            throw new DialogueException(ErrorCodes.InvalidAction, "minutes must be 1–525600, or absent for a permanent sanction.");
+        }
+
+        await _decisions.WaitAsync();
+        try
+        {
+            var item = RequireItem(command.ItemId);
+            var sanction = new Sanction(command.Kind, command.Reason, command.Minutes is { } m ? clock.GetUtcNow().AddMinutes(m) : null);
+
+            // The citizen grain enforces it; the log records it (pseudonym only).
+            await GrainFactory.GetGrain<ICitizenGrain>(item.CitizenId).ApplySanction(Id, sanction);
+            var action = $"{ModerationActions.Sanction}:{command.Kind.ToString().ToLowerInvariant()}";
+            await Commit((seq, at) => new Moderated(
+                LogEntry(seq, at, action, item, command.Actor.Name, reason: command.Reason),
+                CitizenId: item.CitizenId,
+                Sanction: sanction));
+            return sanction;
+        }
+        finally
+        {
+            _decisions.Release();
+        }
+    }
+
+    public async Task<ItemView> Appeal(string citizenId, string itemId, string? text)
+    {
+        EnsureExists();
+        var appealText = string.IsNullOrWhiteSpace(text) ? null : TextRules.Clean(text, options.Value.MaxTextLength);
+        await _decisions.WaitAsync();
+        try
+        {
+            var item = _ledger.Find(itemId);
+            if (item is null || item.CitizenId != citizenId)
+            {
+                throw new DialogueException(ErrorCodes.NotFound, $"You have no item '{itemId}' here.");
+            }
+
+            if (item.Status != ItemStatus.Rejected)
+            {
+                throw new DialogueException(ErrorCodes.InvalidAction, "Only a rejected item can be appealed.");
+            }
+
+            if (item.Appealed)
+            {
+                throw new DialogueException(ErrorCodes.AlreadyAppealed, "This item was appealed already; an item can be appealed once.");
+            }
+
+            await Commit((seq, at) => new Moderated(LogEntry(seq, at, ModerationActions.Appeal, item, "author"), Text: appealText));
+            return item.OwnView();
+        }
+        finally
+        {
+            _decisions.Release();
+        }
+    }
+
+    public Task<ModerationLogPage> GetModerationLog(long afterSeq, int limit)
+    {
+        EnsureExists();
+        var entries = _ledger.Log.Where(e => e.Seq > afterSeq).Take(Math.Clamp(limit, 1, 1000)).ToArray();
+        return Task.FromResult(new ModerationLogPage(entries, new Dictionary<string, int>(_ledger.LogCounts), _ledger.LastSeq));
+    }
+
+    public async Task<LogVerification> VerifyModerationLog()
+    {
+        EnsureExists();
+        var entries = new List<ModerationLogEntry>();
+        try
+        {
+            await foreach (var record in journal.ReadAsync(Id, 0))
+            {
+                if (record.Kind == "moderated" && ConsultationEventCodec.Decode(record) is Moderated m)
+                {
+                    if (m.Log.Seq != record.Seq)
+                    {
+                        return new LogVerification(false, entries.Count + 1, record.Seq, "The entry was moved to another position.");
+                    }
+
+                    entries.Add(m.Log);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+        {
+            return new LogVerification(false, entries.Count + 1, null, "A stored entry cannot be read.");
+        }
+
+        return ModerationLog.Verify(entries);
+    }
+
+    private async Task<ModerationResult> Claim(string[] ids, ModerationCommand command)
+    {
+        var now = clock.GetUtcNow();
+        var until = now.AddSeconds(Math.Clamp(command.LeaseSeconds ?? 60, 10, 600));
+        var outcomes = new List<ItemOutcome>();
+        var claimable = new List<string>();
+        foreach (var id in ids)
+        {
+            var item = _ledger.Find(id);
+            var error = item is null ? ErrorCodes.NotFound
+                : item.ClaimedByOtherThan(command.Actor.Name, now) ? ErrorCodes.Claimed
+                : null;
+            if (error is null)
+            {
+                claimable.Add(id);
+            }
+            else
+            {
+                outcomes.Add(new ItemOutcome(id, false, error, 0));
+            }
+        }
+
+        if (claimable.Count > 0)
+        {
+            // Claims run under the decision lock and the ledger shows a claim only once it is durable,
+            // so the next claimant's check above sees it: two moderators can never both win an item.
+            var seq = await Commit((_, _) => new ItemsClaimed(claimable, command.Actor.Name, until));
+            outcomes.AddRange(claimable.Select(id => new ItemOutcome(id, true, null, seq)));
+        }
+
+        return new ModerationResult(outcomes);
+    }
+
+    private async Task<T> UnderDecisionLock<T>(Func<Task<T>> work)
+    {
+        await _decisions.WaitAsync();
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            _decisions.Release();
+        }
+    }
+
+    private async Task<ModerationResult> Release(string[] ids, string moderator)
+    {
+        var held = ids.Where(id => _ledger.Find(id)?.ClaimedBy == moderator).ToList();
+        var seq = held.Count > 0 ? await Commit((_, _) => new ItemsReleased(held, moderator)) : 0;
+        return new ModerationResult([.. ids.Select(id => held.Contains(id) ? new ItemOutcome(id, true, null, seq) : new ItemOutcome(id, false, ErrorCodes.NotFound, 0))]);
+    }
+
+    /// <summary>Decisions one item at a time, under the decision lock, each one logged and chained.</summary>
+    private async Task<ModerationResult> Decide(string[] ids, ModerationCommand command)
+    {
+        var note = command.Note is null ? null : TextRules.Clean(command.Note, 1000);
+        var text = command.Action == ModerationActions.Edit ? TextRules.Clean(command.Text, options.Value.MaxTextLength) : null;
+        var tags = command.Action == ModerationActions.Tag ? CleanTags(command.Tags) : null;
+        if (command.Action == ModerationActions.Reject && (command.Reason is null || !RejectionReasons.All.Contains(command.Reason)))
+        {
+            throw new DialogueException(ErrorCodes.InvalidReason, $"reason must be one of: {string.Join(", ", RejectionReasons.All)}.");
+        }
+
+        var outcomes = new List<ItemOutcome>();
+        await _decisions.WaitAsync();
+        try
+        {
+            foreach (var id in ids)
+            {
+                try
+                {
+                    outcomes.Add(new ItemOutcome(id, true, null, await DecideOne(id, command, note, text, tags)));
+                }
+                catch (DialogueException ex)
+                {
+                    outcomes.Add(new ItemOutcome(id, false, ex.Code, 0));
+                }
+            }
+        }
+        finally
+        {
+            _decisions.Release();
+        }
+
+        return new ModerationResult(outcomes);
+    }
+
+    private async Task<long> DecideOne(string id, ModerationCommand command, string? note, string? text, IReadOnlyList<string>? tags)
+    {
+        var item = RequireItem(id);
+        var by = command.Actor.Name;
+        if (item.ClaimedByOtherThan(by, clock.GetUtcNow()))
+        {
+            throw new DialogueException(ErrorCodes.Claimed, $"Item '{id}' is claimed by another moderator.");
+        }
+
+        if (item.Status == ItemStatus.Merged)
+        {
+            throw new DialogueException(ErrorCodes.InvalidAction, $"Item '{id}' was merged; act on the item it was merged into.");
+        }
+
+        var entry = (long seq, DateTimeOffset at) => LogEntry(seq, at, command.Action, item, by, command.Reason, command.TargetId);
+        switch (command.Action)
+        {
+            case ModerationActions.Reject:
+                var rejected = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note));
+                Tell([item.CitizenId], item, "rejected", command.Reason);
+                return rejected;
+            case ModerationActions.Merge:
+                var target = command.TargetId is null ? null : _ledger.Find(command.TargetId);
+                if (target is null || target.Id == item.Id || target.Status is ItemStatus.Merged or ItemStatus.Rejected)
+                {
+                    throw new DialogueException(ErrorCodes.InvalidAction, "targetId must name another item that is not merged or rejected.");
+                }
+
+                var merged = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note));
+                Tell([item.CitizenId], item, "merged", target.Id);
+                return merged;
+            case ModerationActions.Edit:
+                var edited = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note, Text: text));
+                Tell([item.CitizenId], item, "edited", null);
+                return edited;
+            case ModerationActions.Tag:
+                return await Commit((seq, at) => new Moderated(entry(seq, at), Tags: tags));
+            case ModerationActions.Highlight when !ConsultationLedger.IsPublic(item.Status):
+                throw new DialogueException(ErrorCodes.InvalidAction, "Only published items can be highlighted.");
+            default:
+                var seqOf = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note));
+                if (command.Action is ModerationActions.Approve or ModerationActions.MarkAnswered)
+                {
+                    Tell([item.CitizenId], item, command.Action == ModerationActions.Approve ? "approved" : "answered", null);
+                }
+
+                return seqOf;
+        }
+    }
+
+    /// <summary>The public entry, sealed onto the chain; every public field must be set before sealing.</summary>
+    private ModerationLogEntry LogEntry(long seq, DateTimeOffset at, string action, ConsultationLedger.Entry item, string by, string? reason = null, string? target = null) =>
+        ModerationLog.Seal(
+            new ModerationLogEntry(
+                seq,
+                at,
+                action,
+                item.Id,
+                item.Pseudonym,
+                action is ModerationActions.Reject || action.StartsWith(ModerationActions.Sanction, StringComparison.Ordinal) ? reason : null,
+                action == ModerationActions.Merge ? target : null,
+                by,
+                item.Appealed,
+                string.Empty,
+                string.Empty),
+            _ledger.LastLogHash);
+
+    /// <summary>Keeps a notification for each citizen (until read) and sends it to their connections.</summary>
+    private void Tell(IEnumerable<string> citizenIds, ConsultationLedger.Entry item, string kind, string? detail)
+    {
+        var notification = new Notification(Guid.NewGuid().ToString("N"), Id, item.Id, kind, detail, clock.GetUtcNow(), false);
+        var recipients = citizenIds.Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var citizen in recipients)
+        {
+            GrainFactory.GetGrain<ICitizenGrain>(citizen).Notify(notification).Ignore();
+        }
+
+        _notifications.Add(new NotificationDelivery(recipients, notification));
+        Publish(null);
+    }
+
+    private ConsultationLedger.Entry RequireItem(string id) =>
+        _ledger.Find(id) ?? throw new DialogueException(ErrorCodes.NotFound, $"Item '{id}' does not exist in this consultation.");
+
+    private static List<string> CleanTags(IReadOnlyList<string>? tags)
+    {
+        var cleaned = (tags ?? []).Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (cleaned.Count > MaxTags || cleaned.Any(t => t.Length > 40 || t.Any(char.IsControl)))
+        {
+            throw new DialogueException(ErrorCodes.InvalidAction, $"At most {MaxTags} tags of 1–40 printable characters.");
+        }
+
+        return cleaned;
+    }
+
+    private static string Truncate(string text) => text.Length <= 140 ? text : string.Concat(text.AsSpan(0, 139), "…");
+}

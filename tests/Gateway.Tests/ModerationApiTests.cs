@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Gateway.Live;
+using OpenGov.Dialogue.Gateway.Moderation;
+
+namespace OpenGov.Dialogue.Gateway.Tests;
+
+/// <summary>Moderation over HTTP and SignalR; run once per storage (StorageSpecs.cs).</summary>
+public abstract class ModerationApiTests(GatewayHost host)
+{
+    private async Task<(string Consultation, string ItemId, string AuthorToken)> PublishedItem(string moderation = "post")
+    {
+        var id = await host.CreateConsultation(moderation: moderation);
+        var (token, _) = await host.Participant();
+        using var client = host.Client(token);
+        using var response = await client.PostAsJsonAsync($"/api/consultations/{id}/items", new { clientId = "q", text = "Kapan pasar direnovasi?" });
+        var itemId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        return (id, itemId, token);
+    }
+
+    public static TheoryData<string, string> Matrix()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var role in new[] { "anonymous", "participant", "moderator", "official", "admin" })
+        {
+            foreach (var action in new[] { "queue", "approve", "reject", "highlight", "answer", "sanction", "appeal", "log" })
+            {
+                data.Add(role, action);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>Every role against every action: who may, who gets 401/403; "log" is public.</summary>
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Authorization_matrix_role_by_action(string role, string action)
+    {
+        var (id, item, _) = await PublishedItem();
+        var token = role switch
+        {
+            "anonymous" => null,
+            "participant" => (await host.Participant()).Token,
+            _ => await host.StaffToken(role),
+        };
+        using var client = host.Client(token);
+        using var response = action switch
+        {
+            "queue" => await client.GetAsync($"/api/consultations/{id}/queue"),
+            "approve" => await client.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = "approve", itemIds = new[] { item } }),
+            "reject" => await client.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = "reject", itemIds = new[] { item }, reason = "spam" }),
+            "highlight" => await client.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = "highlight", itemIds = new[] { item } }),
+            "answer" => await client.PostAsJsonAsync($"/api/consultations/{id}/items/{item}/answer", new { text = "Jawaban resmi" }),
+            "sanction" => await client.PostAsJsonAsync($"/api/consultations/{id}/sanctions", new { itemId = item, kind = "mute", reason = "spam", minutes = 5 }),
+            "appeal" => await client.PostAsJsonAsync($"/api/consultations/{id}/items/{item}/appeal", new { text = "tolong" }),
+            _ => await client.GetAsync($"/api/consultations/{id}/moderation-log"),
+        };
+
+        var allowed = (role, action) switch
+        {
+            (_, "log") => true,
+            ("moderator" or "admin", "queue" or "approve" or "reject" or "highlight" or "sanction") => true,
+            ("official", "highlight" or "answer") => true,
+            ("admin", "answer") => true,
+            _ => false,
+        };
+        if (allowed)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            if (action is "approve" or "reject" or "highlight")
+            {
+                Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items")[0].GetProperty("ok").GetBoolean());
+            }
+        }
+        else if (role == "participant" && action == "appeal")
+        {
+            // A participant may appeal, but only their own rejected item: someone else's is not found.
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+        else
+        {
+            Assert.Equal(role == "anonymous" ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Items_of_one_consultation_cannot_be_reached_through_another()
+    {
+        var (first, item, _) = await PublishedItem();
+        var (second, _, _) = await PublishedItem();
+        await host.Client(await host.StaffToken("moderator")).PostAsJsonAsync($"/api/consultations/{second}/moderation", new { action = "reject", itemIds = new[] { "i1" }, reason = "spam" });
+        using var moderator = host.Client(await host.StaffToken("moderator"));
+        var view = await moderator.GetFromJsonAsync<RestApiTests.ItemPageDto>($"/api/consultations/{first}/items", GatewayHost.Json);
+
+        Assert.Equal(ItemStatus.Published, view!.Items.Single(i => i.Id == item).Status);
+    }
+
+    [Fact]
+    public async Task Bad_moderation_requests_get_problem_details()
+    {
+        var (id, item, _) = await PublishedItem();
+        using var moderator = host.Client(await host.StaffToken("moderator"));
+        using var unknownAction = await moderator.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = "delete-everything", itemIds = new[] { item } });
+        using var noReason = await moderator.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = "reject", itemIds = new[] { item } });
+        using var tooMany = await moderator.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = "approve", itemIds = Enumerable.Range(1, 51).Select(i => $"i{i}").ToArray() });
+        using var badKind = await moderator.PostAsJsonAsync($"/api/consultations/{id}/sanctions", new { itemId = item, kind = "exile", reason = "spam" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknownAction.StatusCode);
+        Assert.Equal("urn:opengov-dialogue:problem:invalid-reason", (await noReason.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badKind.StatusCode);
+        var log = await host.Client().GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/moderation-log");
+        Assert.Empty(log.GetProperty("entries").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Public_log_has_pseudonyms_and_reasons_but_no_texts_and_verifies()
+    {
+        var (id, item, _) = await PublishedItem();
+        using var moderator = host.Client(await host.StaffToken("moderator"));
+        await moderator.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = "reject", itemIds = new[] { item }, reason = "personal_data", note = "Berisi nomor telepon 0812" });
+
+        var raw = await host.Client().GetStringAsync($"/api/consultations/{id}/moderation-log");
+        var verify = await host.Client().GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/moderation-log/verify");
+
+        Assert.Contains("personal_data", raw, StringComparison.Ordinal);
+        Assert.Contains("Warga-", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("0812", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("pasar", raw, StringComparison.Ordinal);
+        Assert.DoesNotMatch("\"p[0-9a-f]{32}\"", raw);
+        Assert.True(verify.GetProperty("valid").GetBoolean());
+        Assert.Equal(1, verify.GetProperty("entries").GetInt32());
+    }
+
+    [Fact]
+    public async Task Moderators_see_new_items_live_in_their_queue_and_an_answer_reaches_the_author_live()
+    {
+        var id = await host.CreateConsultation(moderation: "pre");
+        var moderatorToken = await host.StaffToken("moderator");
+        var queueSeen = new ConcurrentDictionary<string, ItemView>();
+        await using var moderator = host.Hub(moderatorToken);
+        moderator.On<string, ItemView[]>("changes", (_, items) =>
+        {
+            foreach (var item in items)
+            {
+                queueSeen[item.Id] = item;
+            }
+        });
+        await moderator.StartAsync();
+        await moderator.InvokeAsync<JoinResponse>(nameof(DialogueHub.Join), id, 0L);
+
+        var (authorToken, _) = await host.Participant();
+        var notifications = new ConcurrentQueue<Notification>();
+        await using var author = host.Hub(authorToken);
+        author.On<Notification>("notification", notifications.Enqueue);
+        await author.StartAsync();
+        await author.InvokeAsync<JoinResponse>(nameof(DialogueHub.Join), id, 0L);
+        var ack = await author.InvokeAsync<SubmitItemResponseDto>(nameof(DialogueHub.Submit), id, "a1", "Apakah ada beasiswa untuk SMA?");
+
+        var queued = await Eventually(() => queueSeen.GetValueOrDefault(ack.Id));
+        Assert.True(queued.Review!.NeedsReview);
+
+        var result = await moderator.InvokeAsync<ModerationResult>(nameof(DialogueHub.Moderate), id, new ModerationRequest("approve", [ack.Id]));
+        Assert.True(result.Items.Single().Ok);
+        await Eventually(() => queueSeen.GetValueOrDefault(ack.Id) is { Review.NeedsReview: false } v ? v : null);
+
+        await using var official = host.Hub(await host.StaffToken("official"));
+        await official.StartAsync();
+        var answered = await official.InvokeAsync<ItemView>(nameof(DialogueHub.Answer), id, ack.Id, new AnswerRequest("Ada, pendaftaran dibuka Maret.", "accepted", "Dinas Pendidikan", "2027-03-01"));
+        Assert.Equal(ItemStatus.Answered, answered.Status);
+
+        var notification = await Eventually(() => notifications.FirstOrDefault(n => n.Kind == "answered"));
+        Assert.Equal(ack.Id, notification.ItemId);
+        using var rest = host.Client(authorToken);
+        var stored = await rest.GetFromJsonAsync<List<Notification>>("/api/me/notifications", GatewayHost.Json);
+        Assert.Contains(stored!, n => n.Kind == "answered" && !n.Read);
+    }
+
+    [Fact]
+    public async Task Presenter_screen_receives_the_highlighted_item()
+    {
+        var (id, item, _) = await PublishedItem();
+        var frames = new ConcurrentQueue<PresenterFrame>();
+        await using var presenter = host.Hub((await host.Participant()).Token);
+        presenter.On<PresenterFrame>("presenter", frames.Enqueue);
+        await presenter.StartAsync();
+        var first = await presenter.InvokeAsync<PresenterFrame>(nameof(DialogueHub.JoinPresenter), id);
+        Assert.Null(first.Highlighted);
+
+        using var official = host.Client(await host.StaffToken("official"));
+        await official.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = "highlight", itemIds = new[] { item } });
+
+        var frame = await Eventually(() => frames.FirstOrDefault(f => f.Highlighted is not null));
+        Assert.Equal(item, frame.Highlighted!.Id);
+    }
+
+    private static async Task<T> Eventually<T>(Func<T?> probe)
+        where T : class
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException("The expected live message did not arrive within 5 s.");
+    }
+
+    private sealed record SubmitItemResponseDto(string Id, long Seq, ItemStatus Status);
+}
