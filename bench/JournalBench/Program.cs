@@ -14,19 +14,9 @@ var sizes = Option("--sizes", "1000,50000").Split(',').Select(s => int.Parse(s, 
 var samples = int.Parse(Option("--samples", "500"), CultureInfo.InvariantCulture);
 var dataDirectory = Path.Combine(Path.GetTempPath(), "dialogue-journal-bench", Guid.NewGuid().ToString("N"));
 
-var builder = Host.CreateApplicationBuilder();
-builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-{
-    ["Dialogue:DataDirectory"] = dataDirectory,
-    ["Dialogue:SubmissionsPerMinute"] = "10000",
-    ["Dialogue:SiloPort"] = "11191",
-    ["Dialogue:GatewayPort"] = "30091",
-});
-builder.AddDialogueSilo();
-using var host = builder.Build();
-await host.StartAsync();
+var host = await StartHost();
 var grains = host.Services.GetRequiredService<IGrainFactory>();
+var consultations = new List<string>();
 
 Console.WriteLine($"# journal append latency, {samples} sequential submissions after preloading; {Environment.ProcessorCount} cores; data in {dataDirectory}");
 Console.WriteLine("| existing items | p50 ms | p95 ms | p99 ms | mean ms | preload items/s |");
@@ -35,6 +25,7 @@ var p50s = new List<double>();
 foreach (var size in sizes)
 {
     var id = ConsultationIds.New();
+    consultations.Add(id);
     await grains.GetGrain<IConsultationGrain>(id).Create(new CreateConsultation("bench", "", ConsultationMode.Qa, ModerationMode.Post, ConsultationStatus.Open, "bench"));
 
     // Preload with 64 citizens in parallel; their appends share commits.
@@ -70,9 +61,41 @@ foreach (var size in sizes)
     Console.WriteLine(FormattableString.Invariant($"| {size:N0} | {p50:F2} | {Percentile(latencies, 0.95):F2} | {Percentile(latencies, 0.99):F2} | {latencies.Average():F2} | {preloadRate:F0} |"));
 }
 
+// Activation after a restart replays the journal: how long until the first answer.
 await host.StopAsync();
+host.Dispose();
+host = await StartHost();
+grains = host.Services.GetRequiredService<IGrainFactory>();
+var activations = new List<double>();
+foreach (var id in consultations)
+{
+    var start = Stopwatch.GetTimestamp();
+    await grains.GetGrain<IConsultationGrain>(id).GetInfo();
+    activations.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+}
+
+Console.WriteLine(FormattableString.Invariant($"# activation after restart (journal replay): {string.Join(", ", sizes.Zip(activations, (size, ms) => $"{size:N0} items {ms:F0} ms"))}"));
+await host.StopAsync();
+host.Dispose();
 Directory.Delete(dataDirectory, recursive: true);
-Console.WriteLine(FormattableString.Invariant($"sizes={string.Join(',', sizes)} p50_ms={string.Join(',', p50s.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))} ratio_last_to_first={p50s[^1] / p50s[0]:F2}"));
+Console.WriteLine(FormattableString.Invariant($"sizes={string.Join(',', sizes)} p50_ms={string.Join(',', p50s.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))} ratio_last_to_first={p50s[^1] / p50s[0]:F2} activation_ms={string.Join(',', activations.Select(a => a.ToString("F0", CultureInfo.InvariantCulture)))}"));
+
+async Task<IHost> StartHost()
+{
+    var builder = Host.CreateApplicationBuilder();
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Dialogue:DataDirectory"] = dataDirectory,
+        ["Dialogue:SubmissionsPerMinute"] = "10000",
+        ["Dialogue:SiloPort"] = "11191",
+        ["Dialogue:GatewayPort"] = "30091",
+    });
+    builder.AddDialogueSilo();
+    var started = builder.Build();
+    await started.StartAsync();
+    return started;
+}
 
 static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
