@@ -32,7 +32,11 @@ public class GatewayHost : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public virtual Dictionary<string, string?> Settings { get; } = new() { ["Dialogue:SubmissionsPerMinute"] = "1000" };
+    public virtual Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Dialogue:SubmissionsPerMinute"] = "1000",
+        ["Dialogue:StaffLoginsPerMinute"] = "100000",
+    };
 
     public async Task InitializeAsync()
     {
