@@ -16,27 +16,14 @@ using OpenGov.Dialogue.Silo;
 // first reported size is not also the one that pays for JIT tiering and connection warm-up.
 var storage = Option("--storage", "sqlite");
 var connection = Option("--connection", "");
+var warmup = int.Parse(Option("--warmup", "0"), CultureInfo.InvariantCulture);
 var sizes = Option("--sizes", "1000,50000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var samples = int.Parse(Option("--samples", "500"), CultureInfo.InvariantCulture);
-var warmup = int.Parse(Option("--warmup", "0"), CultureInfo.InvariantCulture);
 var dataDirectory = Path.Combine(Path.GetTempPath(), "dialogue-journal-bench", Guid.NewGuid().ToString("N"));
 
-var builder = Host.CreateApplicationBuilder();
-builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-{
-    ["Dialogue:DataDirectory"] = dataDirectory,
-    ["Dialogue:SubmissionsPerMinute"] = "10000",
-    ["Dialogue:SiloPort"] = "11191",
-    ["Dialogue:GatewayPort"] = "30091",
-    ["Dialogue:Storage"] = storage,
-    ["Dialogue:MigrateOnStart"] = "true",
-    ["ConnectionStrings:Dialogue"] = connection.Length > 0 ? connection : null,
-});
-builder.AddDialogueSilo();
-using var host = builder.Build();
-await host.StartAsync();
+var host = await StartHost();
 var grains = host.Services.GetRequiredService<IGrainFactory>();
+var consultations = new List<string>();
 
 Console.WriteLine($"# journal append latency on {storage}, {samples} sequential submissions after preloading; {Environment.ProcessorCount} cores; " +
     (storage == "postgres" ? $"database {new Npgsql.NpgsqlConnectionStringBuilder(connection).Database}" : $"data in {dataDirectory}"));
@@ -50,13 +37,14 @@ if (warmup > 0)
 
 foreach (var size in sizes)
 {
-    var (latencies, preloadRate) = await Measure(size);
+    var (id, latencies, preloadRate) = await Measure(size);
+    consultations.Add(id);
     var p50 = Percentile(latencies, 0.50);
     p50s.Add(p50);
     Console.WriteLine(FormattableString.Invariant($"| {size:N0} | {p50:F2} | {Percentile(latencies, 0.95):F2} | {Percentile(latencies, 0.99):F2} | {latencies.Average():F2} | {preloadRate:F0} |"));
 }
 
-async Task<(double[] Latencies, double PreloadRate)> Measure(int size)
+async Task<(string Id, double[] Latencies, double PreloadRate)> Measure(int size)
 {
     var id = ConsultationIds.New();
     await grains.GetGrain<IConsultationGrain>(id).Create(new CreateConsultation("bench", "", ConsultationMode.Qa, ModerationMode.Post, ConsultationStatus.Open, "bench"));
@@ -89,16 +77,51 @@ async Task<(double[] Latencies, double PreloadRate)> Measure(int size)
     }
 
     Array.Sort(latencies);
-    return (latencies, preloadRate);
+    return (id, latencies, preloadRate);
 }
 
+// Activation after a restart replays the journal: how long until the first answer.
 await host.StopAsync();
+host.Dispose();
+host = await StartHost();
+grains = host.Services.GetRequiredService<IGrainFactory>();
+var activations = new List<double>();
+foreach (var id in consultations)
+{
+    var start = Stopwatch.GetTimestamp();
+    await grains.GetGrain<IConsultationGrain>(id).GetInfo();
+    activations.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+}
+
+Console.WriteLine(FormattableString.Invariant($"# activation after restart (journal replay): {string.Join(", ", sizes.Zip(activations, (size, ms) => $"{size:N0} items {ms:F0} ms"))}"));
+await host.StopAsync();
+host.Dispose();
 if (Directory.Exists(dataDirectory))
 {
     Directory.Delete(dataDirectory, recursive: true);
 }
 
-Console.WriteLine(FormattableString.Invariant($"storage={storage} warmup={warmup} sizes={string.Join(',', sizes)} p50_ms={string.Join(',', p50s.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))} ratio_last_to_first={p50s[^1] / p50s[0]:F2}"));
+Console.WriteLine(FormattableString.Invariant($"storage={storage} warmup={warmup} sizes={string.Join(',', sizes)} p50_ms={string.Join(',', p50s.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))} ratio_last_to_first={p50s[^1] / p50s[0]:F2} activation_ms={string.Join(',', activations.Select(a => a.ToString("F0", CultureInfo.InvariantCulture)))}"));
+
+async Task<IHost> StartHost()
+{
+    var builder = Host.CreateApplicationBuilder();
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Dialogue:DataDirectory"] = dataDirectory,
+        ["Dialogue:SubmissionsPerMinute"] = "10000",
+        ["Dialogue:SiloPort"] = "11191",
+        ["Dialogue:GatewayPort"] = "30091",
+        ["Dialogue:Storage"] = storage,
+        ["Dialogue:MigrateOnStart"] = "true",
+        ["ConnectionStrings:Dialogue"] = connection.Length > 0 ? connection : null,
+    });
+    builder.AddDialogueSilo();
+    var started = builder.Build();
+    await started.StartAsync();
+    return started;
+}
 
 static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 

@@ -6,11 +6,12 @@ var options = LoadOptions.Parse(args.Skip(1).ToArray());
 return args.FirstOrDefault() switch
 {
     "moderation-burst" => await ModerationBurst.RunAsync(options),
+    "townhall" => await Townhall.RunAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dialogue-load <moderation-burst> [--submissions N] [--seconds S] [--moderators M] [--target URL --admin-key K]");
+    Console.Error.WriteLine("usage: dialogue-load <townhall|moderation-burst> [--connections N] [--rate R] [--votes V] [--submissions N] [--seconds S] [--moderators M] [--target URL --admin-key K]");
     return 2;
 }

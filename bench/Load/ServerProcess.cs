@@ -28,11 +28,17 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(Dictionary<string, string>? settings = null)
+    public static Task<ServerProcess> StartAsync(Dictionary<string, string>? settings = null) =>
+        StartAsync("OpenGov.Dialogue.Gateway.dll", settings);
+
+    /// <summary>The baseline: a bare SignalR relay hub, no Orleans, no storage.</summary>
+    public static Task<ServerProcess> StartBaselineAsync() => StartAsync("dialogue-baseline.dll", null);
+
+    private static async Task<ServerProcess> StartAsync(string assembly, Dictionary<string, string>? settings)
     {
         var port = FreePort();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "dialogue-load", Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo("dotnet", [GatewayAssembly()]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet", [Built(assembly)]) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["Dialogue__DataDirectory"] = dataDirectory;
         start.Environment["Dialogue__AdminKey"] = AdminKey;
@@ -127,10 +133,10 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"{address} did not become healthy within 90 s.");
     }
 
-    private static string GatewayAssembly()
+    private static string Built(string assembly)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "OpenGov.Dialogue.Gateway.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("The Gateway build output is missing.", path);
+        var path = Path.Combine(AppContext.BaseDirectory, assembly);
+        return File.Exists(path) ? path : throw new FileNotFoundException("A server's build output is missing.", path);
     }
 }
 

@@ -27,6 +27,10 @@ public sealed class DialogueOptions : IValidatableObject
     [Range(1, 10_000)]
     public int SubmissionsPerMinute { get; set; } = 5;
 
+    /// <summary>Attempts at <c>POST /api/auth/token</c> per client address and minute (guessing the admin key).</summary>
+    [Range(1, 1_000_000)]
+    public int StaffLoginsPerMinute { get; set; } = 20;
+
     /// <summary>Orleans ServiceId: storage rows are keyed by it, so it must not change between runs.</summary>
     [Required]
     public string ServiceId { get; set; } = "opengov-dialogue";

@@ -32,7 +32,14 @@ public class GatewayHost : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public virtual Dictionary<string, string?> Settings { get; } = new() { ["Dialogue:SubmissionsPerMinute"] = "1000" };
+    /// <summary>Configuration that chooses the storage; the embedded default when empty.</summary>
+    protected virtual Dictionary<string, string?> StorageSettings => [];
+
+    public virtual Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Dialogue:SubmissionsPerMinute"] = "1000",
+        ["Dialogue:StaffLoginsPerMinute"] = "100000",
+    };
 
     public virtual async Task InitializeAsync()
     {
@@ -48,6 +55,7 @@ public class GatewayHost : IAsyncLifetime
                 ["Dialogue:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
             builder.Configuration.AddInMemoryCollection(Settings);
+            builder.Configuration.AddInMemoryCollection(StorageSettings);
         });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -131,7 +139,7 @@ public sealed class PostgresGatewayHost : GatewayHost
 {
     private readonly OpenGov.Dialogue.Tests.PostgresDatabase _database = new();
 
-    public override Dictionary<string, string?> Settings => new(_database.Settings) { ["Dialogue:SubmissionsPerMinute"] = "1000" };
+    protected override Dictionary<string, string?> StorageSettings => _database.Settings;
 
     public override async Task InitializeAsync()
     {

@@ -236,4 +236,20 @@ public sealed class RateLimitTests(RateLimitedGatewayHost host) : IClassFixture<
         Assert.InRange(limited.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 12);
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
     }
+
+    [Fact]
+    public async Task Guessing_the_admin_key_is_limited_per_address()
+    {
+        using var client = host.Client();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 21; i++)
+        {
+            using var response = await client.PostAsJsonAsync("/api/auth/token", new { key = $"guess-{i}", role = "admin", name = "x" });
+            statuses.Add(response.StatusCode);
+        }
+
+        // 20 attempts a minute from one address; the other test of this class may have used one.
+        Assert.InRange(statuses.Count(s => s == HttpStatusCode.Unauthorized), 19, 20);
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
 }

@@ -39,7 +39,7 @@ public static class AuthEndpoints
             }
 
             return TypedResults.Ok(new TokenResponse(issuer.Issue(name, request.Role, StaffLifetime)));
-        });
+        }).RequireRateLimiting(AuthSetup.StaffLoginLimit);
 
         group.MapPost("/participant", (TokenIssuer issuer) =>
         {

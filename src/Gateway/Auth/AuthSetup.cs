@@ -1,5 +1,6 @@
 using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.IdentityModel.Tokens;
@@ -9,6 +10,8 @@ namespace OpenGov.Dialogue.Gateway.Auth;
 public static class AuthSetup
 {
     public const string Issuer = "opengov-dialogue";
+
+    public const string StaffLoginLimit = "staff-login";
 
     public static void AddDialogueAuth(this WebApplicationBuilder builder, DialogueOptions options)
     {
@@ -45,6 +48,22 @@ public static class AuthSetup
                     },
                 };
             });
+        // Guessing the admin key: a handful of tries a minute per client address.
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(StaffLoginLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.StaffLoginsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await Results.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    type: Errors.ProblemTypes.For(Contracts.ErrorCodes.RateLimited),
+                    detail: "Too many attempts; try again in a minute.").ExecuteAsync(context.HttpContext);
+            };
+        });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Participant, p => p.RequireRole(Roles.Participant).RequireClaim(Roles.CitizenClaim))
             .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))

@@ -21,6 +21,9 @@ public static class GatewayApp
         builder.AddDialogueErrors();
         builder.AddDialogueLive();
         builder.Services.AddOpenApi();
+
+        // Item texts are at most a few KB: a large body is refused before anything reads it.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
         builder.Services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
 
         // Malformed JSON and bad parameters reach the exception handler and get a stable problem type.
@@ -31,6 +34,7 @@ public static class GatewayApp
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapHealth();
         app.MapAuth();

@@ -1,0 +1,310 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Gateway.Consultations;
+using OpenGov.Dialogue.Gateway.Live;
+
+namespace OpenGov.Dialogue.Load;
+
+/// <summary>
+/// A town hall: N participants watch one Q&amp;A consultation in post-moderation while a subset
+/// submits R items/s and votes V/s; every participant receives every published item and vote
+/// update. Then the same connection count, event rate and measurement against the baseline relay
+/// hub. Latency is from the send (submit or vote) to the receipt, measured on probe connections.
+/// </summary>
+public static class Townhall
+{
+    public static async Task<int> RunAsync(LoadOptions options)
+    {
+        var n = options.Int("connections", 10_000);
+        var rate = options.Double("rate", 20);
+        var voteRate = options.Double("votes", 500);
+        var seconds = options.Double("seconds", 20);
+        var probes = Math.Min(n, options.Int("probes", 200));
+
+        var ours = await RunOurs(options, n, rate, voteRate, seconds, probes);
+        var baseline = options.String("target") is null ? await RunBaseline(n, rate + voteRate, seconds, probes) : null;
+
+        var ratio = baseline is null ? double.NaN : ours.DeliveredPerSecond / baseline.DeliveredPerSecond;
+        Console.WriteLine($"# townhall: {n} connections, {Stats.F(rate)} items/s + {Stats.F(voteRate)} votes/s for {Stats.F(seconds)} s; load generator and server are separate processes sharing {Environment.ProcessorCount} cores");
+        Console.WriteLine("| server | delivered updates/s | frames/s | p50 ms | p99 ms | sent events | server RSS MiB | RSS per connection KiB | server CPU s |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine(ours.Row("OpenGov.Dialogue (embedded)"));
+        if (baseline is not null)
+        {
+            Console.WriteLine(baseline.Row("baseline relay hub"));
+        }
+
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"connections={n} delivered_per_s={Stats.F(ours.DeliveredPerSecond)} p50_ms={Stats.F(ours.P50)} p99_ms={Stats.F(ours.P99)} baseline_delivered_per_s={Stats.F(baseline?.DeliveredPerSecond ?? double.NaN)} baseline_p99_ms={Stats.F(baseline?.P99 ?? double.NaN)} ratio={Stats.F(ratio)} server_rss_mb={Stats.F(ours.RssMiB)} rss_per_connection_kb={Stats.F(ours.RssPerConnectionKiB)}");
+        Directory.CreateDirectory("bench/results");
+        await File.WriteAllTextAsync(
+            Path.Combine("bench/results", $"townhall-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json"),
+            JsonSerializer.Serialize(new { n, rate, voteRate, seconds, probes, ours, baseline, ratio }, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine(line);
+        return 0;
+    }
+
+    public sealed record Result(double DeliveredPerSecond, double FramesPerSecond, double P50, double P99, long Sent, double RssMiB, double RssPerConnectionKiB, double ServerCpuSeconds)
+    {
+        public string Row(string name) =>
+            $"| {name} | {Stats.F(DeliveredPerSecond)} | {Stats.F(FramesPerSecond)} | {Stats.F(P50)} | {Stats.F(P99)} | {Sent} | {Stats.F(RssMiB)} | {Stats.F(RssPerConnectionKiB)} | {Stats.F(ServerCpuSeconds)} |";
+    }
+
+    /// <summary>What every listening connection counts, and what the probes time.</summary>
+    private sealed class Receipts
+    {
+        public long Updates;
+        public long Frames;
+        public readonly ConcurrentBag<double> Latencies = [];
+        public readonly ConcurrentDictionary<string, long> SubmitSent = new(StringComparer.Ordinal);
+        public readonly ConcurrentDictionary<string, ConcurrentQueue<long>> VoteSent = new(StringComparer.Ordinal);
+        public volatile bool Measuring;
+
+        public void Latency(long sentTimestamp)
+        {
+            if (Measuring && sentTimestamp > 0)
+            {
+                Latencies.Add(Stopwatch.GetElapsedTime(sentTimestamp).TotalMilliseconds);
+            }
+        }
+    }
+
+    private static async Task<Result> RunOurs(LoadOptions options, int n, double rate, double voteRate, double seconds, int probes)
+    {
+        var (api, server) = await options.Server();
+        await using var _ = server;
+        using var __ = api;
+        var idleRss = server?.RssMiB() ?? double.NaN;
+        var admin = await api.StaffToken("admin", "Bench");
+        var id = await api.CreateConsultation(admin, "qa", "post");
+        var tokens = new string[n];
+        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) => tokens[i] = await api.ParticipantToken());
+
+        var receipts = new Receipts();
+        var connections = new HubConnection[n];
+        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
+        {
+            var probe = i < probes;
+            var seenVotes = probe ? new ConcurrentDictionary<string, int>(StringComparer.Ordinal) : null;
+            var seenItems = probe ? new ConcurrentDictionary<string, bool>(StringComparer.Ordinal) : null;
+            var token = tokens[i];
+            var connection = new HubConnectionBuilder()
+                .WithUrl(new Uri(api.Address, "/hubs/dialogue"), HttpTransportType.WebSockets, o =>
+                {
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                    o.SkipNegotiation = true;
+                })
+                .AddJsonProtocol(o => Gateway.Hosting.GatewayApp.Configure(o.PayloadSerializerOptions))
+                .Build();
+            connection.On<string, ItemView[]>("changes", (_, items) =>
+            {
+                Interlocked.Increment(ref receipts.Frames);
+                Interlocked.Add(ref receipts.Updates, items.Length);
+                if (seenItems is not null)
+                {
+                    foreach (var item in items)
+                    {
+                        if (seenItems.TryAdd(item.Id, true) && receipts.SubmitSent.TryGetValue(item.Text, out var sent))
+                        {
+                            receipts.Latency(sent);
+                        }
+                    }
+                }
+            });
+            connection.On<string, VoteUpdate[]>("votes", (_, updates) =>
+            {
+                Interlocked.Increment(ref receipts.Frames);
+                Interlocked.Add(ref receipts.Updates, updates.Length);
+                if (seenVotes is not null)
+                {
+                    foreach (var update in updates)
+                    {
+                        // The k-th vote sent on an item, timed until a frame first shows k votes.
+                        var before = seenVotes.GetValueOrDefault(update.Id);
+                        if (update.Votes.Up > before && receipts.VoteSent.TryGetValue(update.Id, out var sends))
+                        {
+                            var times = sends.ToArray();
+                            for (var k = before; k < Math.Min(update.Votes.Up, times.Length); k++)
+                            {
+                                receipts.Latency(times[k]);
+                            }
+
+                            seenVotes[update.Id] = update.Votes.Up;
+                        }
+                    }
+                }
+            });
+            await connection.StartAsync();
+            await connection.InvokeAsync<JoinResponse>(nameof(DialogueHub.Join), id, 0L);
+            connections[i] = connection;
+        });
+        await Task.Delay(2000);
+        var connectedRss = server?.RssMiB() ?? double.NaN;
+        var cpuBefore = server?.CpuTime() ?? TimeSpan.Zero;
+
+        var published = new ConcurrentQueue<string>();
+        var sent = 0L;
+        receipts.Measuring = true;
+        Interlocked.Exchange(ref receipts.Updates, 0);
+        Interlocked.Exchange(ref receipts.Frames, 0);
+        var clock = Stopwatch.StartNew();
+        var submitting = Paced(rate, seconds, async i =>
+        {
+            var text = $"Pertanyaan {i}: bagaimana rencana transportasi umum di wilayah {i % 40}?";
+            receipts.SubmitSent[text] = Stopwatch.GetTimestamp();
+            using var response = await api.Send(HttpMethod.Post, $"/api/consultations/{id}/items", tokens[i % Math.Max(1, n / 10)], new { clientId = $"t{i}", text });
+            if (response.IsSuccessStatusCode)
+            {
+                published.Enqueue((await response.Content.ReadFromJsonAsync<SubmitItemResponse>(DialogueApi.Json))!.Id);
+                Interlocked.Increment(ref sent);
+            }
+        });
+        var voting = Paced(voteRate, seconds, async v =>
+        {
+            var items = published.ToArray();
+            if (items.Length == 0)
+            {
+                return;
+            }
+
+            // Voter v votes on one item each; distinct voters per item until every token has voted on it.
+            var item = items[v % items.Length];
+            var voter = tokens[(v / items.Length + v) % n];
+            receipts.VoteSent.GetOrAdd(item, _ => new ConcurrentQueue<long>()).Enqueue(Stopwatch.GetTimestamp());
+            using var response = await api.Send(HttpMethod.Post, $"/api/consultations/{id}/items/{item}/votes", voter, new { value = 1 });
+            if (response.IsSuccessStatusCode)
+            {
+                Interlocked.Increment(ref sent);
+            }
+        });
+        await Task.WhenAll(submitting, voting);
+        await Task.Delay(3000);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        receipts.Measuring = false;
+        var cpu = ((server?.CpuTime() ?? TimeSpan.Zero) - cpuBefore).TotalSeconds;
+        var result = new Result(
+            receipts.Updates / elapsed,
+            receipts.Frames / elapsed,
+            Stats.Percentile([.. receipts.Latencies], 0.5),
+            Stats.Percentile([.. receipts.Latencies], 0.99),
+            Interlocked.Read(ref sent),
+            connectedRss,
+            (connectedRss - idleRss) * 1024 / n,
+            cpu);
+        await Task.WhenAll(connections.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask()));
+        return result;
+    }
+
+    private static async Task<Result> RunBaseline(int n, double eventsPerSecond, double seconds, int probes)
+    {
+        await using var server = await ServerProcess.StartBaselineAsync();
+        var idleRss = server.RssMiB();
+        var receipts = new Receipts();
+        var connections = new HubConnection[n];
+        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
+        {
+            var probe = i < probes;
+            var connection = new HubConnectionBuilder()
+                .WithUrl(new Uri(server.Address, "/hubs/relay"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
+                .Build();
+            connection.On<string>("m", payload =>
+            {
+                Interlocked.Increment(ref receipts.Frames);
+                Interlocked.Increment(ref receipts.Updates);
+                if (probe)
+                {
+                    receipts.Latency(long.Parse(payload.AsSpan(0, payload.IndexOf('|')), CultureInfo.InvariantCulture));
+                }
+            });
+            await connection.StartAsync();
+            await connection.InvokeAsync("Join", "townhall");
+            connections[i] = connection;
+        });
+        await Task.Delay(2000);
+        var connectedRss = server.RssMiB();
+        var cpuBefore = server.CpuTime();
+
+        await using var sender = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.Address, "/hubs/relay"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
+            .Build();
+        await sender.StartAsync();
+        var sent = 0L;
+        receipts.Measuring = true;
+        var clock = Stopwatch.StartNew();
+
+        // The same events as an update each, with a body of the size of our compact vote update.
+        await Paced(eventsPerSecond, seconds, async i =>
+        {
+            await sender.InvokeAsync("Broadcast", "townhall", $"{Stopwatch.GetTimestamp()}|{{\"id\":\"i{i % 400}\",\"seq\":{i},\"votes\":{{\"up\":{i % 97}}}}}");
+            Interlocked.Increment(ref sent);
+        });
+        await Task.Delay(3000);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        receipts.Measuring = false;
+        var cpu = (server.CpuTime() - cpuBefore).TotalSeconds;
+        var result = new Result(
+            receipts.Updates / elapsed,
+            receipts.Frames / elapsed,
+            Stats.Percentile([.. receipts.Latencies], 0.5),
+            Stats.Percentile([.. receipts.Latencies], 0.99),
+            sent,
+            connectedRss,
+            (connectedRss - idleRss) * 1024 / n,
+            cpu);
+        await Task.WhenAll(connections.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask()));
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="send"/> at <paramref name="perSecond"/> for <paramref name="seconds"/>, at most 128 in flight.</summary>
+    private static async Task Paced(double perSecond, double seconds, Func<int, Task> send)
+    {
+        if (perSecond <= 0)
+        {
+            return;
+        }
+
+        var total = (int)(perSecond * seconds);
+        using var inFlight = new SemaphoreSlim(128);
+        var clock = Stopwatch.StartNew();
+        var tasks = new List<Task>(total);
+        for (var i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / perSecond) - clock.Elapsed;
+            if (due > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(due);
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(seconds * 2))
+            {
+                break;
+            }
+
+            await inFlight.WaitAsync();
+            var index = i;
+            tasks.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await send(index);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
+                {
+                }
+                finally
+                {
+                    inFlight.Release();
+                }
+            }));
+        }
+
+        await Task.WhenAll(tasks);
+    }
+}
