@@ -45,14 +45,24 @@ public sealed class GatewayKeys
         }
 
         var value = create();
-        var tmp = path + ".tmp";
+        var tmp = $"{path}.{Environment.ProcessId}.tmp";
         File.WriteAllText(tmp, value);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
-        File.Move(tmp, path, overwrite: false);
+        try
+        {
+            File.Move(tmp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another gateway on the same data folder won the race: use its key, so both sign alike.
+            File.Delete(tmp);
+            return File.ReadAllText(path).Trim();
+        }
+
         created = true;
         return value;
     }
