@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OpenGov.Dialogue.Contracts;
 
 /// <summary>Live town-hall Q&amp;A (upvotes) or deliberation (agree / disagree / pass on statements).</summary>
@@ -48,7 +50,7 @@ public sealed record CreateConsultation(
     [property: Id(4)] ConsultationStatus Status,
     [property: Id(5)] string CreatedBy);
 
-[GenerateSerializer, Alias("dialogue.consultation-info")]
+[GenerateSerializer, Immutable, Alias("dialogue.consultation-info")]
 public sealed record ConsultationInfo(
     [property: Id(0)] string Id,
     [property: Id(1)] string Title,
@@ -76,7 +78,7 @@ public enum SubmitOutcome
     Repeat = 1,
 }
 
-[GenerateSerializer, Alias("dialogue.submit-result")]
+[GenerateSerializer, Immutable, Alias("dialogue.submit-result")]
 public sealed record SubmitResult(
     [property: Id(0)] SubmitOutcome Outcome,
     [property: Id(1)] string ItemId,
@@ -89,7 +91,7 @@ public sealed record CastVote(
     [property: Id(1)] string ItemId,
     [property: Id(2)] int Value);
 
-[GenerateSerializer, Alias("dialogue.vote-result")]
+[GenerateSerializer, Immutable, Alias("dialogue.vote-result")]
 public sealed record VoteResult(
     [property: Id(0)] string ItemId,
     [property: Id(1)] int Value,
@@ -97,7 +99,7 @@ public sealed record VoteResult(
     [property: Id(3)] VoteTally Tally);
 
 /// <summary>Vote counts of one item: upvotes in Q&amp;A, agree/disagree/pass in deliberation.</summary>
-[GenerateSerializer, Alias("dialogue.vote-tally")]
+[GenerateSerializer, Immutable, Alias("dialogue.vote-tally")]
 public sealed record VoteTally(
     [property: Id(0)] int Up,
     [property: Id(1)] int Agree,
@@ -113,7 +115,7 @@ public sealed record VoteTally(
 /// Staff views carry <see cref="Review"/>; the author's own view carries the rejection reason and
 /// the original text; the public view carries neither.
 /// </summary>
-[GenerateSerializer, Alias("dialogue.item-view")]
+[GenerateSerializer, Immutable, Alias("dialogue.item-view")]
 public sealed record ItemView(
     [property: Id(0)] string Id,
     [property: Id(1)] long Seq,
@@ -148,7 +150,7 @@ public sealed record ItemView(
 }
 
 /// <summary>Moderator-only facts about an item: queue state, triage and lease.</summary>
-[GenerateSerializer, Alias("dialogue.review-info")]
+[GenerateSerializer, Immutable, Alias("dialogue.review-info")]
 public sealed record ReviewInfo(
     [property: Id(0)] bool NeedsReview,
     [property: Id(1)] double TriageScore,
@@ -165,7 +167,7 @@ public enum AnswerStatus
     Declined = 2,
 }
 
-[GenerateSerializer, Alias("dialogue.official-answer")]
+[GenerateSerializer, Immutable, Alias("dialogue.official-answer")]
 public sealed record OfficialAnswer(
     [property: Id(0)] string Text,
     [property: Id(1)] AnswerStatus? Status,
@@ -175,12 +177,12 @@ public sealed record OfficialAnswer(
     [property: Id(5)] DateTimeOffset At);
 
 /// <summary>Who asks: decides which items and how much of them come back.</summary>
-[GenerateSerializer, Alias("dialogue.viewer")]
+[GenerateSerializer, Immutable, Alias("dialogue.viewer")]
 public sealed record Viewer(
     [property: Id(0)] ViewerRole Role,
     [property: Id(1)] string? CitizenId);
 
-[GenerateSerializer, Alias("dialogue.item-page")]
+[GenerateSerializer, Immutable, Alias("dialogue.item-page")]
 public sealed record ItemPage(
     [property: Id(0)] IReadOnlyList<ItemView> Items,
     [property: Id(1)] long LastSeq,
@@ -189,27 +191,29 @@ public sealed record ItemPage(
 /// <summary>
 /// A change pushed to gateways. <see cref="Staff"/> is the moderators' view; <see cref="Public"/>
 /// is what participants and officials may see (null when it never was public); <see cref="Own"/>
-/// is the author's view, sent to <see cref="AuthorId"/> while the item is not public. The author
-/// id itself never reaches a client.
+/// is the author's view, sent to <see cref="AuthorId"/> while the item is not public. When only
+/// the votes moved since the last batch, the views are null and <see cref="Votes"/> carries the
+/// new counts. The author id itself never reaches a client.
 /// </summary>
-/// <param name="VotesOnly">Only the votes changed since the last batch: gateways send a compact <see cref="VoteUpdate"/>.</param>
-[GenerateSerializer, Alias("dialogue.item-change")]
+[GenerateSerializer, Immutable, Alias("dialogue.item-change")]
 public sealed record ItemChange(
-    [property: Id(0)] ItemView Staff,
-    [property: Id(1)] ItemView? Public,
-    [property: Id(2)] ItemView Own,
-    [property: Id(3)] string AuthorId,
-    [property: Id(4)] bool VotesOnly = false);
+    [property: Id(0)] string ItemId,
+    [property: Id(1)] long Seq,
+    [property: Id(2)] ItemView? Staff,
+    [property: Id(3)] ItemView? Public,
+    [property: Id(4)] ItemView? Own,
+    [property: Id(5)] string AuthorId,
+    [property: Id(6)] VoteUpdate? Votes = null);
 
 /// <summary>A vote count moved: what a live list needs, without resending the item's text.</summary>
-[GenerateSerializer, Alias("dialogue.vote-update")]
+[GenerateSerializer, Immutable, Alias("dialogue.vote-update")]
 public sealed record VoteUpdate(
     [property: Id(0)] string Id,
     [property: Id(1)] long Seq,
     [property: Id(2)] VoteTally Votes);
 
 /// <summary>What one committed batch changed: items, notifications to citizens and (when it moved) the presenter screen.</summary>
-[GenerateSerializer, Alias("dialogue.change-batch")]
+[GenerateSerializer, Immutable, Alias("dialogue.change-batch")]
 public sealed record ChangeBatch(
     [property: Id(0)] IReadOnlyList<ItemChange> Items,
     [property: Id(1)] IReadOnlyList<NotificationDelivery> Notifications,
@@ -217,7 +221,7 @@ public sealed record ChangeBatch(
     [property: Id(3)] OpinionView? Opinion = null);
 
 /// <summary>The presenter screen: the highlighted item large, the next few below.</summary>
-[GenerateSerializer, Alias("dialogue.presenter-frame")]
+[GenerateSerializer, Immutable, Alias("dialogue.presenter-frame")]
 public sealed record PresenterFrame(
     [property: Id(0)] string ConsultationId,
     [property: Id(1)] ItemView? Highlighted,

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OpenGov.Dialogue.Contracts;
 
 /// <summary>Who acts: the staff name from the token and the role that allows (or not) the action.</summary>
@@ -61,14 +63,14 @@ public sealed record ModerationCommand(
     [Id(8)] public int? LeaseSeconds { get; init; }
 }
 
-[GenerateSerializer, Alias("dialogue.item-outcome")]
+[GenerateSerializer, Immutable, Alias("dialogue.item-outcome")]
 public sealed record ItemOutcome(
     [property: Id(0)] string ItemId,
     [property: Id(1)] bool Ok,
     [property: Id(2)] string? Error,
     [property: Id(3)] long Seq);
 
-[GenerateSerializer, Alias("dialogue.moderation-result")]
+[GenerateSerializer, Immutable, Alias("dialogue.moderation-result")]
 public sealed record ModerationResult([property: Id(0)] IReadOnlyList<ItemOutcome> Items);
 
 [GenerateSerializer, Alias("dialogue.answer-command")]
@@ -104,7 +106,7 @@ public sealed record Sanction(
     [property: Id(2)] DateTimeOffset? Until);
 
 /// <summary>One entry of the public moderation log: pseudonyms only, no texts; hash-chained.</summary>
-[GenerateSerializer, Alias("dialogue.log-entry")]
+[GenerateSerializer, Immutable, Alias("dialogue.log-entry")]
 public sealed record ModerationLogEntry(
     [property: Id(0)] long Seq,
     [property: Id(1)] DateTimeOffset At,
@@ -118,7 +120,7 @@ public sealed record ModerationLogEntry(
     [property: Id(9)] string PrevHash,
     [property: Id(10)] string Hash);
 
-[GenerateSerializer, Alias("dialogue.log-page")]
+[GenerateSerializer, Immutable, Alias("dialogue.log-page")]
 public sealed record ModerationLogPage(
     [property: Id(0)] IReadOnlyList<ModerationLogEntry> Entries,
     [property: Id(1)] IReadOnlyDictionary<string, int> Counts,
@@ -139,7 +141,7 @@ public enum RankingSort
 }
 
 /// <summary>A message kept for a citizen until read ("your question was answered").</summary>
-[GenerateSerializer, Alias("dialogue.notification")]
+[GenerateSerializer, Immutable, Alias("dialogue.notification")]
 public sealed record Notification(
     [property: Id(0)] string Id,
     [property: Id(1)] string ConsultationId,
@@ -149,7 +151,7 @@ public sealed record Notification(
     [property: Id(5)] DateTimeOffset At,
     [property: Id(6)] bool Read);
 
-[GenerateSerializer, Alias("dialogue.notification-delivery")]
+[GenerateSerializer, Immutable, Alias("dialogue.notification-delivery")]
 public sealed record NotificationDelivery(
     [property: Id(0)] IReadOnlyList<string> CitizenIds,
     [property: Id(1)] Notification Notification);

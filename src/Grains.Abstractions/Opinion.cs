@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OpenGov.Dialogue.Contracts;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace OpenGov.Dialogue.Contracts;
 /// them. <see cref="Map"/> holds anonymous points (at most a few thousand, for the map);
 /// <see cref="You"/> is set only in answers to a participant.
 /// </summary>
-[GenerateSerializer, Alias("dialogue.opinion-view")]
+[GenerateSerializer, Immutable, Alias("dialogue.opinion-view")]
 public sealed record OpinionView(
     [property: Id(0)] string ConsultationId,
     [property: Id(1)] long Version,
@@ -19,7 +21,7 @@ public sealed record OpinionView(
     [property: Id(9)] OpinionPosition? You,
     [property: Id(10)] DateTimeOffset ComputedAt);
 
-[GenerateSerializer, Alias("dialogue.opinion-group")]
+[GenerateSerializer, Immutable, Alias("dialogue.opinion-group")]
 public sealed record OpinionGroupView(
     [property: Id(0)] int Id,
     [property: Id(1)] double X,
@@ -28,7 +30,7 @@ public sealed record OpinionGroupView(
     [property: Id(4)] IReadOnlyList<RepresentativeView> Representative);
 
 /// <param name="Leaning">"agree" or "disagree": how the group differs from the rest on this statement.</param>
-[GenerateSerializer, Alias("dialogue.representative")]
+[GenerateSerializer, Immutable, Alias("dialogue.representative")]
 public sealed record RepresentativeView(
     [property: Id(0)] string ItemId,
     [property: Id(1)] string Leaning,
@@ -37,7 +39,7 @@ public sealed record RepresentativeView(
     [property: Id(4)] bool Significant);
 
 /// <param name="Consensus">Group-informed consensus: product over groups of (agrees + 1) / (seen + 2).</param>
-[GenerateSerializer, Alias("dialogue.statement-consensus")]
+[GenerateSerializer, Immutable, Alias("dialogue.statement-consensus")]
 public sealed record StatementConsensusView(
     [property: Id(0)] string ItemId,
     [property: Id(1)] double Consensus,
@@ -45,11 +47,11 @@ public sealed record StatementConsensusView(
     [property: Id(3)] int Disagree,
     [property: Id(4)] int Pass);
 
-[GenerateSerializer, Alias("dialogue.opinion-point")]
+[GenerateSerializer, Immutable, Alias("dialogue.opinion-point")]
 public sealed record OpinionPoint([property: Id(0)] double X, [property: Id(1)] double Y, [property: Id(2)] int? GroupId);
 
 /// <param name="ClosestGroupId">Shown even before the participant has voted enough to count in a group.</param>
-[GenerateSerializer, Alias("dialogue.opinion-position")]
+[GenerateSerializer, Immutable, Alias("dialogue.opinion-position")]
 public sealed record OpinionPosition(
     [property: Id(0)] double X,
     [property: Id(1)] double Y,
@@ -59,7 +61,7 @@ public sealed record OpinionPosition(
     [property: Id(5)] int Votes);
 
 /// <summary>What the opinion analysis needs from the journal: a vote, or a statement becoming (in)visible.</summary>
-[GenerateSerializer, Alias("dialogue.opinion-input")]
+[GenerateSerializer, Immutable, Alias("dialogue.opinion-input")]
 public sealed record OpinionInput(
     [property: Id(0)] long Seq,
     [property: Id(1)] string ItemId,

@@ -149,9 +149,14 @@ public abstract class ConsultationGrainTests : IAsyncLifetime
         var item = await Citizen().Submit(id, "c1", "Live!");
         await Citizen().Vote(id, item.ItemId, 1);
 
-        var changes = await observer.WaitFor(c => c.Staff.Votes.Up == 1);
-        Assert.Equal(2, changes.Staff.Seq);
-        Assert.NotNull(changes.Public);
+        var submitted = await observer.WaitFor(c => c.Seq == 1);
+        Assert.Equal(("Live!", "Live!"), (submitted.Staff!.Text, submitted.Public!.Text));
+        Assert.Null(submitted.Votes);
+
+        // A vote alone travels as a compact count, without the item's views.
+        var voted = await observer.WaitFor(c => c.Votes is { Votes.Up: 1 });
+        Assert.Equal((2L, item.ItemId), (voted.Seq, voted.ItemId));
+        Assert.Null(voted.Staff);
     }
 
     private sealed class RecordingObserver : IConsultationObserver

@@ -181,10 +181,12 @@ public sealed class ConsultationFeed(
         var id = subscription.ConsultationId;
         var reader = subscription.Queue.Reader;
         var latest = new Dictionary<string, ItemChange>(StringComparer.Ordinal);
+        var latestVotes = new Dictionary<string, ItemChange>(StringComparer.Ordinal);
         var notifications = new List<NotificationDelivery>();
         while (await reader.WaitToReadAsync())
         {
             latest.Clear();
+            latestVotes.Clear();
             notifications.Clear();
             PresenterFrame? presenter = null;
             OpinionView? opinion = null;
@@ -192,7 +194,16 @@ public sealed class ConsultationFeed(
             {
                 foreach (var change in batch.Items)
                 {
-                    latest[change.Staff.Id] = change;
+                    // Newest full view and newest vote count per item; a vote count older than the view is dropped.
+                    if (change.Votes is null)
+                    {
+                        latest[change.ItemId] = change;
+                        latestVotes.Remove(change.ItemId);
+                    }
+                    else
+                    {
+                        latestVotes[change.ItemId] = change;
+                    }
                 }
 
                 notifications.AddRange(batch.Notifications);
@@ -203,7 +214,7 @@ public sealed class ConsultationFeed(
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await Task.WhenAll(Sends(id, [.. latest.Values.OrderBy(c => c.Staff.Seq)], notifications, presenter, opinion)).WaitAsync(SendTimeout);
+                await Task.WhenAll(Sends(id, [.. latest.Values.Concat(latestVotes.Values).OrderBy(c => c.Seq)], notifications, presenter, opinion)).WaitAsync(SendTimeout);
             }
             catch (TimeoutException)
             {
@@ -227,17 +238,17 @@ public sealed class ConsultationFeed(
     private List<Task> Sends(string id, ItemChange[] changes, List<NotificationDelivery> notifications, PresenterFrame? presenter, OpinionView? opinion)
     {
         var sends = new List<Task>();
-        var votes = changes.Where(c => c.VotesOnly && c.Public is not null).Select(c => new VoteUpdate(c.Staff.Id, c.Staff.Seq, c.Staff.Votes)).ToArray();
+        var votes = changes.Where(c => c.Votes is not null).Select(c => c.Votes!).ToArray();
         if (votes.Length > 0)
         {
             // Votes are most of the traffic in a busy hall: one compact frame for everyone, serialised once.
             sends.Add(hub.Clients.Groups(PublicGroup(id), StaffGroup(id)).SendAsync("votes", id, votes));
         }
 
-        var full = changes.Where(c => !c.VotesOnly || c.Public is null).ToArray();
+        var full = changes.Where(c => c.Votes is null).ToArray();
         if (full.Length > 0)
         {
-            sends.Add(hub.Clients.Group(StaffGroup(id)).SendAsync("changes", id, full.Select(c => c.Staff).ToArray()));
+            sends.Add(hub.Clients.Group(StaffGroup(id)).SendAsync("changes", id, full.Select(c => c.Staff!).ToArray()));
             var publicViews = full.Where(c => c.Public is not null).Select(c => c.Public!).ToArray();
             if (publicViews.Length > 0)
             {
@@ -245,9 +256,9 @@ public sealed class ConsultationFeed(
             }
 
             // Authors see their own item while it is pending, rejected or merged, with the reason.
-            foreach (var own in full.Where(c => !c.Own.Visible).GroupBy(c => c.AuthorId))
+            foreach (var own in full.Where(c => !c.Own!.Visible).GroupBy(c => c.AuthorId))
             {
-                sends.Add(hub.Clients.User(own.Key).SendAsync("changes", id, own.Select(c => c.Own).ToArray()));
+                sends.Add(hub.Clients.User(own.Key).SendAsync("changes", id, own.Select(c => c.Own!).ToArray()));
             }
         }
 

@@ -40,7 +40,7 @@ public sealed partial class ConsultationGrain(
     private readonly SortedDictionary<long, Pending> _pending = [];
     private readonly Dictionary<(string, string), Task<SubmitResult>> _submitting = [];
     private readonly Dictionary<IConsultationObserver, DateTimeOffset> _observers = [];
-    private readonly Dictionary<string, ItemChange> _outbox = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ConsultationLedger.Entry Item, bool VotesOnly)> _outbox = new(StringComparer.Ordinal);
     private readonly List<NotificationDelivery> _notifications = [];
     private readonly SemaphoreSlim _decisions = new(1, 1);
     private ConsultationLedger _ledger = new(ConsultationMode.Qa);
@@ -223,7 +223,6 @@ public sealed partial class ConsultationGrain(
     /// <summary>Applies every resolved append at the head of the queue, in order, then notifies gateways.</summary>
     private void ApplyDurable()
     {
-        var now = clock.GetUtcNow();
         var opinion = new List<OpinionInput>();
         while (_pending.Count > 0)
         {
@@ -242,10 +241,9 @@ public sealed partial class ConsultationGrain(
             var votesOnly = pending.Event is VoteCast;
             foreach (var item in _ledger.Apply(seq, pending.Record.At, pending.Event))
             {
-                // Views are taken from the item now, so the newest change carries everything; it stays
-                // "votes only" only if every change since the last batch was a vote.
-                var earlier = _outbox.GetValueOrDefault(item.Id);
-                _outbox[item.Id] = new ItemChange(item.StaffView(now), item.PublicView(), item.OwnView(), item.CitizenId, votesOnly && (earlier?.VotesOnly ?? true));
+                // Views are built once per batch from the item's state then; a change stays "votes only"
+                // only if every change to the item since the last batch was a vote.
+                _outbox[item.Id] = (item, votesOnly && (!_outbox.TryGetValue(item.Id, out var earlier) || earlier.VotesOnly));
                 _presenterDirty |= item.WasPublic;
             }
 
@@ -277,10 +275,13 @@ public sealed partial class ConsultationGrain(
             return;
         }
 
-        var batch = new ChangeBatch([.. _outbox.Values.OrderBy(c => c.Staff.Seq)], [.. _notifications], presenter, opinion);
+        var now = clock.GetUtcNow();
+        var changes = _outbox.Values.OrderBy(c => c.Item.Seq).Select(c => c.VotesOnly
+            ? new ItemChange(c.Item.Id, c.Item.Seq, null, null, null, c.Item.CitizenId, new VoteUpdate(c.Item.Id, c.Item.Seq, c.Item.Tally))
+            : new ItemChange(c.Item.Id, c.Item.Seq, c.Item.StaffView(now), c.Item.PublicView(), c.Item.OwnView(), c.Item.CitizenId));
+        var batch = new ChangeBatch([.. changes], [.. _notifications], presenter, opinion);
         _outbox.Clear();
         _notifications.Clear();
-        var now = clock.GetUtcNow();
         foreach (var (observer, expiry) in _observers.ToArray())
         {
             if (expiry < now)
