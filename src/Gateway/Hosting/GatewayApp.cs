@@ -5,6 +5,7 @@ using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Gateway.Errors;
 using OpenGov.Dialogue.Gateway.Live;
 using OpenGov.Dialogue.Gateway.Moderation;
+using OpenGov.Dialogue.Gateway.WebUi;
 using OpenGov.Dialogue.Silo;
 
 namespace OpenGov.Dialogue.Gateway.Hosting;
@@ -37,6 +38,7 @@ public static class GatewayApp
         app.MapConsultations();
         app.MapModeration();
         app.MapDialogueHub();
+        app.MapWebUi();
         return app;
     }
 
