@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   let consultation: ConsultationInfo | null = null;
   const charts: Chart[] = [];
   const openForms = new Set<string>();
+  let renderTimer = 0;
 
   live.onState((state) => connectionLabel(conn, state));
   live.connection.on("changes", (cid: string, items: ItemView[]) => {
@@ -71,7 +72,6 @@ async function main(): Promise<void> {
     return [...store.items.values()].filter((i) => i.visible);
   }
 
-  let renderTimer = 0;
   function scheduleRender(): void {
     // Charts redraw at most once a second in a busy hall.
     if (renderTimer) return;

@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   let currentId: string | null = null;
   let panelApply: (() => Promise<void>) | null = null;
   let visible: ItemView[] = [];
+  let pendingFocus: string | null = null;
+  let renderQueued = false;
 
   live.onState((state) => connectionLabel(conn, state));
   live.connection.on("changes", (cid: string, items: ItemView[]) => {
@@ -214,7 +216,6 @@ async function main(): Promise<void> {
     const following = visible.slice(index + 1).find((i) => !decided.includes(i.id)) ?? visible.slice(0, Math.max(index, 0)).reverse().find((i) => !decided.includes(i.id));
     pendingFocus = following?.id ?? null;
   }
-  let pendingFocus: string | null = null;
 
   function openSanction(item: ItemView): void {
     openPanel(t("mod.sanction"), [
@@ -273,7 +274,6 @@ async function main(): Promise<void> {
     row?.focus();
   }
 
-  let renderQueued = false;
   function scheduleRender(): void {
     if (renderQueued) return;
     renderQueued = true;

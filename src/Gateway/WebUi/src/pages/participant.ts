@@ -57,6 +57,9 @@ async function openConsultation(id: string): Promise<void> {
   let sort: Sort = "popular";
   let trendingOrder: string[] = [];
   let sending = false;
+  let renderQueued = false;
+  let statusKey: Key | null = null;
+  let statusError: string | null = null;
 
   const announcer = new Announcer(byId("live-controls"));
   const conn = byId("conn");
@@ -114,8 +117,6 @@ async function openConsultation(id: string): Promise<void> {
     sendButton.disabled = locked;
   }
 
-  let statusKey: Key | null = null;
-  let statusError: string | null = null;
   function setStatus(key: Key | null, error: string | null = null): void {
     statusKey = key;
     statusError = error;
@@ -215,7 +216,6 @@ async function openConsultation(id: string): Promise<void> {
     }
   }
 
-  let renderQueued = false;
   function scheduleRender(): void {
     if (renderQueued) return;
     renderQueued = true;
