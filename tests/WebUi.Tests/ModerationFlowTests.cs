@@ -19,6 +19,9 @@ public sealed class ModerationFlowTests(WebUiHost host)
 
         var row = Ui.QueueRow(moderator, question);
         await Assertions.Expect(row).ToBeVisibleAsync();
+        await host.Submit(id, "Mohon jadwal posyandu diumumkan lewat pengeras suara masjid");
+        await host.Submit(id, "Bisakah lampu penerangan di taman ditambah?");
+        await Assertions.Expect(moderator.Locator("#queue li[data-item-id]")).ToHaveCountAsync(3);
         await WebUiHost.Screenshot(moderator, "moderator");
         await row.GetByRole(AriaRole.Button, new() { Name = "Setujui", Exact = true }).ClickAsync();
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -49,18 +50,45 @@ public sealed class ParticipantPageTests(WebUiHost host, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task Question_sent_while_offline_is_delivered_once_when_the_connection_returns()
+    public async Task Question_sent_while_the_connection_is_down_is_delivered_once_when_it_returns()
     {
         var id = await host.CreateConsultation("post");
-        var page = await Ui.OpenParticipant(host, id);
+        var page = await host.NewPage(phone: true);
+
+        // Every hub WebSocket passes through the test, so the test can cut the live connection.
+        var sockets = new List<IWebSocketRoute>();
+        await page.RouteWebSocketAsync(new Regex("/hubs/dialogue"), socket =>
+        {
+            lock (sockets)
+            {
+                sockets.Add(socket);
+            }
+
+            socket.ConnectToServer();
+        });
+        await page.GotoAsync($"/?c={id}");
+        await Assertions.Expect(page.Locator("#conn")).ToHaveAttributeAsync("data-state", "online");
         const string text = "Ditulis di kereta tanpa sinyal";
 
         await page.Context.SetOfflineAsync(true);
-        await page.EvaluateAsync("() => window.dispatchEvent(new Event('offline'))");
+        IWebSocketRoute[] open;
+        lock (sockets)
+        {
+            open = [.. sockets];
+        }
+
+        foreach (var socket in open)
+        {
+            await socket.CloseAsync();
+        }
+
+        await Assertions.Expect(page.Locator("#conn")).Not.ToHaveAttributeAsync("data-state", "online");
         await page.Locator("#ask-text").FillAsync(text);
         await page.Locator("#ask-send").ClickAsync();
-        await page.Context.SetOfflineAsync(false);
+        await Assertions.Expect(page.Locator("#ask-status")).ToHaveTextAsync("Belum terkirim; akan dikirim ulang otomatis saat tersambung.");
+        await Assertions.Expect(page.Locator("#ask-text")).ToHaveValueAsync(text);
 
+        await page.Context.SetOfflineAsync(false);
         await Assertions.Expect(Ui.PublicItem(page, text)).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#ask-text")).ToHaveValueAsync(string.Empty);
         var items = await host.StaffItems(id);
