@@ -150,6 +150,8 @@ async function main(): Promise<void> {
       const on = row.dataset.itemId === itemId;
       row.setAttribute("aria-current", String(on));
       row.tabIndex = on ? 0 : -1;
+      // Roving focus: only the current row's controls are in the Tab order; shortcuts reach the rest.
+      row.querySelectorAll<HTMLElement>("button, input, summary").forEach((control) => (control.tabIndex = on ? 0 : -1));
       if (on && focus) row.focus();
     });
   }
@@ -348,12 +350,17 @@ async function main(): Promise<void> {
           button(claimed?.claimedBy === session.name ? "release" : "claim", claimed?.claimedBy === session.name ? "mod.release" : "mod.claim"),
           button("approve", "mod.approve", "small"),
           button("reject", "mod.reject", "small danger"),
-          button("merge", "mod.merge"),
-          button("tag", "mod.tagAdd"),
-          button(item.pinned ? "unpin" : "pin", item.pinned ? "mod.unpin" : "mod.pin"),
-          button(item.highlighted ? "unhighlight" : "highlight", "mod.highlight"),
-          button("archive", "mod.archive"),
-          h("button", { type: "button", class: "small secondary", tabindex: -1, onclick: () => openSanction(item) }, t("mod.sanction")),
+          h("details", { class: "more" },
+            h("summary", { tabindex: -1 }, t("mod.more")),
+            h("div", { class: "actions" },
+              button("merge", "mod.merge"),
+              button("tag", "mod.tagAdd"),
+              button(item.pinned ? "unpin" : "pin", item.pinned ? "mod.unpin" : "mod.pin"),
+              button(item.highlighted ? "unhighlight" : "highlight", "mod.highlight"),
+              button("archive", "mod.archive"),
+              h("button", { type: "button", class: "small secondary", tabindex: -1, onclick: () => openSanction(item) }, t("mod.sanction")),
+            ),
+          ),
         ),
       ),
     );
