@@ -50,6 +50,24 @@ public sealed class ParticipantPageTests(WebUiHost host, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Deliberation_statements_take_agree_disagree_or_pass_and_a_changed_vote_moves()
+    {
+        var id = await host.CreateConsultation("post", mode: "deliberation");
+        await host.Submit(id, "Car free day sebaiknya diadakan setiap Minggu");
+        var page = await Ui.OpenParticipant(host, id);
+        await Assertions.Expect(page.Locator("#ask-label")).ToHaveTextAsync("Pendapat Anda");
+        var item = Ui.PublicItem(page, "Car free day sebaiknya diadakan setiap Minggu");
+        var votes = item.GetByRole(AriaRole.Group, new() { Name = "Suara Anda" });
+
+        await votes.GetByRole(AriaRole.Button, new() { Name = "Setuju (0)", Exact = true }).ClickAsync();
+        await Assertions.Expect(votes.GetByRole(AriaRole.Button, new() { Name = "Setuju (1)", Exact = true })).ToHaveAttributeAsync("aria-pressed", "true");
+        await votes.GetByRole(AriaRole.Button, new() { Name = "Tidak setuju (0)" }).ClickAsync();
+
+        await Assertions.Expect(votes.GetByRole(AriaRole.Button, new() { Name = "Tidak setuju (1)" })).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(votes.GetByRole(AriaRole.Button, new() { Name = "Setuju (0)", Exact = true })).ToHaveAttributeAsync("aria-pressed", "false");
+    }
+
+    [Fact]
     public async Task Question_sent_while_the_connection_is_down_is_delivered_once_when_it_returns()
     {
         var id = await host.CreateConsultation("post");

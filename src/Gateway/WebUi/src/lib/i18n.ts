@@ -5,6 +5,8 @@
 const id = {
   "app.name": "Dialog Terbuka",
   "lang.label": "Bahasa",
+  "skip": "Langsung ke isi",
+  "item.voteGroup": "Suara Anda",
   "live.pause": "Jeda pengumuman",
   "live.resume": "Lanjutkan pengumuman",
   "live.new": "{n} kiriman baru",
@@ -179,6 +181,8 @@ export type Key = keyof typeof id;
 const en: Record<Key, string> = {
   "app.name": "Open Dialogue",
   "lang.label": "Language",
+  "skip": "Skip to content",
+  "item.voteGroup": "Your vote",
   "live.pause": "Pause announcements",
   "live.resume": "Resume announcements",
   "live.new": "{n} new posts",

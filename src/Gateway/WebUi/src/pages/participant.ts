@@ -281,7 +281,7 @@ async function openConsultation(id: string): Promise<void> {
           { type: "button", class: "vote secondary small", "aria-pressed": String(mineVote === value), "data-focus-key": `${item.id}:${value}`, onclick: () => void vote(item, value) },
           `${t(key)} (${formatNumber(count)})`,
         );
-      return h("div", { class: "row votes", role: "group", "aria-label": t("item.votes", { n: "" }).trim() },
+      return h("div", { class: "row votes", role: "group", "aria-label": t("item.voteGroup") },
         button(1, "item.agree", item.votes.agree), button(-1, "item.disagree", item.votes.disagree), button(0, "item.pass", item.votes.pass));
     }
     const up = mineVote === 1;
