@@ -70,4 +70,27 @@ public sealed class ModeratorConsoleTests(WebUiHost host)
         await moderator.Locator("#f-status").SelectOptionAsync("all");
         await Assertions.Expect(row).ToContainTextAsync("Banding: Ini soal fasilitas umum, masih sesuai topik.");
     }
+
+    [Fact]
+    public async Task A_sanction_from_the_console_stops_the_author_from_posting()
+    {
+        var id = await host.CreateConsultation("pre");
+        var participant = await Ui.OpenParticipant(host, id);
+        var moderator = await Ui.OpenStaff(host, "moderate", id, "moderator", "Moderator Sanksi");
+        await Ui.Ask(participant, "Pesan kasar yang berulang");
+        await Assertions.Expect(moderator.Locator("#queue li[data-item-id]")).ToHaveCountAsync(1);
+
+        await moderator.Locator("#queue li[aria-current=true]").FocusAsync();
+        await moderator.Keyboard.PressAsync("s");
+        await moderator.Locator("#p-kind").SelectOptionAsync("mute");
+        await moderator.Locator("#p-reason").SelectOptionAsync("abuse");
+        await moderator.Locator("#p-minutes").FillAsync("30");
+        await moderator.Locator("#panel").GetByRole(AriaRole.Button, new() { Name = "Terapkan" }).ClickAsync();
+        await Assertions.Expect(moderator.Locator("#result")).ToHaveTextAsync("1 berhasil, 0 gagal");
+
+        await participant.Locator("#ask-text").FillAsync("Pesan berikutnya");
+        await participant.Locator("#ask-send").ClickAsync();
+        await Assertions.Expect(participant.Locator("#ask-status")).ToHaveTextAsync("Anda sedang tidak dapat mengirim di konsultasi ini.");
+        await Assertions.Expect(participant.Locator("#ask-text")).ToHaveValueAsync("Pesan berikutnya");
+    }
 }

@@ -205,6 +205,16 @@ async function openConsultation(id: string): Promise<void> {
     }
   }
 
+  let trendingTimer = 0;
+  function scheduleTrending(): void {
+    // In a busy hall changes arrive many times a second: ask the server for the order at most every 2 s.
+    if (sort !== "trending" || trendingTimer) return;
+    trendingTimer = window.setTimeout(() => {
+      trendingTimer = 0;
+      void refreshTrending();
+    }, 2000);
+  }
+
   async function refreshTrending(): Promise<void> {
     if (sort !== "trending") return;
     try {
@@ -224,7 +234,7 @@ async function openConsultation(id: string): Promise<void> {
       renderItems();
       renderMine();
     });
-    if (sort === "trending") void refreshTrending();
+    scheduleTrending();
   }
 
   function renderHeader(): void {
