@@ -8,6 +8,7 @@ import { answerBlock, connectionLabel, itemMeta, itemText, keepFocus, statusBadg
 import type { ConsultationInfo, ConsultationSummary, ItemView, Notification, SubmitItemResponse } from "../lib/types";
 
 type Sort = "popular" | "recent" | "trending";
+const PageSize = 50;
 interface Pending {
   clientId: string;
   text: string;
@@ -57,6 +58,7 @@ async function openConsultation(id: string): Promise<void> {
   let sort: Sort = "popular";
   let trendingOrder: string[] = [];
   let sending = false;
+  let shown = PageSize;
   let renderQueued = false;
   let statusKey: Key | null = null;
   let statusError: string | null = null;
@@ -262,10 +264,16 @@ async function openConsultation(id: string): Promise<void> {
 
   function renderItems(): void {
     const list = sorted();
+    // A cheap phone stays responsive in a hall with thousands of posts: render a page at a time.
+    const page = list.slice(0, shown);
+    const more = list.length - page.length;
     keepFocus(() =>
       replace(
         byId("items"),
-        list.length === 0 ? h("li", { class: "muted" }, t("list.empty")) : list.map((item) => h("li", { class: "card item", "data-item-id": item.id }, itemBody(item))),
+        list.length === 0 ? h("li", { class: "muted" }, t("list.empty")) : page.map((item) => h("li", { class: "card item", "data-item-id": item.id }, itemBody(item))),
+        more > 0
+          ? h("li", {}, h("button", { type: "button", class: "secondary", "data-focus-key": "more", onclick: () => { shown += PageSize; renderItems(); } }, t("list.more", { n: formatNumber(more) })))
+          : null,
       ),
     );
   }
