@@ -196,6 +196,10 @@ async function main(): Promise<void> {
   }
 
   async function send(request: ModerationRequest): Promise<void> {
+    // Decided items leave the queue: the keyboard moves on to the item after them, whichever of
+    // the reply and the live change arrives first.
+    const decision = !["claim", "release", "pin", "unpin", "highlight", "unhighlight", "tag"].includes(request.action);
+    const following = decision ? followingAfter(request.itemIds) : currentId;
     try {
       const response = live.isOnline
         ? await live.connection.invoke<ModerationResult>("Moderate", id, request)
@@ -203,20 +207,23 @@ async function main(): Promise<void> {
       const failed = response.items.filter((o) => !o.ok);
       result.textContent = t("mod.done", { n: formatNumber(response.items.length - failed.length), f: formatNumber(failed.length) }) +
         (failed.length > 0 ? ` — ${failed.map((o) => `${o.itemId}: ${errorText(o.error ?? "generic")}`).join("; ")}` : "");
-      if (request.action !== "claim" && request.action !== "release") {
-        selected.clear();
-        if (request.action !== "pin" && request.action !== "unpin" && request.action !== "highlight" && request.action !== "unhighlight" && request.action !== "tag") moveAfterDecision(request.itemIds);
-      }
+      if (request.action !== "claim" && request.action !== "release") selected.clear();
+      pendingFocus = failed.length > 0 ? currentId : following;
+      const expected = pendingFocus;
+      setTimeout(() => {
+        if (pendingFocus === expected) pendingFocus = null;
+      }, 5000);
+      render();
     } catch (error) {
       result.textContent = errorText(errorCode(error));
     }
   }
 
-  /** After a decision the current item leaves the queue: keep the keyboard on the item that followed it. */
-  function moveAfterDecision(decided: string[]): void {
+  function followingAfter(decided: string[]): string | null {
+    if (currentId && !decided.includes(currentId)) return currentId;
     const index = visible.findIndex((i) => i.id === currentId);
     const following = visible.slice(index + 1).find((i) => !decided.includes(i.id)) ?? visible.slice(0, Math.max(index, 0)).reverse().find((i) => !decided.includes(i.id));
-    pendingFocus = following?.id ?? null;
+    return following?.id ?? null;
   }
 
   function openSanction(item: ItemView): void {
@@ -312,11 +319,12 @@ async function main(): Promise<void> {
     for (const itemId of [...selected]) if (!store.items.has(itemId)) selected.delete(itemId);
     byId("selected-count").textContent = t("mod.selected", { n: formatNumber(selected.size) });
     const hadFocus = queueEl.contains(document.activeElement);
-    if (pendingFocus && visible.some((i) => i.id === pendingFocus) && !visible.some((i) => i.id === currentId)) currentId = pendingFocus;
+    if (pendingFocus && !visible.some((i) => i.id === pendingFocus)) pendingFocus = null;
+    if (pendingFocus && !visible.some((i) => i.id === currentId)) currentId = pendingFocus;
     if (!visible.some((i) => i.id === currentId)) currentId = visible[0]?.id ?? null;
     replace(queueEl, visible.length === 0 ? h("li", { class: "muted" }, t("mod.empty")) : visible.map(row));
     setCurrent(currentId, hadFocus || pendingFocus !== null);
-    pendingFocus = null;
+    if (currentId === pendingFocus) pendingFocus = null;
     renderDuplicates(all);
   }
 
