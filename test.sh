@@ -19,6 +19,17 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 results="TestResults"
 rm -rf "$results"
 
+# The browser tests (tests/WebUi.Tests) drive Debian's Chromium; install it once when it is missing.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing chromium for the browser tests"
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; } >/tmp/dialogue-chromium-install.log 2>&1 \
+      || { tail -n 20 /tmp/dialogue-chromium-install.log; echo "installing chromium failed: the browser tests will fail"; }
+  else
+    echo "chromium is missing: run 'sudo apt-get install -y chromium' (the browser tests need /usr/bin/chromium)"
+  fi
+fi
+
 if ! dotnet build OpenGov.Dialogue.sln -c Release 2>&1 | tail -n 30; then
   echo "build failed"
 fi

@@ -5,6 +5,7 @@ using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Gateway.Errors;
 using OpenGov.Dialogue.Gateway.Live;
 using OpenGov.Dialogue.Gateway.Moderation;
+using OpenGov.Dialogue.Gateway.WebUi;
 using OpenGov.Dialogue.Silo;
 
 namespace OpenGov.Dialogue.Gateway.Hosting;
@@ -42,6 +43,7 @@ public static class GatewayApp
         app.MapModeration();
         app.MapOpinion();
         app.MapDialogueHub();
+        app.MapWebUi();
         return app;
     }
 

@@ -1,0 +1,88 @@
+import { store } from "./dom";
+
+/** A problem+json error; code is the last part of its stable type (urn:opengov-dialogue:problem:<code>). */
+export class ApiError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function api<T>(path: string, options: { method?: string; body?: unknown; token?: string | null } = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  const response = await fetch(path, {
+    method: options.method ?? "GET",
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  if (!response.ok) {
+    let code = `http-${response.status}`;
+    let message = response.statusText;
+    try {
+      const problem = (await response.json()) as { type?: string; detail?: string; title?: string };
+      code = problem.type?.split(":").pop() ?? code;
+      message = problem.detail ?? problem.title ?? message;
+    } catch {
+      // Not problem+json: keep the status.
+    }
+    throw new ApiError(response.status, code, message);
+  }
+  return response.status === 204 ? (undefined as T) : ((await response.json()) as T);
+}
+
+/** Hub errors arrive as "code: message"; REST errors as ApiError. Both give a code for t("error.<code>"). */
+export function errorCode(error: unknown): string {
+  if (error instanceof ApiError) return error.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /HubException: ([a-z-]+):/.exec(message) ?? /^([a-z-]+):/.exec(message);
+  return match ? match[1] : "generic";
+}
+
+const participant = store<{ token: string; citizenId: string } | null>("dialogue.participant", null);
+
+/** The anonymous participant identity, kept on this device so votes and own items survive reloads. */
+export async function participantToken(): Promise<string> {
+  const saved = participant.get();
+  if (saved && !expired(saved.token)) return saved.token;
+  const fresh = await api<{ token: string; citizenId: string }>("/api/auth/participant", { method: "POST" });
+  participant.set(fresh);
+  return fresh.token;
+}
+
+export function forgetParticipant(): void {
+  participant.set(null);
+}
+
+export function expired(token: string): boolean {
+  try {
+    const payload = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))) as { exp?: number };
+    return typeof payload.exp === "number" && payload.exp * 1000 < Date.now() + 60_000;
+  } catch {
+    return true;
+  }
+}
+
+export interface StaffSession {
+  token: string;
+  role: string;
+  name: string;
+}
+
+export const staffSession = store<StaffSession | null>("dialogue.staff", null, sessionStorage);
+
+export async function staffSignIn(key: string, role: string, name: string): Promise<StaffSession> {
+  const { token } = await api<{ token: string }>("/api/auth/token", { method: "POST", body: { key, role, name } });
+  const session = { token, role, name };
+  staffSession.set(session);
+  return session;
+}
+
+export function consultationFromUrl(): string | null {
+  const code = new URLSearchParams(location.search).get("c");
+  return code && /^[a-z0-9]{8}$/i.test(code) ? code.toLowerCase() : null;
+}

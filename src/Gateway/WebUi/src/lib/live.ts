@@ -1,0 +1,114 @@
+import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+import type { ItemPage, ItemView, JoinResponse } from "./types";
+
+export type ConnectionState = "online" | "reconnecting" | "offline";
+
+/** Items by id, newest version only; the highest seq seen is where a reconnect resumes. */
+export class ItemStore {
+  readonly items = new Map<string, ItemView>();
+  lastSeq = 0;
+
+  /** Returns the items that changed (older or equal versions are ignored). */
+  apply(items: ItemView[]): ItemView[] {
+    const changed: ItemView[] = [];
+    for (const item of items) {
+      const known = this.items.get(item.id);
+      if (!known || item.seq > known.seq || (item.seq === known.seq && richer(item, known))) {
+        this.items.set(item.id, item);
+        changed.push(item);
+      }
+      this.lastSeq = Math.max(this.lastSeq, item.seq);
+    }
+    return changed;
+  }
+}
+
+/** Two views of one change can share a seq (the public stub and the author's own view): keep the one with text. */
+function richer(candidate: ItemView, known: ItemView): boolean {
+  return candidate.text.length > 0 && known.text.length === 0;
+}
+
+/**
+ * One SignalR connection that never gives up: automatic reconnects with backoff, then a fresh
+ * start loop. After every (re)connect, onConnected runs so the page can join again with the
+ * highest seq it saw and receive exactly the gap.
+ */
+export class Live {
+  readonly connection: HubConnection;
+  private readonly connectedHandlers: Array<() => Promise<void>> = [];
+  private readonly stateHandlers: Array<(state: ConnectionState) => void> = [];
+  private stopped = false;
+
+  constructor(accessToken: () => Promise<string> | string) {
+    this.connection = new HubConnectionBuilder()
+      .withUrl("/hubs/dialogue", { accessTokenFactory: accessToken })
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => Math.min(1000 * 2 ** ctx.previousRetryCount, 10_000) })
+      .configureLogging(LogLevel.Warning)
+      .build();
+    this.connection.onreconnecting(() => this.setState("reconnecting"));
+    this.connection.onreconnected(() => void this.connected());
+    this.connection.onclose(() => {
+      this.setState("offline");
+      if (!this.stopped) setTimeout(() => void this.start(), 3000);
+    });
+    addEventListener("online", () => {
+      if (this.connection.state === HubConnectionState.Disconnected) void this.start();
+    });
+  }
+
+  onConnected(handler: () => Promise<void>): void {
+    this.connectedHandlers.push(handler);
+  }
+
+  onState(handler: (state: ConnectionState) => void): void {
+    this.stateHandlers.push(handler);
+  }
+
+  get isOnline(): boolean {
+    return this.connection.state === HubConnectionState.Connected;
+  }
+
+  async start(): Promise<void> {
+    if (this.connection.state !== HubConnectionState.Disconnected) return;
+    try {
+      await this.connection.start();
+      await this.connected();
+    } catch {
+      this.setState("offline");
+      if (!this.stopped) setTimeout(() => void this.start(), 3000);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.connection.stop();
+  }
+
+  /** Join a consultation from afterSeq and page through the gap. */
+  async join(consultationId: string, store: ItemStore): Promise<JoinResponse> {
+    const response = await this.connection.invoke<JoinResponse>("Join", consultationId, store.lastSeq);
+    const changed = store.apply(response.items);
+    let hasMore = response.hasMore;
+    while (hasMore) {
+      const page = await this.connection.invoke<ItemPage>("Items", consultationId, store.lastSeq);
+      changed.push(...store.apply(page.items));
+      hasMore = page.hasMore && page.items.length > 0;
+    }
+    return { ...response, items: changed };
+  }
+
+  private async connected(): Promise<void> {
+    this.setState("online");
+    for (const handler of this.connectedHandlers) {
+      try {
+        await handler();
+      } catch (error) {
+        console.warn("rejoin failed", error);
+      }
+    }
+  }
+
+  private setState(state: ConnectionState): void {
+    this.stateHandlers.forEach((handler) => handler(state));
+  }
+}

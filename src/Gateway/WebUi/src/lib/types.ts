@@ -1,0 +1,133 @@
+// The JSON shapes of the Gateway (camelCase, enums as kebab-case strings).
+
+export type Mode = "qa" | "deliberation";
+export type ItemStatus = "pending" | "published" | "rejected" | "answered" | "merged" | "archived";
+export type AnswerStatus = "accepted" | "under-review" | "declined";
+
+export interface ConsultationInfo {
+  id: string;
+  title: string;
+  description: string;
+  mode: Mode;
+  moderation: "pre" | "post";
+  status: "draft" | "open" | "closed";
+  createdAt: string;
+  lastSeq: number;
+  itemCount: number;
+}
+
+export interface ConsultationSummary {
+  id: string;
+  title: string;
+  mode: Mode;
+  status: "draft" | "open" | "closed";
+  createdAt: string;
+}
+
+export interface VoteTally {
+  up: number;
+  agree: number;
+  disagree: number;
+  pass: number;
+}
+
+export interface OfficialAnswer {
+  text: string;
+  status: AnswerStatus | null;
+  owner: string | null;
+  due: string | null;
+  by: string;
+  at: string;
+}
+
+export interface ReviewInfo {
+  needsReview: boolean;
+  triageScore: number;
+  triageReason: string;
+  duplicateOf: string | null;
+  claimedBy: string | null;
+  claimedUntil: string | null;
+  appealText: string | null;
+}
+
+export interface ItemView {
+  id: string;
+  seq: number;
+  author: string;
+  text: string;
+  status: ItemStatus;
+  votes: VoteTally;
+  createdAt: string;
+  visible: boolean;
+  rejectionReason?: string | null;
+  rejectionNote?: string | null;
+  tags: string[];
+  pinned: boolean;
+  highlighted: boolean;
+  edited: boolean;
+  originalText?: string | null;
+  mergedInto?: string | null;
+  answer?: OfficialAnswer | null;
+  appealed: boolean;
+  review?: ReviewInfo | null;
+}
+
+export interface JoinResponse {
+  consultation: ConsultationInfo;
+  items: ItemView[];
+  lastSeq: number;
+  hasMore: boolean;
+}
+
+export interface ItemPage {
+  items: ItemView[];
+  lastSeq: number;
+  hasMore: boolean;
+}
+
+export interface SubmitItemResponse {
+  id: string;
+  seq: number;
+  status: ItemStatus;
+}
+
+export interface Notification {
+  id: string;
+  consultationId: string;
+  itemId: string;
+  kind: string;
+  detail: string | null;
+  at: string;
+  read: boolean;
+}
+
+export interface PresenterFrame {
+  consultationId: string;
+  highlighted: ItemView | null;
+  next: ItemView[];
+  seq: number;
+}
+
+export interface ItemOutcome {
+  itemId: string;
+  ok: boolean;
+  error: string | null;
+  seq: number;
+}
+
+export interface ModerationResult {
+  items: ItemOutcome[];
+}
+
+export interface ModerationRequest {
+  action: string;
+  itemIds: string[];
+  reason?: string;
+  note?: string;
+  text?: string;
+  targetId?: string;
+  tags?: string[];
+  leaseSeconds?: number;
+}
+
+export const rejectionReasons = ["spam", "abuse", "duplicate", "off_topic", "multiple_ideas", "personal_data", "other"] as const;

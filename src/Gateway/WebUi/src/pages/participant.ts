@@ -1,0 +1,422 @@
+import "../styles.css";
+import { api, consultationFromUrl, errorCode, participantToken } from "../lib/api";
+import { Announcer } from "../lib/announcer";
+import { byId, h, newClientId, replace, store } from "../lib/dom";
+import { applyStatic, errorText, formatNumber, label, mountLanguageSwitch, onLangChange, relativeTime, t, type Key } from "../lib/i18n";
+import { ItemStore, Live } from "../lib/live";
+import { answerBlock, connectionLabel, itemMeta, itemText, keepFocus, statusBadge } from "../lib/render";
+import type { ConsultationInfo, ConsultationSummary, ItemView, Notification, SubmitItemResponse } from "../lib/types";
+
+type Sort = "popular" | "recent" | "trending";
+const PageSize = 50;
+interface Pending {
+  clientId: string;
+  text: string;
+}
+
+const consultationId = consultationFromUrl();
+applyStatic(document.body);
+mountLanguageSwitch(byId<HTMLSelectElement>("lang"));
+
+if (consultationId) void openConsultation(consultationId);
+else void showJoin();
+
+async function showJoin(): Promise<void> {
+  byId("join-view").hidden = false;
+  const form = byId<HTMLFormElement>("join-form");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const code = byId<HTMLInputElement>("join-code").value.trim().toLowerCase();
+    location.search = `?c=${encodeURIComponent(code)}`;
+  });
+  const list = byId("open-list");
+  const render = (all: ConsultationSummary[]) => {
+    const open = all.filter((c) => c.status === "open");
+    replace(list, open.length === 0 ? h("li", { class: "muted" }, t("join.none")) : open.map((c) => h("li", {}, h("a", { href: `/?c=${c.id}` }, c.title), " ", h("code", {}, c.id))));
+  };
+  try {
+    const all = await api<ConsultationSummary[]>("/api/consultations");
+    render(all);
+    onLangChange(() => render(all));
+  } catch {
+    replace(list, h("li", { class: "error" }, t("error.generic")));
+  }
+}
+
+async function openConsultation(id: string): Promise<void> {
+  const view = byId("consultation-view");
+  const token = await participantToken();
+  const live = new Live(participantToken);
+  const items = new ItemStore();
+  const mine = new ItemStore();
+  const myIds = new Set<string>();
+  const myVotes = store<Record<string, number>>(`dialogue.votes.${id}`, {});
+  const draft = store<string>(`dialogue.draft.${id}`, "");
+  const pending = store<Pending | null>(`dialogue.pending.${id}`, null);
+  let consultation: ConsultationInfo | null = null;
+  let notifications: Notification[] = [];
+  let sort: Sort = "popular";
+  let trendingOrder: string[] = [];
+  let sending = false;
+  let shown = PageSize;
+  let renderQueued = false;
+  let statusKey: Key | null = null;
+  let statusError: string | null = null;
+
+  const announcer = new Announcer(byId("live-controls"));
+  const conn = byId("conn");
+  const text = byId<HTMLTextAreaElement>("ask-text");
+  const status = byId("ask-status");
+  const sendButton = byId<HTMLButtonElement>("ask-send");
+
+  live.onState((state) => connectionLabel(conn, state));
+  connectionLabel(conn, "reconnecting");
+
+  // Typed text lives on the device until the server has acknowledged it.
+  text.value = pending.get()?.text ?? draft.get();
+  text.addEventListener("input", () => draft.set(text.value));
+  byId<HTMLFormElement>("ask-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!text.value.trim() || pending.get()) return;
+    pending.set({ clientId: newClientId(), text: text.value });
+    void sendPending();
+  });
+
+  async function sendPending(): Promise<void> {
+    const submission = pending.get();
+    if (!submission || sending) return;
+    sending = true;
+    lockAsk(true);
+    setStatus("ask.sending");
+    try {
+      // Retrying with the same clientId returns the first result: a lost acknowledgement never makes a duplicate.
+      const result = live.isOnline
+        ? await live.connection.invoke<SubmitItemResponse>("Submit", id, submission.clientId, submission.text)
+        : await api<SubmitItemResponse>(`/api/consultations/${id}/items`, { method: "POST", token: await participantToken(), body: submission });
+      pending.set(null);
+      draft.set(null);
+      text.value = "";
+      myIds.add(result.id);
+      setStatus(result.status === "pending" ? "ask.sentPending" : "ask.sent");
+      await loadMine();
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === "generic" || code.startsWith("http-5") || !navigator.onLine) {
+        setStatus("ask.queued");
+      } else {
+        // The server refused it (rate limit, sanction, invalid text): keep the text, let the author change it.
+        pending.set(null);
+        setStatus(null, code);
+      }
+    } finally {
+      sending = false;
+      lockAsk(pending.get() !== null);
+    }
+  }
+
+  function lockAsk(locked: boolean): void {
+    text.readOnly = locked;
+    sendButton.disabled = locked;
+  }
+
+  function setStatus(key: Key | null, error: string | null = null): void {
+    statusKey = key;
+    statusError = error;
+    status.textContent = error !== null ? errorText(error) : key ? t(key) : "";
+    status.className = error !== null ? "small error" : "small";
+  }
+
+  setInterval(() => void sendPending(), 5000);
+  if (pending.get()) {
+    lockAsk(true);
+    setStatus("ask.queued");
+  }
+
+  live.connection.on("changes", (cid: string, changed: ItemView[]) => {
+    if (cid !== id) return;
+    const fresh = items.apply(changed.filter((i) => !myIds.has(i.id) || i.visible));
+    mine.apply(changed.filter((i) => myIds.has(i.id)));
+    const newlyVisible = fresh.filter((i) => i.visible && i.seq > 0 && !myIds.has(i.id));
+    if (newlyVisible.length > 0) announcer.say(t("live.new", { n: formatNumber(newlyVisible.length) }));
+    scheduleRender();
+  });
+  live.connection.on("notification", (n: Notification) => {
+    if (n.consultationId !== id) return;
+    notifications = [n, ...notifications.filter((x) => x.id !== n.id)];
+    announcer.say(notificationText(n));
+    renderNotifications();
+    void loadMine();
+  });
+  live.onConnected(async () => {
+    const joined = await live.join(id, items);
+    for (const item of joined.items) if (myIds.has(item.id)) mine.apply([item]);
+    consultation = joined.consultation;
+    renderHeader();
+    scheduleRender();
+    await sendPending();
+  });
+
+  try {
+    consultation = await api<ConsultationInfo>(`/api/consultations/${id}`);
+  } catch {
+    byId("join-view").hidden = false;
+    byId("join-error").textContent = t("join.notFound");
+    void showJoin();
+    return;
+  }
+  view.hidden = false;
+  renderHeader();
+  await Promise.all([loadMine(), loadNotifications(token)]);
+  await live.start();
+
+  const sortSelect = byId<HTMLSelectElement>("sort");
+  sortSelect.addEventListener("change", () => {
+    sort = sortSelect.value as Sort;
+    void refreshTrending();
+    renderItems();
+  });
+
+  onLangChange(() => {
+    renderHeader();
+    renderItems();
+    renderMine();
+    renderNotifications();
+    announcer.render();
+    setStatus(statusKey, statusError);
+    connectionLabel(conn, (conn.dataset.state as "online") ?? "online");
+  });
+
+  async function loadMine(): Promise<void> {
+    try {
+      const own = await api<ItemView[]>(`/api/consultations/${id}/my-items`, { token: await participantToken() });
+      own.forEach((i) => myIds.add(i.id));
+      mine.apply(own);
+      renderMine();
+    } catch {
+      // Offline: the hub brings own items once connected again.
+    }
+  }
+
+  async function loadNotifications(bearer: string): Promise<void> {
+    try {
+      const all = await api<Notification[]>("/api/me/notifications", { token: bearer });
+      notifications = all.filter((n) => n.consultationId === id && !n.read);
+      renderNotifications();
+    } catch {
+      // Not fatal: notifications also arrive live.
+    }
+  }
+
+  let trendingTimer = 0;
+  function scheduleTrending(): void {
+    // In a busy hall changes arrive many times a second: ask the server for the order at most every 2 s.
+    if (sort !== "trending" || trendingTimer) return;
+    trendingTimer = window.setTimeout(() => {
+      trendingTimer = 0;
+      void refreshTrending();
+    }, 2000);
+  }
+
+  async function refreshTrending(): Promise<void> {
+    if (sort !== "trending") return;
+    try {
+      const ranked = await api<ItemView[]>(`/api/consultations/${id}/ranking?sort=trending&pinnedFirst=true&limit=200`);
+      trendingOrder = ranked.map((i) => i.id);
+      renderItems();
+    } catch {
+      // Keep the last order.
+    }
+  }
+
+  function scheduleRender(): void {
+    if (renderQueued) return;
+    renderQueued = true;
+    requestAnimationFrame(() => {
+      renderQueued = false;
+      renderItems();
+      renderMine();
+    });
+    scheduleTrending();
+  }
+
+  function renderHeader(): void {
+    if (!consultation) return;
+    byId("c-title").textContent = consultation.title;
+    byId("c-desc").textContent = consultation.description;
+    byId("ask-label").textContent = t(consultation.mode === "qa" ? "ask.label.qa" : "ask.label.deliberation");
+    document.title = `${consultation.title} · ${t("app.name")}`;
+  }
+
+  function sorted(): ItemView[] {
+    const visible = [...items.items.values()].filter((i) => i.visible);
+    if (sort === "trending" && trendingOrder.length > 0) {
+      const rank = new Map(trendingOrder.map((itemId, index) => [itemId, index]));
+      return visible.sort((a, b) => (rank.get(a.id) ?? 1e9) - (rank.get(b.id) ?? 1e9) || b.createdAt.localeCompare(a.createdAt));
+    }
+    const score = (i: ItemView) => (consultation?.mode === "qa" ? i.votes.up : i.votes.agree - i.votes.disagree);
+    return visible.sort(
+      (a, b) =>
+        Number(b.pinned) - Number(a.pinned) ||
+        (sort === "popular" ? score(b) - score(a) : 0) ||
+        b.createdAt.localeCompare(a.createdAt),
+    );
+  }
+
+  function renderItems(): void {
+    const list = sorted();
+    // A cheap phone stays responsive in a hall with thousands of posts: render a page at a time.
+    const page = list.slice(0, shown);
+    const more = list.length - page.length;
+    keepFocus(() =>
+      replace(
+        byId("items"),
+        list.length === 0 ? h("li", { class: "muted" }, t("list.empty")) : page.map((item) => h("li", { class: "card item", "data-item-id": item.id }, itemBody(item))),
+        more > 0
+          ? h("li", {}, h("button", { type: "button", class: "secondary", "data-focus-key": "more", onclick: () => { shown += PageSize; renderItems(); } }, t("list.more", { n: formatNumber(more) })))
+          : null,
+      ),
+    );
+  }
+
+  function itemBody(item: ItemView): Node[] {
+    return [
+      item.pinned || item.highlighted
+        ? h("p", { class: "flags small" }, item.pinned ? h("span", { class: "badge" }, t("item.pinned")) : null, item.highlighted ? h("span", { class: "badge live" }, t("item.highlighted")) : null)
+        : document.createTextNode(""),
+      itemText(item),
+      itemMeta(item),
+      votes(item),
+      item.answer ? answerBlock(item.answer) : document.createTextNode(""),
+    ];
+  }
+
+  function votes(item: ItemView): HTMLElement {
+    const mineVote = myVotes.get()[item.id];
+    if (consultation?.mode === "deliberation") {
+      const button = (value: number, key: Key, count: number) =>
+        h(
+          "button",
+          { type: "button", class: "vote secondary small", "aria-pressed": String(mineVote === value), "data-focus-key": `${item.id}:${value}`, onclick: () => void vote(item, value) },
+          `${t(key)} (${formatNumber(count)})`,
+        );
+      return h("div", { class: "row votes", role: "group", "aria-label": t("item.voteGroup") },
+        button(1, "item.agree", item.votes.agree), button(-1, "item.disagree", item.votes.disagree), button(0, "item.pass", item.votes.pass));
+    }
+    const up = mineVote === 1;
+    return h(
+      "div",
+      { class: "row votes" },
+      h(
+        "button",
+        { type: "button", class: "vote secondary small", "aria-pressed": String(up), "data-focus-key": `${item.id}:up`, onclick: () => void vote(item, up ? 0 : 1) },
+        up ? t("item.upvoted") : t("item.upvote"),
+      ),
+      h("span", { class: "small", "data-testid": "votes" }, t("item.votes", { n: formatNumber(item.votes.up) })),
+    );
+  }
+
+  async function vote(item: ItemView, value: number): Promise<void> {
+    try {
+      const result = live.isOnline
+        ? await live.connection.invoke<{ value: number; seq: number; tally: ItemView["votes"] }>("Vote", id, item.id, value)
+        : await api<{ value: number; seq: number; tally: ItemView["votes"] }>(`/api/consultations/${id}/items/${item.id}/votes`, { method: "POST", token: await participantToken(), body: { value } });
+      myVotes.set({ ...myVotes.get(), [item.id]: value });
+      const known = items.items.get(item.id);
+      if (known && result.seq >= known.seq) items.items.set(item.id, { ...known, votes: result.tally, seq: result.seq });
+      renderItems();
+    } catch (error) {
+      announcer.say(errorText(errorCode(error)));
+    }
+  }
+
+  function renderMine(): void {
+    const own = [...mine.items.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    keepFocus(() =>
+      replace(
+        byId("mine"),
+        own.length === 0
+          ? h("li", { class: "muted" }, t("mine.empty"))
+          : own.map((item) =>
+              h(
+                "li",
+                { class: "card item mine", "data-item-id": item.id },
+                h("p", { class: "row small" }, statusBadge(item.status)),
+                itemText(item),
+                item.status === "rejected" && item.rejectionReason
+                  ? h("p", { class: "reason", "data-testid": "reason" }, t("mine.reason", { reason: label("reason", item.rejectionReason) }))
+                  : null,
+                item.status === "rejected" && item.rejectionNote ? h("p", { class: "small" }, t("mine.note", { note: item.rejectionNote })) : null,
+                item.status === "rejected" ? appeal(item) : null,
+                item.answer ? answerBlock(item.answer) : null,
+              ),
+            ),
+      ),
+    );
+  }
+
+  function appeal(item: ItemView): HTMLElement {
+    if (item.appealed) return h("p", { class: "small" }, t("mine.appealed"));
+    const areaId = `appeal-${item.id}`;
+    const area = h("textarea", { id: areaId, rows: 2, maxlength: 1000 });
+    const form = h(
+      "form",
+      { class: "stack appeal", hidden: true },
+      h("label", { for: areaId }, t("mine.appealText")),
+      area,
+      h("button", { type: "submit" }, t("mine.appealSend")),
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        const updated = live.isOnline
+          ? await live.connection.invoke<ItemView>("Appeal", id, item.id, area.value || null)
+          : await api<ItemView>(`/api/consultations/${id}/items/${item.id}/appeal`, { method: "POST", token: await participantToken(), body: { text: area.value } });
+        mine.apply([{ ...updated, appealed: true, seq: Math.max(updated.seq, item.seq) }]);
+        mine.items.set(item.id, { ...(mine.items.get(item.id) ?? updated), appealed: true });
+        renderMine();
+      } catch (error) {
+        announcer.say(errorText(errorCode(error)));
+      }
+    });
+    const open = h("button", { type: "button", class: "secondary small", "aria-expanded": "false", "data-focus-key": `appeal:${item.id}` }, t("mine.appeal"));
+    open.addEventListener("click", () => {
+      form.hidden = !form.hidden;
+      open.setAttribute("aria-expanded", String(!form.hidden));
+      if (!form.hidden) area.focus();
+    });
+    return h("div", {}, open, form);
+  }
+
+  function notificationText(n: Notification): string {
+    return label("notif", n.kind) || n.kind;
+  }
+
+  function renderNotifications(): void {
+    byId("notif-section").hidden = notifications.length === 0;
+    replace(
+      byId("notifs"),
+      notifications.map((n) =>
+        h(
+          "li",
+          { class: "card notif", "data-kind": n.kind },
+          h("p", {}, h("strong", {}, notificationText(n)), " ", h("time", { datetime: n.at, class: "small muted" }, relativeTime(n.at))),
+          n.detail && n.kind !== "rejected" ? h("p", { class: "small" }, n.detail) : null,
+          n.kind === "rejected" && n.detail ? h("p", { class: "small" }, t("mine.reason", { reason: label("reason", n.detail) })) : null,
+          h(
+            "button",
+            {
+              type: "button",
+              class: "secondary small",
+              onclick: async () => {
+                notifications = notifications.filter((x) => x.id !== n.id);
+                renderNotifications();
+                await api(`/api/me/notifications/${n.id}/read`, { method: "POST", token: await participantToken() }).catch(() => undefined);
+              },
+            },
+            t("notif.read"),
+          ),
+        ),
+      ),
+    );
+  }
+}
