@@ -56,6 +56,7 @@ public sealed class WebUiHost : IAsyncLifetime
                 ["Dialogue:DataDirectory"] = DataDirectory,
                 ["Dialogue:AdminKey"] = AdminKey,
                 ["Dialogue:SubmissionsPerMinute"] = "1000",
+                ["Dialogue:StaffLoginsPerMinute"] = "100000",
                 ["Dialogue:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
                 ["Dialogue:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             });

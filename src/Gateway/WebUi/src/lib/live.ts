@@ -1,5 +1,5 @@
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
-import type { ItemPage, ItemView, JoinResponse } from "./types";
+import type { ItemPage, ItemView, JoinResponse, VoteUpdate } from "./types";
 
 export type ConnectionState = "online" | "reconnecting" | "offline";
 
@@ -18,6 +18,21 @@ export class ItemStore {
         changed.push(item);
       }
       this.lastSeq = Math.max(this.lastSeq, item.seq);
+    }
+    return changed;
+  }
+
+  /** Vote-only changes arrive compact ("votes"): new counts for items the page already holds. */
+  applyVotes(updates: VoteUpdate[]): ItemView[] {
+    const changed: ItemView[] = [];
+    for (const update of updates) {
+      const known = this.items.get(update.id);
+      if (known && update.seq > known.seq) {
+        const item = { ...known, seq: update.seq, votes: update.votes };
+        this.items.set(item.id, item);
+        changed.push(item);
+      }
+      this.lastSeq = Math.max(this.lastSeq, update.seq);
     }
     return changed;
   }

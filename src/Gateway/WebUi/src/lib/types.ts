@@ -50,6 +50,13 @@ export interface ReviewInfo {
   appealText: string | null;
 }
 
+/** A vote count moved; the text and everything else are unchanged. */
+export interface VoteUpdate {
+  id: string;
+  seq: number;
+  votes: VoteTally;
+}
+
 export interface ItemView {
   id: string;
   seq: number;

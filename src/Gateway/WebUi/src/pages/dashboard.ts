@@ -21,7 +21,7 @@ import { applyStatic, errorText, formatDateTime, formatNumber, formatTime, lang,
 import { ItemStore, Live } from "../lib/live";
 import { answerBlock, answerStatusLabel, connectionLabel, itemMeta, itemText } from "../lib/render";
 import { signOutButton, staffStart } from "../lib/staff";
-import type { ConsultationInfo, ItemView } from "../lib/types";
+import type { ConsultationInfo, ItemView, VoteUpdate } from "../lib/types";
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, DoughnutController, ArcElement, CategoryScale, LinearScale, Tooltip, Legend);
 Chart.defaults.color = "#1b1f24";
@@ -52,6 +52,11 @@ async function main(): Promise<void> {
     if (cid !== id) return;
     const fresh = store.apply(items).filter((i) => i.visible);
     if (fresh.length > 0) announcer.say(t("live.new", { n: formatNumber(fresh.length) }));
+    scheduleRender();
+  });
+  live.connection.on("votes", (cid: string, updates: VoteUpdate[]) => {
+    if (cid !== id) return;
+    store.applyVotes(updates);
     scheduleRender();
   });
   live.onConnected(async () => {

@@ -7,7 +7,7 @@ import { applyStatic, errorText, formatNumber, formatTime, label, mountLanguageS
 import { ItemStore, Live } from "../lib/live";
 import { connectionLabel, itemMeta, statusBadge } from "../lib/render";
 import { signOutButton, staffStart } from "../lib/staff";
-import { rejectionReasons, type ConsultationInfo, type ItemView, type ModerationRequest, type ModerationResult } from "../lib/types";
+import { rejectionReasons, type ConsultationInfo, type ItemView, type ModerationRequest, type ModerationResult, type VoteUpdate } from "../lib/types";
 
 applyStatic(document.body);
 mountLanguageSwitch(byId<HTMLSelectElement>("lang"));
@@ -39,6 +39,11 @@ async function main(): Promise<void> {
     const changed = store.apply(items);
     const arrivals = changed.filter((i) => i.review?.needsReview && i.seq > 0);
     if (arrivals.length > 0) announcer.say(t("live.new", { n: formatNumber(arrivals.length) }));
+    scheduleRender();
+  });
+  live.connection.on("votes", (cid: string, updates: VoteUpdate[]) => {
+    if (cid !== id) return;
+    store.applyVotes(updates);
     scheduleRender();
   });
   live.onConnected(async () => {

@@ -5,7 +5,7 @@ import { byId, h, newClientId, replace, store } from "../lib/dom";
 import { applyStatic, errorText, formatNumber, label, mountLanguageSwitch, onLangChange, relativeTime, t, type Key } from "../lib/i18n";
 import { ItemStore, Live } from "../lib/live";
 import { answerBlock, connectionLabel, itemMeta, itemText, keepFocus, statusBadge } from "../lib/render";
-import type { ConsultationInfo, ConsultationSummary, ItemView, Notification, SubmitItemResponse } from "../lib/types";
+import type { ConsultationInfo, ConsultationSummary, ItemView, Notification, SubmitItemResponse, VoteUpdate } from "../lib/types";
 
 type Sort = "popular" | "recent" | "trending";
 const PageSize = 50;
@@ -138,6 +138,12 @@ async function openConsultation(id: string): Promise<void> {
     mine.apply(changed.filter((i) => myIds.has(i.id)));
     const newlyVisible = fresh.filter((i) => i.visible && i.seq > 0 && !myIds.has(i.id));
     if (newlyVisible.length > 0) announcer.say(t("live.new", { n: formatNumber(newlyVisible.length) }));
+    scheduleRender();
+  });
+  live.connection.on("votes", (cid: string, updates: VoteUpdate[]) => {
+    if (cid !== id) return;
+    items.applyVotes(updates);
+    mine.applyVotes(updates);
     scheduleRender();
   });
   live.connection.on("notification", (n: Notification) => {
