@@ -7,11 +7,12 @@ return args.FirstOrDefault() switch
 {
     "moderation-burst" => await ModerationBurst.RunAsync(options),
     "townhall" => await Townhall.RunAsync(options),
+    "ingest" => await Ingest.RunAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dialogue-load <townhall|moderation-burst> [--connections N] [--rate R] [--votes V] [--submissions N] [--seconds S] [--moderators M] [--target URL --admin-key K]");
+    Console.Error.WriteLine("usage: dialogue-load <townhall|ingest|moderation-burst> [--connections N] [--rate R] [--votes V] [--submissions N] [--seconds S] [--moderators M] [--target URL --admin-key K]");
     return 2;
 }
