@@ -60,12 +60,25 @@ public static class Townhall
     /// <summary>What every listening connection counts, and what the probes time.</summary>
     private sealed class Receipts
     {
-        public long Updates;
-        public long Frames;
+        public readonly RawListener.Counters Counts = new();
         public readonly ConcurrentBag<double> Latencies = [];
         public readonly ConcurrentDictionary<string, long> SubmitSent = new(StringComparer.Ordinal);
         public readonly ConcurrentDictionary<string, ConcurrentQueue<long>> VoteSent = new(StringComparer.Ordinal);
-        public volatile bool Measuring;
+
+        public bool Measuring
+        {
+            get => Counts.Measuring;
+            set => Counts.Measuring = value;
+        }
+
+        public void Count(int updates)
+        {
+            if (Measuring)
+            {
+                Interlocked.Increment(ref Counts.Frames);
+                Interlocked.Add(ref Counts.Updates, updates);
+            }
+        }
 
         public void Latency(long sentTimestamp)
         {
@@ -88,15 +101,24 @@ public static class Townhall
         await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) => tokens[i] = await api.ParticipantToken());
 
         var receipts = new Receipts();
-        var connections = new HubConnection[n];
+        var connections = new HubConnection[probes];
+        var listeners = new RawListener[n - probes];
+        var hubUrl = new Uri(api.Address, "/hubs/dialogue");
         await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
         {
-            var probe = i < probes;
-            var seenVotes = probe ? new ConcurrentDictionary<string, int>(StringComparer.Ordinal) : null;
-            var seenItems = probe ? new ConcurrentDictionary<string, bool>(StringComparer.Ordinal) : null;
+            if (i >= probes)
+            {
+                var listener = new RawListener("\"seq\":", "\"target\":\"") { Counts = receipts.Counts };
+                await listener.ConnectAsync(hubUrl, tokens[i], nameof(DialogueHub.Join), id, 0L);
+                listeners[i - probes] = listener;
+                return;
+            }
+
+            var seenVotes = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+            var seenItems = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
             var token = tokens[i];
             var connection = new HubConnectionBuilder()
-                .WithUrl(new Uri(api.Address, "/hubs/dialogue"), HttpTransportType.WebSockets, o =>
+                .WithUrl(hubUrl, HttpTransportType.WebSockets, o =>
                 {
                     o.AccessTokenProvider = () => Task.FromResult<string?>(token);
                     o.SkipNegotiation = true;
@@ -105,39 +127,31 @@ public static class Townhall
                 .Build();
             connection.On<string, ItemView[]>("changes", (_, items) =>
             {
-                Interlocked.Increment(ref receipts.Frames);
-                Interlocked.Add(ref receipts.Updates, items.Length);
-                if (seenItems is not null)
+                receipts.Count(items.Length);
+                foreach (var item in items)
                 {
-                    foreach (var item in items)
+                    if (seenItems.TryAdd(item.Id, true) && receipts.SubmitSent.TryGetValue(item.Text, out var sent))
                     {
-                        if (seenItems.TryAdd(item.Id, true) && receipts.SubmitSent.TryGetValue(item.Text, out var sent))
-                        {
-                            receipts.Latency(sent);
-                        }
+                        receipts.Latency(sent);
                     }
                 }
             });
             connection.On<string, VoteUpdate[]>("votes", (_, updates) =>
             {
-                Interlocked.Increment(ref receipts.Frames);
-                Interlocked.Add(ref receipts.Updates, updates.Length);
-                if (seenVotes is not null)
+                receipts.Count(updates.Length);
+                foreach (var update in updates)
                 {
-                    foreach (var update in updates)
+                    // The k-th vote sent on an item, timed until a frame first shows k votes.
+                    var before = seenVotes.GetValueOrDefault(update.Id);
+                    if (update.Votes.Up > before && receipts.VoteSent.TryGetValue(update.Id, out var sends))
                     {
-                        // The k-th vote sent on an item, timed until a frame first shows k votes.
-                        var before = seenVotes.GetValueOrDefault(update.Id);
-                        if (update.Votes.Up > before && receipts.VoteSent.TryGetValue(update.Id, out var sends))
+                        var times = sends.ToArray();
+                        for (var k = before; k < Math.Min(update.Votes.Up, times.Length); k++)
                         {
-                            var times = sends.ToArray();
-                            for (var k = before; k < Math.Min(update.Votes.Up, times.Length); k++)
-                            {
-                                receipts.Latency(times[k]);
-                            }
-
-                            seenVotes[update.Id] = update.Votes.Up;
+                            receipts.Latency(times[k]);
                         }
+
+                        seenVotes[update.Id] = update.Votes.Up;
                     }
                 }
             });
@@ -152,8 +166,6 @@ public static class Townhall
         var published = new ConcurrentQueue<string>();
         var sent = 0L;
         receipts.Measuring = true;
-        Interlocked.Exchange(ref receipts.Updates, 0);
-        Interlocked.Exchange(ref receipts.Frames, 0);
         var clock = Stopwatch.StartNew();
         var submitting = Paced(rate, seconds, async i =>
         {
@@ -190,15 +202,16 @@ public static class Townhall
         receipts.Measuring = false;
         var cpu = ((server?.CpuTime() ?? TimeSpan.Zero) - cpuBefore).TotalSeconds;
         var result = new Result(
-            receipts.Updates / elapsed,
-            receipts.Frames / elapsed,
+            receipts.Counts.Updates / elapsed,
+            receipts.Counts.Frames / elapsed,
             Stats.Percentile([.. receipts.Latencies], 0.5),
             Stats.Percentile([.. receipts.Latencies], 0.99),
             Interlocked.Read(ref sent),
             connectedRss,
             (connectedRss - idleRss) * 1024 / n,
             cpu);
-        await Task.WhenAll(connections.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask()));
+        await Task.WhenAll(connections.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask())
+            .Concat(listeners.Where(l => l is not null).Select(l => l.DisposeAsync().AsTask())));
         return result;
     }
 
@@ -207,21 +220,26 @@ public static class Townhall
         await using var server = await ServerProcess.StartBaselineAsync();
         var idleRss = server.RssMiB();
         var receipts = new Receipts();
-        var connections = new HubConnection[n];
+        var connections = new HubConnection[probes];
+        var listeners = new RawListener[n - probes];
+        var hubUrl = new Uri(server.Address, "/hubs/relay");
         await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
         {
-            var probe = i < probes;
+            if (i >= probes)
+            {
+                var listener = new RawListener("\"target\":\"m\"", "\"target\":\"m\"") { Counts = receipts.Counts };
+                await listener.ConnectAsync(hubUrl, null, "Join", "townhall");
+                listeners[i - probes] = listener;
+                return;
+            }
+
             var connection = new HubConnectionBuilder()
-                .WithUrl(new Uri(server.Address, "/hubs/relay"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
+                .WithUrl(hubUrl, HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
                 .Build();
             connection.On<string>("m", payload =>
             {
-                Interlocked.Increment(ref receipts.Frames);
-                Interlocked.Increment(ref receipts.Updates);
-                if (probe)
-                {
-                    receipts.Latency(long.Parse(payload.AsSpan(0, payload.IndexOf('|')), CultureInfo.InvariantCulture));
-                }
+                receipts.Count(1);
+                receipts.Latency(long.Parse(payload.AsSpan(0, payload.IndexOf('|')), CultureInfo.InvariantCulture));
             });
             await connection.StartAsync();
             await connection.InvokeAsync("Join", "townhall");
@@ -250,15 +268,16 @@ public static class Townhall
         receipts.Measuring = false;
         var cpu = (server.CpuTime() - cpuBefore).TotalSeconds;
         var result = new Result(
-            receipts.Updates / elapsed,
-            receipts.Frames / elapsed,
+            receipts.Counts.Updates / elapsed,
+            receipts.Counts.Frames / elapsed,
             Stats.Percentile([.. receipts.Latencies], 0.5),
             Stats.Percentile([.. receipts.Latencies], 0.99),
             sent,
             connectedRss,
             (connectedRss - idleRss) * 1024 / n,
             cpu);
-        await Task.WhenAll(connections.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask()));
+        await Task.WhenAll(connections.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask())
+            .Concat(listeners.Where(l => l is not null).Select(l => l.DisposeAsync().AsTask())));
         return result;
     }
 

@@ -20,7 +20,7 @@ public sealed class ConsultationFeed(
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan MinPacing = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan MaxPacing = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxPacing = TimeSpan.FromMilliseconds(100);
 
     private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, string>> _connections = new(StringComparer.Ordinal);
@@ -230,7 +230,7 @@ public sealed class ConsultationFeed(
             var spent = Stopwatch.GetElapsedTime(started);
             if (spent > MinPacing)
             {
-                await Task.Delay(spent < MaxPacing ? spent : MaxPacing);
+                await Task.Delay(spent / 2 < MaxPacing ? spent / 2 : MaxPacing);
             }
         }
     }
