@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     const deliberation = consultation?.mode === "deliberation";
     document.querySelectorAll<HTMLElement>(".op-qa").forEach((el) => (el.hidden = !consultation || deliberation));
     document.querySelectorAll<HTMLElement>(".op-deliberation").forEach((el) => (el.hidden = !deliberation));
+    byId("panels").classList.toggle("deliberation", deliberation);
     if (!deliberation) return;
     const view = opinion;
     const text = (itemId: string) => store.items.get(itemId)?.text ?? itemId;
