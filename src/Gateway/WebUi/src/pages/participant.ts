@@ -68,6 +68,9 @@ async function openConsultation(id: string): Promise<void> {
   let you: OpinionPosition | null = null;
   let opinionVersion = -1;
   let nextId: string | null | undefined;
+  let opinionTimer = 0;
+  let opinionDue = 0;
+  let lastOpinionFetch = 0;
 
   const announcer = new Announcer(byId("live-controls"));
   const conn = byId("conn");
@@ -284,9 +287,6 @@ async function openConsultation(id: string): Promise<void> {
     }
   }
 
-  let opinionTimer = 0;
-  let opinionDue = 0;
-  let lastOpinionFetch = 0;
   /**
    * The own position is asked for soon after an own vote (at most every 3 s) and, after a pushed
    * recomputation, at most every 15 s with a random delay, so a hall of phones does not ask at once.
@@ -330,7 +330,7 @@ async function openConsultation(id: string): Promise<void> {
     byId("you-group").textContent =
       closest === null
         ? groups.length === 0 ? t("op.none") : t("op.youNone")
-        : t("op.you", { group: t("op.group", { n: formatNumber(closest + 1) }) }) + (group ? ` (${t("op.members", { n: formatNumber(group.members) })})` : "");
+        : t("op.you", { group: t("op.group", { n: formatNumber(closest + 1) }) + (group ? ` (${t("op.members", { n: formatNumber(group.members) })})` : "") });
     byId("you-hint").textContent = closest !== null && you && !you.inAnalysis ? t("op.youMore") : "";
 
     const item = nextId ? items.items.get(nextId) : undefined;
