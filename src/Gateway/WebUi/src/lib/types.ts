@@ -138,3 +138,58 @@ export interface ModerationRequest {
 }
 
 export const rejectionReasons = ["spam", "abuse", "duplicate", "off_topic", "multiple_ideas", "personal_data", "other"] as const;
+
+/** How a group differs from the rest on one statement (Pol.is "repness"). */
+export interface RepresentativeView {
+  itemId: string;
+  leaning: "agree" | "disagree";
+  probability: number;
+  ratio: number;
+  significant: boolean;
+}
+
+export interface OpinionGroupView {
+  id: number;
+  x: number;
+  y: number;
+  members: number;
+  representative: RepresentativeView[];
+}
+
+export interface StatementConsensusView {
+  itemId: string;
+  consensus: number;
+  agree: number;
+  disagree: number;
+  pass: number;
+}
+
+export interface OpinionPoint {
+  x: number;
+  y: number;
+  groupId: number | null;
+}
+
+export interface OpinionPosition {
+  x: number;
+  y: number;
+  inAnalysis: boolean;
+  groupId: number | null;
+  closestGroupId: number | null;
+  votes: number;
+}
+
+/** The opinion groups of a deliberation; "you" only in answers to a participant. */
+export interface OpinionView {
+  consultationId: string;
+  version: number;
+  participants: number;
+  participantsInAnalysis: number;
+  groups: OpinionGroupView[];
+  consensus: StatementConsensusView[];
+  commonGroundAgreed: string[];
+  commonGroundRejected: string[];
+  map: OpinionPoint[];
+  you: OpinionPosition | null;
+  computedAt: string;
+}

@@ -12,18 +12,24 @@ import {
   LineController,
   LineElement,
   PointElement,
+  ScatterController,
   Tooltip,
 } from "chart.js";
 import { api, errorCode } from "../lib/api";
 import { Announcer } from "../lib/announcer";
 import { byId, h, replace } from "../lib/dom";
-import { applyStatic, errorText, formatDateTime, formatNumber, formatTime, lang, mountLanguageSwitch, onLangChange, t, type Key } from "../lib/i18n";
+import { applyStatic, errorText, formatDateTime, formatNumber, formatPercent, formatTime, lang, mountLanguageSwitch, onLangChange, t, type Key } from "../lib/i18n";
 import { ItemStore, Live } from "../lib/live";
 import { answerBlock, answerStatusLabel, connectionLabel, itemMeta, itemText } from "../lib/render";
 import { signOutButton, staffStart } from "../lib/staff";
-import type { ConsultationInfo, ItemView, VoteUpdate } from "../lib/types";
+import type { ConsultationInfo, ItemView, OpinionView, VoteUpdate } from "../lib/types";
 
-Chart.register(BarController, BarElement, LineController, LineElement, PointElement, DoughnutController, ArcElement, CategoryScale, LinearScale, Tooltip, Legend);
+Chart.register(BarController, BarElement, LineController, LineElement, PointElement, ScatterController, DoughnutController, ArcElement, CategoryScale, LinearScale, Tooltip, Legend);
+
+/** Group colours by id (stable across recomputations), dark enough for text and 3:1 against white as marks. */
+const groupColours = ["#0b4f8a", "#b85c00", "#146c2e", "#a4161a", "#6a3d9a", "#00687a", "#7a5c00"];
+const groupColour = (groupId: number) => groupColours[groupId % groupColours.length];
+const groupName = (groupId: number) => t("op.group", { n: formatNumber(groupId + 1) });
 Chart.defaults.color = "#1b1f24";
 Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily;
 Chart.defaults.animation = false;
@@ -43,6 +49,7 @@ async function main(): Promise<void> {
   const announcer = new Announcer(byId("live-controls"));
   const conn = byId("conn");
   let consultation: ConsultationInfo | null = null;
+  let opinion: OpinionView | null = null;
   const charts: Chart[] = [];
   const openForms = new Set<string>();
   let renderTimer = 0;
@@ -59,10 +66,20 @@ async function main(): Promise<void> {
     store.applyVotes(updates);
     scheduleRender();
   });
+  live.connection.on("opinion", (view: OpinionView) => {
+    if (view.consultationId !== id || (opinion && view.version < opinion.version)) return;
+    opinion = view;
+    scheduleRender();
+  });
   live.onConnected(async () => {
     const joined = await live.join(id, store);
     consultation = joined.consultation;
     render();
+    if (consultation.mode === "deliberation") {
+      const view = await live.connection.invoke<OpinionView>("OpinionGroups", id);
+      if (!opinion || view.version >= opinion.version) opinion = view;
+      render();
+    }
   });
   await live.start();
   onLangChange(() => {
@@ -92,7 +109,105 @@ async function main(): Promise<void> {
     const votes = all.reduce((sum, i) => sum + i.votes.up + i.votes.agree + i.votes.disagree + i.votes.pass, 0);
     byId("totals").textContent = t("dash.total", { n: formatNumber(all.length), v: formatNumber(votes) });
     renderCharts(all);
+    renderOpinion();
     renderTop(all);
+  }
+
+  /** The opinion groups panel (deliberation only): map, groups with representative statements, consensus, common ground. */
+  function renderOpinion(): void {
+    const deliberation = consultation?.mode === "deliberation";
+    document.querySelectorAll<HTMLElement>(".op-qa").forEach((el) => (el.hidden = !consultation || deliberation));
+    document.querySelectorAll<HTMLElement>(".op-deliberation").forEach((el) => (el.hidden = !deliberation));
+    byId("panels").classList.toggle("deliberation", deliberation);
+    if (!deliberation) return;
+    const view = opinion;
+    const text = (itemId: string) => store.items.get(itemId)?.text ?? itemId;
+    const shown = (itemId: string) => store.items.get(itemId)?.visible !== false;
+    byId("op-summary").textContent = view
+      ? t("op.summary", { p: formatNumber(view.participants), a: formatNumber(view.participantsInAnalysis), g: formatNumber(view.groups.length), time: formatTime(view.computedAt) })
+      : "";
+
+    const groups = [...(view?.groups ?? [])].sort((a, b) => a.id - b.id);
+    const canvas = byId<HTMLCanvasElement>("chart-groups");
+    canvas.setAttribute("aria-label", t("op.mapLabel", {
+      groups: groups.length === 0 ? t("op.none") : groups.map((g) => `${groupName(g.id)} ${t("op.members", { n: formatNumber(g.members) })}`).join(", "),
+    }));
+    const point = (p: { x: number; y: number }) => ({ x: p.x, y: p.y });
+    const unassigned = (view?.map ?? []).filter((p) => p.groupId === null || !groups.some((g) => g.id === p.groupId));
+    charts.push(new Chart(canvas, {
+      type: "scatter",
+      data: {
+        datasets: [
+          ...groups.map((g) => ({
+            label: `${groupName(g.id)} (${formatNumber(g.members)})`,
+            data: (view?.map ?? []).filter((p) => p.groupId === g.id).map(point),
+            backgroundColor: `${groupColour(g.id)}99`,
+            borderColor: groupColour(g.id),
+            pointRadius: 4,
+          })),
+          ...(unassigned.length > 0 ? [{ label: t("op.unassigned"), data: unassigned.map(point), backgroundColor: "#8a949f66", borderColor: "#6b7683", pointRadius: 3 }] : []),
+          ...(groups.length > 0 ? [{
+            label: t("op.centre"),
+            data: groups.map(point),
+            pointStyle: "crossRot" as const,
+            pointRadius: 12,
+            borderWidth: 4,
+            borderColor: groups.map((g) => groupColour(g.id)),
+            backgroundColor: "#1b1f24",
+          }] : []),
+        ],
+      },
+      options: {
+        locale: lang() === "id" ? "id-ID" : "en-GB",
+        maintainAspectRatio: false,
+        // The axes of a PCA map have no unit: hide their numbers, keep the grid for orientation.
+        scales: { x: { type: "linear", ticks: { display: false } }, y: { type: "linear", ticks: { display: false } } },
+        plugins: { tooltip: { enabled: false } },
+      },
+    }));
+
+    replace(
+      byId("op-groups"),
+      groups.length === 0
+        ? h("li", { class: "muted" }, t("op.none"))
+        : groups.map((g) =>
+            paint(h("li", { class: "op-group", "data-group-id": g.id, "data-testid": "opinion-group" },
+              h("h3", {}, paint(h("span", { class: "swatch", "aria-hidden": "true" }), "backgroundColor", groupColour(g.id)),
+                t("op.groupHead", { group: groupName(g.id), members: t("op.members", { n: formatNumber(g.members) }) })),
+              h("ol", { class: "ranked" },
+                g.representative.filter((r) => shown(r.itemId)).map((r) =>
+                  h("li", { "data-testid": "representative", "data-item-id": r.itemId },
+                    h("p", { class: "item-text" }, text(r.itemId)),
+                    h("p", { class: "small" },
+                      h("span", { class: `lean-${r.leaning}` }, t(r.leaning === "agree" ? "op.rep.agree" : "op.rep.disagree", { pct: formatPercent(r.probability) })),
+                      r.significant ? null : [" · ", h("span", { class: "muted" }, t("op.rep.weak"))]),
+                  ),
+                ),
+              ),
+            ), "borderLeftColor", groupColour(g.id)),
+          ),
+    );
+
+    const consensus = [...(view?.consensus ?? [])].filter((c) => shown(c.itemId)).sort((a, b) => b.consensus - a.consensus).slice(0, 10);
+    replace(
+      byId("op-consensus"),
+      consensus.length === 0
+        ? h("li", { class: "muted" }, t("op.commonNone"))
+        : consensus.map((c) =>
+            h("li", { "data-item-id": c.itemId },
+              h("p", { class: "item-text" }, text(c.itemId)),
+              h("p", { class: "small muted" }, t("op.consensusLine", {
+                score: formatPercent(c.consensus), a: formatNumber(c.agree), d: formatNumber(c.disagree), p: formatNumber(c.pass),
+              })),
+            ),
+          ),
+    );
+    for (const [listId, ids] of [["op-agreed", view?.commonGroundAgreed ?? []], ["op-rejected", view?.commonGroundRejected ?? []]] as const) {
+      const visible = ids.filter(shown);
+      replace(byId(listId), visible.length === 0
+        ? h("li", { class: "muted" }, t("op.commonNone"))
+        : visible.map((itemId) => h("li", { "data-item-id": itemId }, h("p", { class: "item-text" }, text(itemId)))));
+    }
   }
 
   function renderCharts(all: ItemView[]): void {
@@ -213,6 +328,12 @@ async function main(): Promise<void> {
     });
     return h("div", {}, toggle, form);
   }
+}
+
+/** Colours go through the CSSOM: the page's CSP (style-src 'self') refuses style attributes. */
+function paint<T extends HTMLElement>(el: T, property: "backgroundColor" | "borderLeftColor", colour: string): T {
+  el.style[property] = colour;
+  return el;
 }
 
 function toCsv(items: ItemView[]): string {

@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     if (arrivals.length > 0) announcer.say(t("live.new", { n: formatNumber(arrivals.length) }));
     scheduleRender();
   });
+  // Opinion groups are for the dashboard; the console only needs to accept the event quietly.
+  live.connection.on("opinion", () => undefined);
   live.connection.on("votes", (cid: string, updates: VoteUpdate[]) => {
     if (cid !== id) return;
     store.applyVotes(updates);

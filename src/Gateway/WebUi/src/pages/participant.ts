@@ -5,7 +5,7 @@ import { byId, h, newClientId, replace, store } from "../lib/dom";
 import { applyStatic, errorText, formatNumber, label, mountLanguageSwitch, onLangChange, relativeTime, t, type Key } from "../lib/i18n";
 import { ItemStore, Live } from "../lib/live";
 import { answerBlock, connectionLabel, itemMeta, itemText, keepFocus, statusBadge } from "../lib/render";
-import type { ConsultationInfo, ConsultationSummary, ItemView, Notification, SubmitItemResponse, VoteUpdate } from "../lib/types";
+import type { ConsultationInfo, ConsultationSummary, ItemView, Notification, OpinionGroupView, OpinionPosition, OpinionView, SubmitItemResponse, VoteUpdate } from "../lib/types";
 
 type Sort = "popular" | "recent" | "trending";
 const PageSize = 50;
@@ -62,6 +62,15 @@ async function openConsultation(id: string): Promise<void> {
   let renderQueued = false;
   let statusKey: Key | null = null;
   let statusError: string | null = null;
+  // Deliberation only: the participant's place among the opinion groups (no map on the phone) and
+  // the statement the server suggests next (undefined: not asked yet; null: none left).
+  let groups: OpinionGroupView[] = [];
+  let you: OpinionPosition | null = null;
+  let opinionVersion = -1;
+  let nextId: string | null | undefined;
+  let opinionTimer = 0;
+  let opinionDue = 0;
+  let lastOpinionFetch = 0;
 
   const announcer = new Announcer(byId("live-controls"));
   const conn = byId("conn");
@@ -138,6 +147,8 @@ async function openConsultation(id: string): Promise<void> {
     mine.apply(changed.filter((i) => myIds.has(i.id)));
     const newlyVisible = fresh.filter((i) => i.visible && i.seq > 0 && !myIds.has(i.id));
     if (newlyVisible.length > 0) announcer.say(t("live.new", { n: formatNumber(newlyVisible.length) }));
+    // Nothing was left to vote on, or the suggestion was withdrawn: ask again.
+    if ((nextId === null && newlyVisible.length > 0) || (nextId && fresh.some((i) => i.id === nextId && !i.visible))) void refreshNext();
     scheduleRender();
   });
   live.connection.on("votes", (cid: string, updates: VoteUpdate[]) => {
@@ -145,6 +156,14 @@ async function openConsultation(id: string): Promise<void> {
     items.applyVotes(updates);
     mine.applyVotes(updates);
     scheduleRender();
+  });
+  live.connection.on("opinion", (view: OpinionView) => {
+    if (view.consultationId !== id || view.version < opinionVersion) return;
+    // The pushed view has no "you": keep the group sizes, ask for the own position later (throttled).
+    groups = view.groups;
+    opinionVersion = view.version;
+    renderOpinion();
+    scheduleOpinion(false);
   });
   live.connection.on("notification", (n: Notification) => {
     if (n.consultationId !== id) return;
@@ -159,6 +178,10 @@ async function openConsultation(id: string): Promise<void> {
     consultation = joined.consultation;
     renderHeader();
     scheduleRender();
+    if (consultation.mode === "deliberation") {
+      void refreshOpinion();
+      if (nextId === undefined) void refreshNext();
+    }
     await sendPending();
   });
 
@@ -187,6 +210,7 @@ async function openConsultation(id: string): Promise<void> {
     renderItems();
     renderMine();
     renderNotifications();
+    renderOpinion();
     announcer.render();
     setStatus(statusKey, statusError);
     connectionLabel(conn, (conn.dataset.state as "online") ?? "online");
@@ -241,8 +265,102 @@ async function openConsultation(id: string): Promise<void> {
       renderQueued = false;
       renderItems();
       renderMine();
+      renderOpinion();
     });
     scheduleTrending();
+  }
+
+  async function refreshOpinion(): Promise<void> {
+    lastOpinionFetch = Date.now();
+    try {
+      const view = live.isOnline
+        ? await live.connection.invoke<OpinionView>("OpinionGroups", id)
+        : await api<OpinionView>(`/api/consultations/${id}/opinion-groups`, { token: await participantToken() });
+      if (view.version >= opinionVersion) {
+        groups = view.groups;
+        opinionVersion = view.version;
+      }
+      you = view.you;
+      renderOpinion();
+    } catch {
+      // Offline: the next vote or recomputation asks again.
+    }
+  }
+
+  /**
+   * The own position is asked for soon after an own vote (at most every 3 s) and, after a pushed
+   * recomputation, at most every 15 s with a random delay, so a hall of phones does not ask at once.
+   */
+  function scheduleOpinion(afterVote: boolean): void {
+    const now = Date.now();
+    const due = Math.max(now + (afterVote ? 800 : 2000 + Math.random() * 3000), lastOpinionFetch + (afterVote ? 3000 : 15_000));
+    if (opinionTimer && opinionDue <= due) return;
+    clearTimeout(opinionTimer);
+    opinionDue = due;
+    opinionTimer = window.setTimeout(() => {
+      opinionTimer = 0;
+      void refreshOpinion();
+    }, due - now);
+  }
+
+  async function refreshNext(attempt = 0): Promise<void> {
+    try {
+      const next = await api<{ itemId: string | null }>(`/api/consultations/${id}/opinion-groups/next`, { token: await participantToken() });
+      // A vote reaches the analysis a moment after its acknowledgement: a just-voted suggestion means "ask again shortly".
+      if (next.itemId !== null && next.itemId in myVotes.get() && attempt < 3) {
+        setTimeout(() => void refreshNext(attempt + 1), 400 * (attempt + 1));
+        return;
+      }
+      if (next.itemId !== nextId) {
+        nextId = next.itemId;
+        renderItems();
+        renderOpinion();
+      }
+    } catch {
+      // Keep the last suggestion.
+    }
+  }
+
+  function renderOpinion(): void {
+    const section = byId("opinion-section");
+    section.hidden = consultation?.mode !== "deliberation";
+    if (section.hidden) return;
+    const closest = you?.closestGroupId ?? null;
+    const group = groups.find((g) => g.id === closest);
+    byId("you-group").textContent =
+      closest === null
+        ? groups.length === 0 ? t("op.none") : t("op.youNone")
+        : t("op.you", { group: t("op.group", { n: formatNumber(closest + 1) }) + (group ? ` (${t("op.members", { n: formatNumber(group.members) })})` : "") });
+    byId("you-hint").textContent = closest !== null && you && !you.inAnalysis ? t("op.youMore") : "";
+
+    const item = nextId ? items.items.get(nextId) : undefined;
+    keepFocus(() =>
+      replace(
+        byId("next-card"),
+        nextId === null
+          ? h("p", { class: "small" }, t("op.nextNone"))
+          : item && item.visible
+            ? [
+                h("h3", {}, t("op.next")),
+                itemText(item),
+                votes(item, "next"),
+                h("button", { type: "button", class: "secondary small", "data-focus-key": "next:go", onclick: () => showInList(item.id) }, t("op.nextGo")),
+              ]
+            : null,
+      ),
+    );
+  }
+
+  /** Scrolls to the suggested statement in the list (paging on if it is not rendered yet) and focuses it. */
+  function showInList(itemId: string): void {
+    const index = sorted().findIndex((i) => i.id === itemId);
+    if (index >= shown) shown = Math.ceil((index + 1) / PageSize) * PageSize;
+    renderItems();
+    const li = byId("items").querySelector<HTMLElement>(`li[data-item-id="${CSS.escape(itemId)}"]`);
+    if (!li) return;
+    li.tabIndex = -1;
+    li.scrollIntoView({ block: "center" });
+    li.focus();
   }
 
   function renderHeader(): void {
@@ -276,7 +394,9 @@ async function openConsultation(id: string): Promise<void> {
     keepFocus(() =>
       replace(
         byId("items"),
-        list.length === 0 ? h("li", { class: "muted" }, t("list.empty")) : page.map((item) => h("li", { class: "card item", "data-item-id": item.id }, itemBody(item))),
+        list.length === 0
+          ? h("li", { class: "muted" }, t("list.empty"))
+          : page.map((item) => h("li", { class: item.id === nextId ? "card item suggested" : "card item", "data-item-id": item.id }, itemBody(item))),
         more > 0
           ? h("li", {}, h("button", { type: "button", class: "secondary", "data-focus-key": "more", onclick: () => { shown += PageSize; renderItems(); } }, t("list.more", { n: formatNumber(more) })))
           : null,
@@ -285,9 +405,13 @@ async function openConsultation(id: string): Promise<void> {
   }
 
   function itemBody(item: ItemView): Node[] {
+    const suggested = item.id === nextId;
     return [
-      item.pinned || item.highlighted
-        ? h("p", { class: "flags small" }, item.pinned ? h("span", { class: "badge" }, t("item.pinned")) : null, item.highlighted ? h("span", { class: "badge live" }, t("item.highlighted")) : null)
+      item.pinned || item.highlighted || suggested
+        ? h("p", { class: "flags small" },
+            item.pinned ? h("span", { class: "badge" }, t("item.pinned")) : null,
+            item.highlighted ? h("span", { class: "badge live" }, t("item.highlighted")) : null,
+            suggested ? h("span", { class: "badge", "data-testid": "next-badge" }, t("op.nextBadge")) : null)
         : document.createTextNode(""),
       itemText(item),
       itemMeta(item),
@@ -296,13 +420,14 @@ async function openConsultation(id: string): Promise<void> {
     ];
   }
 
-  function votes(item: ItemView): HTMLElement {
+  /** Vote buttons; "where" keeps focus keys apart when the same item shows twice (the suggestion card and the list). */
+  function votes(item: ItemView, where = "list"): HTMLElement {
     const mineVote = myVotes.get()[item.id];
     if (consultation?.mode === "deliberation") {
       const button = (value: number, key: Key, count: number) =>
         h(
           "button",
-          { type: "button", class: "vote secondary small", "aria-pressed": String(mineVote === value), "data-focus-key": `${item.id}:${value}`, onclick: () => void vote(item, value) },
+          { type: "button", class: "vote secondary small", "aria-pressed": String(mineVote === value), "data-focus-key": where === "next" ? `next:${value}` : `${item.id}:${value}`, onclick: () => void vote(item, value) },
           `${t(key)} (${formatNumber(count)})`,
         );
       return h("div", { class: "row votes", role: "group", "aria-label": t("item.voteGroup") },
@@ -330,6 +455,11 @@ async function openConsultation(id: string): Promise<void> {
       const known = items.items.get(item.id);
       if (known && result.seq >= known.seq) items.items.set(item.id, { ...known, votes: result.tally, seq: result.seq });
       renderItems();
+      renderOpinion();
+      if (consultation?.mode === "deliberation") {
+        scheduleOpinion(true);
+        await refreshNext();
+      }
     } catch (error) {
       announcer.say(errorText(errorCode(error)));
     }
