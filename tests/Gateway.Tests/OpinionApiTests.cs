@@ -29,6 +29,11 @@ public sealed class OpinionApiTests(GatewayHost host) : IClassFixture<GatewayHos
         watcher.On<OpinionView>("opinion", pushed.Enqueue);
         await watcher.StartAsync();
         await watcher.InvokeAsync<JoinResponse>(nameof(DialogueHub.Join), id, 0L);
+        var toOfficial = new ConcurrentQueue<OpinionView>();
+        await using var official = host.Hub(await host.StaffToken("official"));
+        official.On<OpinionView>("opinion", toOfficial.Enqueue);
+        await official.StartAsync();
+        await official.InvokeAsync<JoinResponse>(nameof(DialogueHub.Join), id, 0L);
 
         var voters = new List<string>();
         for (var p = 0; p < 30; p++)
@@ -52,6 +57,15 @@ public sealed class OpinionApiTests(GatewayHost host) : IClassFixture<GatewayHos
         }
 
         Assert.NotNull(live);
+
+        // Phones get the summary without everyone's points; the official's dashboard gets the map.
+        Assert.Empty(live.Map);
+        for (var i = 0; i < 50 && !toOfficial.Any(v => v.Map.Count >= 30); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(toOfficial, v => v.Map.Count >= 30);
         using var mine = host.Client(voters[0]);
         var view = await mine.GetFromJsonAsync<OpinionView>($"/api/consultations/{id}/opinion-groups", GatewayHost.Json);
         Assert.NotNull(view!.You);

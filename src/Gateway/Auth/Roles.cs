@@ -36,9 +36,6 @@ public static class Roles
         return new Viewer(ViewerRole.Participant, CitizenIdOf(user));
     }
 
-    /// <summary>Moderators and admins see the queue and the full item; officials see what the public sees.</summary>
-    public static bool SeesQueue(Viewer viewer) => viewer.Role is ViewerRole.Moderator or ViewerRole.Admin;
-
     /// <summary>The acting staff member, as the grains log and authorise it.</summary>
     public static Actor ActorOf(ClaimsPrincipal user)
     {

@@ -29,8 +29,11 @@ public sealed class ConsultationFeed(
     private IConsultationObserver? _reference;
     private Task? _renewLoop;
 
-    /// <summary>Participants and officials: public views.</summary>
+    /// <summary>Participants: public views; the opinion summary without its map (phones, small frames).</summary>
     public static string PublicGroup(string consultationId) => $"{consultationId}:public";
+
+    /// <summary>Officials: public views, and the opinion summary with its map for the dashboard.</summary>
+    public static string OfficialGroup(string consultationId) => $"{consultationId}:officials";
 
     /// <summary>Moderators and admins: full views with queue, triage and leases.</summary>
     public static string StaffGroup(string consultationId) => $"{consultationId}:staff";
@@ -242,7 +245,7 @@ public sealed class ConsultationFeed(
         if (votes.Length > 0)
         {
             // Votes are most of the traffic in a busy hall: one compact frame for everyone, serialised once.
-            sends.Add(hub.Clients.Groups(PublicGroup(id), StaffGroup(id)).SendAsync("votes", id, votes));
+            sends.Add(hub.Clients.Groups(PublicGroup(id), OfficialGroup(id), StaffGroup(id)).SendAsync("votes", id, votes));
         }
 
         var full = changes.Where(c => c.Votes is null).ToArray();
@@ -252,7 +255,7 @@ public sealed class ConsultationFeed(
             var publicViews = full.Where(c => c.Public is not null).Select(c => c.Public!).ToArray();
             if (publicViews.Length > 0)
             {
-                sends.Add(hub.Clients.Group(PublicGroup(id)).SendAsync("changes", id, publicViews));
+                sends.Add(hub.Clients.Groups(PublicGroup(id), OfficialGroup(id)).SendAsync("changes", id, publicViews));
             }
 
             // Authors see their own item while it is pending, rejected or merged, with the reason.
@@ -272,10 +275,12 @@ public sealed class ConsultationFeed(
             sends.Add(hub.Clients.Group(PresenterGroup(id)).SendAsync("presenter", presenter));
         }
 
-        // Everyone gets the group summary; a participant asks for their own position with OpinionGroups.
+        // Everyone gets the group summary; only staff and officials get the map of every participant.
+        // A participant asks for their own position with OpinionGroups.
         if (opinion is not null)
         {
-            sends.Add(hub.Clients.Groups(PublicGroup(id), StaffGroup(id)).SendAsync("opinion", opinion));
+            sends.Add(hub.Clients.Groups(OfficialGroup(id), StaffGroup(id)).SendAsync("opinion", opinion));
+            sends.Add(hub.Clients.Group(PublicGroup(id)).SendAsync("opinion", opinion with { Map = [] }));
         }
 
         return sends;

@@ -30,7 +30,12 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
         var viewer = Roles.ViewerOf(Context.User!);
 
         // Join the live group before reading the gap, so nothing falls between the two; clients keep the newest seq per item.
-        var group = Roles.SeesQueue(viewer) ? ConsultationFeed.StaffGroup(consultationId) : ConsultationFeed.PublicGroup(consultationId);
+        var group = viewer.Role switch
+        {
+            ViewerRole.Moderator or ViewerRole.Admin => ConsultationFeed.StaffGroup(consultationId),
+            ViewerRole.Official => ConsultationFeed.OfficialGroup(consultationId),
+            _ => ConsultationFeed.PublicGroup(consultationId),
+        };
         await feed.AddConnection(Context.ConnectionId, consultationId, group);
         var page = await consultation.GetItems(viewer, afterSeq, 1000);
         return new JoinResponse(info, page.Items, page.LastSeq, page.HasMore);
@@ -66,8 +71,14 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
     }
 
     /// <summary>The opinion groups of a deliberation; a participant's answer carries their own position.</summary>
-    public Task<OpinionView> OpinionGroups(string consultationId) =>
-        grains.GetGrain<IOpinionGrain>(ConsultationEndpoints.CheckedId(consultationId)).Get(Roles.CitizenIdOf(Context.User!));
+    public async Task<OpinionView> OpinionGroups(string consultationId)
+    {
+        var citizen = Roles.CitizenIdOf(Context.User!);
+        var view = await grains.GetGrain<IOpinionGrain>(ConsultationEndpoints.CheckedId(consultationId)).Get(citizen);
+
+        // A phone asking for its own position does not need everyone's points (REST still serves the whole map).
+        return citizen is null ? view : view with { Map = [] };
+    }
 
     [Authorize(Policy = Policies.Moderators)]
     public Task<IReadOnlyList<ItemView>> Queue(string consultationId, int limit) =>
