@@ -1,3 +1,5 @@
+using OpenGov.Dialogue.Cli.Evaluation;
+
 namespace OpenGov.Dialogue.Cli;
 
 /// <summary>
@@ -8,6 +10,7 @@ public static class CommandLine
 {
     private static readonly Dictionary<string, (string Help, Func<CliArgs, Task<int>> Run)> Commands = new(StringComparer.Ordinal)
     {
+        ["eval topics"] = (TopicsEvaluation.Help, TopicsEvaluation.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -34,6 +37,12 @@ public static class CommandLine
             catch (CliException ex)
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
+                return 2;
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidDataException or IOException)
+            {
+                // Bad input reaching the library (one class only, empty texts, unreadable file).
+                Console.Error.WriteLine($"error: {ex.Message.Split(" (Parameter ")[0]}");
                 return 2;
             }
         }
