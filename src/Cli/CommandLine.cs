@@ -11,6 +11,9 @@ public static class CommandLine
     private static readonly Dictionary<string, (string Help, Func<CliArgs, Task<int>> Run)> Commands = new(StringComparer.Ordinal)
     {
         ["eval topics"] = (TopicsEvaluation.Help, TopicsEvaluation.RunAsync),
+        ["eval binary"] = (BinaryEvaluation.Help, BinaryEvaluation.RunAsync),
+        ["eval moderation"] = (ModerationEvaluation.Help, ModerationEvaluation.RunAsync),
+        ["eval duplicates"] = (DuplicatesEvaluation.Help, DuplicatesEvaluation.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)
