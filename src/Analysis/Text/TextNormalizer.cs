@@ -64,7 +64,7 @@ public sealed class TextNormalizer(NormalizerOptions? options = null)
             if (c == '@' && i + 1 < span.Length && IsWordChar(span[i + 1]))
             {
                 tokens.Add(MentionToken);
-                i = SkipWhile(span, i + 1, IsWordChar);
+                i = SkipWhile(span, i + 1, ch => IsWordChar(ch) || ch == '_');
                 continue;
             }
 
@@ -85,7 +85,13 @@ public sealed class TextNormalizer(NormalizerOptions? options = null)
             if (IsWordChar(c))
             {
                 word.Clear();
-                var end = SkipWhile(span, i, ch => IsWordChar(ch) || ch == '\'' || ch == '’');
+                var end = i;
+                while (end < span.Length && (IsWordChar(span[end]) || span[end] is '\'' or '’'
+                    || span[end] is '.' or ',' && end > i && char.IsDigit(span[end - 1]) && end + 1 < span.Length && char.IsDigit(span[end + 1])))
+                {
+                    end++;
+                }
+
                 for (var j = i; j < end; j++)
                 {
                     var ch = span[j] == '’' ? '\'' : span[j];

@@ -90,7 +90,9 @@ public sealed partial record TriageSignals(
 
     internal static double RepetitionShare(string text, IReadOnlyList<string> tokens)
     {
-        var repeated = tokens.Count < 3 ? 0 : 1 - tokens.Distinct().Count() / (double)tokens.Count;
+        // Function words repeat in any sentence; only repeated content words are suspicious.
+        var content = tokens.Where(t => !StopWords.IsStopWord(t)).ToList();
+        var repeated = content.Count < 3 ? 0 : 1 - content.Distinct().Count() / (double)content.Count;
         var runs = RunPattern().Matches(text).Sum(m => m.Length) / (double)Math.Max(1, text.Length);
         return Math.Min(1, repeated + runs);
     }
