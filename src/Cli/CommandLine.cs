@@ -12,6 +12,7 @@ public static class CommandLine
     {
         ["eval topics"] = (TopicsEvaluation.Help, TopicsEvaluation.RunAsync),
         ["eval binary"] = (BinaryEvaluation.Help, BinaryEvaluation.RunAsync),
+        ["eval groups"] = (GroupsEvaluation.Help, GroupsEvaluation.RunAsync),
         ["eval moderation"] = (ModerationEvaluation.Help, ModerationEvaluation.RunAsync),
         ["eval duplicates"] = (DuplicatesEvaluation.Help, DuplicatesEvaluation.RunAsync),
     };

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using OpenGov.Dialogue.Analysis.Grouping;
+
+namespace OpenGov.Dialogue.Cli.Evaluation;
+
+/// <summary>
+/// <c>eval groups</c>: groups the texts without their labels, then scores the groups against the labels.
+/// --replicate N repeats the rows up to N texts to time large consultations.
+/// </summary>
+internal static class GroupsEvaluation
+{
+    public const string Help = "--data A.csv --text-column T --label-column L [--k N] [--dimensions 50] [--first-label-of ,] [--replicate N]";
+
+    public static Task<int> RunAsync(CliArgs args)
+    {
+        var rows = LabelledData.Read(args.Required("data"), args.Required("text-column"), args.Required("label-column"), args.Optional("first-label-of"));
+        var replicate = args.OptionalInt("replicate", rows.Count);
+        if (replicate > rows.Count)
+        {
+            rows = Enumerable.Range(0, replicate).Select(i => rows[i % rows.Count]).ToList();
+        }
+
+        var labels = rows.Select(r => r.Label).ToList();
+        var k = args.OptionalInt("k", labels.Distinct().Count());
+        if (k < 1)
+        {
+            throw new CliException($"--k must be at least 1, got {k}");
+        }
+
+        var defaults = new GrouperOptions();
+        var grouper = new ConcernGrouper(defaults with { Groups = k, Dimensions = args.OptionalInt("dimensions", defaults.Dimensions) });
+        var comments = rows.Select((r, i) => new CommentText(i.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Text)).ToList();
+
+        var watch = Stopwatch.StartNew();
+        var grouping = grouper.Group(comments);
+        var seconds = watch.Elapsed.TotalSeconds;
+        var clusters = comments.Select(c => grouping.Assignments[c.Id]).ToList();
+
+        foreach (var group in grouping.Groups.Take(20))
+        {
+            var majority = rows.Where((_, i) => clusters[i] == group.GroupId).GroupBy(r => r.Label).MaxBy(g => g.Count())!;
+            Console.WriteLine($"group {group.GroupId,3} size={group.Size,6} label=\"{group.Label}\" majority_label=\"{majority.Key}\" ({majority.Count() * 100 / group.Size}%)");
+        }
+
+        // A second run with the first as "previous": ids must carry over.
+        watch.Restart();
+        var again = grouper.Group(comments, grouping);
+        var recomputeSeconds = watch.Elapsed.TotalSeconds;
+        var kept = comments.Count(c => again.Assignments[c.Id] == grouping.Assignments[c.Id]) / (double)comments.Count;
+        Console.WriteLine($"texts={rows.Count} recompute_s={recomputeSeconds:0.00} same_group_id_after_recompute={Metrics.Format(kept)}");
+        Console.WriteLine($"NMI={Metrics.Format(Metrics.Nmi(labels, clusters))} ARI={Metrics.Format(Metrics.Ari(labels, clusters))} groups={grouping.Groups.Count} seconds={seconds:0.00}");
+        return Task.FromResult(0);
+    }
+}
