@@ -10,6 +10,9 @@ public sealed record BinaryClassifierOptions
 {
     public int CharNgramLength { get; init; } = 4;
 
+    /// <summary>Use every character n-gram length up to <see cref="CharNgramLength"/>, not only the longest.</summary>
+    public bool AllCharLengths { get; init; }
+
     public float? L2Regularization { get; init; } = 1e-5f;
 
     public int MaximumIterations { get; init; } = 30;
@@ -67,7 +70,7 @@ public sealed class BinaryTextClassifier
             Label = r.IsPositive,
             Weight = r.IsPositive ? positiveWeight : 1f,
         }));
-        var pipeline = TextFeaturization.Estimator(ml, options.CharNgramLength)
+        var pipeline = TextFeaturization.Estimator(ml, options.CharNgramLength, options.AllCharLengths)
             .AppendCacheCheckpoint(ml)
             .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(
                 labelColumnName: nameof(BinaryTrainingRow.Label),

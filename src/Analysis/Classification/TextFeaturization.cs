@@ -19,7 +19,8 @@ internal static class TextFeaturization
     public const string FeaturesColumn = "Features";
 
     /// <param name="charNgramLength">Length of the character n-grams; 0 leaves them out (faster, for long texts).</param>
-    public static IEstimator<ITransformer> Estimator(MLContext ml, int charNgramLength = 4) =>
+    /// <param name="allCharLengths">Also every shorter character n-gram (1 to <paramref name="charNgramLength"/>).</param>
+    public static IEstimator<ITransformer> Estimator(MLContext ml, int charNgramLength = 4, bool allCharLengths = false) =>
         ml.Transforms.Text.FeaturizeText(FeaturesColumn, new TextFeaturizingEstimator.Options
         {
             CaseMode = TextNormalizingEstimator.CaseMode.None,
@@ -37,7 +38,7 @@ internal static class TextFeaturization
             CharFeatureExtractor = charNgramLength <= 0 ? null : new WordBagEstimator.Options
             {
                 NgramLength = charNgramLength,
-                UseAllLengths = false,
+                UseAllLengths = allCharLengths,
                 Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf,
             },
             Norm = TextFeaturizingEstimator.NormFunction.L2,

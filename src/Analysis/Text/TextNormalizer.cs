@@ -47,7 +47,8 @@ public sealed class TextNormalizer(NormalizerOptions? options = null)
             return tokens;
         }
 
-        var folded = text.IsNormalized(NormalizationForm.FormKC) ? text : text.Normalize(NormalizationForm.FormKC);
+        // ASCII is already in compatibility form; checking it costs as much as the rest of the work.
+        var folded = System.Text.Ascii.IsValid(text) || text.IsNormalized(NormalizationForm.FormKC) ? text : text.Normalize(NormalizationForm.FormKC);
         var span = folded.AsSpan();
         var word = new StringBuilder();
         var i = 0;
@@ -134,7 +135,8 @@ public sealed class TextNormalizer(NormalizerOptions? options = null)
         var word = ShortenRuns(raw, 2);
         if (_options.MapInformalSpellings)
         {
-            if (_spellings.TryGetValue(word, out var standard) || _spellings.TryGetValue(ShortenRuns(word, 1), out standard))
+            var shortest = ShortenRuns(word, 1);
+            if (_spellings.TryGetValue(word, out var standard) || (!ReferenceEquals(shortest, word) && _spellings.TryGetValue(shortest, out standard)))
             {
                 foreach (var part in standard.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {

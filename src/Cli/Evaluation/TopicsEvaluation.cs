@@ -54,11 +54,18 @@ internal static class TopicsEvaluation
         var predicted = test.Select(r => tagger.Predict(r.Text)).ToList();
         var predictPerSecond = test.Count / watch.Elapsed.TotalSeconds;
 
+        watch.Restart();
+        foreach (var row in test)
+        {
+            _ = OpenGov.Dialogue.Analysis.Text.TextNormalizer.ForTopics.Normalize(row.Text);
+        }
+
+        var normalizePerSecond = test.Count / watch.Elapsed.TotalSeconds;
         var truth = test.Select(r => r.Label).ToList();
         var labels = predicted.Select(p => p.Topic).ToList();
         var unsure = predicted.Count(p => p.IsUnsure);
         var sureAccuracy = unsure == test.Count ? 0 : test.Zip(predicted).Where(p => !p.Second.IsUnsure).Count(p => p.First.Label == p.Second.Topic) / (double)(test.Count - unsure);
-        Console.WriteLine($"baseline_majority_accuracy={Metrics.Format(Metrics.Accuracy(truth, truth.Select(_ => train.GroupBy(r => r.Label).MaxBy(g => g.Count())!.Key).ToList()))} unsure_share={Metrics.Format(unsure / (double)test.Count)} accuracy_when_sure={Metrics.Format(sureAccuracy)}");
+        Console.WriteLine($"baseline_majority_accuracy={Metrics.Format(Metrics.Accuracy(truth, truth.Select(_ => train.GroupBy(r => r.Label).MaxBy(g => g.Count())!.Key).ToList()))} unsure_share={Metrics.Format(unsure / (double)test.Count)} accuracy_when_sure={Metrics.Format(sureAccuracy)} normalize_per_s={normalizePerSecond:0}");
         Console.WriteLine($"macroF1={Metrics.Format(Metrics.MacroF1(truth, labels))} accuracy={Metrics.Format(Metrics.Accuracy(truth, labels))} train_s={trainSeconds:0.00} predict_per_s={predictPerSecond:0}");
         return Task.FromResult(0);
     }
