@@ -8,17 +8,26 @@ public sealed record BinaryExample(string Text, bool IsPositive);
 
 public sealed record BinaryClassifierOptions
 {
-    public int CharNgramLength { get; init; } = 4;
+    public int CharNgramLength { get; init; } = 5;
 
     /// <summary>Use every character n-gram length up to <see cref="CharNgramLength"/>, not only the longest.</summary>
-    public bool AllCharLengths { get; init; }
+    public bool AllCharLengths { get; init; } = true;
+
+    /// <summary>Separately normalised word and character bags (character n-grams of length 3 to <see cref="CharNgramLength"/>).</summary>
+    public bool SeparateBags { get; init; }
 
     public float? L2Regularization { get; init; } = 1e-5f;
 
     public int MaximumIterations { get; init; } = 30;
 
+    /// <summary>L-BFGS instead of SDCA: slower to train, sometimes better ranked (AUC).</summary>
+    public bool UseLbfgs { get; init; }
+
     /// <summary>Weight the rarer class up so the 0.5 threshold sits between the classes.</summary>
     public bool BalanceClasses { get; init; } = true;
+
+    /// <summary>Map chat spellings to standard words before featurising.</summary>
+    public bool MapInformalSpellings { get; init; } = true;
 
     public int Seed { get; init; } = 1;
 }
@@ -35,8 +44,12 @@ public sealed class BinaryTextClassifier
     private readonly MLContext _ml;
     private readonly ITransformer _model;
 
-    private BinaryTextClassifier(MLContext ml, ITransformer model)
+    private readonly TextNormalizer _normalizer;
+
+    private BinaryTextClassifier(MLContext ml, ITransformer model, bool mapInformalSpellings)
     {
+        _normalizer = mapInformalSpellings ? TextNormalizer.Default : new TextNormalizer(new NormalizerOptions { MapInformalSpellings = false });
+        MapsInformalSpellings = mapInformalSpellings;
         _ml = ml;
         _model = model;
         _predictor = new PooledPredictor<NormalizedTextRow, BinaryScore>(ml, model);
@@ -46,7 +59,7 @@ public sealed class BinaryTextClassifier
     {
         ArgumentNullException.ThrowIfNull(examples);
         options ??= new BinaryClassifierOptions();
-        var normalizer = TextNormalizer.Default;
+        var normalizer = options.MapInformalSpellings ? TextNormalizer.Default : new TextNormalizer(new NormalizerOptions { MapInformalSpellings = false });
         var rows = examples
             .Where(e => !string.IsNullOrWhiteSpace(e.Text))
             .Select(e => (Text: normalizer.Normalize(e.Text), e.IsPositive))
@@ -70,22 +83,31 @@ public sealed class BinaryTextClassifier
             Label = r.IsPositive,
             Weight = r.IsPositive ? positiveWeight : 1f,
         }));
-        var pipeline = TextFeaturization.Estimator(ml, options.CharNgramLength, options.AllCharLengths)
+        var pipeline = (options.SeparateBags
+                ? TextFeaturization.Union(ml, 3, options.CharNgramLength)
+                : TextFeaturization.Estimator(ml, options.CharNgramLength, options.AllCharLengths))
             .AppendCacheCheckpoint(ml)
-            .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(
-                labelColumnName: nameof(BinaryTrainingRow.Label),
-                featureColumnName: TextFeaturization.FeaturesColumn,
-                exampleWeightColumnName: nameof(BinaryTrainingRow.Weight),
-                l2Regularization: options.L2Regularization,
-                maximumNumberOfIterations: options.MaximumIterations));
-        return new BinaryTextClassifier(ml, pipeline.Fit(data));
+            .Append(options.UseLbfgs
+                ? ml.BinaryClassification.Trainers.LbfgsLogisticRegression(
+                    labelColumnName: nameof(BinaryTrainingRow.Label),
+                    featureColumnName: TextFeaturization.FeaturesColumn,
+                    exampleWeightColumnName: nameof(BinaryTrainingRow.Weight),
+                    l1Regularization: 0f,
+                    l2Regularization: options.L2Regularization ?? 1f)
+                : (IEstimator<ITransformer>)ml.BinaryClassification.Trainers.SdcaLogisticRegression(
+                    labelColumnName: nameof(BinaryTrainingRow.Label),
+                    featureColumnName: TextFeaturization.FeaturesColumn,
+                    exampleWeightColumnName: nameof(BinaryTrainingRow.Weight),
+                    l2Regularization: options.L2Regularization,
+                    maximumNumberOfIterations: options.MaximumIterations));
+        return new BinaryTextClassifier(ml, pipeline.Fit(data), options.MapInformalSpellings);
     }
 
     /// <summary>Probability (0–1) that the text is in the class; an empty text scores 0.</summary>
     public double Probability(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var normalized = TextNormalizer.Default.Normalize(text);
+        var normalized = _normalizer.Normalize(text);
         if (normalized.Length == 0)
         {
             return 0;
@@ -95,18 +117,20 @@ public sealed class BinaryTextClassifier
         return float.IsNaN(probability) ? 0 : probability;
     }
 
+    public bool MapsInformalSpellings { get; }
+
     public void Save(Stream stream) =>
-        ModelFile.Write(stream, Kind, new Settings(1), _ml, _model,
+        ModelFile.Write(stream, Kind, new Settings(MapsInformalSpellings), _ml, _model,
             _ml.Data.LoadFromEnumerable(Array.Empty<NormalizedTextRow>()).Schema);
 
     public static BinaryTextClassifier Load(Stream stream)
     {
         var ml = new MLContext(1);
-        var (_, model) = ModelFile.Read<Settings>(stream, Kind, ml);
-        return new BinaryTextClassifier(ml, model);
+        var (settings, model) = ModelFile.Read<Settings>(stream, Kind, ml);
+        return new BinaryTextClassifier(ml, model, settings.MapInformalSpellings);
     }
 
-    private sealed record Settings(int Version);
+    private sealed record Settings(bool MapInformalSpellings);
 
     private sealed class BinaryTrainingRow
     {

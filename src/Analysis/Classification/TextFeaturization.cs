@@ -43,4 +43,36 @@ internal static class TextFeaturization
             },
             Norm = TextFeaturizingEstimator.NormFunction.L2,
         }, nameof(NormalizedTextRow.Text));
+
+    /// <summary>
+    /// Word uni+bigrams and character n-grams of each length in [<paramref name="charFrom"/>, <paramref name="charTo"/>]
+    /// as separate TF-IDF bags, each L2-normalised before they are joined, so the many character
+    /// n-grams do not drown the words.
+    /// </summary>
+    public static IEstimator<ITransformer> Union(MLContext ml, int charFrom, int charTo)
+    {
+        var text = nameof(NormalizedTextRow.Text);
+        IEstimator<ITransformer> pipeline = ml.Transforms.Text.TokenizeIntoWords("Words", text)
+            .Append(ml.Transforms.Conversion.MapValueToKey("Words"))
+            .Append(ml.Transforms.Text.ProduceNgrams("WordBag", "Words", ngramLength: 2, useAllLengths: true, weighting: NgramExtractingEstimator.WeightingCriteria.TfIdf))
+            .Append(ml.Transforms.NormalizeLpNorm("WordBag"))
+            .Append(ml.Transforms.Text.TokenizeIntoCharactersAsKeys("Chars", text, useMarkerCharacters: true));
+        var bags = new List<string> { "WordBag" };
+        for (var length = charFrom; length <= charTo; length++)
+        {
+            var bag = $"CharBag{length}";
+            pipeline = pipeline.Append(ml.Transforms.Text.ProduceNgrams(bag, "Chars", ngramLength: length, useAllLengths: false, weighting: NgramExtractingEstimator.WeightingCriteria.TfIdf));
+            bags.Add(bag);
+        }
+
+        var charBags = bags.Skip(1).ToArray();
+        if (charBags.Length > 0)
+        {
+            pipeline = pipeline
+                .Append(ml.Transforms.Concatenate("CharBag", charBags))
+                .Append(ml.Transforms.NormalizeLpNorm("CharBag"));
+        }
+
+        return pipeline.Append(ml.Transforms.Concatenate(FeaturesColumn, charBags.Length > 0 ? ["WordBag", "CharBag"] : ["WordBag"]));
+    }
 }
