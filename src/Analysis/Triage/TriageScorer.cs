@@ -29,7 +29,7 @@ public sealed record TriageDecision(TriageSignals Signals, double? TextProbabili
 public sealed record TriageWeights(double Bias, IReadOnlyList<double> Weights)
 {
     /// <summary>Hand-set weights so the scorer is useful before any moderator decision or text model exists.</summary>
-    public static TriageWeights SignalsOnly { get; } = new(-2.2, [4.5, 4.0, 2.5, 1.2, 2.5, 0.0, 1.0, 3.0, 2.0, 1.5]);
+    public static TriageWeights SignalsOnly { get; } = new(-2.2, [4.5, 4.0, 2.5, 1.2, 2.5, 0.0, 1.0, 3.0, 1.0, 1.5, 2.0, 0.0, 1.0]);
 }
 
 /// <summary>
@@ -44,12 +44,14 @@ public sealed class TriageScorer(TriageWeights? weights = null, BinaryTextClassi
     public static IReadOnlyList<string> FeatureNames { get; } =
     [
         "duplicate", "keyboard_mash", "repetition", "links", "very_short", "length", "shouting", "abusive_words", "off_topic", "text_model",
+        "like_rejected", "like_accepted", "reject_rate",
     ];
 
     private static readonly string[] ReasonOfFeature =
     [
         TriageReason.Duplicate, TriageReason.Spam, TriageReason.Spam, TriageReason.Spam, TriageReason.LowQuality,
         TriageReason.LowQuality, TriageReason.Spam, TriageReason.Abuse, TriageReason.OffTopic, string.Empty,
+        TriageReason.LikePastRejections, TriageReason.Duplicate, TriageReason.None,
     ];
 
     public TriageWeights Weights { get; } = Validate(weights ?? TriageWeights.SignalsOnly);
@@ -58,9 +60,12 @@ public sealed class TriageScorer(TriageWeights? weights = null, BinaryTextClassi
 
     public string TextReason { get; } = textReason;
 
-    public TriageResult Score(string text, DuplicateIndex? earlierItems = null, DuplicateIndex? topicReference = null)
+    /// <param name="earlierItems">Every earlier item of the consultation, for the duplicate signal.</param>
+    /// <param name="topicReference">The consultation's own description, for the off-topic signal.</param>
+    /// <param name="history">Moderators' decisions so far in this consultation.</param>
+    public TriageResult Score(string text, DuplicateIndex? earlierItems = null, DuplicateIndex? topicReference = null, ModerationHistory? history = null)
     {
-        var signals = TriageSignals.Measure(text, earlierItems, topicReference);
+        var signals = TriageSignals.Measure(text, earlierItems, topicReference, history);
         return Score(signals, TextModel?.Probability(text));
     }
 
@@ -75,6 +80,11 @@ public sealed class TriageScorer(TriageWeights? weights = null, BinaryTextClassi
             var contribution = Weights.Weights[i] * features[i];
             logit += contribution;
             var reason = ReasonOfFeature[i].Length == 0 ? TextReason : ReasonOfFeature[i];
+            if (reason == TriageReason.None)
+            {
+                continue;
+            }
+
             reasonScores[reason] = reasonScores.GetValueOrDefault(reason) + contribution;
         }
 
@@ -84,7 +94,7 @@ public sealed class TriageScorer(TriageWeights? weights = null, BinaryTextClassi
 
     /// <summary>
     /// Learns the weights from moderators' decisions: L2-regularised logistic regression by Newton's
-    /// method (ten features, so each step is a tiny linear solve).
+    /// method (a dozen features, so each step is a tiny linear solve).
     /// </summary>
     public static TriageWeights Fit(IReadOnlyCollection<TriageDecision> decisions, double l2 = 1.0)
     {
@@ -192,6 +202,9 @@ public sealed class TriageScorer(TriageWeights? weights = null, BinaryTextClassi
             Math.Min(1, s.AbusiveWords),
             s.OffTopic,
             text,
+            Math.Max(0, s.SimilarityToRejected - 0.3) / 0.7,
+            Math.Max(0, s.SimilarityToAccepted - 0.3) / 0.7,
+            s.RejectRate is { } rate ? Math.Log(rate / (1 - rate)) : 0,
         ];
     }
 

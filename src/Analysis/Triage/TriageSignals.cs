@@ -15,6 +15,9 @@ namespace OpenGov.Dialogue.Analysis.Triage;
 /// <param name="UpperCaseShare">Share of letters in upper case (shouting), 0 for short texts.</param>
 /// <param name="AbusiveWords">Number of words from the built-in abuse lexicon.</param>
 /// <param name="OffTopic">1 − similarity to the consultation's own topic text, when one is known; else 0.</param>
+/// <param name="SimilarityToRejected">Similarity to the closest item a moderator rejected (0 without history).</param>
+/// <param name="SimilarityToAccepted">Similarity to the closest item a moderator accepted (0 without history).</param>
+/// <param name="RejectRate">The consultation's rejection rate so far, when decisions are known.</param>
 public sealed partial record TriageSignals(
     double MaxSimilarity,
     double KeyboardMash,
@@ -23,9 +26,12 @@ public sealed partial record TriageSignals(
     int Tokens,
     double UpperCaseShare,
     int AbusiveWords,
-    double OffTopic)
+    double OffTopic,
+    double SimilarityToRejected = 0,
+    double SimilarityToAccepted = 0,
+    double? RejectRate = null)
 {
-    public static TriageSignals Measure(string text, DuplicateIndex? earlierItems = null, DuplicateIndex? topicReference = null)
+    public static TriageSignals Measure(string text, DuplicateIndex? earlierItems = null, DuplicateIndex? topicReference = null, ModerationHistory? history = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         var tokens = TextNormalizer.Default.Tokenize(text);
@@ -41,7 +47,10 @@ public sealed partial record TriageSignals(
             tokens.Count,
             UpperShare(text),
             tokens.Count(AbuseLexicon.Contains),
-            offTopic);
+            offTopic,
+            history is null || tokens.Count == 0 ? 0 : history.SimilarityToRejected(text),
+            history is null || tokens.Count == 0 ? 0 : history.SimilarityToAccepted(text),
+            history is null || history.Decisions == 0 ? null : history.RejectRate);
     }
 
     /// <summary>

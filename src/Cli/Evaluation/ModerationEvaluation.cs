@@ -13,12 +13,13 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// </summary>
 internal static class ModerationEvaluation
 {
-    public const string Help = "--train DIR[,DIR...] --test DIR[,DIR...]  (Pol.is open-data conversation folders)";
+    public const string Help = "--train DIR[,DIR...] --test DIR[,DIR...] [--online]  (Pol.is open-data conversation folders; --online: the moderator's decisions on earlier comments are known)";
 
     public static Task<int> RunAsync(CliArgs args)
     {
-        var train = Dirs(args.Required("train")).Select(Replay).ToList();
-        var test = Dirs(args.Required("test")).Select(Replay).ToList();
+        var online = args.Has("online");
+        var train = Dirs(args.Required("train")).Select(d => Replay(d, online)).ToList();
+        var test = Dirs(args.Required("test")).Select(d => Replay(d, online)).ToList();
         var trainItems = train.SelectMany(c => c.Items).ToList();
         var testItems = test.SelectMany(c => c.Items).ToList();
         Console.WriteLine($"train_comments={trainItems.Count} train_rejected={trainItems.Count(i => i.Rejected)} test_comments={testItems.Count} test_rejected={testItems.Count(i => i.Rejected)}");
@@ -27,20 +28,30 @@ internal static class ModerationEvaluation
             throw new CliException("the test conversations have no moderated comments (moderated 1 or -1)");
         }
 
-        // Out-of-fold text probabilities for the training items, so the signal weights do not learn to
-        // trust a text model that has memorised its own training comments.
-        var outOfFold = OutOfFoldTextProbabilities(train);
-        var textModel = BinaryTextClassifier.Train(trainItems.Select(i => new BinaryExample(i.Text, i.Rejected)));
-        var weights = TriageScorer.Fit(trainItems.Select(i => new TriageDecision(i.Signals, outOfFold[i], i.Rejected)).ToList());
-        var signalWeights = TriageScorer.Fit(trainItems.Select(i => new TriageDecision(i.Signals, null, i.Rejected)).ToList());
+        // Cold: the text model is trained on the other conversations, and the signal weights see
+        // out-of-fold probabilities so they do not trust a model that memorised its training comments.
+        // Online: each conversation's own text model, retrained on its earlier decisions.
+        var outOfFold = online ? null : OutOfFoldTextProbabilities(train);
+        var textModel = online ? null : BinaryTextClassifier.Train(trainItems.Select(i => new BinaryExample(i.Text, i.Rejected)));
+        double? TrainText(ModeratedComment item) => online ? item.LocalTextProbability : outOfFold![item];
+        double? TestText(ModeratedComment item) => online ? item.LocalTextProbability : textModel!.Probability(item.Text);
+
+        var l2 = args.Optional("l2") is { } raw ? double.Parse(raw, CultureInfo.InvariantCulture) : 30.0;
+        var weights = TriageScorer.Fit(trainItems.Select(i => new TriageDecision(i.Signals, TrainText(i), i.Rejected)).ToList(), l2);
+        var signalWeights = TriageScorer.Fit(trainItems.Select(i => new TriageDecision(i.Signals, null, i.Rejected)).ToList(), l2);
         var scorer = new TriageScorer(weights, textModel);
 
         var truth = testItems.Select(i => i.Rejected).ToList();
-        var textOnly = testItems.Select(i => textModel.Probability(i.Text)).ToList();
+        var testText = testItems.Select(TestText).ToList();
+        var textOnly = testText.Select(p => p ?? 0.5).ToList();
         var defaultSignals = testItems.Select(i => new TriageScorer().Score(i.Signals, null).RejectProbability).ToList();
         var learnedSignals = testItems.Select(i => new TriageScorer(signalWeights).Score(i.Signals, null).RejectProbability).ToList();
-        var combined = testItems.Select((i, n) => scorer.Score(i.Signals, textOnly[n])).ToList();
+        var combined = testItems.Select((i, n) => scorer.Score(i.Signals, testText[n])).ToList();
         var combinedScores = combined.Select(r => r.RejectProbability).ToList();
+
+        // The F1 threshold is chosen on the training conversations, never on the test ones.
+        var trainScores = trainItems.Select(i => scorer.Score(i.Signals, TrainText(i)).RejectProbability).ToList();
+        var threshold = BestF1Threshold(trainItems.Select(i => i.Rejected).ToList(), trainScores);
 
         var featureRows = testItems.Select(i => TriageScorer.Features(i.Signals, null)).ToList();
         Console.WriteLine("signal_AUC: " + string.Join(' ', TriageScorer.FeatureNames.Take(TriageScorer.FeatureNames.Count - 1).Select((name, f) => $"{name}={Metrics.Format(Metrics.Auc(truth, featureRows.Select(r => r[f]).ToList()))}")));
@@ -48,7 +59,8 @@ internal static class ModerationEvaluation
         var reasons = testItems.Zip(combined).Where(p => p.First.Rejected).GroupBy(p => p.Second.Reason).OrderByDescending(g => g.Count());
         Console.WriteLine("reasons_for_rejected: " + string.Join(' ', reasons.Select(g => $"{g.Key}={g.Count()}")));
         Console.WriteLine($"text_only_AUC={Metrics.Format(Metrics.Auc(truth, textOnly))} signals_default_AUC={Metrics.Format(Metrics.Auc(truth, defaultSignals))} signals_learned_AUC={Metrics.Format(Metrics.Auc(truth, learnedSignals))} signals_learned_F1={Metrics.Format(Metrics.F1(truth, learnedSignals.Select(s => s >= 0.5).ToList()))}");
-        Console.WriteLine($"AUC={Metrics.Format(Metrics.Auc(truth, combinedScores))} F1={Metrics.Format(Metrics.F1(truth, combinedScores.Select(s => s >= 0.5).ToList()))}");
+        Console.WriteLine($"mode={(online ? "online" : "cold")} threshold={threshold:0.000} F1_at_0.5={Metrics.Format(Metrics.F1(truth, combinedScores.Select(s => s >= 0.5).ToList()))}");
+        Console.WriteLine($"AUC={Metrics.Format(Metrics.Auc(truth, combinedScores))} F1={Metrics.Format(Metrics.F1(truth, combinedScores.Select(s => s >= threshold).ToList()))}");
         return Task.FromResult(0);
     }
 
@@ -80,10 +92,25 @@ internal static class ModerationEvaluation
         return result;
     }
 
+    private static double BestF1Threshold(List<bool> truth, List<double> scores)
+    {
+        var best = (Threshold: 0.5, F1: -1.0);
+        foreach (var candidate in scores.Distinct().Order())
+        {
+            var f1 = Metrics.F1(truth, scores.Select(s => s >= candidate).ToList());
+            if (f1 > best.F1)
+            {
+                best = (candidate, f1);
+            }
+        }
+
+        return best.Threshold;
+    }
+
     private static IEnumerable<string> Dirs(string list) =>
         list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static Conversation Replay(string dir)
+    private static Conversation Replay(string dir, bool online)
     {
         if (!Directory.Exists(dir))
         {
@@ -114,7 +141,10 @@ internal static class ModerationEvaluation
 
         // Earlier comments of every state count as "seen before", but only moderated ones are scored.
         using var earlier = new DuplicateIndex();
+        using var history = new ModerationHistory();
         var items = new List<ModeratedComment>();
+        var decided = new List<BinaryExample>();
+        BinaryTextClassifier? local = null;
         var ordered = table.Rows
             .Select(r => (Time: long.Parse(r[timestamp], CultureInfo.InvariantCulture), Row: r))
             .OrderBy(r => r.Time)
@@ -122,11 +152,20 @@ internal static class ModerationEvaluation
         foreach (var (_, row) in ordered)
         {
             var text = row[body];
-            var signals = TriageSignals.Measure(text, earlier, topic);
+            var signals = TriageSignals.Measure(text, earlier, topic, online ? history : null);
             earlier.Add(row[id], text);
             if (row[moderated] is "1" or "-1")
             {
-                items.Add(new ModeratedComment(text, signals, row[moderated] == "-1"));
+                var rejected = row[moderated] == "-1";
+                items.Add(new ModeratedComment(text, signals, rejected, local?.Probability(text)));
+                history.Record(row[id], text, rejected);
+                decided.Add(new BinaryExample(text, rejected));
+
+                // As in the product: the consultation's own model retrains in the background as decisions arrive.
+                if (online && decided.Count % RetrainEvery == 0 && decided.Count(d => d.IsPositive) >= 5 && decided.Count(d => !d.IsPositive) >= 5)
+                {
+                    local = BinaryTextClassifier.Train(decided, new BinaryClassifierOptions { CharNgramLength = 4, AllCharLengths = false });
+                }
             }
         }
 
@@ -135,5 +174,7 @@ internal static class ModerationEvaluation
 
     private sealed record Conversation(string Dir, List<ModeratedComment> Items);
 
-    private sealed record ModeratedComment(string Text, TriageSignals Signals, bool Rejected);
+    private const int RetrainEvery = 25;
+
+    private sealed record ModeratedComment(string Text, TriageSignals Signals, bool Rejected, double? LocalTextProbability);
 }

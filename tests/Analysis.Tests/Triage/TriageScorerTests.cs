@@ -68,13 +68,24 @@ public sealed class TriageScorerTests
     [Fact]
     public void Saved_scorer_scores_the_same()
     {
-        var scorer = new TriageScorer(new TriageWeights(-1, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+        var scorer = new TriageScorer(new TriageWeights(-1, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]));
         using var stream = new MemoryStream();
         scorer.Save(stream);
         stream.Position = 0;
         var loaded = TriageScorer.Load(stream);
         Assert.Equal(scorer.Score("halo semua http://spam.example").RejectProbability, loaded.Score("halo semua http://spam.example").RejectProbability);
         Assert.Null(loaded.TextModel);
+    }
+
+    [Fact]
+    public void An_item_like_one_the_moderator_rejected_gets_that_reason()
+    {
+        using var history = new ModerationHistory();
+        history.Record("1", "Buy cheap watches at our shop today", rejected: true);
+        history.Record("2", "The library should open on Sundays", rejected: false);
+        var result = _signalsOnly.Score("buy cheap watches at our shop", history: history);
+        Assert.Equal(TriageReason.LikePastRejections, result.Reason);
+        Assert.Equal(2, history.Decisions);
     }
 
     [Theory]
