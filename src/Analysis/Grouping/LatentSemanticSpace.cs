@@ -36,13 +36,20 @@ internal sealed class LatentSemanticSpace
     {
         var normalizer = TextNormalizer.ForTopics;
         var tokenized = new List<string>[texts.Count];
+
+        // Tokenising dominates at 100k comments and the normaliser is thread-safe.
+        Parallel.For(0, texts.Count, i => tokenized[i] = normalizer.Tokenize(texts[i]));
         var documentFrequency = new Dictionary<string, int>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < texts.Count; i++)
         {
-            tokenized[i] = normalizer.Tokenize(texts[i]);
-            foreach (var token in tokenized[i].Distinct())
+            seen.Clear();
+            foreach (var token in tokenized[i])
             {
-                CollectionsMarshal.GetValueRefOrAddDefault(documentFrequency, token, out _)++;
+                if (seen.Add(token))
+                {
+                    CollectionsMarshal.GetValueRefOrAddDefault(documentFrequency, token, out _)++;
+                }
             }
         }
 
@@ -79,7 +86,13 @@ internal sealed class LatentSemanticSpace
                 values.Add((1 + MathF.Log(count)) * idf[column]);
             }
 
-            var norm = MathF.Sqrt(values.Skip(start).Sum(v => v * v));
+            var squares = 0f;
+            for (var v = start; v < values.Count; v++)
+            {
+                squares += values[v] * values[v];
+            }
+
+            var norm = MathF.Sqrt(squares);
             for (var v = start; v < values.Count; v++)
             {
                 values[v] /= norm;

@@ -9,7 +9,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// </summary>
 internal static class GroupsEvaluation
 {
-    public const string Help = "--data A.csv --text-column T --label-column L [--k N] [--dimensions 50] [--first-label-of ,] [--replicate N]";
+    public const string Help = "--data A.csv --text-column T --label-column L [--k N] [--dimensions 50] [--first-label-of ,] [--replicate N] [--restarts 3]";
 
     public static Task<int> RunAsync(CliArgs args)
     {
@@ -28,7 +28,12 @@ internal static class GroupsEvaluation
         }
 
         var defaults = new GrouperOptions();
-        var grouper = new ConcernGrouper(defaults with { Groups = k, Dimensions = args.OptionalInt("dimensions", defaults.Dimensions) });
+        var grouper = new ConcernGrouper(defaults with
+        {
+            Groups = k,
+            Dimensions = args.OptionalInt("dimensions", defaults.Dimensions),
+            Restarts = args.OptionalInt("restarts", defaults.Restarts),
+        });
         var comments = rows.Select((r, i) => new CommentText(i.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Text)).ToList();
 
         var watch = Stopwatch.StartNew();
