@@ -23,7 +23,8 @@ public static class TriageReason
 public sealed record TriageResult(double RejectProbability, string Reason, TriageSignals Signals, double? TextProbability);
 
 /// <summary>A moderator's decision on an item, with what the scorer saw when the item arrived.</summary>
-public sealed record TriageDecision(TriageSignals Signals, double? TextProbability, bool Rejected);
+/// <param name="Weight">How much the decision counts in <see cref="TriageScorer.Fit"/>, for example to give each consultation an equal say.</param>
+public sealed record TriageDecision(TriageSignals Signals, double? TextProbability, bool Rejected, double Weight = 1);
 
 /// <summary>Logistic weights over <see cref="TriageScorer.FeatureNames"/>.</summary>
 public sealed record TriageWeights(double Bias, IReadOnlyList<double> Weights)
@@ -105,14 +106,14 @@ public sealed class TriageScorer(TriageWeights? weights = null, BinaryTextClassi
             throw new ArgumentException($"learning needs both accepted and rejected items; all {decisions.Count} decisions are {(rejected == 0 ? "accepted" : "rejected")}", nameof(decisions));
         }
 
-        var rows = decisions.Select(d => (X: Features(d.Signals, d.TextProbability), Y: d.Rejected ? 1.0 : 0.0)).ToList();
+        var rows = decisions.Select(d => (X: Features(d.Signals, d.TextProbability), Y: d.Rejected ? 1.0 : 0.0, Weight: d.Weight)).ToList();
         var dimension = FeatureNames.Count + 1;
         var beta = new double[dimension];
         for (var iteration = 0; iteration < 30; iteration++)
         {
             var gradient = new double[dimension];
             var hessian = new double[dimension, dimension];
-            foreach (var (x, y) in rows)
+            foreach (var (x, y, weight) in rows)
             {
                 var z = beta[0];
                 for (var j = 1; j < dimension; j++)
@@ -121,11 +122,11 @@ public sealed class TriageScorer(TriageWeights? weights = null, BinaryTextClassi
                 }
 
                 var p = Sigmoid(z);
-                var w = Math.Max(p * (1 - p), 1e-6);
+                var w = weight * Math.Max(p * (1 - p), 1e-6);
                 for (var j = 0; j < dimension; j++)
                 {
                     var xj = j == 0 ? 1 : x[j - 1];
-                    gradient[j] += (p - y) * xj;
+                    gradient[j] += weight * (p - y) * xj;
                     for (var k = 0; k <= j; k++)
                     {
                         hessian[j, k] += w * xj * (k == 0 ? 1 : x[k - 1]);

@@ -37,8 +37,13 @@ internal static class ModerationEvaluation
         double? TestText(ModeratedComment item) => online ? item.LocalTextProbability : textModel!.Probability(item.Text);
 
         var l2 = args.Optional("l2") is { } raw ? double.Parse(raw, CultureInfo.InvariantCulture) : 30.0;
-        var weights = TriageScorer.Fit(trainItems.Select(i => new TriageDecision(i.Signals, TrainText(i), i.Rejected)).ToList(), l2);
-        var signalWeights = TriageScorer.Fit(trainItems.Select(i => new TriageDecision(i.Signals, null, i.Rejected)).ToList(), l2);
+        // Each training conversation gets an equal say, so one large conversation's policy does not dominate.
+        var say = train.SelectMany(c => c.Items.Select(i => (Item: i, Weight: trainItems.Count / (double)(train.Count * c.Items.Count))))
+            .ToDictionary(p => p.Item, p => p.Weight, (IEqualityComparer<ModeratedComment>)ReferenceEqualityComparer.Instance);
+        var equalSay = args.Optional("equal-say") != "false";
+        double Say(ModeratedComment item) => equalSay ? say[item] : 1.0;
+        var weights = TriageScorer.Fit(trainItems.Select(i => new TriageDecision(i.Signals, TrainText(i), i.Rejected, Say(i))).ToList(), l2);
+        var signalWeights = TriageScorer.Fit(trainItems.Select(i => new TriageDecision(i.Signals, null, i.Rejected, Say(i))).ToList(), l2);
         var scorer = new TriageScorer(weights, textModel);
 
         var truth = testItems.Select(i => i.Rejected).ToList();
