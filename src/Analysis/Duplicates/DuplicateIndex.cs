@@ -115,17 +115,35 @@ public sealed class DuplicateIndex(TextNormalizer? normalizer = null) : IDisposa
             var touched = scratch.Touched;
             var touchedCount = 0;
             var logN = Math.Log(count + 1);
+
+            // Query weights with today's IDF; the query's length counts every feature, seen or not.
+            var weighted = new (int Key, float Weight, float Idf, PostingList? List)[features.Length];
             double queryNorm = 0;
-            foreach (var (key, weight) in features)
+            for (var f = 0; f < features.Length; f++)
             {
-                if (!_postings.TryGetValue(key, out var list))
+                var (key, weight) = features[f];
+                _postings.TryGetValue(key, out var list);
+                var idf = (float)(list is null ? logN + 1 : logN - Math.Log(list.Count) + 1);
+                weighted[f] = (key, weight * idf, idf, list);
+                queryNorm += weight * idf * (weight * idf);
+            }
+
+            // A long text would walk thousands of posting lists; its rarest features find the same
+            // candidates, whose exact cosine is then computed below.
+            var exact = weighted.Length <= MaxScannedFeatures;
+            if (!exact)
+            {
+                Array.Sort(weighted, (a, b) => b.Idf.CompareTo(a.Idf));
+            }
+
+            for (var f = 0; f < Math.Min(weighted.Length, MaxScannedFeatures); f++)
+            {
+                var (_, queryWeight, idf, list) = weighted[f];
+                if (list is null)
                 {
                     continue;
                 }
 
-                var idf = (float)(logN - Math.Log(list.Count) + 1);
-                var queryWeight = weight * idf;
-                queryNorm += queryWeight * queryWeight;
                 var factor = queryWeight * idf;
                 var docs = list.Docs;
                 var weights = list.Weights;
@@ -141,27 +159,22 @@ public sealed class DuplicateIndex(TextNormalizer? normalizer = null) : IDisposa
                 }
             }
 
-            // Query features nobody has seen still count toward the query's length.
-            foreach (var (key, weight) in features)
-            {
-                if (!_postings.ContainsKey(key))
-                {
-                    var idf = logN + 1;
-                    queryNorm += weight * weight * idf * idf;
-                }
-            }
-
-            var best = new TopList(top);
             var inverseQueryNorm = queryNorm > 0 ? 1 / Math.Sqrt(queryNorm) : 0;
+            var best = new TopList(exact ? top : Math.Max(4 * top, 20));
             for (var t = 0; t < touchedCount; t++)
             {
                 var doc = touched[t];
                 var score = Math.Min(1.0, scores[doc] * inverseQueryNorm / _norms[doc]);
                 scores[doc] = 0;
-                if (score >= minScore)
+                if (!exact || score >= minScore)
                 {
                     best.Offer(doc, score);
                 }
+            }
+
+            if (!exact)
+            {
+                best = Rescore(best, weighted, inverseQueryNorm, top, minScore);
             }
 
             return best.ToList(doc => _items[doc].Id);
@@ -170,6 +183,37 @@ public sealed class DuplicateIndex(TextNormalizer? normalizer = null) : IDisposa
         {
             _lock.ExitReadLock();
         }
+    }
+
+    /// <summary>Exact cosine for the candidates a partial scan found.</summary>
+    private TopList Rescore(TopList candidates, (int Key, float Weight, float Idf, PostingList? List)[] query, double inverseQueryNorm, int top, double minScore)
+    {
+        var queryWeights = new Dictionary<int, float>(query.Length);
+        foreach (var (key, weight, idf, _) in query)
+        {
+            queryWeights[key] = weight * idf;
+        }
+
+        var rescored = new TopList(top);
+        foreach (var doc in candidates.Docs)
+        {
+            double dot = 0;
+            foreach (var (key, weight) in _items[doc].Features)
+            {
+                if (queryWeights.TryGetValue(key, out var factor))
+                {
+                    dot += factor * weight;
+                }
+            }
+
+            var score = Math.Min(1.0, dot * inverseQueryNorm / _norms[doc]);
+            if (score >= minScore)
+            {
+                rescored.Offer(doc, score);
+            }
+        }
+
+        return rescored;
     }
 
     /// <summary>Writes the items (ids and texts); the index is rebuilt on load.</summary>
@@ -215,6 +259,9 @@ public sealed class DuplicateIndex(TextNormalizer? normalizer = null) : IDisposa
     public void Dispose() => _lock.Dispose();
 
     private const int FormatVersion = 1;
+
+    /// <summary>At most this many of a query's rarest features walk their posting lists.</summary>
+    private const int MaxScannedFeatures = 96;
 
     /// <summary>Hashed word and character-trigram features with sub-linear term frequency.</summary>
     internal (int Key, float Weight)[] Featurize(string text)
@@ -351,6 +398,8 @@ public sealed class DuplicateIndex(TextNormalizer? normalizer = null) : IDisposa
                 _best.RemoveAt(capacity);
             }
         }
+
+        public IEnumerable<int> Docs => _best.Select(b => b.Doc);
 
         public List<SimilarItem> ToList(Func<int, string> idOf) =>
             _best.Select(b => new SimilarItem(idOf(b.Doc), b.Score)).ToList();

@@ -28,6 +28,18 @@ public sealed class DuplicateIndexTests
     }
 
     [Fact]
+    public void Long_texts_get_exact_scores_from_the_rare_feature_shortcut()
+    {
+        using var index = Filled();
+        var petition = string.Join(' ', SyntheticComments.Generate(3, seed: 42).Select(r => r.Text)) + " reforestation of the northern river catchment";
+        index.Add("petition", petition);
+        var similar = index.FindSimilar(petition, 3);
+        Assert.Equal("petition", similar[0].Id);
+        Assert.Equal(1.0, similar[0].Score, 3);
+        Assert.True(index.Featurize(petition).Length > 96, "the text must be long enough to take the shortcut");
+    }
+
+    [Fact]
     public void Returns_at_most_top_items_best_first()
     {
         using var index = Filled();
