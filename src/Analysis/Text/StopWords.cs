@@ -36,6 +36,8 @@ public static class StopWords
         "off", "again", "further", "once", "am", "rt", "because", "while", "when", "where", "why", "how",
     };
 
-    public static bool IsStopWord(string token) =>
-        !Negations.Contains(token) && (Indonesian.Contains(token) || English.Contains(token));
+    // One set for the hot path: the normaliser asks this for every token.
+    private static readonly HashSet<string> Droppable = Indonesian.Concat(English).Where(w => !Negations.Contains(w)).ToHashSet(StringComparer.Ordinal);
+
+    public static bool IsStopWord(string token) => Droppable.Contains(token);
 }

@@ -58,11 +58,8 @@ internal static class DuplicatesEvaluation
         double Percentile(double p) => At(latencies, p);
 
         // CPU time of the lookup thread: what the lookup costs on one core, without waiting for one.
-        Console.WriteLine($"rows={rows.Count} near_duplicates_at_{threshold:0.00}={nearDuplicates} p50_ms={Percentile(0.5):0.000} max_ms={latencies[^1]:0.000} total_s={total.Elapsed.TotalSeconds:0.00} cpu_p50_ms={At(cpuTimes, 0.5):0.000} cpu_p99_ms={At(cpuTimes, 0.99):0.000} load_average={LoadAverage()}");
+        Console.WriteLine($"rows={rows.Count} near_duplicates_at_{threshold:0.00}={nearDuplicates} p50_ms={Percentile(0.5):0.000} max_ms={latencies[^1]:0.000} total_s={total.Elapsed.TotalSeconds:0.00} cpu_p50_ms={At(cpuTimes, 0.5):0.000} cpu_p99_ms={At(cpuTimes, 0.99):0.000} load_average={TopicsEvaluation.LoadAverage()}");
         Console.WriteLine($"p99_ms={Percentile(0.99):0.000} per_s={rows.Count / lookupSeconds:0}");
         return Task.FromResult(0);
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }
