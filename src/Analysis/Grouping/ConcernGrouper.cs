@@ -31,6 +31,13 @@ public sealed record GrouperOptions
     public int RepresentativesPerGroup { get; init; } = 3;
 
     public int TermsPerLabel { get; init; } = 3;
+
+    /// <summary>
+    /// Comments as TF-IDF-weighted means of co-occurrence (PPMI + SVD) word vectors instead of LSA
+    /// coordinates: better groups on LaporGub (NMI 0.38 against 0.33 at 100 dimensions) but about
+    /// twice as slow, so not the default yet.
+    /// </summary>
+    public bool CoOccurrenceVectors { get; init; }
 }
 
 /// <summary>
@@ -58,7 +65,7 @@ public sealed class ConcernGrouper(GrouperOptions? options = null)
         }
 
         var k = Math.Max(1, Math.Min(_options.Groups, comments.Count));
-        var space = LatentSemanticSpace.Build(comments.Select(c => c.Text).ToList(), _options.Dimensions, _options.MaxVocabulary, _options.MinDocumentFrequency, _options.Seed);
+        var space = LatentSemanticSpace.Build(comments.Select(c => c.Text).ToList(), _options.Dimensions, _options.MaxVocabulary, _options.MinDocumentFrequency, _options.Seed, _options.CoOccurrenceVectors);
         var points = space.Coordinates;
 
         var seeded = previous is null ? null : CentroidsFromPrevious(comments, points, previous, k);

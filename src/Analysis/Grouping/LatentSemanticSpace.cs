@@ -32,7 +32,7 @@ internal sealed class LatentSemanticSpace
     /// <summary>Unit-length LSA coordinates per comment (all zeros for a comment with no known word).</summary>
     public float[][] Coordinates { get; }
 
-    public static LatentSemanticSpace Build(IReadOnlyList<string> texts, int dimensions, int maxVocabulary, int minDocumentFrequency, int seed)
+    public static LatentSemanticSpace Build(IReadOnlyList<string> texts, int dimensions, int maxVocabulary, int minDocumentFrequency, int seed, bool coOccurrence = false)
     {
         var normalizer = TextNormalizer.ForTopics;
         var tokenized = new List<string>[texts.Count];
@@ -103,14 +103,125 @@ internal sealed class LatentSemanticSpace
 
         var space = new LatentSemanticSpace(vocabulary, rowStart, columns.ToArray(), values.ToArray(), []);
         var rank = Math.Max(1, Math.Min(dimensions, Math.Min(texts.Count, vocabulary.Length) - 1));
-        return new LatentSemanticSpace(vocabulary, rowStart, space.Columns, space.Values, space.Project(rank, seed));
+        var coordinates = coOccurrence
+            ? space.AverageWordVectors(WordVectors(tokenized, columnOf, vocabulary.Length, rank, seed))
+            : space.Project(rank, seed, sigmaPower: 1);
+        return new LatentSemanticSpace(vocabulary, rowStart, space.Columns, space.Values, coordinates);
+    }
+
+    /// <summary>
+    /// Word vectors from co-occurrence: positive PMI of words within four tokens of each other
+    /// (context counts smoothed with exponent 0.75), reduced by the same randomised SVD.
+    /// </summary>
+    private static float[][] WordVectors(List<string>[] tokenized, Dictionary<string, int> columnOf, int vocabularySize, int rank, int seed)
+    {
+        const int Window = 4;
+
+        // Co-occurrence statistics settle long before 100k comments: count pairs in an even sample,
+        // and give vectors to the most frequent words only (the vocabulary is ordered by frequency).
+        const int MaxSampledComments = 30_000;
+        const int MaxWordsWithVectors = 12_000;
+        vocabularySize = Math.Min(vocabularySize, MaxWordsWithVectors);
+        var stride = Math.Max(1, (tokenized.Length + MaxSampledComments - 1) / MaxSampledComments);
+        var pairs = new Dictionary<long, float>();
+        var wordCounts = new double[vocabularySize];
+        var ids = new List<int>();
+        for (var doc = 0; doc < tokenized.Length; doc += stride)
+        {
+            ids.Clear();
+            foreach (var token in tokenized[doc])
+            {
+                if (columnOf.TryGetValue(token, out var id) && id < vocabularySize)
+                {
+                    ids.Add(id);
+                }
+            }
+
+            for (var a = 0; a < ids.Count; a++)
+            {
+                for (var b = a + 1; b < Math.Min(ids.Count, a + 1 + Window); b++)
+                {
+                    if (ids[a] == ids[b])
+                    {
+                        continue;
+                    }
+
+                    // word·V + context, not a shifted pair: long.GetHashCode folds the halves together
+                    // with XOR, which would put every (a, b) and (b, a) in one bucket.
+                    CollectionsMarshal.GetValueRefOrAddDefault(pairs, (long)ids[a] * vocabularySize + ids[b], out _) += 1;
+                    CollectionsMarshal.GetValueRefOrAddDefault(pairs, (long)ids[b] * vocabularySize + ids[a], out _) += 1;
+                    wordCounts[ids[a]]++;
+                    wordCounts[ids[b]]++;
+                }
+            }
+        }
+
+        var total = wordCounts.Sum();
+        var contextTotal = wordCounts.Sum(c => Math.Pow(c, 0.75));
+        var rows = new List<(int Column, float Value)>[vocabularySize];
+        for (var w = 0; w < vocabularySize; w++)
+        {
+            rows[w] = [];
+        }
+
+        foreach (var (key, count) in pairs)
+        {
+            var w = (int)(key / vocabularySize);
+            var c = (int)(key % vocabularySize);
+            var pmi = Math.Log(count / total / (wordCounts[w] / total * (Math.Pow(wordCounts[c], 0.75) / contextTotal)));
+            if (pmi > 0)
+            {
+                rows[w].Add((c, (float)pmi));
+            }
+        }
+
+        var rowStart = new int[vocabularySize + 1];
+        var columns = new List<int>();
+        var values = new List<float>();
+        for (var w = 0; w < vocabularySize; w++)
+        {
+            foreach (var (column, value) in rows[w].OrderBy(r => r.Column))
+            {
+                columns.Add(column);
+                values.Add(value);
+            }
+
+            rowStart[w + 1] = values.Count;
+        }
+
+        var matrix = new LatentSemanticSpace(new string[vocabularySize], rowStart, columns.ToArray(), values.ToArray(), []);
+        return matrix.Project(Math.Min(rank, Math.Max(1, vocabularySize - 1)), seed, sigmaPower: 0.5);
+    }
+
+    /// <summary>Each comment as the TF-IDF-weighted mean of its words' vectors, unit length.</summary>
+    private float[][] AverageWordVectors(float[][] wordVectors)
+    {
+        var n = RowStart.Length - 1;
+        var dimensions = wordVectors.Length == 0 ? 0 : wordVectors[0].Length;
+        var result = new float[n][];
+        for (var i = 0; i < n; i++)
+        {
+            var point = new float[dimensions];
+            for (var p = RowStart[i]; p < RowStart[i + 1]; p++)
+            {
+                if (Columns[p] < wordVectors.Length)
+                {
+                    VectorMath.AddScaled(point, wordVectors[Columns[p]], Values[p]);
+                }
+            }
+
+            VectorMath.Normalize(point);
+            result[i] = point;
+        }
+
+        return result;
     }
 
     /// <summary>
     /// Randomised SVD (Halko, Martinsson and Tropp): a random sketch of the column space, two power
     /// iterations, then the small eigenproblem; returns U·Σ rows normalised to unit length.
     /// </summary>
-    private float[][] Project(int rank, int seed)
+    private float[][] Project(int rank, int seed, double sigmaPower)
     {
         var n = RowStart.Length - 1;
         var vocabularySize = Vocabulary.Length;
@@ -177,7 +288,7 @@ internal sealed class LatentSemanticSpace
             for (var d = 0; d < rank; d++)
             {
                 var e = order[d];
-                var sigma = Math.Sqrt(Math.Max(0, eigenvalues[e]));
+                var sigma = Math.Pow(Math.Max(0, eigenvalues[e]), sigmaPower / 2);
                 double sum = 0;
                 for (var a = 0; a < width; a++)
                 {

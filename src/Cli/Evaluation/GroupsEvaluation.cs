@@ -9,7 +9,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// </summary>
 internal static class GroupsEvaluation
 {
-    public const string Help = "--data A.csv --text-column T --label-column L [--k N] [--dimensions 50] [--first-label-of ,] [--replicate N] [--restarts 3]";
+    public const string Help = "--data A.csv --text-column T --label-column L [--k N] [--dimensions 50] [--first-label-of ,] [--replicate N] [--restarts 3] [--representation lsa|cooccurrence]";
 
     public static Task<int> RunAsync(CliArgs args)
     {
@@ -33,6 +33,12 @@ internal static class GroupsEvaluation
             Groups = k,
             Dimensions = args.OptionalInt("dimensions", defaults.Dimensions),
             Restarts = args.OptionalInt("restarts", defaults.Restarts),
+            CoOccurrenceVectors = args.Optional("representation") switch
+            {
+                null or "lsa" => false,
+                "cooccurrence" => true,
+                var other => throw new CliException($"--representation must be lsa or cooccurrence, got '{other}'"),
+            },
         });
         var comments = rows.Select((r, i) => new CommentText(i.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Text)).ToList();
 

@@ -12,10 +12,13 @@ public sealed class ConcernGrouperTests
 
     private readonly ConcernGrouper _grouper = new(new GrouperOptions { Groups = 4, Dimensions = 10 });
 
-    [Fact]
-    public void Groups_comments_by_topic_with_distinctive_labels()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Groups_comments_by_topic_with_distinctive_labels(bool coOccurrenceVectors)
     {
-        var grouping = _grouper.Group(Comments(40, seed: 1));
+        var grouper = new ConcernGrouper(new GrouperOptions { Groups = 4, Dimensions = 10, CoOccurrenceVectors = coOccurrenceVectors });
+        var grouping = grouper.Group(Comments(40, seed: 1));
         var topics = TopicOf(40, seed: 1);
         Assert.Equal(4, grouping.Groups.Count);
         foreach (var group in grouping.Groups)
