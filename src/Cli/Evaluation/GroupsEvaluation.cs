@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Microsoft.ML;
 using OpenGov.Dialogue.Analysis.Grouping;
+using OpenGov.Dialogue.Analysis.Text;
 
 namespace OpenGov.Dialogue.Cli.Evaluation;
 
@@ -9,7 +11,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// </summary>
 internal static class GroupsEvaluation
 {
-    public const string Help = "--data A.csv --text-column T --label-column L [--k N] [--dimensions 50] [--first-label-of ,] [--replicate N] [--restarts 3] [--representation lsa|cooccurrence]";
+    public const string Help = "--data A.csv --text-column T --label-column L [--k N] [--dimensions 50] [--first-label-of ,] [--replicate N] [--restarts 3] [--representation lsa|cooccurrence] [--baseline]";
 
     public static Task<int> RunAsync(CliArgs args)
     {
@@ -59,7 +61,35 @@ internal static class GroupsEvaluation
         var recomputeSeconds = watch.Elapsed.TotalSeconds;
         var kept = comments.Count(c => again.Assignments[c.Id] == grouping.Assignments[c.Id]) / (double)comments.Count;
         Console.WriteLine($"texts={rows.Count} recompute_s={recomputeSeconds:0.00} same_group_id_after_recompute={Metrics.Format(kept)}");
+        if (args.Has("baseline"))
+        {
+            watch.Restart();
+            var baseline = RawTfIdfKMeans(rows.Select(r => r.Text).ToList(), k);
+            Console.WriteLine($"baseline_raw_tfidf_kmeans_NMI={Metrics.Format(Metrics.Nmi(labels, baseline))} baseline_ARI={Metrics.Format(Metrics.Ari(labels, baseline))} baseline_seconds={watch.Elapsed.TotalSeconds:0.00}");
+        }
+
         Console.WriteLine($"NMI={Metrics.Format(Metrics.Nmi(labels, clusters))} ARI={Metrics.Format(Metrics.Ari(labels, clusters))} groups={grouping.Groups.Count} seconds={seconds:0.00}");
         return Task.FromResult(0);
+    }
+
+    /// <summary>The baseline the issue cites: ML.NET k-means straight on FeaturizeText TF-IDF vectors.</summary>
+    private static List<int> RawTfIdfKMeans(List<string> texts, int k)
+    {
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(texts.Select(t => new TextRow { Text = TextNormalizer.ForTopics.Normalize(t) }));
+        var model = ml.Transforms.Text.FeaturizeText("Features", nameof(TextRow.Text))
+            .Append(ml.Clustering.Trainers.KMeans("Features", numberOfClusters: k))
+            .Fit(data);
+        return ml.Data.CreateEnumerable<ClusterRow>(model.Transform(data), reuseRowObject: false).Select(r => (int)r.PredictedLabel).ToList();
+    }
+
+    private sealed class TextRow
+    {
+        public string Text { get; set; } = string.Empty;
+    }
+
+    private sealed class ClusterRow
+    {
+        public uint PredictedLabel { get; set; }
     }
 }
