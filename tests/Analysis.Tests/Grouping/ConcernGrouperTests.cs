@@ -62,6 +62,18 @@ public sealed class ConcernGrouperTests
         Assert.Equal(_grouper.Group(comments).Assignments, new ConcernGrouper(new GrouperOptions { Groups = 4, Dimensions = 10 }).Group(comments).Assignments);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_handful_of_unrelated_comments_still_gets_grouped(bool coOccurrenceVectors)
+    {
+        var grouper = new ConcernGrouper(new GrouperOptions { Groups = 10, CoOccurrenceVectors = coOccurrenceVectors });
+        var grouping = grouper.Group([new CommentText("a", "jalan rusak"), new CommentText("b", "!!!"), new CommentText("c", "sekolah")]);
+        Assert.Equal(3, grouping.Assignments.Count);
+        Assert.InRange(grouping.Groups.Count, 1, 3);
+        Assert.Equal(3, grouping.Groups.Sum(g => g.Size));
+    }
+
     [Fact]
     public void No_comments_is_a_clear_error()
     {
