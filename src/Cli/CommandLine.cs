@@ -49,6 +49,12 @@ public static class CommandLine
                 Console.Error.WriteLine($"error: {ex.Message.Split(" (Parameter ")[0]}");
                 return 2;
             }
+            catch (Exception ex)
+            {
+                // A defect, not bad input: still one line for the user, and a distinct exit code.
+                Console.Error.WriteLine($"error: internal {ex.GetType().Name}: {ex.Message}");
+                return 1;
+            }
         }
 
         Console.Error.WriteLine($"error: unknown command '{string.Join(' ', args)}'. Run 'dialogue help'.");
@@ -103,6 +109,19 @@ public sealed class CliArgs
 
     public string Required(string name) =>
         Optional(name) ?? throw new CliException($"missing option --{name}");
+
+    public double OptionalDouble(string name, double fallback)
+    {
+        var raw = Optional(name);
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        return double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new CliException($"--{name} must be a number, got '{raw}'");
+    }
 
     public int OptionalInt(string name, int fallback)
     {

@@ -16,9 +16,7 @@ internal static class DuplicatesEvaluation
         var path = args.Required("data");
         var rows = LabelledData.Read(path, args.Required("text-column"), labelColumn: null);
         var limit = args.OptionalInt("limit", rows.Count);
-        var threshold = args.Optional("threshold") is { } raw
-            ? double.Parse(raw, System.Globalization.CultureInfo.InvariantCulture)
-            : 0.8;
+        var threshold = args.OptionalDouble("threshold", 0.8);
         rows = rows.Take(limit).ToList();
 
         // Warm up the JIT on a throw-away index so the first timed lookups measure the lookup, not compilation.

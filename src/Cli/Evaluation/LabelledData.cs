@@ -87,10 +87,15 @@ internal static class LabelledData
             return (train, Read(testPath, textColumn, labelColumn, firstLabelOf));
         }
 
-        var holdoutRaw = args.Optional("holdout") ?? throw new CliException("missing option --test (or --holdout FRACTION to split --train)");
-        if (!double.TryParse(holdoutRaw, System.Globalization.CultureInfo.InvariantCulture, out var holdout) || holdout <= 0 || holdout >= 1)
+        if (!args.Has("holdout"))
         {
-            throw new CliException($"--holdout must be a fraction between 0 and 1, got '{holdoutRaw}'");
+            throw new CliException("missing option --test (or --holdout FRACTION to split --train)");
+        }
+
+        var holdout = args.OptionalDouble("holdout", double.NaN);
+        if (!(holdout > 0 && holdout < 1))
+        {
+            throw new CliException($"--holdout must be a fraction between 0 and 1, got '{args.Optional("holdout")}'");
         }
 
         return Split(train, holdout, args.OptionalInt("seed", 42));

@@ -13,7 +13,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// </summary>
 internal static class ModerationEvaluation
 {
-    public const string Help = "--train DIR[,DIR...] --test DIR[,DIR...] [--online]  (Pol.is open-data conversation folders; --online: the moderator's decisions on earlier comments are known)";
+    public const string Help = "--train DIR[,DIR...] --test DIR[,DIR...] [--online] [--l2 30] [--equal-say true|false]  (Pol.is open-data conversation folders; --online: the moderator's decisions on earlier comments are known)";
 
     public static Task<int> RunAsync(CliArgs args)
     {
@@ -36,7 +36,7 @@ internal static class ModerationEvaluation
         double? TrainText(ModeratedComment item) => online ? item.LocalTextProbability : outOfFold![item];
         double? TestText(ModeratedComment item) => online ? item.LocalTextProbability : textModel!.Probability(item.Text);
 
-        var l2 = args.Optional("l2") is { } raw ? double.Parse(raw, CultureInfo.InvariantCulture) : 30.0;
+        var l2 = args.OptionalDouble("l2", 30.0);
         // Each training conversation gets an equal say, so one large conversation's policy does not dominate.
         var say = train.SelectMany(c => c.Items.Select(i => (Item: i, Weight: trainItems.Count / (double)(train.Count * c.Items.Count))))
             .ToDictionary(p => p.Item, p => p.Weight, (IEqualityComparer<ModeratedComment>)ReferenceEqualityComparer.Instance);
@@ -151,9 +151,9 @@ internal static class ModerationEvaluation
         var decided = new List<BinaryExample>();
         BinaryTextClassifier? local = null;
         var ordered = table.Rows
-            .Select(r => (Time: long.Parse(r[timestamp], CultureInfo.InvariantCulture), Row: r))
+            .Select(r => (Time: Number(r[timestamp], "timestamp"), Row: r))
             .OrderBy(r => r.Time)
-            .ThenBy(r => int.Parse(r.Row[id], CultureInfo.InvariantCulture));
+            .ThenBy(r => Number(r.Row[id], "comment-id"));
         foreach (var (_, row) in ordered)
         {
             var text = row[body];
@@ -178,6 +178,11 @@ internal static class ModerationEvaluation
     }
 
     private sealed record Conversation(string Dir, List<ModeratedComment> Items);
+
+    private static long Number(string raw, string column) =>
+        long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new CliException($"column '{column}' holds '{raw}', not an integer");
 
     private const int RetrainEvery = 25;
 

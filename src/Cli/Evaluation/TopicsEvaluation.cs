@@ -6,7 +6,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// <summary><c>eval topics</c>: train the topic tagger on one file, score it on another (or a held-out split).</summary>
 internal static class TopicsEvaluation
 {
-    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--first-label-of ,] [--char-ngrams 4] [--trainer sdca|lbfgs] [--l2 X] [--balanced true|false]";
+    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--first-label-of ,] [--char-ngrams 0] [--trainer sdca|lbfgs] [--l2 X] [--balanced true|false]";
 
     /// <summary>Model settings a user may override to compare variants; defaults are the shipped ones.</summary>
     private static TopicTaggerOptions Options(CliArgs args)
@@ -25,9 +25,7 @@ internal static class TopicsEvaluation
                 "lbfgs" => TopicTrainer.Lbfgs,
                 var other => throw new CliException($"--trainer must be sdca or lbfgs, got '{other}'"),
             },
-            L2Regularization = l2 is null ? defaults.L2Regularization
-                : float.TryParse(l2, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
-                : throw new CliException($"--l2 must be a number, got '{l2}'"),
+            L2Regularization = l2 is null ? defaults.L2Regularization : (float)args.OptionalDouble("l2", 0),
         };
     }
 
