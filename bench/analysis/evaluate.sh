@@ -32,7 +32,7 @@ run() {
 
   echo "## groups"
   run eval groups --data "$DATA/laporgub-complaints/train.csv" --text-column text --label-column category --k 17 --baseline
-  run eval groups --data "$DATA/laporgub-complaints/train.csv" --text-column text --label-column category --k 17 --dimensions 100 --representation cooccurrence
+  run eval groups --data "$DATA/laporgub-complaints/train.csv" --text-column text --label-column category --k 17 --dimensions 50 --representation lsa
   run eval groups --data "$DATA/wethepeople-petitions/train.csv" --text-column title+content --label-column tags --first-label-of ,
   run eval groups --data "$DATA/davidson-hate-offensive/train.csv" --text-column tweet --label-column class
   run eval groups --data "$DATA/id-multilabel-hate-abusive/train.csv" --text-column Tweet --label-column HS

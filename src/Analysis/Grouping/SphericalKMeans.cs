@@ -5,7 +5,7 @@ internal static class SphericalKMeans
 {
     public sealed record Result(int[] Assignments, float[][] Centroids, double Cohesion);
 
-    public static Result Run(float[][] points, float[][] initialCentroids, int maxIterations = 40)
+    public static Result Run(float[][] points, float[][] initialCentroids, int maxIterations = 100)
     {
         var k = initialCentroids.Length;
         var dimensions = initialCentroids[0].Length;

@@ -11,7 +11,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// </summary>
 internal static class GroupsEvaluation
 {
-    public const string Help = "--data A.csv --text-column T --label-column L [--k N] [--dimensions 50] [--first-label-of ,] [--replicate N] [--restarts 3] [--representation lsa|cooccurrence] [--baseline]";
+    public const string Help = "--data A.csv --text-column T --label-column L [--k N] [--dimensions 100] [--first-label-of ,] [--replicate N] [--restarts 3] [--representation cooccurrence|lsa] [--baseline]";
 
     public static Task<int> RunAsync(CliArgs args)
     {
@@ -37,7 +37,8 @@ internal static class GroupsEvaluation
             Restarts = args.OptionalInt("restarts", defaults.Restarts),
             CoOccurrenceVectors = args.Optional("representation") switch
             {
-                null or "lsa" => false,
+                null => defaults.CoOccurrenceVectors,
+                "lsa" => false,
                 "cooccurrence" => true,
                 var other => throw new CliException($"--representation must be lsa or cooccurrence, got '{other}'"),
             },
