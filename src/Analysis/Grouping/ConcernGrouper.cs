@@ -70,7 +70,9 @@ public sealed class ConcernGrouper(GrouperOptions? options = null)
 
         var seeded = previous is null ? null : CentroidsFromPrevious(comments, points, previous, k);
         var best = seeded is null ? null : SphericalKMeans.Run(points, seeded);
-        for (var restart = 0; restart < (best is null ? _options.Restarts : 0); restart++)
+        // Restarts guard small consultations against a poor seeding; at this size one run is stable.
+        var restarts = comments.Count > 20_000 ? 1 : _options.Restarts;
+        for (var restart = 0; restart < (best is null ? restarts : 0); restart++)
         {
             var candidate = SphericalKMeans.Run(points, SphericalKMeans.PlusPlusSeeds(points, k, _options.Seed + restart));
             if (best is null || candidate.Cohesion > best.Cohesion)

@@ -199,7 +199,7 @@ internal sealed class LatentSemanticSpace
         var n = RowStart.Length - 1;
         var dimensions = wordVectors.Length == 0 ? 0 : wordVectors[0].Length;
         var result = new float[n][];
-        for (var i = 0; i < n; i++)
+        Parallel.For(0, n, i =>
         {
             var point = new float[dimensions];
             for (var p = RowStart[i]; p < RowStart[i + 1]; p++)
@@ -212,7 +212,7 @@ internal sealed class LatentSemanticSpace
 
             VectorMath.Normalize(point);
             result[i] = point;
-        }
+        });
 
         return result;
     }

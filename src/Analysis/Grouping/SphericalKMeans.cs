@@ -11,12 +11,14 @@ internal static class SphericalKMeans
         var dimensions = initialCentroids[0].Length;
         var centroids = initialCentroids.Select(c => (float[])c.Clone()).ToArray();
         var assignments = Enumerable.Repeat(-1, points.Length).ToArray();
+        var nearest = new int[points.Length];
+        var similarity = new float[points.Length];
         double cohesion = 0;
         for (var iteration = 0; iteration < maxIterations; iteration++)
         {
-            var changed = 0;
-            cohesion = 0;
-            for (var i = 0; i < points.Length; i++)
+            // Each point's nearest centroid is independent of the others: safe to spread over cores,
+            // and the result does not depend on how the work was split.
+            Parallel.For(0, points.Length, i =>
             {
                 var best = 0;
                 var bestScore = float.NegativeInfinity;
@@ -30,10 +32,18 @@ internal static class SphericalKMeans
                     }
                 }
 
-                cohesion += bestScore;
-                if (assignments[i] != best)
+                nearest[i] = best;
+                similarity[i] = bestScore;
+            });
+
+            var changed = 0;
+            cohesion = 0;
+            for (var i = 0; i < points.Length; i++)
+            {
+                cohesion += similarity[i];
+                if (assignments[i] != nearest[i])
                 {
-                    assignments[i] = best;
+                    assignments[i] = nearest[i];
                     changed++;
                 }
             }

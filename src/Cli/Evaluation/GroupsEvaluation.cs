@@ -45,9 +45,13 @@ internal static class GroupsEvaluation
         });
         var comments = rows.Select((r, i) => new CommentText(i.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Text)).ToList();
 
+        // CPU seconds of the whole process (all threads): the cost on an otherwise idle core, which
+        // wall-clock time on a shared machine does not show.
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var grouping = grouper.Group(comments);
         var seconds = watch.Elapsed.TotalSeconds;
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         var clusters = comments.Select(c => grouping.Assignments[c.Id]).ToList();
 
         foreach (var group in grouping.Groups.Take(20))
@@ -61,7 +65,7 @@ internal static class GroupsEvaluation
         var again = grouper.Group(comments, grouping);
         var recomputeSeconds = watch.Elapsed.TotalSeconds;
         var kept = comments.Count(c => again.Assignments[c.Id] == grouping.Assignments[c.Id]) / (double)comments.Count;
-        Console.WriteLine($"texts={rows.Count} recompute_s={recomputeSeconds:0.00} same_group_id_after_recompute={Metrics.Format(kept)}");
+        Console.WriteLine($"texts={rows.Count} cpu_s={cpuSeconds:0.00} load_average={TopicsEvaluation.LoadAverage()} recompute_s={recomputeSeconds:0.00} same_group_id_after_recompute={Metrics.Format(kept)}");
         if (args.Has("baseline"))
         {
             watch.Restart();
