@@ -26,6 +26,9 @@ public sealed record BinaryClassifierOptions
     /// <summary>Weight the rarer class up so the 0.5 threshold sits between the classes.</summary>
     public bool BalanceClasses { get; init; } = true;
 
+    /// <summary>Character 3–5-grams taken inside word boundaries (like scikit-learn's char_wb) instead of across the text.</summary>
+    public bool WordBoundaryCharGrams { get; init; } = true;
+
     /// <summary>Map chat spellings to standard words before featurising.</summary>
     public bool MapInformalSpellings { get; init; } = true;
 
@@ -33,7 +36,8 @@ public sealed record BinaryClassifierOptions
 }
 
 /// <summary>
-/// Probability that a text belongs to a class: ML.NET TF-IDF word + character n-grams with SDCA
+/// Probability that a text belongs to a class: ML.NET TF-IDF word 1–2-grams and word-boundary character
+/// 3–5-grams (each bag normalised on its own) with SDCA
 /// logistic regression. Used for abuse detection and as the text part of the triage score.
 /// Prediction is thread-safe.
 /// </summary>
@@ -46,8 +50,9 @@ public sealed class BinaryTextClassifier
 
     private readonly TextNormalizer _normalizer;
 
-    private BinaryTextClassifier(MLContext ml, ITransformer model, bool mapInformalSpellings)
+    private BinaryTextClassifier(MLContext ml, ITransformer model, bool mapInformalSpellings, bool wordBoundaryCharGrams)
     {
+        UsesWordBoundaryCharGrams = wordBoundaryCharGrams;
         _normalizer = mapInformalSpellings ? TextNormalizer.Default : new TextNormalizer(new NormalizerOptions { MapInformalSpellings = false });
         MapsInformalSpellings = mapInformalSpellings;
         _ml = ml;
@@ -80,10 +85,13 @@ public sealed class BinaryTextClassifier
         var data = ml.Data.LoadFromEnumerable(rows.Select(r => new BinaryTrainingRow
         {
             Text = r.Text,
+            CharGrams = options.WordBoundaryCharGrams ? TextFeaturization.WordBoundaryCharGrams(r.Text) : string.Empty,
             Label = r.IsPositive,
             Weight = r.IsPositive ? positiveWeight : 1f,
         }));
-        var pipeline = (options.SeparateBags
+        var pipeline = (options.WordBoundaryCharGrams
+                ? TextFeaturization.WordsAndBoundedCharGrams(ml)
+                : options.SeparateBags
                 ? TextFeaturization.Union(ml, 3, options.CharNgramLength)
                 : TextFeaturization.Estimator(ml, options.CharNgramLength, options.AllCharLengths))
             .AppendCacheCheckpoint(ml)
@@ -100,7 +108,7 @@ public sealed class BinaryTextClassifier
                     exampleWeightColumnName: nameof(BinaryTrainingRow.Weight),
                     l2Regularization: options.L2Regularization,
                     maximumNumberOfIterations: options.MaximumIterations));
-        return new BinaryTextClassifier(ml, pipeline.Fit(data), options.MapInformalSpellings);
+        return new BinaryTextClassifier(ml, pipeline.Fit(data), options.MapInformalSpellings, options.WordBoundaryCharGrams);
     }
 
     /// <summary>Probability (0–1) that the text is in the class; an empty text scores 0.</summary>
@@ -113,28 +121,37 @@ public sealed class BinaryTextClassifier
             return 0;
         }
 
-        var probability = _predictor.Predict(new NormalizedTextRow { Text = normalized }).Probability;
+        var row = new NormalizedTextRow
+        {
+            Text = normalized,
+            CharGrams = UsesWordBoundaryCharGrams ? TextFeaturization.WordBoundaryCharGrams(normalized) : string.Empty,
+        };
+        var probability = _predictor.Predict(row).Probability;
         return float.IsNaN(probability) ? 0 : probability;
     }
 
     public bool MapsInformalSpellings { get; }
 
+    public bool UsesWordBoundaryCharGrams { get; }
+
     public void Save(Stream stream) =>
-        ModelFile.Write(stream, Kind, new Settings(MapsInformalSpellings), _ml, _model,
+        ModelFile.Write(stream, Kind, new Settings(MapsInformalSpellings, UsesWordBoundaryCharGrams), _ml, _model,
             _ml.Data.LoadFromEnumerable(Array.Empty<NormalizedTextRow>()).Schema);
 
     public static BinaryTextClassifier Load(Stream stream)
     {
         var ml = new MLContext(1);
         var (settings, model) = ModelFile.Read<Settings>(stream, Kind, ml);
-        return new BinaryTextClassifier(ml, model, settings.MapInformalSpellings);
+        return new BinaryTextClassifier(ml, model, settings.MapInformalSpellings, settings.UsesWordBoundaryCharGrams);
     }
 
-    private sealed record Settings(bool MapInformalSpellings);
+    private sealed record Settings(bool MapInformalSpellings, bool UsesWordBoundaryCharGrams = false);
 
     private sealed class BinaryTrainingRow
     {
         public string Text { get; set; } = string.Empty;
+
+        public string CharGrams { get; set; } = string.Empty;
 
         public bool Label { get; set; }
 

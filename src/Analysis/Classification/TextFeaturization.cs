@@ -7,6 +7,9 @@ namespace OpenGov.Dialogue.Analysis.Classification;
 internal sealed class NormalizedTextRow
 {
     public string Text { get; set; } = string.Empty;
+
+    /// <summary>Character n-grams inside word boundaries as tokens (only for models that use them).</summary>
+    public string CharGrams { get; set; } = string.Empty;
 }
 
 /// <summary>
@@ -75,4 +78,49 @@ internal static class TextFeaturization
 
         return pipeline.Append(ml.Transforms.Concatenate(FeaturesColumn, charBags.Length > 0 ? ["WordBag", "CharBag"] : ["WordBag"]));
     }
+
+    /// <summary>
+    /// Word uni+bigrams of <c>Text</c> and the word-boundary character n-grams of <c>CharGrams</c>
+    /// (see <see cref="WordBoundaryCharGrams"/>), each a TF-IDF bag normalised on its own, then joined.
+    /// </summary>
+    public static IEstimator<ITransformer> WordsAndBoundedCharGrams(MLContext ml) =>
+        ml.Transforms.Text.FeaturizeText("WordBag", Bag(2), nameof(NormalizedTextRow.Text))
+            .Append(ml.Transforms.Text.FeaturizeText("CharBag", Bag(1), nameof(NormalizedTextRow.CharGrams)))
+            .Append(ml.Transforms.Concatenate(FeaturesColumn, "WordBag", "CharBag"));
+
+    /// <summary>"&lt;jalan&gt;" → "&lt;ja jal ala lan an&gt; &lt;jal …": n-grams of each padded word, never across words.</summary>
+    public static string WordBoundaryCharGrams(string normalizedText, int from = 3, int to = 5)
+    {
+        var grams = new System.Text.StringBuilder();
+        foreach (var word in normalizedText.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var padded = "<" + word + ">";
+            for (var n = from; n <= to; n++)
+            {
+                for (var i = 0; i + n <= padded.Length; i++)
+                {
+                    grams.Append(padded, i, n).Append(' ');
+                }
+            }
+        }
+
+        return grams.ToString();
+    }
+
+    private static TextFeaturizingEstimator.Options Bag(int ngramLength) => new()
+    {
+        CaseMode = TextNormalizingEstimator.CaseMode.None,
+        KeepDiacritics = true,
+        KeepPunctuations = true,
+        KeepNumbers = true,
+        StopWordsRemoverOptions = null,
+        WordFeatureExtractor = new WordBagEstimator.Options
+        {
+            NgramLength = ngramLength,
+            UseAllLengths = true,
+            Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf,
+        },
+        CharFeatureExtractor = null,
+        Norm = TextFeaturizingEstimator.NormFunction.L2,
+    };
 }
