@@ -32,7 +32,7 @@ internal static class ModerationEvaluation
         // out-of-fold probabilities so they do not trust a model that memorised its training comments.
         // Online: each conversation's own text model, retrained on its earlier decisions.
         var outOfFold = online ? null : OutOfFoldTextProbabilities(train);
-        var textModel = online ? null : BinaryTextClassifier.Train(trainItems.Select(i => new BinaryExample(i.Text, i.Rejected)));
+        var textModel = online ? null : BinaryTextClassifier.Train(trainItems.Select(i => new BinaryExample(i.Text, i.Rejected)), TextModelOptions);
         double? TrainText(ModeratedComment item) => online ? item.LocalTextProbability : outOfFold![item];
         double? TestText(ModeratedComment item) => online ? item.LocalTextProbability : textModel!.Probability(item.Text);
 
@@ -81,7 +81,7 @@ internal static class ModerationEvaluation
             BinaryTextClassifier? model = null;
             try
             {
-                model = BinaryTextClassifier.Train(rest.Select(i => new BinaryExample(i.Text, i.Rejected)));
+                model = BinaryTextClassifier.Train(rest.Select(i => new BinaryExample(i.Text, i.Rejected)), TextModelOptions);
             }
             catch (ArgumentException)
             {
@@ -169,7 +169,7 @@ internal static class ModerationEvaluation
                 // As in the product: the consultation's own model retrains in the background as decisions arrive.
                 if (online && decided.Count % RetrainEvery == 0 && decided.Count(d => d.IsPositive) >= 5 && decided.Count(d => !d.IsPositive) >= 5)
                 {
-                    local = BinaryTextClassifier.Train(decided, new BinaryClassifierOptions { CharNgramLength = 4, AllCharLengths = false });
+                    local = BinaryTextClassifier.Train(decided, TextModelOptions with { CharNgramLength = 4, AllCharLengths = false });
                 }
             }
         }
@@ -185,6 +185,13 @@ internal static class ModerationEvaluation
             : throw new CliException($"column '{column}' holds '{raw}', not an integer");
 
     private const int RetrainEvery = 25;
+
+    /// <summary>
+    /// Character n-grams across the whole text, not within words: Pol.is conversations are also German
+    /// and Chinese, and word-boundary n-grams lose Chinese character pairs (cold text-only AUC fell from
+    /// 0.603 to 0.565 on average over the six conversations).
+    /// </summary>
+    private static readonly BinaryClassifierOptions TextModelOptions = new() { WordBoundaryCharGrams = false };
 
     private sealed record ModeratedComment(string Text, TriageSignals Signals, bool Rejected, double? LocalTextProbability);
 }
