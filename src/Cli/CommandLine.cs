@@ -1,3 +1,5 @@
+using OpenGov.Dialogue.Cli.Evaluation;
+
 namespace OpenGov.Dialogue.Cli;
 
 /// <summary>
@@ -10,6 +12,11 @@ public static class CommandLine
     {
         ["migrate"] = (Migrations.MigrateCommand.Help, Migrations.MigrateCommand.RunAsync),
         ["eval opinion"] = (Evaluation.EvalOpinionCommand.Help, Evaluation.EvalOpinionCommand.RunAsync),
+        ["eval topics"] = (TopicsEvaluation.Help, TopicsEvaluation.RunAsync),
+        ["eval binary"] = (BinaryEvaluation.Help, BinaryEvaluation.RunAsync),
+        ["eval groups"] = (GroupsEvaluation.Help, GroupsEvaluation.RunAsync),
+        ["eval moderation"] = (ModerationEvaluation.Help, ModerationEvaluation.RunAsync),
+        ["eval duplicates"] = (DuplicatesEvaluation.Help, DuplicatesEvaluation.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -37,6 +44,18 @@ public static class CommandLine
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return 2;
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidDataException or IOException)
+            {
+                // Bad input reaching the library (one class only, empty texts, unreadable file).
+                Console.Error.WriteLine($"error: {ex.Message.Split(" (Parameter ")[0]}");
+                return 2;
+            }
+            catch (Exception ex)
+            {
+                // A defect, not bad input: still one line for the user, and a distinct exit code.
+                Console.Error.WriteLine($"error: internal {ex.GetType().Name}: {ex.Message}");
+                return 1;
             }
         }
 
@@ -92,6 +111,19 @@ public sealed class CliArgs
 
     public string Required(string name) =>
         Optional(name) ?? throw new CliException($"missing option --{name}");
+
+    public double OptionalDouble(string name, double fallback)
+    {
+        var raw = Optional(name);
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        return double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new CliException($"--{name} must be a number, got '{raw}'");
+    }
 
     public int OptionalInt(string name, int fallback)
     {

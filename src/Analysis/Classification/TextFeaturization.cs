@@ -1,0 +1,126 @@
+using Microsoft.ML;
+using Microsoft.ML.Transforms.Text;
+
+namespace OpenGov.Dialogue.Analysis.Classification;
+
+/// <summary>Input row of every text model: text already passed through a <c>TextNormalizer</c>.</summary>
+internal sealed class NormalizedTextRow
+{
+    public string Text { get; set; } = string.Empty;
+
+    /// <summary>Character n-grams inside word boundaries as tokens (only for models that use them).</summary>
+    public string CharGrams { get; set; } = string.Empty;
+}
+
+/// <summary>
+/// The shared ML.NET featurisation: TF-IDF over word uni- and bigrams plus character n-grams of the
+/// normalised text, L2-normalised. Character n-grams carry misspellings, stems and languages
+/// without word boundaries.
+/// </summary>
+internal static class TextFeaturization
+{
+    public const string FeaturesColumn = "Features";
+
+    /// <param name="charNgramLength">Length of the character n-grams; 0 leaves them out (faster, for long texts).</param>
+    /// <param name="allCharLengths">Also every shorter character n-gram (1 to <paramref name="charNgramLength"/>).</param>
+    public static IEstimator<ITransformer> Estimator(MLContext ml, int charNgramLength = 4, bool allCharLengths = false) =>
+        ml.Transforms.Text.FeaturizeText(FeaturesColumn, new TextFeaturizingEstimator.Options
+        {
+            CaseMode = TextNormalizingEstimator.CaseMode.None,
+            KeepDiacritics = true,
+            // The normaliser already removed punctuation; its placeholder tokens ("_url") must survive.
+            KeepPunctuations = true,
+            KeepNumbers = true,
+            StopWordsRemoverOptions = null,
+            WordFeatureExtractor = new WordBagEstimator.Options
+            {
+                NgramLength = 2,
+                UseAllLengths = true,
+                Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf,
+            },
+            CharFeatureExtractor = charNgramLength <= 0 ? null : new WordBagEstimator.Options
+            {
+                NgramLength = charNgramLength,
+                UseAllLengths = allCharLengths,
+                Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf,
+            },
+            Norm = TextFeaturizingEstimator.NormFunction.L2,
+        }, nameof(NormalizedTextRow.Text));
+
+    /// <summary>
+    /// Word uni+bigrams and character n-grams of each length in [<paramref name="charFrom"/>, <paramref name="charTo"/>]
+    /// as separate TF-IDF bags, each L2-normalised before they are joined, so the many character
+    /// n-grams do not drown the words.
+    /// </summary>
+    public static IEstimator<ITransformer> Union(MLContext ml, int charFrom, int charTo)
+    {
+        var text = nameof(NormalizedTextRow.Text);
+        IEstimator<ITransformer> pipeline = ml.Transforms.Text.TokenizeIntoWords("Words", text)
+            .Append(ml.Transforms.Conversion.MapValueToKey("Words"))
+            .Append(ml.Transforms.Text.ProduceNgrams("WordBag", "Words", ngramLength: 2, useAllLengths: true, weighting: NgramExtractingEstimator.WeightingCriteria.TfIdf))
+            .Append(ml.Transforms.NormalizeLpNorm("WordBag"))
+            .Append(ml.Transforms.Text.TokenizeIntoCharactersAsKeys("Chars", text, useMarkerCharacters: true));
+        var bags = new List<string> { "WordBag" };
+        for (var length = charFrom; length <= charTo; length++)
+        {
+            var bag = $"CharBag{length}";
+            pipeline = pipeline.Append(ml.Transforms.Text.ProduceNgrams(bag, "Chars", ngramLength: length, useAllLengths: false, weighting: NgramExtractingEstimator.WeightingCriteria.TfIdf));
+            bags.Add(bag);
+        }
+
+        var charBags = bags.Skip(1).ToArray();
+        if (charBags.Length > 0)
+        {
+            pipeline = pipeline
+                .Append(ml.Transforms.Concatenate("CharBag", charBags))
+                .Append(ml.Transforms.NormalizeLpNorm("CharBag"));
+        }
+
+        return pipeline.Append(ml.Transforms.Concatenate(FeaturesColumn, charBags.Length > 0 ? ["WordBag", "CharBag"] : ["WordBag"]));
+    }
+
+    /// <summary>
+    /// Word uni+bigrams of <c>Text</c> and the word-boundary character n-grams of <c>CharGrams</c>
+    /// (see <see cref="WordBoundaryCharGrams"/>), each a TF-IDF bag normalised on its own, then joined.
+    /// </summary>
+    public static IEstimator<ITransformer> WordsAndBoundedCharGrams(MLContext ml) =>
+        ml.Transforms.Text.FeaturizeText("WordBag", Bag(2), nameof(NormalizedTextRow.Text))
+            .Append(ml.Transforms.Text.FeaturizeText("CharBag", Bag(1), nameof(NormalizedTextRow.CharGrams)))
+            .Append(ml.Transforms.Concatenate(FeaturesColumn, "WordBag", "CharBag"));
+
+    /// <summary>"&lt;jalan&gt;" → "&lt;ja jal ala lan an&gt; &lt;jal …": n-grams of each padded word, never across words.</summary>
+    public static string WordBoundaryCharGrams(string normalizedText, int from = 3, int to = 5)
+    {
+        var grams = new System.Text.StringBuilder();
+        foreach (var word in normalizedText.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var padded = "<" + word + ">";
+            for (var n = from; n <= to; n++)
+            {
+                for (var i = 0; i + n <= padded.Length; i++)
+                {
+                    grams.Append(padded, i, n).Append(' ');
+                }
+            }
+        }
+
+        return grams.ToString();
+    }
+
+    private static TextFeaturizingEstimator.Options Bag(int ngramLength) => new()
+    {
+        CaseMode = TextNormalizingEstimator.CaseMode.None,
+        KeepDiacritics = true,
+        KeepPunctuations = true,
+        KeepNumbers = true,
+        StopWordsRemoverOptions = null,
+        WordFeatureExtractor = new WordBagEstimator.Options
+        {
+            NgramLength = ngramLength,
+            UseAllLengths = true,
+            Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf,
+        },
+        CharFeatureExtractor = null,
+        Norm = TextFeaturizingEstimator.NormFunction.L2,
+    };
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using OpenGov.Dialogue.Analysis.Classification;
+
+namespace OpenGov.Dialogue.Cli.Evaluation;
+
+/// <summary><c>eval binary</c>: one class against the rest (abusive or not, hate or not).</summary>
+internal static class BinaryEvaluation
+{
+    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--positive 1] [--char-ngrams 5] [--all-char-lengths true|false] [--l2 X] [--iterations N] [--trainer sdca|lbfgs] [--separate-bags true|false] [--map-spellings true|false] [--balanced true|false] [--char-wb true|false]";
+
+    public static Task<int> RunAsync(CliArgs args)
+    {
+        var positive = args.Optional("positive") ?? "1";
+        var (train, test) = LabelledData.TrainAndTest(args);
+        Console.WriteLine($"train={train.Count} test={test.Count} positive='{positive}' train_positives={train.Count(r => r.Label == positive)} test_positives={test.Count(r => r.Label == positive)}");
+
+        var defaults = new BinaryClassifierOptions();
+        var l2 = args.Optional("l2");
+        var options = defaults with
+        {
+            CharNgramLength = args.OptionalInt("char-ngrams", defaults.CharNgramLength),
+            MaximumIterations = args.OptionalInt("iterations", defaults.MaximumIterations),
+            UseLbfgs = args.Optional("trainer") switch
+            {
+                null or "sdca" => false,
+                "lbfgs" => true,
+                var other => throw new CliException($"--trainer must be sdca or lbfgs, got '{other}'"),
+            },
+            BalanceClasses = args.Optional("balanced") is { } balanced ? balanced == "true" : defaults.BalanceClasses,
+            MapInformalSpellings = args.Optional("map-spellings") is { } map ? map == "true" : defaults.MapInformalSpellings,
+            WordBoundaryCharGrams = args.Optional("char-wb") is { } wb ? wb == "true" : defaults.WordBoundaryCharGrams,
+            SeparateBags = args.Optional("separate-bags") is { } separate ? separate == "true" : defaults.SeparateBags,
+            AllCharLengths = args.Optional("all-char-lengths") is { } all ? all == "true" : defaults.AllCharLengths,
+            L2Regularization = l2 is null ? defaults.L2Regularization : (float)args.OptionalDouble("l2", 0),
+        };
+
+        var watch = Stopwatch.StartNew();
+        var classifier = BinaryTextClassifier.Train(train.Select(r => new BinaryExample(r.Text, r.Label == positive)), options);
+        var trainSeconds = watch.Elapsed.TotalSeconds;
+
+        watch.Restart();
+        var scores = test.Select(r => classifier.Probability(r.Text)).ToList();
+        var perSecond = test.Count / watch.Elapsed.TotalSeconds;
+        var truth = test.Select(r => r.Label == positive).ToList();
+        var predicted = scores.Select(s => s >= 0.5).ToList();
+        var accuracy = truth.Zip(predicted).Count(p => p.First == p.Second) / (double)truth.Count;
+        Console.WriteLine($"train_s={trainSeconds:0.00} predict_per_s={perSecond:0} baseline_majority_accuracy={Metrics.Format(Math.Max(truth.Count(t => t), truth.Count(t => !t)) / (double)truth.Count)}");
+        Console.WriteLine($"F1={Metrics.Format(Metrics.F1(truth, predicted))} AUC={Metrics.Format(Metrics.Auc(truth, scores))} accuracy={Metrics.Format(accuracy)}");
+        return Task.FromResult(0);
+    }
+}

@@ -1,0 +1,72 @@
+using OpenGov.Dialogue.Analysis.Topics;
+
+namespace OpenGov.Dialogue.Analysis.Tests.Topics;
+
+public sealed class TopicTaggerTests
+{
+    private static readonly Lazy<TopicTagger> Trained = new(() =>
+        TopicTagger.Train(SyntheticComments.Generate(60).Select(r => new LabelledText(r.Text, r.Topic))));
+
+    [Fact]
+    public void Tags_unseen_comments_with_their_topic()
+    {
+        var test = SyntheticComments.Generate(15, seed: 99);
+        var correct = test.Count(r => Trained.Value.Predict(r.Text).Topic == r.Topic);
+        Assert.True(correct >= test.Count * 0.9, $"{correct} of {test.Count} correct");
+        Assert.Equal(["health", "roads", "schools", "water"], Trained.Value.Topics.Order());
+    }
+
+    [Fact]
+    public void Text_from_no_topic_is_unsure()
+    {
+        var prediction = Trained.Value.Predict("lorem ipsum dolor sit amet consectetur");
+        Assert.True(prediction.IsUnsure, $"confidence {prediction.Confidence}");
+        Assert.False(Trained.Value.Predict("jalan rusak berlubang aspal jembatan").IsUnsure);
+    }
+
+    [Fact]
+    public void Saved_model_predicts_the_same_probabilities()
+    {
+        using var stream = new MemoryStream();
+        Trained.Value.Save(stream);
+        stream.Position = 0;
+        var loaded = TopicTagger.Load(stream);
+        foreach (var (text, _) in SyntheticComments.Generate(3, seed: 5))
+        {
+            Assert.Equal(Trained.Value.Probabilities(text), loaded.Probabilities(text));
+        }
+
+        Assert.Equal(Trained.Value.Topics, loaded.Topics);
+    }
+
+    [Fact]
+    public void Parallel_predictions_match_sequential_ones()
+    {
+        var texts = SyntheticComments.Generate(50, seed: 11).Select(r => r.Text).ToArray();
+        var sequential = texts.Select(t => Trained.Value.Predict(t)).ToArray();
+        var parallel = new TopicPrediction[texts.Length];
+        Parallel.For(0, texts.Length * 4, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            parallel[i % texts.Length] = Trained.Value.Predict(texts[i % texts.Length]));
+        Assert.Equal(sequential, parallel);
+    }
+
+    [Fact]
+    public void One_topic_only_is_a_clear_error()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            TopicTagger.Train([new LabelledText("jalan rusak", "roads"), new LabelledText("aspal", "roads")]));
+        Assert.StartsWith("topic tagging needs at least two topics; every example is 'roads'", error.Message);
+    }
+
+    [Fact]
+    public void Only_empty_texts_is_a_clear_error()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            TopicTagger.Train([new LabelledText("  ", "roads"), new LabelledText("", "schools")]));
+        Assert.StartsWith("no labelled examples with non-empty text", error.Message);
+    }
+
+    [Fact]
+    public void Empty_text_to_tag_is_a_clear_error() =>
+        Assert.Throws<ArgumentException>(() => Trained.Value.Predict(" "));
+}
