@@ -176,6 +176,12 @@ public sealed record OfficialAnswer(
     [property: Id(4)] string By,
     [property: Id(5)] DateTimeOffset At);
 
+/// <summary>A published item that reads like a draft: "upvote this instead?".</summary>
+[GenerateSerializer, Immutable, Alias("dialogue.similar-item")]
+public sealed record SimilarItem(
+    [property: Id(0)] ItemView Item,
+    [property: Id(1)] double Score);
+
 /// <summary>Who asks: decides which items and how much of them come back.</summary>
 [GenerateSerializer, Immutable, Alias("dialogue.viewer")]
 public sealed record Viewer(

@@ -60,6 +60,10 @@ public interface IConsultationGrain : IGrainWithStringKey
     [Alias("appeal")]
     Task<ItemView> Appeal(string citizenId, string itemId, string? text);
 
+    /// <summary>Published items most like <paramref name="text"/> (while a participant types), best first.</summary>
+    [Alias("similar")]
+    Task<IReadOnlyList<SimilarItem>> FindSimilar(string text, int top);
+
     [Alias("ranking")]
     Task<IReadOnlyList<ItemView>> GetRanking(RankingSort sort, bool pinnedFirst, int limit);
 

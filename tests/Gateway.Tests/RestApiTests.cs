@@ -211,6 +211,20 @@ public abstract class RestApiTests(GatewayHost host)
         Assert.True(openapi.GetProperty("paths").TryGetProperty("/api/consultations/{id}/items", out _));
     }
 
+    [Fact]
+    public async Task Similar_questions_are_offered_while_typing()
+    {
+        var (id, participant) = await Arrange();
+        await participant.PostAsJsonAsync($"/api/consultations/{id}/items", new { clientId = "a", text = "Kapan jembatan Cisadane selesai dibangun?" });
+        await participant.PostAsJsonAsync($"/api/consultations/{id}/items", new { clientId = "b", text = "Harga beras di pasar naik terus" });
+
+        var similar = await host.Client().GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/similar?text={Uri.EscapeDataString("jembatan cisadane kapan selesai")}");
+
+        Assert.Equal("i1", similar[0].GetProperty("item").GetProperty("id").GetString());
+        Assert.True(similar[0].GetProperty("score").GetDouble() > 0.3);
+        Assert.DoesNotContain(similar.EnumerateArray(), s => s.GetProperty("item").GetProperty("id").GetString() == "i2");
+    }
+
     public sealed record ItemPageDto(List<ItemView> Items, long LastSeq, bool HasMore);
 }
 

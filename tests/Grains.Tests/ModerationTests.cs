@@ -43,20 +43,42 @@ public abstract class ModerationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Queue_orders_by_triage_score_then_age_and_flags_near_exact_duplicates()
+    public async Task Queue_puts_likely_rejections_first_then_oldest_and_flags_near_duplicates()
     {
         var grain = await Create();
         var (_, plain) = await Submit(grain, "Kapan jalan di Jalan Merdeka diperbaiki?");
-        var (_, spam) = await Submit(grain, "Promo murah!!! http://spam.example http://spam2.example");
-        var (_, duplicate) = await Submit(grain, "kapan JALAN di jalan merdeka diperbaiki");
+        var (_, spam) = await Submit(grain, "Promo murah!!! http://spam.example http://spam2.example kunjungi sekarang");
+        var (_, duplicate) = await Submit(grain, "kapan JALAN di jalan merdeka diperbaiki??");
         var (_, later) = await Submit(grain, "Bagaimana dengan lampu jalan di RW 05?");
 
         var queue = await grain.GetQueue(10);
+        var ids = queue.Select(i => i.Id).ToList();
 
-        Assert.Equal([duplicate, spam, plain, later], queue.Select(i => i.Id));
-        Assert.Equal(("duplicate", plain), (queue[0].Review!.TriageReason, queue[0].Review!.DuplicateOf));
-        Assert.Equal("spam", queue[1].Review!.TriageReason);
+        Assert.Equal(4, queue.Count);
+        Assert.True(ids.IndexOf(spam) < ids.IndexOf(plain) && ids.IndexOf(duplicate) < ids.IndexOf(plain));
+        Assert.True(ids.IndexOf(plain) < ids.IndexOf(later), "equal scores keep the oldest first");
+        var dup = queue.Single(i => i.Id == duplicate).Review!;
+        Assert.Equal(("duplicate", plain), (dup.TriageReason, dup.DuplicateOf));
+        Assert.Equal("spam", queue.Single(i => i.Id == spam).Review!.TriageReason);
+        Assert.True(queue.Single(i => i.Id == spam).Review!.TriageScore > queue.Single(i => i.Id == plain).Review!.TriageScore);
         Assert.All(queue, i => Assert.True(i.Review!.NeedsReview));
+    }
+
+    [Fact]
+    public async Task Similar_published_items_are_offered_while_typing_but_not_pending_ones()
+    {
+        var grain = await Create(ModerationMode.Post);
+        var (_, bus) = await Submit(grain, "Kapan bus listrik mulai beroperasi ke Depok?");
+        await Submit(grain, "Tolong tambah tempat sampah di taman kota");
+        var (_, hidden) = await Submit(grain, "Bus listrik ke Depok kapan beroperasi, dan berapa tarifnya?");
+        await grain.Moderate(new ModerationCommand(ModerationActions.Reject, [hidden], Ana) { Reason = "duplicate" });
+
+        var similar = await grain.FindSimilar("bus listrik depok kapan", 5);
+
+        Assert.Equal(bus, similar[0].Item.Id);
+        Assert.True(similar[0].Score > 0.3);
+        Assert.DoesNotContain(similar, s => s.Item.Id == hidden);
+        Assert.Empty(await grain.FindSimilar("   ", 5));
     }
 
     [Fact]

@@ -97,16 +97,6 @@ public sealed class RuleTests
     }
 
     [Fact]
-    public void Triage_scores_links_mash_and_duplicates_and_leaves_plain_questions_at_zero()
-    {
-        Assert.Equal(new TriageResult(0, TriageRules.None, null), TriageRules.Score("Kapan jalan di depan pasar diperbaiki?", null));
-        Assert.Equal("spam", TriageRules.Score("Lihat http://a.example sekarang juga ya", null).Reason);
-        Assert.Equal("spam", TriageRules.Score("asdfghjklqwrtypsdfg", null).Reason);
-        Assert.Equal(("duplicate", "i3"), (TriageRules.Score("apa saja", "i3").Reason, TriageRules.Score("apa saja", "i3").DuplicateOf));
-        Assert.Equal(TriageRules.DuplicateKey("Kapan, JALAN diperbaiki?!"), TriageRules.DuplicateKey("kapan jalan   diperbaiki"));
-    }
-
-    [Fact]
     public void Moderation_log_chain_detects_a_changed_or_removed_entry()
     {
         var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

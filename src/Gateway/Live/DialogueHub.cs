@@ -70,6 +70,10 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
         return frame;
     }
 
+    /// <summary>Published items like a draft, while the participant types ("upvote this instead?").</summary>
+    public Task<IReadOnlyList<SimilarItem>> Similar(string consultationId, string text) =>
+        Consultation(consultationId).FindSimilar(text, 5);
+
     /// <summary>The opinion groups of a deliberation; a participant's answer carries their own position.</summary>
     public async Task<OpinionView> OpinionGroups(string consultationId)
     {

@@ -34,6 +34,9 @@ public static class ModerationEndpoints
         group.MapGet("/ranking", async (string id, string? sort, bool? pinnedFirst, int? limit, IGrainFactory grains) =>
             TypedResults.Ok(await Consultation(grains, id).GetRanking(ParseSort(sort), pinnedFirst ?? false, limit ?? 50)));
 
+        group.MapGet("/similar", async (string id, string? text, int? top, IGrainFactory grains) =>
+            TypedResults.Ok(await Consultation(grains, id).FindSimilar(text ?? string.Empty, top ?? 5)));
+
         group.MapGet("/presenter", async (string id, IGrainFactory grains) =>
             TypedResults.Ok(await Consultation(grains, id).GetPresenter()));
 

@@ -58,7 +58,9 @@ public sealed partial class ConsultationGrain(
         {
             await foreach (var record in journal.ReadAsync(Id, 0, cancellationToken))
             {
-                _ledger.Apply(record.Seq, record.At, ConsultationEventCodec.Decode(record));
+                var e = ConsultationEventCodec.Decode(record);
+                _ledger.Apply(record.Seq, record.At, e);
+                Learn(e);
             }
         }
 
@@ -175,7 +177,7 @@ public sealed partial class ConsultationGrain(
         {
             var status = state.State.Moderation == ModerationMode.Pre ? ItemStatus.Pending : ItemStatus.Published;
             var itemId = $"i{_nextItemNumber++}";
-            var triage = TriageRules.Score(text, _ledger.FindDuplicate(text));
+            var triage = Triage(text);
             var seq = await Commit(
                 (_, _) => new ItemSubmitted(itemId, command.CitizenId, command.Pseudonym, command.ClientId, text, status, triage),
                 clientKey: $"{command.CitizenId}:{command.ClientId}");
@@ -247,6 +249,7 @@ public sealed partial class ConsultationGrain(
                 _presenterDirty |= item.WasPublic;
             }
 
+            Learn(pending.Event);
             if (_ledger.Mode == ConsultationMode.Deliberation)
             {
                 opinion.AddRange(OpinionInputs.From(seq, pending.Event));

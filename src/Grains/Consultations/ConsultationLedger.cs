@@ -12,7 +12,6 @@ public sealed class ConsultationLedger(ConsultationMode mode)
 {
     private readonly Dictionary<string, Entry> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<(string CitizenId, string ClientId), string> _bySubmission = [];
-    private readonly Dictionary<string, string> _byDuplicateKey = new(StringComparer.Ordinal);
     private readonly SortedSet<long> _changeSeqs = [];
 
     // One event can change several items (a merge, a highlight, a bulk claim): they share its seq.
@@ -67,8 +66,6 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     }
 
     public Entry? Find(string itemId) => _items.GetValueOrDefault(itemId);
-
-    public string? FindDuplicate(string text) => _byDuplicateKey.GetValueOrDefault(TriageRules.DuplicateKey(text));
 
     public SubmitResult? FindSubmission(string citizenId, string clientId) =>
         _bySubmission.TryGetValue((citizenId, clientId), out var id) && _items.TryGetValue(id, out var item)
@@ -126,12 +123,11 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     {
         var item = new Entry(s.ItemId, s.CitizenId, s.Pseudonym, s.Text, at, s.Status)
         {
-            Triage = s.Triage ?? new TriageResult(0, TriageRules.None, null),
+            Triage = s.Triage ?? TriageResult.None,
         };
         item.WasPublic = IsPublic(item.Status);
         _items.Add(item.Id, item);
         _bySubmission[(s.CitizenId, s.ClientId)] = item.Id;
-        _byDuplicateKey.TryAdd(TriageRules.DuplicateKey(s.Text), item.Id);
         if (s.ItemId.StartsWith('i') && int.TryParse(s.ItemId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
         {
             HighestItemNumber = Math.Max(HighestItemNumber, n);
@@ -389,7 +385,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         /// <summary>New items wait for review in both moderation modes (post-moderation publishes them meanwhile).</summary>
         public bool NeedsReview { get; set; } = true;
 
-        public TriageResult Triage { get; set; } = new(0, TriageRules.None, null);
+        public TriageResult Triage { get; set; } = TriageResult.None;
 
         public string? ClaimedBy { get; set; }
 
