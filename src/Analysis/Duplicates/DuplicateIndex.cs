@@ -129,8 +129,11 @@ public sealed class DuplicateIndex(TextNormalizer? normalizer = null) : IDisposa
             }
 
             // A long text would walk thousands of posting lists; its rarest features find the same
-            // candidates, whose exact cosine is then computed below.
-            var exact = weighted.Length <= MaxScannedFeatures;
+            // candidates, whose exact cosine is then computed below. Likewise a feature found in a
+            // large share of the items (a common word and its trigrams) adds little to any cosine but
+            // would walk most of the index on every lookup: it is left out of the candidate search.
+            var common = Math.Max(MinCommonPostings, count / 10);
+            var exact = weighted.Length <= MaxScannedFeatures && !weighted.Any(w => w.List?.Count > common);
             if (!exact)
             {
                 Array.Sort(weighted, (a, b) => b.Idf.CompareTo(a.Idf));
@@ -139,7 +142,7 @@ public sealed class DuplicateIndex(TextNormalizer? normalizer = null) : IDisposa
             for (var f = 0; f < Math.Min(weighted.Length, MaxScannedFeatures); f++)
             {
                 var (_, queryWeight, idf, list) = weighted[f];
-                if (list is null)
+                if (list is null || (f >= AlwaysScanned && list.Count > common))
                 {
                     continue;
                 }
@@ -262,6 +265,12 @@ public sealed class DuplicateIndex(TextNormalizer? normalizer = null) : IDisposa
 
     /// <summary>At most this many of a query's rarest features walk their posting lists.</summary>
     private const int MaxScannedFeatures = 96;
+
+    /// <summary>Below this many postings a feature is never too common to scan.</summary>
+    private const int MinCommonPostings = 2000;
+
+    /// <summary>The rarest few features are scanned even when common, so a text of common words still finds candidates.</summary>
+    private const int AlwaysScanned = 8;
 
     /// <summary>Hashed word and character-trigram features with sub-linear term frequency.</summary>
     internal (int Key, float Weight)[] Featurize(string text)

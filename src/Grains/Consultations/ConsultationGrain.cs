@@ -177,7 +177,9 @@ public sealed partial class ConsultationGrain(
         {
             var status = state.State.Moderation == ModerationMode.Pre ? ItemStatus.Pending : ItemStatus.Published;
             var itemId = $"i{_nextItemNumber++}";
-            var triage = Triage(text);
+            // Scoring reads only thread-safe indexes: on the thread pool it runs beside other calls
+            // instead of holding the grain's one thread.
+            var triage = await Task.Run(() => Triage(text));
             var seq = await Commit(
                 (_, _) => new ItemSubmitted(itemId, command.CitizenId, command.Pseudonym, command.ClientId, text, status, triage),
                 clientKey: $"{command.CitizenId}:{command.ClientId}");
