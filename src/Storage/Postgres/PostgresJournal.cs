@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,41 +8,20 @@ using Polly;
 namespace OpenGov.Dialogue.Storage.Postgres;
 
 /// <summary>
-/// The journal in PostgreSQL. One writer loop takes every append that is waiting, inserts them
-/// with one statement in one transaction (group commit), and completes them in the order they
-/// arrived once the commit returns. A batch is retried whole on transient errors: rows carry their
-/// event id, so a row an earlier attempt committed counts as written, not as a conflict.
+/// The journal in PostgreSQL: each group-committed batch is one insert statement in one transaction.
 /// </summary>
-public sealed class PostgresJournal : IDialogueJournal, IAsyncDisposable
+public sealed class PostgresJournal : GroupCommitJournal
 {
-    private const int MaxBatch = 512;
-
     private readonly NpgsqlDataSource _dataSource;
-    private readonly ResiliencePipeline _retry;
-    private readonly ILogger _logger;
-    private readonly Channel<Append> _queue = Channel.CreateUnbounded<Append>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writer;
 
     public PostgresJournal(NpgsqlDataSource dataSource, ResiliencePipeline retry, ILogger<PostgresJournal> logger)
+        : base(retry, logger)
     {
         _dataSource = dataSource;
-        _retry = retry;
-        _logger = logger;
-        _writer = Task.Run(WriteLoop);
+        StartWriting();
     }
 
-    public Task AppendAsync(JournalRecord record, CancellationToken cancellationToken = default)
-    {
-        var append = new Append(record);
-        if (!_queue.Writer.TryWrite(append))
-        {
-            throw new ObjectDisposedException(nameof(PostgresJournal));
-        }
-
-        return append.Done.Task;
-    }
-
-    public async IAsyncEnumerable<JournalRecord> ReadAsync(string streamId, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public override async IAsyncEnumerable<JournalRecord> ReadAsync(string streamId, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var command = _dataSource.CreateCommand("""
             SELECT seq, event_id, kind, client_key, at, payload FROM dialogue_journal
@@ -65,12 +43,6 @@ public sealed class PostgresJournal : IDialogueJournal, IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await _writer;
-    }
-
     /// <summary>Transient for Npgsql: the connection, the server going away, or serialization and deadlock aborts.</summary>
     public static bool IsTransient(Exception ex) => ex switch
     {
@@ -80,48 +52,7 @@ public sealed class PostgresJournal : IDialogueJournal, IAsyncDisposable
         _ => false,
     };
 
-    private async Task WriteLoop()
-    {
-        var batch = new List<Append>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var append))
-            {
-                batch.Add(append);
-            }
-
-            try
-            {
-                var conflicts = await _retry.ExecuteAsync(
-                    static (state, ct) => new ValueTask<HashSet<Append>>(state.Journal.WriteAsync(state.Batch, ct)),
-                    (Journal: this, Batch: batch));
-                foreach (var append in batch)
-                {
-                    if (conflicts.Contains(append))
-                    {
-                        append.Done.TrySetException(new JournalConflictException(
-                            $"Journal row {append.Record.StreamId}#{append.Record.Seq} or its client key belongs to another event."));
-                    }
-                    else
-                    {
-                        append.Done.TrySetResult();
-                    }
-                }
-            }
-            catch (Exception ex)
-            {
-                _logger.LogError(ex, "Journal batch of {Count} appends failed", batch.Count);
-                foreach (var append in batch)
-                {
-                    append.Done.TrySetException(ex);
-                }
-            }
-        }
-    }
-
-    /// <returns>The appends whose row or client key was taken by a different event.</returns>
-    private async Task<HashSet<Append>> WriteAsync(List<Append> batch, CancellationToken cancellationToken)
+    protected override async ValueTask<IReadOnlySet<JournalRecord>> WriteBatchAsync(IReadOnlyList<JournalRecord> batch, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -134,13 +65,13 @@ public sealed class PostgresJournal : IDialogueJournal, IAsyncDisposable
             ON CONFLICT DO NOTHING
             RETURNING stream_id, seq, event_id
             """, connection, transaction);
-        insert.Parameters.Add(Array("streams", NpgsqlDbType.Text, batch.Select(a => a.Record.StreamId)));
-        insert.Parameters.Add(Array("seqs", NpgsqlDbType.Bigint, batch.Select(a => a.Record.Seq)));
-        insert.Parameters.Add(Array("events", NpgsqlDbType.Uuid, batch.Select(a => a.Record.EventId)));
-        insert.Parameters.Add(Array("kinds", NpgsqlDbType.Text, batch.Select(a => a.Record.Kind)));
-        insert.Parameters.Add(Array("clients", NpgsqlDbType.Text, batch.Select(a => a.Record.ClientKey)));
-        insert.Parameters.Add(Array("ats", NpgsqlDbType.TimestampTz, batch.Select(a => a.Record.At.UtcDateTime)));
-        insert.Parameters.Add(Array("payloads", NpgsqlDbType.Text, batch.Select(a => a.Record.Payload)));
+        insert.Parameters.Add(Array("streams", NpgsqlDbType.Text, batch.Select(a => a.StreamId)));
+        insert.Parameters.Add(Array("seqs", NpgsqlDbType.Bigint, batch.Select(a => a.Seq)));
+        insert.Parameters.Add(Array("events", NpgsqlDbType.Uuid, batch.Select(a => a.EventId)));
+        insert.Parameters.Add(Array("kinds", NpgsqlDbType.Text, batch.Select(a => a.Kind)));
+        insert.Parameters.Add(Array("clients", NpgsqlDbType.Text, batch.Select(a => a.ClientKey)));
+        insert.Parameters.Add(Array("ats", NpgsqlDbType.TimestampTz, batch.Select(a => a.At.UtcDateTime)));
+        insert.Parameters.Add(Array("payloads", NpgsqlDbType.Text, batch.Select(a => a.Payload)));
 
         var written = new HashSet<(string, long, Guid)>();
         await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
@@ -151,8 +82,8 @@ public sealed class PostgresJournal : IDialogueJournal, IAsyncDisposable
             }
         }
 
-        var conflicts = new HashSet<Append>();
-        var skipped = batch.Where(a => !written.Contains((a.Record.StreamId, a.Record.Seq, a.Record.EventId))).ToList();
+        var conflicts = new HashSet<JournalRecord>();
+        var skipped = batch.Where(a => !written.Contains((a.StreamId, a.Seq, a.EventId))).ToList();
         if (skipped.Count > 0)
         {
             // Nothing inserted for these: either this very event is there (an earlier attempt or a
@@ -161,8 +92,8 @@ public sealed class PostgresJournal : IDialogueJournal, IAsyncDisposable
                 SELECT j.stream_id, j.seq, j.event_id FROM dialogue_journal j
                 JOIN unnest(@streams, @seqs) AS k(stream_id, seq) ON j.stream_id = k.stream_id AND j.seq = k.seq
                 """, connection, transaction);
-            existing.Parameters.Add(Array("streams", NpgsqlDbType.Text, skipped.Select(a => a.Record.StreamId)));
-            existing.Parameters.Add(Array("seqs", NpgsqlDbType.Bigint, skipped.Select(a => a.Record.Seq)));
+            existing.Parameters.Add(Array("streams", NpgsqlDbType.Text, skipped.Select(a => a.StreamId)));
+            existing.Parameters.Add(Array("seqs", NpgsqlDbType.Bigint, skipped.Select(a => a.Seq)));
             var stored = new HashSet<(string, long, Guid)>();
             await using (var reader = await existing.ExecuteReaderAsync(cancellationToken))
             {
@@ -172,7 +103,7 @@ public sealed class PostgresJournal : IDialogueJournal, IAsyncDisposable
                 }
             }
 
-            conflicts.UnionWith(skipped.Where(a => !stored.Contains((a.Record.StreamId, a.Record.Seq, a.Record.EventId))));
+            conflicts.UnionWith(skipped.Where(a => !stored.Contains((a.StreamId, a.Seq, a.EventId))));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -181,11 +112,4 @@ public sealed class PostgresJournal : IDialogueJournal, IAsyncDisposable
 
     private static NpgsqlParameter Array<T>(string name, NpgsqlDbType elementType, IEnumerable<T> values) =>
         new(name, NpgsqlDbType.Array | elementType) { Value = values.ToArray() };
-
-    private sealed class Append(JournalRecord record)
-    {
-        public JournalRecord Record { get; } = record;
-
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }

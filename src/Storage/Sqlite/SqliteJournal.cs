@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using OpenGov.Dialogue.Journal;
@@ -8,40 +7,32 @@ using Polly;
 namespace OpenGov.Dialogue.Storage.Sqlite;
 
 /// <summary>
-/// The journal in the embedded SQLite file. One writer loop commits whatever appends are waiting
-/// in one transaction (group commit), then completes them in the order they arrived. A retried
-/// batch is safe: a row that is already there with the same event id counts as written.
+/// The journal in the embedded SQLite file: each group-committed batch is one transaction on the
+/// writer's own connection, with prepared statements (SQLite has one writer at a time anyway).
 /// </summary>
-public sealed class SqliteJournal : IDialogueJournal, IAsyncDisposable
+public sealed class SqliteJournal : GroupCommitJournal
 {
-    private const int MaxBatch = 512;
-
     private readonly string _connectionString;
-    private readonly ResiliencePipeline _retry;
-    private readonly ILogger _logger;
-    private readonly Channel<Append> _queue = Channel.CreateUnbounded<Append>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writer;
+    private readonly SqliteConnection _connection;
+    private readonly BatchWriter _writer;
 
     public SqliteJournal(SqliteDatabase database, ResiliencePipeline retry, ILogger<SqliteJournal> logger)
+        : base(retry, logger)
     {
         _connectionString = database.JournalConnectionString;
-        _retry = retry;
-        _logger = logger;
-        _writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-    }
-
-    public Task AppendAsync(JournalRecord record, CancellationToken cancellationToken = default)
-    {
-        var append = new Append(record);
-        if (!_queue.Writer.TryWrite(append))
+        _connection = SqliteDatabase.Open(_connectionString);
+        using (var pragma = _connection.CreateCommand())
         {
-            throw new ObjectDisposedException(nameof(SqliteJournal));
+            // An acknowledged append must survive power loss, not only a process crash: sync the WAL on every commit.
+            pragma.CommandText = "PRAGMA synchronous=FULL;";
+            pragma.ExecuteNonQuery();
         }
 
-        return append.Done.Task;
+        _writer = new BatchWriter(_connection);
+        StartWriting();
     }
 
-    public async IAsyncEnumerable<JournalRecord> ReadAsync(string streamId, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public override async IAsyncEnumerable<JournalRecord> ReadAsync(string streamId, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = SqliteDatabase.Open(_connectionString);
         await using var command = connection.CreateCommand();
@@ -65,64 +56,15 @@ public sealed class SqliteJournal : IDialogueJournal, IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    // The writer loop runs one batch at a time, so the one connection is never shared.
+    protected override ValueTask<IReadOnlySet<JournalRecord>> WriteBatchAsync(IReadOnlyList<JournalRecord> batch, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlySet<JournalRecord>>(_writer.Write(batch));
+
+    protected override ValueTask DisposeStoreAsync()
     {
-        _queue.Writer.TryComplete();
-        await _writer;
-    }
-
-    private async Task WriteLoop()
-    {
-        var batch = new List<Append>(MaxBatch);
-        using var connection = SqliteDatabase.Open(_connectionString);
-        using (var pragma = connection.CreateCommand())
-        {
-            // An acknowledged append must survive power loss, not only a process crash: sync the WAL on every commit.
-            pragma.CommandText = "PRAGMA synchronous=FULL;";
-            pragma.ExecuteNonQuery();
-        }
-
-        using var writer = new BatchWriter(connection);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var append))
-            {
-                batch.Add(append);
-            }
-
-            try
-            {
-                var conflicts = _retry.Execute(static (state) => state.writer.Write(state.batch), (writer, batch));
-                foreach (var append in batch)
-                {
-                    if (conflicts.Contains(append))
-                    {
-                        append.Done.TrySetException(new JournalConflictException(
-                            $"Journal row {append.Record.StreamId}#{append.Record.Seq} or its client key belongs to another event."));
-                    }
-                    else
-                    {
-                        append.Done.TrySetResult();
-                    }
-                }
-            }
-            catch (Exception ex)
-            {
-                _logger.LogError(ex, "Journal batch of {Count} appends failed", batch.Count);
-                foreach (var append in batch)
-                {
-                    append.Done.TrySetException(ex);
-                }
-            }
-        }
-    }
-
-    private sealed class Append(JournalRecord record)
-    {
-        public JournalRecord Record { get; } = record;
-
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writer.Dispose();
+        _connection.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Prepared statements on the writer's own connection.</summary>
@@ -154,16 +96,15 @@ public sealed class SqliteJournal : IDialogueJournal, IAsyncDisposable
             }
         }
 
-        /// <returns>The appends whose row was taken by a different event.</returns>
-        public HashSet<Append> Write(List<Append> batch)
+        /// <returns>The records whose row was taken by a different event.</returns>
+        public HashSet<JournalRecord> Write(IReadOnlyList<JournalRecord> batch)
         {
-            var conflicts = new HashSet<Append>();
+            var conflicts = new HashSet<JournalRecord>();
             using var transaction = _connection.BeginTransaction();
             _insert.Transaction = transaction;
             _existing.Transaction = transaction;
-            foreach (var append in batch)
+            foreach (var r in batch)
             {
-                var r = append.Record;
                 _insert.Parameters["$stream"].Value = r.StreamId;
                 _insert.Parameters["$seq"].Value = r.Seq;
                 _insert.Parameters["$event"].Value = r.EventId.ToString("N");
@@ -182,7 +123,7 @@ public sealed class SqliteJournal : IDialogueJournal, IAsyncDisposable
                 _existing.Parameters["$event"].Value = r.EventId.ToString("N");
                 if (_existing.ExecuteScalar() is null)
                 {
-                    conflicts.Add(append);
+                    conflicts.Add(r);
                 }
             }
 
