@@ -80,6 +80,17 @@ public static class Townhall
             }
         }
 
+        /// <summary>The figures of one run: rates over the measured time, latency percentiles, memory per connection.</summary>
+        public Result Result(double elapsed, long sent, double idleRss, double connectedRss, int connections, double cpu) => new(
+            Counts.Updates / elapsed,
+            Counts.Frames / elapsed,
+            Stats.Percentile([.. Latencies], 0.5),
+            Stats.Percentile([.. Latencies], 0.99),
+            sent,
+            connectedRss,
+            (connectedRss - idleRss) * 1024 / connections,
+            cpu);
+
         public void Latency(long sentTimestamp)
         {
             if (Measuring && sentTimestamp > 0)
@@ -201,17 +212,8 @@ public static class Townhall
         var elapsed = clock.Elapsed.TotalSeconds;
         receipts.Measuring = false;
         var cpu = ((server?.CpuTime() ?? TimeSpan.Zero) - cpuBefore).TotalSeconds;
-        var result = new Result(
-            receipts.Counts.Updates / elapsed,
-            receipts.Counts.Frames / elapsed,
-            Stats.Percentile([.. receipts.Latencies], 0.5),
-            Stats.Percentile([.. receipts.Latencies], 0.99),
-            Interlocked.Read(ref sent),
-            connectedRss,
-            (connectedRss - idleRss) * 1024 / n,
-            cpu);
-        await Task.WhenAll(connections.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask())
-            .Concat(listeners.Where(l => l is not null).Select(l => l.DisposeAsync().AsTask())));
+        var result = receipts.Result(elapsed, Interlocked.Read(ref sent), idleRss, connectedRss, n, cpu);
+        await CloseAll(connections, listeners);
         return result;
     }
 
@@ -267,19 +269,14 @@ public static class Townhall
         var elapsed = clock.Elapsed.TotalSeconds;
         receipts.Measuring = false;
         var cpu = (server.CpuTime() - cpuBefore).TotalSeconds;
-        var result = new Result(
-            receipts.Counts.Updates / elapsed,
-            receipts.Counts.Frames / elapsed,
-            Stats.Percentile([.. receipts.Latencies], 0.5),
-            Stats.Percentile([.. receipts.Latencies], 0.99),
-            sent,
-            connectedRss,
-            (connectedRss - idleRss) * 1024 / n,
-            cpu);
-        await Task.WhenAll(connections.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask())
-            .Concat(listeners.Where(l => l is not null).Select(l => l.DisposeAsync().AsTask())));
+        var result = receipts.Result(elapsed, sent, idleRss, connectedRss, n, cpu);
+        await CloseAll(connections, listeners);
         return result;
     }
+
+    private static Task CloseAll(HubConnection?[] connections, RawListener?[] listeners) =>
+        Task.WhenAll(connections.OfType<HubConnection>().Select(c => c.DisposeAsync().AsTask())
+            .Concat(listeners.OfType<RawListener>().Select(l => l.DisposeAsync().AsTask())));
 
     /// <summary>Runs <paramref name="send"/> at <paramref name="perSecond"/> for <paramref name="seconds"/>, at most 128 in flight.</summary>
     private static async Task Paced(double perSecond, double seconds, Func<int, Task> send)

@@ -131,7 +131,8 @@ public sealed class ConsultationFeed(
             await grains.GetGrain<IConsultationGrain>(consultationId).Subscribe(Reference);
             var subscription = new Subscription(consultationId);
             _subscriptions[consultationId] = subscription;
-            subscription.SendLoop = SendLoop(subscription);
+            // Runs until the subscription's queue is completed (unsubscribe or shutdown).
+            _ = SendLoop(subscription);
         }
         finally
         {
@@ -292,7 +293,5 @@ public sealed class ConsultationFeed(
 
         public Channel<ChangeBatch> Queue { get; } =
             Channel.CreateUnbounded<ChangeBatch>(new UnboundedChannelOptions { SingleReader = true });
-
-        public Task? SendLoop { get; set; }
     }
 }
