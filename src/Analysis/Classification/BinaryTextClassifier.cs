@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using OpenGov.Dialogue.Analysis.Text;
 
 namespace OpenGov.Dialogue.Analysis.Classification;
@@ -29,6 +30,24 @@ public sealed record BinaryClassifierOptions
     /// <summary>Character 3–5-grams taken inside word boundaries (like scikit-learn's char_wb) instead of across the text.</summary>
     public bool WordBoundaryCharGrams { get; init; } = true;
 
+    /// <summary>
+    /// Presence (binary tf) TF-IDF bags instead of counts: a word or character n-gram counts once per text.
+    /// Applies to the default word-boundary featurisation only.
+    /// </summary>
+    public bool Presence { get; init; } = true;
+
+    /// <summary>
+    /// With <see cref="Presence"/>: also train a model on the features scaled by their naive Bayes log-count
+    /// ratio (NB-LR, after Wang and Manning 2012) and average its log-odds with the plain model's.
+    /// </summary>
+    public bool NaiveBayesMember { get; init; } = true;
+
+    /// <summary>SDCA L2 of the naive Bayes member; its scaled features need less regularisation.</summary>
+    public float NaiveBayesL2 { get; init; } = 2e-6f;
+
+    /// <summary>Additive smoothing of the log-count ratio.</summary>
+    public float NaiveBayesAlpha { get; init; } = 0.5f;
+
     /// <summary>Map chat spellings to standard words before featurising.</summary>
     public bool MapInformalSpellings { get; init; } = true;
 
@@ -37,27 +56,39 @@ public sealed record BinaryClassifierOptions
 
 /// <summary>
 /// Probability that a text belongs to a class: ML.NET TF-IDF word 1–2-grams and word-boundary character
-/// 3–5-grams (each bag normalised on its own) with SDCA
-/// logistic regression. Used for abuse detection and as the text part of the triage score.
-/// Prediction is thread-safe.
+/// 3–5-grams (presence, each bag normalised on its own) with SDCA logistic regression. By default a second
+/// SDCA model is trained on the same features scaled by their naive Bayes log-count ratio, and the two
+/// models' log-odds are averaged (both are linear, so the result is one weight vector over the ML.NET features).
+/// Used for abuse detection and as the text part of the triage score. Prediction is thread-safe.
 /// </summary>
 public sealed class BinaryTextClassifier
 {
     private const string Kind = "binary-text-classifier";
-    private readonly PooledPredictor<NormalizedTextRow, BinaryScore> _predictor;
+    private readonly PooledPredictor<NormalizedTextRow, BinaryScore>? _predictor;
+    private readonly PooledPredictor<NormalizedTextRow, FeatureRow>? _featurizer;
     private readonly MLContext _ml;
     private readonly ITransformer _model;
+    private readonly LinearHead? _head;
 
     private readonly TextNormalizer _normalizer;
 
-    private BinaryTextClassifier(MLContext ml, ITransformer model, bool mapInformalSpellings, bool wordBoundaryCharGrams)
+    private BinaryTextClassifier(MLContext ml, ITransformer model, Settings settings, LinearHead? head)
     {
-        UsesWordBoundaryCharGrams = wordBoundaryCharGrams;
-        _normalizer = mapInformalSpellings ? TextNormalizer.Default : new TextNormalizer(new NormalizerOptions { MapInformalSpellings = false });
-        MapsInformalSpellings = mapInformalSpellings;
+        UsesWordBoundaryCharGrams = settings.UsesWordBoundaryCharGrams;
+        UsesPresence = settings.Presence;
+        MapsInformalSpellings = settings.MapInformalSpellings;
+        _normalizer = MapsInformalSpellings ? TextNormalizer.Default : new TextNormalizer(new NormalizerOptions { MapInformalSpellings = false });
         _ml = ml;
         _model = model;
-        _predictor = new PooledPredictor<NormalizedTextRow, BinaryScore>(ml, model);
+        _head = head;
+        if (head is null)
+        {
+            _predictor = new PooledPredictor<NormalizedTextRow, BinaryScore>(ml, model);
+        }
+        else
+        {
+            _featurizer = new PooledPredictor<NormalizedTextRow, FeatureRow>(ml, model);
+        }
     }
 
     public static BinaryTextClassifier Train(IEnumerable<BinaryExample> examples, BinaryClassifierOptions? options = null)
@@ -82,13 +113,24 @@ public sealed class BinaryTextClassifier
 
         var positiveWeight = options.BalanceClasses ? (float)((rows.Count - positives) / (double)positives) : 1f;
         var ml = new MLContext(options.Seed);
-        var data = ml.Data.LoadFromEnumerable(rows.Select(r => new BinaryTrainingRow
+        var presence = options.Presence && options.WordBoundaryCharGrams && !options.UseLbfgs;
+        var settings = new Settings(options.MapInformalSpellings, options.WordBoundaryCharGrams, presence);
+        var data = ml.Data.LoadFromEnumerable(rows.Select(r =>
         {
-            Text = r.Text,
-            CharGrams = options.WordBoundaryCharGrams ? TextFeaturization.WordBoundaryCharGrams(r.Text) : string.Empty,
-            Label = r.IsPositive,
-            Weight = r.IsPositive ? positiveWeight : 1f,
+            var input = Input(r.Text, settings);
+            return new BinaryTrainingRow
+            {
+                Text = input.Text,
+                CharGrams = input.CharGrams,
+                Label = r.IsPositive,
+                Weight = r.IsPositive ? positiveWeight : 1f,
+            };
         }));
+        if (presence)
+        {
+            return TrainPresence(ml, data, options, settings);
+        }
+
         var pipeline = (options.WordBoundaryCharGrams
                 ? TextFeaturization.WordsAndBoundedCharGrams(ml)
                 : options.SeparateBags
@@ -108,8 +150,112 @@ public sealed class BinaryTextClassifier
                     exampleWeightColumnName: nameof(BinaryTrainingRow.Weight),
                     l2Regularization: options.L2Regularization,
                     maximumNumberOfIterations: options.MaximumIterations));
-        return new BinaryTextClassifier(ml, pipeline.Fit(data), options.MapInformalSpellings, options.WordBoundaryCharGrams);
+        return new BinaryTextClassifier(ml, pipeline.Fit(data), settings, head: null);
     }
+
+    /// <summary>
+    /// Fits the presence TF-IDF featuriser, then SDCA on its features and, optionally, SDCA on the features
+    /// scaled by the naive Bayes log-count ratio r. The second model's weights w on r∘x are w∘r on x, so
+    /// the mean of the two log-odds is one linear function of the ML.NET features.
+    /// </summary>
+    private static BinaryTextClassifier TrainPresence(MLContext ml, IDataView data, BinaryClassifierOptions options, Settings settings)
+    {
+        var featurizer = TextFeaturization.PresenceBags(ml).Fit(data);
+        var featured = featurizer.Transform(data);
+        var features = featured.GetColumn<VBuffer<float>>(TextFeaturization.FeaturesColumn).Select(v => v.Items(false).ToArray()).ToList();
+        var labels = featured.GetColumn<bool>(nameof(BinaryTrainingRow.Label)).ToArray();
+        var weights = featured.GetColumn<float>(nameof(BinaryTrainingRow.Weight)).ToArray();
+        var dimension = ((VectorDataViewType)featured.Schema[TextFeaturization.FeaturesColumn].Type).Size;
+
+        var (plain, plainBias) = Sdca(ml, features, labels, weights, dimension, scale: null, options.L2Regularization, options.MaximumIterations);
+        var combined = plain;
+        var bias = plainBias;
+        if (options.NaiveBayesMember)
+        {
+            var ratio = LogCountRatio(features, labels, dimension, options.NaiveBayesAlpha);
+            var (scaled, scaledBias) = Sdca(ml, features, labels, weights, dimension, ratio, options.NaiveBayesL2, options.MaximumIterations);
+            combined = new float[dimension];
+            for (var i = 0; i < dimension; i++)
+            {
+                combined[i] = (float)((plain[i] + scaled[i] * ratio[i]) / 2);
+            }
+
+            bias = (plainBias + scaledBias) / 2;
+        }
+
+        return new BinaryTextClassifier(ml, featurizer, settings, new LinearHead(combined, bias));
+    }
+
+    /// <summary>r = log((p + α) / ‖p + α‖₁) − log((q + α) / ‖q + α‖₁), p and q the feature sums over positive and negative texts.</summary>
+    private static float[] LogCountRatio(List<KeyValuePair<int, float>[]> features, bool[] labels, int dimension, float alpha)
+    {
+        var p = new double[dimension];
+        var q = new double[dimension];
+        for (var row = 0; row < features.Count; row++)
+        {
+            var sums = labels[row] ? p : q;
+            foreach (var (index, value) in features[row])
+            {
+                sums[index] += value;
+            }
+        }
+
+        var pTotal = p.Sum() + alpha * dimension;
+        var qTotal = q.Sum() + alpha * dimension;
+        var ratio = new float[dimension];
+        for (var i = 0; i < dimension; i++)
+        {
+            ratio[i] = (float)Math.Log((p[i] + alpha) / pTotal / ((q[i] + alpha) / qTotal));
+        }
+
+        return ratio;
+    }
+
+    private static (float[] Weights, float Bias) Sdca(
+        MLContext ml, List<KeyValuePair<int, float>[]> features, bool[] labels, float[] weights, int dimension, float[]? scale, float? l2, int iterations)
+    {
+        var schema = SchemaDefinition.Create(typeof(VectorRow));
+        schema[nameof(VectorRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dimension);
+        var rows = features.Select((row, r) =>
+        {
+            var indices = new int[row.Length];
+            var values = new float[row.Length];
+            for (var k = 0; k < row.Length; k++)
+            {
+                indices[k] = row[k].Key;
+                values[k] = scale is null ? row[k].Value : row[k].Value * scale[row[k].Key];
+            }
+
+            return new VectorRow { Features = new VBuffer<float>(dimension, row.Length, values, indices), Label = labels[r], Weight = weights[r] };
+        }).ToList();
+        var data = ml.Data.Cache(ml.Data.LoadFromEnumerable(rows, schema));
+        var model = ml.BinaryClassification.Trainers.SdcaLogisticRegression(
+            labelColumnName: nameof(VectorRow.Label),
+            featureColumnName: nameof(VectorRow.Features),
+            exampleWeightColumnName: nameof(VectorRow.Weight),
+            l2Regularization: l2,
+            maximumNumberOfIterations: iterations).Fit(data).Model.SubModel;
+        var dense = new float[dimension];
+        var index = 0;
+        foreach (var weight in model.Weights)
+        {
+            dense[index++] = weight;
+        }
+
+        return (dense, model.Bias);
+    }
+
+    private static NormalizedTextRow Input(string normalized, Settings settings) => settings.Presence
+        ? new NormalizedTextRow
+        {
+            Text = TextFeaturization.DistinctWordGrams(normalized),
+            CharGrams = TextFeaturization.WordBoundaryCharGrams(normalized, distinct: true),
+        }
+        : new NormalizedTextRow
+        {
+            Text = normalized,
+            CharGrams = settings.UsesWordBoundaryCharGrams ? TextFeaturization.WordBoundaryCharGrams(normalized) : string.Empty,
+        };
 
     /// <summary>Probability (0–1) that the text is in the class; an empty text scores 0.</summary>
     public double Probability(string text)
@@ -121,12 +267,20 @@ public sealed class BinaryTextClassifier
             return 0;
         }
 
-        var row = new NormalizedTextRow
+        var row = Input(normalized, new Settings(MapsInformalSpellings, UsesWordBoundaryCharGrams, UsesPresence));
+        if (_head is not null)
         {
-            Text = normalized,
-            CharGrams = UsesWordBoundaryCharGrams ? TextFeaturization.WordBoundaryCharGrams(normalized) : string.Empty,
-        };
-        var probability = _predictor.Predict(row).Probability;
+            var features = _featurizer!.Predict(row).Features;
+            double score = _head.Bias;
+            foreach (var (index, value) in features.Items(false))
+            {
+                score += _head.Weights[index] * value;
+            }
+
+            return 1 / (1 + Math.Exp(-score));
+        }
+
+        var probability = _predictor!.Predict(row).Probability;
         return float.IsNaN(probability) ? 0 : probability;
     }
 
@@ -134,18 +288,50 @@ public sealed class BinaryTextClassifier
 
     public bool UsesWordBoundaryCharGrams { get; }
 
-    public void Save(Stream stream) =>
-        ModelFile.Write(stream, Kind, new Settings(MapsInformalSpellings, UsesWordBoundaryCharGrams), _ml, _model,
+    /// <summary>Presence TF-IDF bags with a linear head of the team's own (see <see cref="BinaryClassifierOptions.Presence"/>).</summary>
+    public bool UsesPresence { get; }
+
+    public void Save(Stream stream)
+    {
+        ModelFile.Write(stream, Kind, new Settings(MapsInformalSpellings, UsesWordBoundaryCharGrams, UsesPresence), _ml, _model,
             _ml.Data.LoadFromEnumerable(Array.Empty<NormalizedTextRow>()).Schema);
+        if (_head is not null)
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            writer.Write(_head.Bias);
+            writer.Write(_head.Weights.Length);
+            foreach (var weight in _head.Weights)
+            {
+                writer.Write(weight);
+            }
+        }
+    }
 
     public static BinaryTextClassifier Load(Stream stream)
     {
         var ml = new MLContext(1);
         var (settings, model) = ModelFile.Read<Settings>(stream, Kind, ml);
-        return new BinaryTextClassifier(ml, model, settings.MapInformalSpellings, settings.UsesWordBoundaryCharGrams);
+        LinearHead? head = null;
+        if (settings.Presence)
+        {
+            using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            var bias = reader.ReadSingle();
+            var weights = new float[reader.ReadInt32()];
+            for (var i = 0; i < weights.Length; i++)
+            {
+                weights[i] = reader.ReadSingle();
+            }
+
+            head = new LinearHead(weights, bias);
+        }
+
+        return new BinaryTextClassifier(ml, model, settings, head);
     }
 
-    private sealed record Settings(bool MapInformalSpellings, bool UsesWordBoundaryCharGrams = false);
+    /// <summary>Saved settings; a model saved before presence bags existed loads with <c>Presence = false</c>.</summary>
+    private sealed record Settings(bool MapInformalSpellings, bool UsesWordBoundaryCharGrams = false, bool Presence = false);
+
+    private sealed record LinearHead(float[] Weights, float Bias);
 
     private sealed class BinaryTrainingRow
     {
@@ -158,8 +344,22 @@ public sealed class BinaryTextClassifier
         public float Weight { get; set; }
     }
 
+    private sealed class VectorRow
+    {
+        public VBuffer<float> Features { get; set; }
+
+        public bool Label { get; set; }
+
+        public float Weight { get; set; }
+    }
+
     private sealed class BinaryScore
     {
         public float Probability { get; set; }
+    }
+
+    private sealed class FeatureRow
+    {
+        public VBuffer<float> Features { get; set; }
     }
 }

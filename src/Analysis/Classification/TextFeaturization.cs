@@ -89,9 +89,11 @@ internal static class TextFeaturization
             .Append(ml.Transforms.Concatenate(FeaturesColumn, "WordBag", "CharBag"));
 
     /// <summary>"&lt;jalan&gt;" → "&lt;ja jal ala lan an&gt; &lt;jal …": n-grams of each padded word, never across words.</summary>
-    public static string WordBoundaryCharGrams(string normalizedText, int from = 3, int to = 5)
+    /// <param name="distinct">Each n-gram once (presence rather than counts).</param>
+    public static string WordBoundaryCharGrams(string normalizedText, int from = 3, int to = 5, bool distinct = false)
     {
         var grams = new System.Text.StringBuilder();
+        var seen = distinct ? new HashSet<string>(StringComparer.Ordinal) : null;
         foreach (var word in normalizedText.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var padded = "<" + word + ">";
@@ -99,13 +101,61 @@ internal static class TextFeaturization
             {
                 for (var i = 0; i + n <= padded.Length; i++)
                 {
-                    grams.Append(padded, i, n).Append(' ');
+                    if (seen is null)
+                    {
+                        grams.Append(padded, i, n).Append(' ');
+                    }
+                    else if (seen.Add(padded.Substring(i, n)))
+                    {
+                        grams.Append(padded, i, n).Append(' ');
+                    }
                 }
             }
         }
 
         return grams.ToString();
     }
+
+    /// <summary>
+    /// The distinct word unigrams and bigrams of a normalised text as one token each ("rusak parah" →
+    /// "rusak parah rusak\u00a0parah"): a unigram bag over them is a presence (binary tf) bag of 1–2-grams.
+    /// NFKC normalisation turns every no-break space into a space, so the joiner cannot occur in a word.
+    /// </summary>
+    public static string DistinctWordGrams(string normalizedText)
+    {
+        var words = normalizedText.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var grams = new System.Text.StringBuilder();
+        for (var i = 0; i < words.Length; i++)
+        {
+            if (seen.Add(words[i]))
+            {
+                grams.Append(words[i]).Append(' ');
+            }
+
+            if (i + 1 < words.Length)
+            {
+                var bigram = words[i] + BigramJoiner + words[i + 1];
+                if (seen.Add(bigram))
+                {
+                    grams.Append(bigram).Append(' ');
+                }
+            }
+        }
+
+        return grams.ToString();
+    }
+
+    public const char BigramJoiner = '\u00a0';
+
+    /// <summary>
+    /// Presence TF-IDF bags: <c>Text</c> holds <see cref="DistinctWordGrams"/> and <c>CharGrams</c> the distinct
+    /// word-boundary character n-grams, so every term counts once; idf weighted, each bag L2-normalised on its own, then joined.
+    /// </summary>
+    public static IEstimator<ITransformer> PresenceBags(MLContext ml) =>
+        ml.Transforms.Text.FeaturizeText("WordBag", Bag(1), nameof(NormalizedTextRow.Text))
+            .Append(ml.Transforms.Text.FeaturizeText("CharBag", Bag(1), nameof(NormalizedTextRow.CharGrams)))
+            .Append(ml.Transforms.Concatenate(FeaturesColumn, "WordBag", "CharBag"));
 
     private static TextFeaturizingEstimator.Options Bag(int ngramLength) => new()
     {

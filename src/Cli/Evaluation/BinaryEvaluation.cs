@@ -6,7 +6,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// <summary><c>eval binary</c>: one class against the rest (abusive or not, hate or not).</summary>
 internal static class BinaryEvaluation
 {
-    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--positive 1] [--char-ngrams 5] [--all-char-lengths true|false] [--l2 X] [--iterations N] [--trainer sdca|lbfgs] [--separate-bags true|false] [--map-spellings true|false] [--balanced true|false] [--char-wb true|false]";
+    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--positive 1] [--char-ngrams 5] [--all-char-lengths true|false] [--l2 X] [--iterations N] [--trainer sdca|lbfgs] [--separate-bags true|false] [--map-spellings true|false] [--balanced true|false] [--char-wb true|false] [--presence true|false] [--nb true|false] [--nb-l2 X]";
 
     public static Task<int> RunAsync(CliArgs args)
     {
@@ -30,6 +30,9 @@ internal static class BinaryEvaluation
             MapInformalSpellings = args.Optional("map-spellings") is { } map ? map == "true" : defaults.MapInformalSpellings,
             WordBoundaryCharGrams = args.Optional("char-wb") is { } wb ? wb == "true" : defaults.WordBoundaryCharGrams,
             SeparateBags = args.Optional("separate-bags") is { } separate ? separate == "true" : defaults.SeparateBags,
+            Presence = args.Optional("presence") is { } presence ? presence == "true" : defaults.Presence,
+            NaiveBayesMember = args.Optional("nb") is { } nb ? nb == "true" : defaults.NaiveBayesMember,
+            NaiveBayesL2 = args.Optional("nb-l2") is null ? defaults.NaiveBayesL2 : (float)args.OptionalDouble("nb-l2", 0),
             AllCharLengths = args.Optional("all-char-lengths") is { } all ? all == "true" : defaults.AllCharLengths,
             L2Regularization = l2 is null ? defaults.L2Regularization : (float)args.OptionalDouble("l2", 0),
         };
