@@ -6,7 +6,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// <summary><c>eval binary</c>: one class against the rest (abusive or not, hate or not).</summary>
 internal static class BinaryEvaluation
 {
-    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--positive 1] [--char-ngrams 5] [--all-char-lengths true|false] [--l2 X] [--iterations N] [--trainer sdca|lbfgs] [--separate-bags true|false] [--map-spellings true|false] [--balanced true|false] [--char-wb true|false] [--presence true|false] [--nb true|false] [--nb-l2 X]";
+    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--positive 1] [--char-ngrams 5] [--all-char-lengths true|false] [--l2 X] [--iterations N] [--trainer sdca|lbfgs] [--separate-bags true|false] [--map-spellings true|false] [--balanced true|false] [--char-wb true|false] [--presence true|false] [--nb true|false] [--nb-l2 X] [--nb-share 0..1]";
 
     public static Task<int> RunAsync(CliArgs args)
     {
@@ -33,6 +33,7 @@ internal static class BinaryEvaluation
             Presence = args.Optional("presence") is { } presence ? presence == "true" : defaults.Presence,
             NaiveBayesMember = args.Optional("nb") is { } nb ? nb == "true" : defaults.NaiveBayesMember,
             NaiveBayesL2 = args.Optional("nb-l2") is null ? defaults.NaiveBayesL2 : (float)args.OptionalDouble("nb-l2", 0),
+            NaiveBayesShare = args.Optional("nb-share") is null ? defaults.NaiveBayesShare : args.OptionalDouble("nb-share", 0.5),
             AllCharLengths = args.Optional("all-char-lengths") is { } all ? all == "true" : defaults.AllCharLengths,
             L2Regularization = l2 is null ? defaults.L2Regularization : (float)args.OptionalDouble("l2", 0),
         };
@@ -47,6 +48,11 @@ internal static class BinaryEvaluation
         var truth = test.Select(r => r.Label == positive).ToList();
         var predicted = scores.Select(s => s >= 0.5).ToList();
         var accuracy = truth.Zip(predicted).Count(p => p.First == p.Second) / (double)truth.Count;
+        if (classifier.NaiveBayesShare is { } share)
+        {
+            Console.WriteLine($"naive_bayes_share={share:0.00}");
+        }
+
         Console.WriteLine($"train_s={trainSeconds:0.00} predict_per_s={perSecond:0} baseline_majority_accuracy={Metrics.Format(Math.Max(truth.Count(t => t), truth.Count(t => !t)) / (double)truth.Count)}");
         Console.WriteLine($"F1={Metrics.Format(Metrics.F1(truth, predicted))} AUC={Metrics.Format(Metrics.Auc(truth, scores))} accuracy={Metrics.Format(accuracy)}");
         return Task.FromResult(0);

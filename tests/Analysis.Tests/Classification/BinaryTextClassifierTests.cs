@@ -47,6 +47,33 @@ public sealed class BinaryTextClassifierTests
         Assert.Equal(sequential, parallel);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void Every_featurisation_separates_and_round_trips(bool presence, bool naiveBayes)
+    {
+        var model = BinaryTextClassifier.Train(Examples(80, seed: 3), new BinaryClassifierOptions { Presence = presence, NaiveBayesMember = naiveBayes, NaiveBayesShare = naiveBayes ? 0.5 : null });
+        var test = Examples(20, seed: 8).ToList();
+        Assert.True(test.Count(e => model.Probability(e.Text) >= 0.5 == e.IsPositive) >= 38);
+        Assert.Equal(presence, model.UsesPresence);
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        stream.WriteByte(42); // whatever follows in the stream stays unread
+        stream.Position = 0;
+        var loaded = BinaryTextClassifier.Load(stream);
+        Assert.Equal(42, stream.ReadByte());
+        Assert.Equal(model.Probability("jalan goblok kamu"), loaded.Probability("jalan goblok kamu"));
+        Assert.Equal(model.NaiveBayesShare, loaded.NaiveBayesShare);
+    }
+
+    [Fact]
+    public void Presence_grams_count_each_term_once()
+    {
+        Assert.Equal("rusak rusak\u00a0parah parah parah\u00a0rusak ", TextFeaturization.DistinctWordGrams("rusak parah rusak parah"));
+        Assert.Equal("<ab ab> <ab> ", TextFeaturization.WordBoundaryCharGrams("ab ab", 3, 4, distinct: true));
+    }
+
     [Fact]
     public void One_class_only_is_a_clear_error()
     {
