@@ -38,7 +38,7 @@ public static class ModerationBurst
                 .WithUrl(new Uri(api.Address, "/hubs/dialogue"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
                 .AddJsonProtocol(o => Gateway.Hosting.GatewayApp.Configure(o.PayloadSerializerOptions))
                 .Build();
-            connection.On<string, ItemView[]>("changes", (_, items) =>
+            connection.On<string, ItemView[], VoteUpdate[]>("changes", (_, items, _) =>
             {
                 foreach (var item in items)
                 {

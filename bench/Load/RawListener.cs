@@ -17,16 +17,16 @@ public sealed class RawListener : IAsyncDisposable
 
     private readonly ClientWebSocket _socket = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly byte[] _updateMarker;
+    private readonly byte[][] _updateMarkers;
     private readonly byte[] _frameMarker;
     private Task? _receive;
     private Task? _keepAlive;
 
-    /// <param name="updateMarker">Bytes that occur once per update (e.g. <c>"seq":</c>).</param>
+    /// <param name="updateMarkers">Bytes of which one occurs once per update (e.g. <c>"seq":</c> in a full view, <c>["i</c> in a compact vote count).</param>
     /// <param name="frameMarker">Bytes that occur once per pushed message (e.g. <c>"target":"</c>).</param>
-    public RawListener(string updateMarker, string frameMarker)
+    public RawListener(string[] updateMarkers, string frameMarker)
     {
-        _updateMarker = Encoding.UTF8.GetBytes(updateMarker);
+        _updateMarkers = [.. updateMarkers.Select(Encoding.UTF8.GetBytes)];
         _frameMarker = Encoding.UTF8.GetBytes(frameMarker);
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
     }
@@ -92,7 +92,13 @@ public sealed class RawListener : IAsyncDisposable
                 if (Counts.Measuring)
                 {
                     var span = buffer.AsSpan(0, result.Count);
-                    Interlocked.Add(ref Counts.Updates, Count(span, _updateMarker));
+                    var updates = 0;
+                    foreach (var marker in _updateMarkers)
+                    {
+                        updates += Count(span, marker);
+                    }
+
+                    Interlocked.Add(ref Counts.Updates, updates);
                     Interlocked.Add(ref Counts.Frames, Count(span, _frameMarker));
                 }
             }

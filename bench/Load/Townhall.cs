@@ -29,12 +29,12 @@ public static class Townhall
         var probes = Math.Min(n, options.Int("probes", 200));
 
         var ours = await RunOurs(options, n, rate, voteRate, seconds, probes);
-        var baseline = options.String("target") is null ? await RunBaseline(n, rate + voteRate, seconds, probes) : null;
+        var baseline = options.String("target") is null && options.String("baseline") != "false" ? await RunBaseline(n, rate + voteRate, seconds, probes) : null;
 
         var ratio = baseline is null ? double.NaN : ours.DeliveredPerSecond / baseline.DeliveredPerSecond;
         Console.WriteLine($"# townhall: {n} connections, {Stats.F(rate)} items/s + {Stats.F(voteRate)} votes/s for {Stats.F(seconds)} s; load generator and server are separate processes sharing {Environment.ProcessorCount} cores");
-        Console.WriteLine("| server | delivered updates/s | frames/s | p50 ms | p99 ms | sent events | server RSS MiB | RSS per connection KiB | server CPU s |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| server | delivered updates/s | frames/s | p50 ms | p99 ms | send ack p99 ms | sent events | server RSS MiB | RSS per connection KiB | server CPU s |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine(ours.Row("OpenGov.Dialogue (embedded)"));
         if (baseline is not null)
         {
@@ -42,19 +42,19 @@ public static class Townhall
         }
 
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"connections={n} delivered_per_s={Stats.F(ours.DeliveredPerSecond)} p50_ms={Stats.F(ours.P50)} p99_ms={Stats.F(ours.P99)} baseline_delivered_per_s={Stats.F(baseline?.DeliveredPerSecond ?? double.NaN)} baseline_p99_ms={Stats.F(baseline?.P99 ?? double.NaN)} ratio={Stats.F(ratio)} server_rss_mb={Stats.F(ours.RssMiB)} rss_per_connection_kb={Stats.F(ours.RssPerConnectionKiB)}");
+            $"connections={n} delivered_per_s={Stats.F(ours.DeliveredPerSecond)} p50_ms={Stats.F(ours.P50)} p99_ms={Stats.F(ours.P99)} ack_p99_ms={Stats.F(ours.AckP99)} baseline_delivered_per_s={Stats.F(baseline?.DeliveredPerSecond ?? double.NaN)} baseline_p99_ms={Stats.F(baseline?.P99 ?? double.NaN)} ratio={Stats.F(ratio)} server_rss_mb={Stats.F(ours.RssMiB)} rss_per_connection_kb={Stats.F(ours.RssPerConnectionKiB)}");
         Directory.CreateDirectory("bench/results");
         await File.WriteAllTextAsync(
             Path.Combine("bench/results", $"townhall-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json"),
-            JsonSerializer.Serialize(new { n, rate, voteRate, seconds, probes, ours, baseline, ratio }, new JsonSerializerOptions { WriteIndented = true }));
+            JsonSerializer.Serialize(new { n, rate, voteRate, seconds, probes, ours, baseline, ratio }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine(line);
         return 0;
     }
 
-    public sealed record Result(double DeliveredPerSecond, double FramesPerSecond, double P50, double P99, long Sent, double RssMiB, double RssPerConnectionKiB, double ServerCpuSeconds)
+    public sealed record Result(double DeliveredPerSecond, double FramesPerSecond, double P50, double P99, double AckP99, long Sent, double RssMiB, double RssPerConnectionKiB, double ServerCpuSeconds)
     {
         public string Row(string name) =>
-            $"| {name} | {Stats.F(DeliveredPerSecond)} | {Stats.F(FramesPerSecond)} | {Stats.F(P50)} | {Stats.F(P99)} | {Sent} | {Stats.F(RssMiB)} | {Stats.F(RssPerConnectionKiB)} | {Stats.F(ServerCpuSeconds)} |";
+            $"| {name} | {Stats.F(DeliveredPerSecond)} | {Stats.F(FramesPerSecond)} | {Stats.F(P50)} | {Stats.F(P99)} | {Stats.F(AckP99)} | {Sent} | {Stats.F(RssMiB)} | {Stats.F(RssPerConnectionKiB)} | {Stats.F(ServerCpuSeconds)} |";
     }
 
     /// <summary>What every listening connection counts, and what the probes time.</summary>
@@ -62,8 +62,27 @@ public static class Townhall
     {
         public readonly RawListener.Counters Counts = new();
         public readonly ConcurrentBag<double> Latencies = [];
+
+        /// <summary>From the send until the server acknowledged it (HTTP response, hub invocation result).</summary>
+        public readonly ConcurrentBag<double> Acks = [];
         public readonly ConcurrentDictionary<string, long> SubmitSent = new(StringComparer.Ordinal);
-        public readonly ConcurrentDictionary<string, ConcurrentQueue<long>> VoteSent = new(StringComparer.Ordinal);
+        /// <summary>When the vote that took an item to k up-votes was sent, by (item, k) from the vote's own response.</summary>
+        public readonly ConcurrentDictionary<(string Item, int Up), long> VoteSent = new();
+
+        /// <summary>When a probe first saw an item at k up-votes.</summary>
+        public readonly ConcurrentQueue<(string Item, int Up, long SeenAt)> VoteSeen = new();
+
+        /// <summary>Vote receipts paired with the send they belong to, once the run is over.</summary>
+        public void PairVotes()
+        {
+            foreach (var (item, up, seenAt) in VoteSeen)
+            {
+                if (VoteSent.TryGetValue((item, up), out var sentAt))
+                {
+                    Latencies.Add(Stopwatch.GetElapsedTime(sentAt, seenAt).TotalMilliseconds);
+                }
+            }
+        }
 
         public bool Measuring
         {
@@ -86,6 +105,7 @@ public static class Townhall
             Counts.Frames / elapsed,
             Stats.Percentile([.. Latencies], 0.5),
             Stats.Percentile([.. Latencies], 0.99),
+            Stats.Percentile([.. Acks], 0.99),
             sent,
             connectedRss,
             (connectedRss - idleRss) * 1024 / connections,
@@ -96,6 +116,14 @@ public static class Townhall
             if (Measuring && sentTimestamp > 0)
             {
                 Latencies.Add(Stopwatch.GetElapsedTime(sentTimestamp).TotalMilliseconds);
+            }
+        }
+
+        public void Ack(long sentTimestamp)
+        {
+            if (Measuring)
+            {
+                Acks.Add(Stopwatch.GetElapsedTime(sentTimestamp).TotalMilliseconds);
             }
         }
     }
@@ -119,7 +147,7 @@ public static class Townhall
         {
             if (i >= probes)
             {
-                var listener = new RawListener("\"seq\":", "\"target\":\"") { Counts = receipts.Counts };
+                var listener = new RawListener(["\"seq\":", "[[\"i", "],[\"i"], "\"target\":\"") { Counts = receipts.Counts };
                 await listener.ConnectAsync(hubUrl, tokens[i], nameof(DialogueHub.Join), id, 0L);
                 listeners[i - probes] = listener;
                 return;
@@ -136,9 +164,9 @@ public static class Townhall
                 })
                 .AddJsonProtocol(o => Gateway.Hosting.GatewayApp.Configure(o.PayloadSerializerOptions))
                 .Build();
-            connection.On<string, ItemView[]>("changes", (_, items) =>
+            connection.On<string, ItemView[], VoteUpdate[]>("changes", (_, items, updates) =>
             {
-                receipts.Count(items.Length);
+                receipts.Count(items.Length + updates.Length);
                 foreach (var item in items)
                 {
                     if (seenItems.TryAdd(item.Id, true) && receipts.SubmitSent.TryGetValue(item.Text, out var sent))
@@ -146,20 +174,17 @@ public static class Townhall
                         receipts.Latency(sent);
                     }
                 }
-            });
-            connection.On<string, VoteUpdate[]>("votes", (_, updates) =>
-            {
-                receipts.Count(updates.Length);
+
                 foreach (var update in updates)
                 {
-                    // The k-th vote sent on an item, timed until a frame first shows k votes.
+                    // Paired with the send after the run: the vote whose response reported k up-votes.
                     var before = seenVotes.GetValueOrDefault(update.Id);
-                    if (update.Votes.Up > before && receipts.VoteSent.TryGetValue(update.Id, out var sends))
+                    if (update.Votes.Up > before)
                     {
-                        var times = sends.ToArray();
-                        for (var k = before; k < Math.Min(update.Votes.Up, times.Length); k++)
+                        var now = Stopwatch.GetTimestamp();
+                        for (var k = before + 1; k <= update.Votes.Up && receipts.Measuring; k++)
                         {
-                            receipts.Latency(times[k]);
+                            receipts.VoteSeen.Enqueue((update.Id, k, now));
                         }
 
                         seenVotes[update.Id] = update.Votes.Up;
@@ -175,16 +200,19 @@ public static class Townhall
         var cpuBefore = server?.CpuTime() ?? TimeSpan.Zero;
 
         var published = new ConcurrentQueue<string>();
+        var votesPerItem = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var sent = 0L;
         receipts.Measuring = true;
         var clock = Stopwatch.StartNew();
         var submitting = Paced(rate, seconds, async i =>
         {
             var text = $"Pertanyaan {i}: bagaimana rencana transportasi umum di wilayah {i % 40}?";
-            receipts.SubmitSent[text] = Stopwatch.GetTimestamp();
+            var at = Stopwatch.GetTimestamp();
+            receipts.SubmitSent[text] = at;
             using var response = await api.Send(HttpMethod.Post, $"/api/consultations/{id}/items", tokens[i % Math.Max(1, n / 10)], new { clientId = $"t{i}", text });
             if (response.IsSuccessStatusCode)
             {
+                receipts.Ack(at);
                 published.Enqueue((await response.Content.ReadFromJsonAsync<SubmitItemResponse>(DialogueApi.Json))!.Id);
                 Interlocked.Increment(ref sent);
             }
@@ -197,13 +225,16 @@ public static class Townhall
                 return;
             }
 
-            // Voter v votes on one item each; distinct voters per item until every token has voted on it.
+            // Distinct voters per item (each vote adds one), so the response's count names this vote.
             var item = items[v % items.Length];
-            var voter = tokens[(v / items.Length + v) % n];
-            receipts.VoteSent.GetOrAdd(item, _ => new ConcurrentQueue<long>()).Enqueue(Stopwatch.GetTimestamp());
+            var voter = tokens[(int)((uint)(item.GetHashCode() + votesPerItem.AddOrUpdate(item, 1, (_, c) => c + 1)) % (uint)n)];
+            var at = Stopwatch.GetTimestamp();
             using var response = await api.Send(HttpMethod.Post, $"/api/consultations/{id}/items/{item}/votes", voter, new { value = 1 });
             if (response.IsSuccessStatusCode)
             {
+                receipts.Ack(at);
+                var result = (await response.Content.ReadFromJsonAsync<VoteResult>(DialogueApi.Json))!;
+                receipts.VoteSent.TryAdd((item, result.Tally.Up), at);
                 Interlocked.Increment(ref sent);
             }
         });
@@ -212,6 +243,7 @@ public static class Townhall
         var elapsed = clock.Elapsed.TotalSeconds;
         receipts.Measuring = false;
         var cpu = ((server?.CpuTime() ?? TimeSpan.Zero) - cpuBefore).TotalSeconds;
+        receipts.PairVotes();
         var result = receipts.Result(elapsed, Interlocked.Read(ref sent), idleRss, connectedRss, n, cpu);
         await CloseAll(connections, listeners);
         return result;
@@ -229,7 +261,7 @@ public static class Townhall
         {
             if (i >= probes)
             {
-                var listener = new RawListener("\"target\":\"m\"", "\"target\":\"m\"") { Counts = receipts.Counts };
+                var listener = new RawListener(["\"target\":\"m\""], "\"target\":\"m\"") { Counts = receipts.Counts };
                 await listener.ConnectAsync(hubUrl, null, "Join", "townhall");
                 listeners[i - probes] = listener;
                 return;
@@ -262,7 +294,9 @@ public static class Townhall
         // The same events as an update each, with a body of the size of our compact vote update.
         await Paced(eventsPerSecond, seconds, async i =>
         {
-            await sender.InvokeAsync("Broadcast", "townhall", $"{Stopwatch.GetTimestamp()}|{{\"id\":\"i{i % 400}\",\"seq\":{i},\"votes\":{{\"up\":{i % 97}}}}}");
+            var at = Stopwatch.GetTimestamp();
+            await sender.InvokeAsync("Broadcast", "townhall", $"{at}|[\"i{i % 400}\",{i},{i % 97},0,0,0]");
+            receipts.Ack(at);
             Interlocked.Increment(ref sent);
         });
         await Task.Delay(3000);

@@ -20,18 +20,15 @@ public abstract class LiveHubTests(GatewayHost host)
         public LiveClient(HubConnection connection)
         {
             Connection = connection;
-            connection.On<string, ItemView[]>("changes", (_, items) =>
+            // One frame per round: full views first, then compact counts of items whose votes alone moved.
+            connection.On<string, ItemView[], VoteUpdate[]>("changes", (_, items, updates) =>
             {
                 foreach (var item in items)
                 {
                     _received.Enqueue(item);
                     _items.AddOrUpdate(item.Id, item, (_, old) => item.Seq > old.Seq ? item : old);
                 }
-            });
 
-            // Vote-only changes come compact; the client applies them to the item it holds.
-            connection.On<string, VoteUpdate[]>("votes", (_, updates) =>
-            {
                 foreach (var update in updates)
                 {
                     _items.AddOrUpdate(

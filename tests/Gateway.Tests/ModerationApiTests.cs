@@ -144,7 +144,7 @@ public abstract class ModerationApiTests(GatewayHost host)
         var moderatorToken = await host.StaffToken("moderator");
         var queueSeen = new ConcurrentDictionary<string, ItemView>();
         await using var moderator = host.Hub(moderatorToken);
-        moderator.On<string, ItemView[]>("changes", (_, items) =>
+        moderator.On<string, ItemView[], VoteUpdate[]>("changes", (_, items, _) =>
         {
             foreach (var item in items)
             {

@@ -13,6 +13,10 @@ public static class AuthSetup
 
     public const string StaffLoginLimit = "staff-login";
 
+    /// <summary>Checked once when the token is validated; nothing reads them afterwards.</summary>
+    private static readonly HashSet<string> TransientClaims =
+        [JwtRegisteredClaimNames.Iss, JwtRegisteredClaimNames.Aud, JwtRegisteredClaimNames.Nbf, JwtRegisteredClaimNames.Iat, JwtRegisteredClaimNames.Jti];
+
     public static void AddDialogueAuth(this WebApplicationBuilder builder, DialogueOptions options)
     {
         var keys = GatewayKeys.Load(options, Console.WriteLine);
@@ -24,6 +28,10 @@ public static class AuthSetup
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
+
+                // A live connection keeps its principal for hours: keep neither the token text nor the
+                // parsed token behind the identity (several KiB per connection in a hall of thousands).
+                o.SaveToken = false;
                 o.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = Issuer,
@@ -42,6 +50,19 @@ public static class AuthSetup
                         if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments("/hubs"))
                         {
                             context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = context =>
+                    {
+                        if (context.Principal?.Identity is ClaimsIdentity validated)
+                        {
+                            context.Principal = new ClaimsPrincipal(new ClaimsIdentity(
+                                validated.Claims.Where(c => !TransientClaims.Contains(c.Type)),
+                                validated.AuthenticationType,
+                                validated.NameClaimType,
+                                validated.RoleClaimType));
                         }
 
                         return Task.CompletedTask;

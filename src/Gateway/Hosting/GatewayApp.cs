@@ -52,5 +52,6 @@ public static class GatewayApp
     {
         json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        json.Converters.Add(new VoteUpdateJsonConverter());
     }
 }

@@ -23,14 +23,25 @@ public sealed class ConsultationFeed(
     private static readonly TimeSpan MaxPacing = TimeSpan.FromMilliseconds(100);
 
     private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, string>> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Joined> _connections = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _subscribeLock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private IConsultationObserver? _reference;
     private Task? _renewLoop;
 
+    /// <summary>
+    /// Participants are spread over this many groups per consultation, and a frame goes to one group
+    /// after the other with a yield in between: a hall of 10,000 then puts its writes on the thread
+    /// pool in slices of a few hundred, and requests (votes, questions) get their turn between slices
+    /// instead of waiting behind all 10,000.
+    /// </summary>
+    public const int PublicShards = 16;
+
     /// <summary>Participants: public views; the opinion summary without its map (phones, small frames).</summary>
-    public static string PublicGroup(string consultationId) => $"{consultationId}:public";
+    public static string PublicGroup(string consultationId, string connectionId) =>
+        PublicShard(consultationId, (int)((uint)connectionId.GetHashCode() % PublicShards));
+
+    private static string PublicShard(string consultationId, int shard) => $"{consultationId}:public:{shard}";
 
     /// <summary>Officials: public views, and the opinion summary with its map for the dashboard.</summary>
     public static string OfficialGroup(string consultationId) => $"{consultationId}:officials";
@@ -44,19 +55,18 @@ public sealed class ConsultationFeed(
     public async Task AddConnection(string connectionId, string consultationId, string group)
     {
         await EnsureSubscribed(consultationId);
-        var joined = _connections.GetOrAdd(connectionId, _ => new(StringComparer.Ordinal));
-        if (joined.TryGetValue(consultationId, out var previous) && previous != group)
+        var previous = _connections.GetOrAdd(connectionId, _ => new Joined()).Set(consultationId, group);
+        if (previous is not null && previous != group)
         {
             await hub.Groups.RemoveFromGroupAsync(connectionId, previous);
         }
 
-        joined[consultationId] = group;
         await hub.Groups.AddToGroupAsync(connectionId, group);
     }
 
     public async Task RemoveConnection(string connectionId, string consultationId)
     {
-        if (_connections.TryGetValue(connectionId, out var joined) && joined.TryRemove(consultationId, out var group))
+        if (_connections.TryGetValue(connectionId, out var joined) && joined.Remove(consultationId) is { } group)
         {
             await hub.Groups.RemoveFromGroupAsync(connectionId, group);
         }
@@ -149,7 +159,7 @@ public sealed class ConsultationFeed(
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token))
             {
-                var watched = _connections.Values.SelectMany(c => c.Keys).ToHashSet(StringComparer.Ordinal);
+                var watched = _connections.Values.SelectMany(c => c.Consultations).ToHashSet(StringComparer.Ordinal);
                 foreach (var (id, subscription) in _subscriptions)
                 {
                     try
@@ -218,7 +228,8 @@ public sealed class ConsultationFeed(
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await Task.WhenAll(Sends(id, [.. latest.Values.Concat(latestVotes.Values).OrderBy(c => c.Seq)], notifications, presenter, opinion)).WaitAsync(SendTimeout);
+                var sends = await Sends(id, [.. latest.Values.Concat(latestVotes.Values).OrderBy(c => c.Seq)], notifications, presenter, opinion);
+                await Task.WhenAll(sends).WaitAsync(SendTimeout);
             }
             catch (TimeoutException)
             {
@@ -239,31 +250,26 @@ public sealed class ConsultationFeed(
         }
     }
 
-    private List<Task> Sends(string id, ItemChange[] changes, List<NotificationDelivery> notifications, PresenterFrame? presenter, OpinionView? opinion)
+    private async Task<List<Task>> Sends(string id, ItemChange[] changes, List<NotificationDelivery> notifications, PresenterFrame? presenter, OpinionView? opinion)
     {
         var sends = new List<Task>();
-        var votes = changes.Where(c => c.Votes is not null).Select(c => c.Votes!).ToArray();
-        if (votes.Length > 0)
+
+        // One "changes" frame per audience and round: full views of the items that changed and the
+        // compact new vote counts (most of the traffic in a busy hall). Each frame is serialised once
+        // per group; one frame instead of two halves the writes per connection.
+        VoteUpdate[] votes = [.. changes.Where(c => c.Votes is not null).Select(c => c.Votes!)];
+        var full = changes.Where(c => c.Votes is null).ToArray();
+        ItemView[] staffViews = [.. full.Select(c => c.Staff!)];
+        ItemView[] publicViews = [.. full.Where(c => c.Public is not null).Select(c => c.Public!)];
+        if (staffViews.Length > 0 || votes.Length > 0)
         {
-            // Votes are most of the traffic in a busy hall: one compact frame for everyone, serialised once.
-            sends.Add(hub.Clients.Groups(PublicGroup(id), OfficialGroup(id), StaffGroup(id)).SendAsync("votes", id, votes));
+            sends.Add(hub.Clients.Group(StaffGroup(id)).SendAsync("changes", id, staffViews, votes));
         }
 
-        var full = changes.Where(c => c.Votes is null).ToArray();
-        if (full.Length > 0)
+        // Authors see their own item while it is pending, rejected or merged, with the reason.
+        foreach (var own in full.Where(c => !c.Own!.Visible).GroupBy(c => c.AuthorId))
         {
-            sends.Add(hub.Clients.Group(StaffGroup(id)).SendAsync("changes", id, full.Select(c => c.Staff!).ToArray()));
-            var publicViews = full.Where(c => c.Public is not null).Select(c => c.Public!).ToArray();
-            if (publicViews.Length > 0)
-            {
-                sends.Add(hub.Clients.Groups(PublicGroup(id), OfficialGroup(id)).SendAsync("changes", id, publicViews));
-            }
-
-            // Authors see their own item while it is pending, rejected or merged, with the reason.
-            foreach (var own in full.Where(c => !c.Own!.Visible).GroupBy(c => c.AuthorId))
-            {
-                sends.Add(hub.Clients.User(own.Key).SendAsync("changes", id, own.Select(c => c.Own!).ToArray()));
-            }
+            sends.Add(hub.Clients.User(own.Key).SendAsync("changes", id, own.Select(c => c.Own!).ToArray(), Array.Empty<VoteUpdate>()));
         }
 
         foreach (var delivery in notifications)
@@ -281,10 +287,82 @@ public sealed class ConsultationFeed(
         if (opinion is not null)
         {
             sends.Add(hub.Clients.Groups(OfficialGroup(id), StaffGroup(id)).SendAsync("opinion", opinion));
-            sends.Add(hub.Clients.Group(PublicGroup(id)).SendAsync("opinion", opinion with { Map = [] }));
+        }
+
+        var publicChanges = publicViews.Length > 0 || votes.Length > 0;
+        if (publicChanges)
+        {
+            sends.Add(hub.Clients.Group(OfficialGroup(id)).SendAsync("changes", id, publicViews, votes));
+        }
+
+        var publicOpinion = opinion is null ? null : opinion with { Map = [] };
+        for (var shard = 0; shard < PublicShards && (publicChanges || publicOpinion is not null); shard++)
+        {
+            var group = hub.Clients.Group(PublicShard(id, shard));
+            if (publicChanges)
+            {
+                sends.Add(group.SendAsync("changes", id, publicViews, votes));
+            }
+
+            if (publicOpinion is not null)
+            {
+                sends.Add(group.SendAsync("opinion", publicOpinion));
+            }
+
+            // To the back of the thread pool's queue, behind this slice's writes and whatever else waits.
+            await Task.Yield();
         }
 
         return sends;
+    }
+
+    /// <summary>
+    /// The consultations one connection watches and the group it is in for each: usually one, so a
+    /// small array replaced under a lock rather than a dictionary per connection.
+    /// </summary>
+    private sealed class Joined
+    {
+        private readonly Lock _lock = new();
+        private (string Consultation, string Group)[] _entries = [];
+
+        public IEnumerable<string> Consultations => Volatile.Read(ref _entries).Select(e => e.Consultation);
+
+        /// <summary>Records the group; returns the group it replaces, if any.</summary>
+        public string? Set(string consultation, string group)
+        {
+            lock (_lock)
+            {
+                var at = Array.FindIndex(_entries, e => e.Consultation == consultation);
+                if (at < 0)
+                {
+                    _entries = [.. _entries, (consultation, group)];
+                    return null;
+                }
+
+                var previous = _entries[at].Group;
+                var entries = _entries.ToArray();
+                entries[at] = (consultation, group);
+                _entries = entries;
+                return previous;
+            }
+        }
+
+        /// <summary>Forgets the consultation; returns the group the connection was in, if any.</summary>
+        public string? Remove(string consultation)
+        {
+            lock (_lock)
+            {
+                var at = Array.FindIndex(_entries, e => e.Consultation == consultation);
+                if (at < 0)
+                {
+                    return null;
+                }
+
+                var group = _entries[at].Group;
+                _entries = [.. _entries.Where((_, i) => i != at)];
+                return group;
+            }
+        }
     }
 
     private sealed class Subscription(string consultationId)

@@ -11,8 +11,9 @@ namespace OpenGov.Dialogue.Gateway.Live;
 public sealed record JoinResponse(ConsultationInfo Consultation, IReadOnlyList<ItemView> Items, long LastSeq, bool HasMore);
 
 /// <summary>
-/// Server → client: <c>changes(consultationId, items)</c>, each item carrying the sequence number
-/// of its latest change; <c>votes(consultationId, updates)</c> when only vote counts moved; <c>notification(n)</c> for the citizen's own notifications;
+/// Server → client: <c>changes(consultationId, items, votes)</c>, one frame per round: full views of the
+/// items that changed and compact new vote counts of items whose votes alone moved, each carrying the
+/// sequence number of its latest change; <c>notification(n)</c> for the citizen's own notifications;
 /// <c>presenter(frame)</c> for presenter screens; <c>opinion(view)</c> when the opinion groups of a
 /// deliberation were recomputed. A client keeps the highest seq it saw and, after a reconnect, joins with
 /// it to receive exactly the gap.
@@ -34,7 +35,7 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
         {
             ViewerRole.Moderator or ViewerRole.Admin => ConsultationFeed.StaffGroup(consultationId),
             ViewerRole.Official => ConsultationFeed.OfficialGroup(consultationId),
-            _ => ConsultationFeed.PublicGroup(consultationId),
+            _ => ConsultationFeed.PublicGroup(consultationId, Context.ConnectionId),
         };
         await feed.AddConnection(Context.ConnectionId, consultationId, group);
         var page = await consultation.GetItems(viewer, afterSeq, 1000);

@@ -22,17 +22,17 @@ export class ItemStore {
     return changed;
   }
 
-  /** Vote-only changes arrive compact ("votes"): new counts for items the page already holds. */
+  /** Vote-only changes arrive compact (third argument of "changes"): new counts for items the page already holds. */
   applyVotes(updates: VoteUpdate[]): ItemView[] {
     const changed: ItemView[] = [];
-    for (const update of updates) {
-      const known = this.items.get(update.id);
-      if (known && update.seq > known.seq) {
-        const item = { ...known, seq: update.seq, votes: update.votes };
+    for (const [id, seq, up, agree, disagree, pass] of updates) {
+      const known = this.items.get(id);
+      if (known && seq > known.seq) {
+        const item = { ...known, seq, votes: { up, agree, disagree, pass } };
         this.items.set(item.id, item);
         changed.push(item);
       }
-      this.lastSeq = Math.max(this.lastSeq, update.seq);
+      this.lastSeq = Math.max(this.lastSeq, seq);
     }
     return changed;
   }

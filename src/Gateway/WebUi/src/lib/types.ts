@@ -50,12 +50,11 @@ export interface ReviewInfo {
   appealText: string | null;
 }
 
-/** A vote count moved; the text and everything else are unchanged. */
-export interface VoteUpdate {
-  id: string;
-  seq: number;
-  votes: VoteTally;
-}
+/**
+ * A vote count moved; the text and everything else are unchanged. Sent as a bare array, the
+ * most frequent thing on the wire in a busy hall: [id, seq, up, agree, disagree, pass].
+ */
+export type VoteUpdate = [id: string, seq: number, up: number, agree: number, disagree: number, pass: number];
 
 export interface ItemView {
   id: string;

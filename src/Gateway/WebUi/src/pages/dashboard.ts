@@ -55,15 +55,12 @@ async function main(): Promise<void> {
   let renderTimer = 0;
 
   live.onState((state) => connectionLabel(conn, state));
-  live.connection.on("changes", (cid: string, items: ItemView[]) => {
+  live.connection.on("changes", (cid: string, items: ItemView[], votes: VoteUpdate[] = []) => {
     if (cid !== id) return;
     const fresh = store.apply(items).filter((i) => i.visible);
     if (fresh.length > 0) announcer.say(t("live.new", { n: formatNumber(fresh.length) }));
-    scheduleRender();
-  });
-  live.connection.on("votes", (cid: string, updates: VoteUpdate[]) => {
-    if (cid !== id) return;
-    store.applyVotes(updates);
+    // Compact vote counts come after the full views of the same round.
+    store.applyVotes(votes);
     scheduleRender();
   });
   live.connection.on("opinion", (view: OpinionView) => {

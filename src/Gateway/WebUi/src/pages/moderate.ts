@@ -34,20 +34,17 @@ async function main(): Promise<void> {
   let renderQueued = false;
 
   live.onState((state) => connectionLabel(conn, state));
-  live.connection.on("changes", (cid: string, items: ItemView[]) => {
+  live.connection.on("changes", (cid: string, items: ItemView[], votes: VoteUpdate[] = []) => {
     if (cid !== id) return;
     const changed = store.apply(items);
     const arrivals = changed.filter((i) => i.review?.needsReview && i.seq > 0);
     if (arrivals.length > 0) announcer.say(t("live.new", { n: formatNumber(arrivals.length) }));
+    // Compact vote counts come after the full views of the same round.
+    store.applyVotes(votes);
     scheduleRender();
   });
   // Opinion groups are for the dashboard; the console only needs to accept the event quietly.
   live.connection.on("opinion", () => undefined);
-  live.connection.on("votes", (cid: string, updates: VoteUpdate[]) => {
-    if (cid !== id) return;
-    store.applyVotes(updates);
-    scheduleRender();
-  });
   live.onConnected(async () => {
     const joined = await live.join(id, store);
     consultation = joined.consultation;

@@ -141,7 +141,7 @@ async function openConsultation(id: string): Promise<void> {
     setStatus("ask.queued");
   }
 
-  live.connection.on("changes", (cid: string, changed: ItemView[]) => {
+  live.connection.on("changes", (cid: string, changed: ItemView[], votes: VoteUpdate[] = []) => {
     if (cid !== id) return;
     const fresh = items.apply(changed.filter((i) => !myIds.has(i.id) || i.visible));
     mine.apply(changed.filter((i) => myIds.has(i.id)));
@@ -149,12 +149,9 @@ async function openConsultation(id: string): Promise<void> {
     if (newlyVisible.length > 0) announcer.say(t("live.new", { n: formatNumber(newlyVisible.length) }));
     // Nothing was left to vote on, or the suggestion was withdrawn: ask again.
     if ((nextId === null && newlyVisible.length > 0) || (nextId && fresh.some((i) => i.id === nextId && !i.visible))) void refreshNext();
-    scheduleRender();
-  });
-  live.connection.on("votes", (cid: string, updates: VoteUpdate[]) => {
-    if (cid !== id) return;
-    items.applyVotes(updates);
-    mine.applyVotes(updates);
+    // Compact vote counts come after the full views of the same round.
+    items.applyVotes(votes);
+    mine.applyVotes(votes);
     scheduleRender();
   });
   live.connection.on("opinion", (view: OpinionView) => {
