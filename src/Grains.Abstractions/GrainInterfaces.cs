@@ -77,6 +77,10 @@ public interface IConsultationGrain : IGrainWithStringKey
     [OneWay, Alias("publish-opinion")]
     Task PublishOpinion(OpinionView view);
 
+    /// <summary>Every published item with its text, tags and votes: the topic grain rebuilds itself from it.</summary>
+    [Alias("topic-inputs")]
+    Task<TopicSnapshot> GetTopicInputs();
+
     /// <summary>Re-reads the stored log and checks every entry's hash and link.</summary>
     [Alias("verify-log")]
     Task<LogVerification> VerifyModerationLog();

@@ -31,6 +31,13 @@ public sealed class DialogueOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int StaffLoginsPerMinute { get; set; } = 20;
 
+    /// <summary>
+    /// Shortest time between two recomputations of a consultation's topic groups (when something
+    /// changed); a grouping that takes long stretches it to five times its own duration.
+    /// </summary>
+    [Range(1, 3600)]
+    public int TopicsRecomputeSeconds { get; set; } = 10;
+
     /// <summary>Orleans ServiceId: storage rows are keyed by it, so it must not change between runs.</summary>
     [Required]
     public string ServiceId { get; set; } = "opengov-dialogue";

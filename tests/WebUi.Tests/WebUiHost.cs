@@ -57,6 +57,7 @@ public sealed class WebUiHost : IAsyncLifetime
                 ["Dialogue:AdminKey"] = AdminKey,
                 ["Dialogue:SubmissionsPerMinute"] = "1000",
                 ["Dialogue:StaffLoginsPerMinute"] = "100000",
+                ["Dialogue:TopicsRecomputeSeconds"] = "2",
                 ["Dialogue:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
                 ["Dialogue:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             });

@@ -37,14 +37,23 @@ public sealed class RetrainingTopicTagger(TopicTaggerOptions? options = null)
         lock (_gate)
         {
             _examples.AddRange(examples);
-            _dirty = true;
+            Schedule();
+        }
+    }
 
-            // The flag, not Task.IsCompleted: a finishing loop may already have decided to stop.
-            if (!_running)
-            {
-                _running = true;
-                _training = Task.Run(TrainUntilCleanAsync);
-            }
+    /// <summary>
+    /// Replaces every example (a moderator changed a tag, or a tagged item was hidden) and schedules a
+    /// retrain. The current model keeps answering until the new one is ready.
+    /// </summary>
+    public void Replace(IEnumerable<LabelledText> examples)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        var fresh = examples.ToList();
+        lock (_gate)
+        {
+            _examples.Clear();
+            _examples.AddRange(fresh);
+            Schedule();
         }
     }
 
@@ -57,6 +66,18 @@ public sealed class RetrainingTopicTagger(TopicTaggerOptions? options = null)
         lock (_gate)
         {
             return _training;
+        }
+    }
+
+    private void Schedule()
+    {
+        _dirty = true;
+
+        // The flag, not Task.IsCompleted: a finishing loop may already have decided to stop.
+        if (!_running)
+        {
+            _running = true;
+            _training = Task.Run(TrainUntilCleanAsync);
         }
     }
 

@@ -42,6 +42,7 @@ public static class GatewayApp
         app.MapConsultations();
         app.MapModeration();
         app.MapOpinion();
+        app.MapTopics();
         app.MapDialogueHub();
         app.MapWebUi();
         return app;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenGov.Dialogue.Consultations.Opinion;
+using OpenGov.Dialogue.Consultations.Topics;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Journal;
 using Orleans.Concurrency;
@@ -228,6 +229,7 @@ public sealed partial class ConsultationGrain(
     private void ApplyDurable()
     {
         var opinion = new List<OpinionInput>();
+        var topics = new List<TopicInput>();
         while (_pending.Count > 0)
         {
             var (seq, pending) = _pending.First();
@@ -249,6 +251,10 @@ public sealed partial class ConsultationGrain(
                 // only if every change to the item since the last batch was a vote.
                 _outbox[item.Id] = (item, votesOnly && (!_outbox.TryGetValue(item.Id, out var earlier) || earlier.VotesOnly));
                 _presenterDirty |= item.WasPublic;
+                if (TopicInputs.From(seq, pending.Event, item) is { } topic)
+                {
+                    topics.Add(topic);
+                }
             }
 
             Learn(pending.Event);
@@ -264,8 +270,18 @@ public sealed partial class ConsultationGrain(
             GrainFactory.GetGrain<IOpinionGrain>(Id).Apply(opinion).Ignore();
         }
 
+        if (topics.Count > 0)
+        {
+            GrainFactory.GetGrain<ITopicsGrain>(Id).Apply(topics).Ignore();
+        }
+
         Publish(null);
     }
+
+    public Task<TopicSnapshot> GetTopicInputs() =>
+        Task.FromResult(new TopicSnapshot(
+            _ledger.LastSeq,
+            [.. _ledger.Items.Where(i => ConsultationLedger.IsPublic(i.Status)).Select(i => TopicInputs.Full(i.Seq, i))]));
 
     public Task PublishOpinion(OpinionView view)
     {

@@ -192,3 +192,49 @@ export interface OpinionView {
   you: OpinionPosition | null;
   computedAt: string;
 }
+
+/** The tagger's guess for an untagged item; "unsure" below its confidence threshold. */
+export interface TopicSuggestion {
+  topic: string;
+  confidence: number;
+  unsure: boolean;
+}
+
+export interface TopicItemView {
+  itemId: string;
+  text: string;
+  votes: number;
+  tags: string[];
+  suggested: TopicSuggestion | null;
+}
+
+/** A concern group: its id stays the same across recomputations; terms are its label. */
+export interface TopicGroupView {
+  id: number;
+  terms: string[];
+  size: number;
+  votes: number;
+  voteShare: number;
+  items: TopicItemView[];
+}
+
+export interface TagCountView {
+  tag: string;
+  tagged: number;
+  suggested: number;
+  unsure: number;
+}
+
+/** GET /api/consultations/{id}/topics (staff). */
+export interface TopicsView {
+  consultationId: string;
+  status: "computing" | "too-few-items" | "grouped";
+  items: number;
+  votes: number;
+  minItems: number;
+  groups: TopicGroupView[];
+  tags: TagCountView[];
+  untagged: number;
+  taggerReady: boolean;
+  computedAt: string | null;
+}

@@ -22,7 +22,7 @@ import { applyStatic, errorText, formatDateTime, formatNumber, formatPercent, fo
 import { ItemStore, Live } from "../lib/live";
 import { answerBlock, answerStatusLabel, connectionLabel, itemMeta, itemText } from "../lib/render";
 import { signOutButton, staffStart } from "../lib/staff";
-import type { ConsultationInfo, ItemView, OpinionView, VoteUpdate } from "../lib/types";
+import type { ConsultationInfo, ItemView, OpinionView, TopicGroupView, TopicItemView, TopicsView, VoteUpdate } from "../lib/types";
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, ScatterController, DoughnutController, ArcElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -53,6 +53,8 @@ async function main(): Promise<void> {
   const charts: Chart[] = [];
   const openForms = new Set<string>();
   let renderTimer = 0;
+  let topics: TopicsView | null = null;
+  let topicsError: string | null = null;
 
   live.onState((state) => connectionLabel(conn, state));
   live.connection.on("changes", (cid: string, items: ItemView[], votes: VoteUpdate[] = []) => {
@@ -79,13 +81,78 @@ async function main(): Promise<void> {
     }
   });
   await live.start();
+  void loadTopics();
   onLangChange(() => {
     render();
+    renderTopics();
     announcer.render();
     connectionLabel(conn, (conn.dataset.state as "online") ?? "online");
   });
   byId("export-csv").addEventListener("click", () => download(`${id}.csv`, "text/csv", toCsv(items())));
   byId("export-json").addEventListener("click", () => download(`${id}.json`, "application/json", JSON.stringify(items(), null, 2)));
+
+  /**
+   * The topic groups are recomputed in the background on the server (at most every ~10 s), so the
+   * panel asks again every 10 s; sooner while the first grouping is still running. A hidden tab skips
+   * the request but keeps the schedule.
+   */
+  async function loadTopics(): Promise<void> {
+    if (!document.hidden) {
+      try {
+        topics = await api<TopicsView>(`/api/consultations/${id}/topics?top=3`, { token: session.token });
+        topicsError = null;
+      } catch (error) {
+        topicsError = errorText(errorCode(error));
+      }
+      renderTopics();
+    }
+    window.setTimeout(() => void loadTopics(), topics?.status === "computing" ? 2000 : 10_000);
+  }
+
+  function renderTopics(): void {
+    const view = topics;
+    const summary = byId("topics-summary");
+    summary.textContent = topicsError
+      ? t("topics.failed", { error: topicsError })
+      : !view || view.status === "computing"
+        ? t("topics.computing")
+        : view.status === "too-few-items"
+          ? t("topics.tooFew", { n: formatNumber(view.items), min: formatNumber(view.minItems) })
+          : t("topics.summary", { g: formatNumber(view.groups.length), n: formatNumber(view.items), time: view.computedAt ? formatTime(view.computedAt) : "" });
+    if (topicsError) return;
+    replace(byId("topic-groups"), (view?.groups ?? []).map((g) => topicGroup(g)));
+    replace(
+      byId("topic-tags"),
+      !view?.taggerReady ? h("li", { class: "muted" }, t("topics.taggerWaiting")) : null,
+      (view?.tags ?? []).map((c) =>
+        h("li", { "data-tag": c.tag }, t("topics.tagLine", {
+          tag: c.tag, tagged: formatNumber(c.tagged), suggested: formatNumber(c.suggested), unsure: formatNumber(c.unsure),
+        }))),
+      view && view.untagged > 0 ? h("li", { class: "muted" }, t("topics.untagged", { n: formatNumber(view.untagged) })) : null,
+    );
+  }
+
+  /** Numbered by the group's id, which the server keeps across recomputations, so "group 4" stays group 4. */
+  function topicGroup(group: TopicGroupView): HTMLElement {
+    const terms = group.terms.length > 0 ? group.terms.join(" · ") : t("topics.noTerms");
+    return h("li", { class: "topic-group", "data-group-id": group.id, "data-testid": "topic-group" },
+      h("h3", {}, t("topics.groupLabel", { n: formatNumber(group.id), terms })),
+      h("p", { class: "small" }, t("topics.groupLine", { n: formatNumber(group.size), pct: formatPercent(group.voteShare), v: formatNumber(group.votes) })),
+      h("ol", { class: "ranked" }, group.items.map(topicItem)),
+    );
+  }
+
+  function topicItem(item: TopicItemView): HTMLElement {
+    const suggestion = item.suggested;
+    return h("li", { "data-item-id": item.itemId, "data-testid": "topic-item" },
+      h("p", { class: "item-text" }, item.text),
+      h("p", { class: "small muted" },
+        t("topics.itemLine", { v: formatNumber(item.votes) }),
+        item.tags.length > 0 ? [" · ", t("topics.tags", { tags: item.tags.join(", ") })] : null,
+        suggestion ? [" · ", t(suggestion.unsure ? "topics.suggestedUnsure" : "topics.suggested", { topic: suggestion.topic, pct: formatPercent(suggestion.confidence) })] : null,
+      ),
+    );
+  }
 
   function items(): ItemView[] {
     return [...store.items.values()].filter((i) => i.visible);

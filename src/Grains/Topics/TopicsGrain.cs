@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenGov.Dialogue.Analysis.Grouping;
+using OpenGov.Dialogue.Analysis.Topics;
+using OpenGov.Dialogue.Contracts;
+using Orleans.Concurrency;
+
+namespace OpenGov.Dialogue.Consultations.Topics;
+
+/// <summary>
+/// The topic analysis of one consultation, off the vote path: the consultation grain sends each
+/// durable change to a published item one-way; a timer regroups the texts when something changed
+/// (at most every <see cref="DialogueOptions.TopicsRecomputeSeconds"/>, and never more than a fifth of
+/// the time) on the thread pool, passing the previous grouping so ids stay stable. The topic tagger
+/// retrains in the background from the moderators' tags and suggests a topic for untagged items.
+/// Nothing is stored: on activation it asks the consultation grain, whose journal is the source.
+/// Reentrant so that reads and incoming changes are served while a grouping runs.
+/// </summary>
+[Reentrant]
+public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider clock, ILogger<TopicsGrain> logger) : Grain, ITopicsGrain
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+
+    private readonly TopicBoard _board = new();
+    private readonly RetrainingTopicTagger _tagger = new();
+    private TopicTagger? _suggestedWith;
+    private bool _computing;
+    private TimeSpan _lastDuration;
+    private DateTimeOffset _lastGrouping = DateTimeOffset.MinValue;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private TimeSpan MinInterval => TimeSpan.FromSeconds(options.Value.TopicsRecomputeSeconds);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _board.Load(await GrainFactory.GetGrain<IConsultationGrain>(Id).GetTopicInputs());
+        this.RegisterGrainTimer(OnTick, TimeSpan.Zero, Tick);
+    }
+
+    public Task Apply(IReadOnlyList<TopicInput> inputs)
+    {
+        foreach (var input in inputs)
+        {
+            _board.Apply(input);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<TopicsView> Get(int itemsPerGroup) =>
+        Task.FromResult(_board.View(Id, Math.Clamp(itemsPerGroup, 1, 20), _tagger.Current is not null));
+
+    private async Task OnTick(CancellationToken cancellationToken)
+    {
+        if (_board.TagsDirty)
+        {
+            // Trains on the thread pool; the current model answers until the new one is ready.
+            _tagger.Replace(_board.TrainingExamples());
+            _board.TagsTaken();
+        }
+
+        var now = clock.GetUtcNow();
+        var model = _tagger.Current;
+        var regroup = _board.GroupsDirty && now - _lastGrouping >= Max(MinInterval, _lastDuration * 5);
+        var resuggest = model is not null && (model != _suggestedWith || regroup);
+        if (_computing || (!regroup && !resuggest))
+        {
+            return;
+        }
+
+        // Copies taken on the grain's thread; the work runs beside votes and reads.
+        var comments = regroup && _board.Count >= TopicBoard.MinItems ? _board.Comments() : null;
+        var previous = _board.Grouping;
+        long? version = regroup ? _board.Version : null;
+        var untagged = resuggest ? _board.Untagged() : null;
+        _computing = true;
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var (grouping, suggestions) = await Task.Run(() => Compute(comments, previous, model, untagged));
+            if (comments is not null)
+            {
+                _lastDuration = watch.Elapsed;
+                _lastGrouping = clock.GetUtcNow();
+                if (_lastDuration > TimeSpan.FromSeconds(1))
+                {
+                    logger.LogInformation("Topic groups of {Consultation} ({Items} items) took {Ms} ms", Id, comments.Count, _lastDuration.TotalMilliseconds);
+                }
+            }
+
+            _suggestedWith = resuggest ? model : _suggestedWith;
+            _board.Computed(version, grouping, suggestions, clock.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // A text set the analysis cannot handle must not retry every second: wait for the next change.
+            logger.LogWarning(ex, "Topic analysis of {Consultation} failed", Id);
+            _lastGrouping = clock.GetUtcNow();
+            _board.Computed(version, null, null, clock.GetUtcNow());
+        }
+        finally
+        {
+            _computing = false;
+        }
+    }
+
+    private static (ConcernGrouping? Grouping, Dictionary<string, TopicPrediction>? Suggestions) Compute(
+        IReadOnlyList<CommentText>? comments, ConcernGrouping? previous, TopicTagger? model, IReadOnlyList<CommentText>? untagged)
+    {
+        ConcernGrouping? grouping = null;
+        if (comments is not null)
+        {
+            var grouper = new ConcernGrouper(new GrouperOptions
+            {
+                Groups = TopicBoard.GroupCount(comments.Count),
+                RepresentativesPerGroup = TopicBoard.Representatives,
+            });
+            grouping = grouper.Group(comments, previous);
+        }
+
+        Dictionary<string, TopicPrediction>? suggestions = null;
+        if (model is not null && untagged is not null)
+        {
+            suggestions = new Dictionary<string, TopicPrediction>(StringComparer.Ordinal);
+            foreach (var item in untagged.Where(c => !string.IsNullOrWhiteSpace(c.Text)))
+            {
+                suggestions[item.Id] = model.Predict(item.Text);
+            }
+        }
+
+        return (grouping, suggestions);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
