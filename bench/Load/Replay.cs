@@ -271,8 +271,8 @@ public static class Replay
             {
                 if (i >= plan.Probes)
                 {
-                    // Counts one update per "seq": of a whole WebSocket message (a marker split across two reads is not missed).
-                    var listener = new TrackingListener { Counts = counts };
+                    // Scans whole WebSocket messages: a marker split across two reads is not missed.
+                    var listener = new TrackingListener("\"target\":\"m\"") { Counts = counts };
                     listeners.Add(listener);
                     await listener.ConnectAsync(hubUrl, null, "Join", "replay");
                     return;

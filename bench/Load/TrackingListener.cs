@@ -27,8 +27,12 @@ public sealed class TrackingListener : IAsyncDisposable
     private Task? _receive;
     private Task? _keepAlive;
 
-    public TrackingListener()
+    private readonly byte[]? _updateMarker;
+
+    /// <param name="updateMarker">Bytes that occur once per update; default <c>"seq":</c> (our feed). The baseline relay sends its events as escaped strings, so it counts <c>"target":"m"</c>.</param>
+    public TrackingListener(string? updateMarker = null)
     {
+        _updateMarker = updateMarker is null ? null : Encoding.UTF8.GetBytes(updateMarker);
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
     }
 
@@ -184,9 +188,20 @@ public sealed class TrackingListener : IAsyncDisposable
                 rest = rest[(at + FrameMarker.Length)..];
             }
 
-            Interlocked.Add(ref Counts.Updates, updates);
+            Interlocked.Add(ref Counts.Updates, _updateMarker is null ? updates : Count(message, _updateMarker));
             Interlocked.Add(ref Counts.Frames, frames);
         }
+    }
+
+    private static int Count(ReadOnlySpan<byte> data, ReadOnlySpan<byte> marker)
+    {
+        var count = 0;
+        for (int at; (at = data.IndexOf(marker)) >= 0; data = data[(at + marker.Length)..])
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static long Number(ReadOnlySpan<byte> digits)
