@@ -185,11 +185,15 @@ public static class Soak
         var wrongTallies = rest.Values.Count(v => v.Votes != expected.GetValueOrDefault(v.Id, VoteTally.Empty));
         var lost = notListed + wrongTallies + check.Lost + latencyMissing;
 
+        // The first tenth of the run is warm-up (JIT, pools, caches filling as the load starts) and
+        // is left out of the quarters and the slope; start and end are the first and last samples.
         var rss = samples.Select(s => s.RssMiB).ToArray();
-        var quarter = Math.Max(1, rss.Length / 4);
-        var q1 = Median(rss.Take(quarter));
-        var q4 = Median(rss.Skip(rss.Length - quarter));
-        var slope = Slope(samples);
+        var warmupMinutes = runSeconds / 60 / 10;
+        var steady = samples.Where(s => s.Minutes >= warmupMinutes).ToArray();
+        var quarter = Math.Max(1, steady.Length / 4);
+        var q1 = Median(steady.Take(quarter).Select(s => s.RssMiB));
+        var q4 = Median(steady.Skip(steady.Length - quarter).Select(s => s.RssMiB));
+        var slope = Slope(steady);
         var flat = q4 - q1 <= Math.Max(32, q1 * 0.10);
         var delivered = Interlocked.Read(ref audience.Counts.Updates);
         var ack = ackLatencies.ToArray();
@@ -198,7 +202,7 @@ public static class Soak
         var detail = $"settled={settled} max_seq={check.MaxSeq} behind={check.Behind} listener_missing={check.ListenerMissing} probe_mismatch={check.ProbeMismatch} closed={check.Closed} not_listed={notListed} wrong_tallies={wrongTallies} latency_missing={latencyMissing} skipped={skipped} no_item_yet={noItemYet} errors=[{string.Join(", ", errors.Select(e => $"{e.Key}: {e.Value}"))}]";
         Console.Error.WriteLine($"soak: {detail}");
 
-        Console.WriteLine($"# soak: {Stats.F(seconds)} s, {n} observers ({probes} probes), {Stats.F(rate)} submissions/s + {Stats.F(voteRate)} votes/s into a {mode} consultation (post-moderation); RSS sampled every {Stats.F(sampleEvery.TotalSeconds)} s ({rss.Length} samples); {Environment.ProcessorCount} cores shared by server and generator, load average {Stats.F(load)}");
+        Console.WriteLine($"# soak: {Stats.F(seconds)} s, {n} observers ({probes} probes), {Stats.F(rate)} submissions/s + {Stats.F(voteRate)} votes/s into a {mode} consultation (post-moderation); RSS sampled every {Stats.F(sampleEvery.TotalSeconds)} s ({rss.Length} samples; quarters and slope after {Stats.F(warmupMinutes * 60)} s of warm-up); {Environment.ProcessorCount} cores shared by server and generator, load average {Stats.F(load)}");
         Console.WriteLine("| items acked | votes acked | errors | lost | p50 ms | p99 ms | ack p99 ms | delivered updates/s | CPU µs per delivered | RSS start MiB | RSS end MiB | 1st-quarter median | last-quarter median | slope MiB/min |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine($"| {ackedItems.Count} | {ackedVotes} | {errorCount} | {lost} | {Stats.F(Stats.Percentile(latencies, 0.5))} | {Stats.F(Stats.Percentile(latencies, 0.99))} | {Stats.F(Stats.Percentile(ack, 0.99))} | {Stats.F(delivered / elapsed)} | {Stats.F(cpu * 1e6 / Math.Max(1, delivered))} | {Stats.F(rss.FirstOrDefault(double.NaN))} | {Stats.F(rss.LastOrDefault(double.NaN))} | {Stats.F(q1)} | {Stats.F(q4)} | {Stats.F(slope)} |");
