@@ -40,7 +40,8 @@ public sealed class LoadToolSmokeTests(ITestOutputHelper output)
             output.WriteLine(stdout);
 
             Assert.Equal(0, exit);
-            var last = stdout.TrimEnd().Split('\n')[^1];
+            // The tool's output is stdout then stderr: the figures are stdout's last line.
+            var last = stdout.Split('\n').Last(l => l.StartsWith("conversation=", StringComparison.Ordinal));
             var figures = last.Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
             Assert.Equal(events.ToString(System.Globalization.CultureInfo.InvariantCulture), figures["events"]);
             Assert.Equal(figures["events"], figures["acked"]);
