@@ -13,8 +13,8 @@ namespace OpenGov.Dialogue.Load;
 /// <summary>
 /// Replays a real Pol.is conversation (comments and votes in timestamp order, time compressed)
 /// into a deliberation consultation in post-moderation while N observers watch the live feed.
-/// Every Pol.is author/voter gets its own participant token, created on its first event; each
-/// participant's events are sent in order. All comments are submitted, including those the Pol.is
+/// Every Pol.is author/voter gets its own participant token, created on its first event; a
+/// participant's votes on one comment are sent in order (a change of mind stays one). All comments are submitted, including those the Pol.is
 /// moderators rejected: post-moderation publishes them at once, so every observer receives every
 /// comment and every vote (the heaviest fan-out the data allows; the pre-moderation path is what
 /// moderation-burst measures). Then, where it applies, the same timeline against the baseline relay hub.
@@ -107,7 +107,7 @@ public static class Replay
         var tokens = new ConcurrentDictionary<string, Lazy<Task<string>>>(StringComparer.Ordinal);
         var items = plan.Conversation.Events.Where(e => e.Kind == PolisEventKind.Comment)
             .ToDictionary(e => e.CommentId, _ => new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously));
-        var tails = new Dictionary<string, Task>(StringComparer.Ordinal);
+        var tails = new Dictionary<(string Participant, int Comment), Task>();
         var finalVotes = new ConcurrentDictionary<(string Participant, string Item), int>();
         var ackedItems = new ConcurrentBag<string>();
         var ackLatencies = new ConcurrentBag<double>();
@@ -188,10 +188,12 @@ public static class Replay
         var clock = Stopwatch.StartNew();
         var (_, skipped) = await Timeline.RunAsync(plan.Offsets, plan.InFlight, plan.Deadline, i =>
         {
-            // Runs in timeline order: a participant's events queue behind their previous one.
+            // Runs in timeline order: a participant's change of mind on a comment queues behind their
+            // earlier vote on it (votes on different comments need no order; a vote waits for its comment's id).
             var e = events[i];
-            var task = Execute(e, tails.GetValueOrDefault(e.Participant) ?? Task.CompletedTask);
-            tails[e.Participant] = task;
+            var key = (e.Participant, e.CommentId);
+            var task = Execute(e, tails.GetValueOrDefault(key) ?? Task.CompletedTask);
+            tails[key] = task;
             return task;
         });
         var replaySeconds = clock.Elapsed.TotalSeconds;
