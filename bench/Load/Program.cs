@@ -8,11 +8,15 @@ return args.FirstOrDefault() switch
     "moderation-burst" => await ModerationBurst.RunAsync(options),
     "townhall" => await Townhall.RunAsync(options),
     "ingest" => await Ingest.RunAsync(options),
+    "replay" => await Replay.RunAsync(options),
+    "soak" => await Soak.RunAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dialogue-load <townhall|ingest|moderation-burst> [--connections N] [--rate R] [--votes V] [--submissions N] [--seconds S] [--moderators M] [--target URL --admin-key K]");
+    Console.Error.WriteLine("usage: dialogue-load <townhall|ingest|moderation-burst|replay|soak> [--connections N] [--rate R] [--votes V] [--submissions N] [--seconds S] [--moderators M] [--target URL --admin-key K]");
+    Console.Error.WriteLine("  replay [--conversation NAME] [--data DIR] [--speedup F] [--max-gap S] [--probes P] [--baseline off]");
+    Console.Error.WriteLine("  soak [--seconds 1800] [--connections 1000] [--rate 2] [--votes 100] [--sample 10]");
     return 2;
 }

@@ -24,6 +24,77 @@ public sealed class LoadToolSmokeTests(ITestOutputHelper output)
         Assert.Contains("| OpenGov.Dialogue (embedded) |", stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The replay scenario on a tiny conversation this test writes itself in the Pol.is open-data
+    /// format (the shared data folder is not in the repository and need not exist on a CI machine).
+    /// </summary>
+    [Fact]
+    public async Task Replay_scenario_replays_a_polis_conversation_and_every_observer_gets_every_event()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "dialogue-tests", $"polis-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var events = WriteTinyConversation(folder);
+            var (exit, stdout) = await RunLoadTool("replay", "--data", folder, "--connections", "50", "--seconds", "4");
+            output.WriteLine(stdout);
+
+            Assert.Equal(0, exit);
+            // The tool's output is stdout then stderr: the figures are stdout's last line.
+            var last = stdout.Split('\n').Last(l => l.StartsWith("conversation=", StringComparison.Ordinal));
+            var figures = last.Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+            Assert.Equal(events.ToString(System.Globalization.CultureInfo.InvariantCulture), figures["events"]);
+            Assert.Equal(figures["events"], figures["acked"]);
+            Assert.Equal("0", figures["lost"]);
+            Assert.Equal("50", figures["connections"]);
+            Assert.Contains("| OpenGov.Dialogue (embedded) |", stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// 8 comments by 4 authors (one rejected in Pol.is, one with a comma, quotes and a line break)
+    /// and votes by 12 voters over two hours, with changes of mind and one repeat of a current
+    /// vote (left out by the tool). Returns the number of events the tool replays.
+    /// </summary>
+    private static int WriteTinyConversation(string folder)
+    {
+        const long start = 1_700_000_000_000;
+        var comments = new System.Text.StringBuilder("timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n");
+        for (var c = 0; c < 8; c++)
+        {
+            var body = c == 3 ? "\"Buses, not cars; say \"\"yes\"\"\nto the plan\"" : $"Statement number {c} about the park";
+            comments.Append($"{start + (c * 600_000)},x,{c},{c % 4},0,0,{(c == 5 ? -1 : 1)},{body}\n");
+        }
+
+        var votes = new System.Text.StringBuilder("timestamp,datetime,comment-id,voter-id,vote\n");
+        var events = 8;
+        for (var v = 0; v < 12; v++)
+        {
+            for (var c = 0; c < 8; c++)
+            {
+                if ((v + c) % 3 == 0)
+                {
+                    continue;
+                }
+
+                votes.Append($"{start + (c * 600_000) + 1000 + (v * 7_000)},x,{c},{v + 10},{((v + c) % 3) - 1}\n");
+                events++;
+            }
+        }
+
+        // A change of mind (replayed) and a repeat of the current vote (left out).
+        votes.Append($"{start + 7_200_000},x,1,10,-1\n");
+        votes.Append($"{start + 7_300_000},x,1,10,-1\n");
+        events++;
+        File.WriteAllText(Path.Combine(folder, "comments.csv"), comments.ToString());
+        File.WriteAllText(Path.Combine(folder, "votes.csv"), votes.ToString());
+        return events;
+    }
+
     private static async Task<(int Exit, string Output)> RunLoadTool(params string[] args)
     {
         var here = AppContext.BaseDirectory;

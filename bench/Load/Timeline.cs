@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace OpenGov.Dialogue.Load;
+
+/// <summary>
+/// Starts event <c>i</c> at <c>offsets[i]</c> seconds after the start, with at most
+/// <c>maxInFlight</c> running; events not started by the deadline are skipped (counted), so a
+/// server that falls behind makes a run longer by a bounded amount, never endless.
+/// </summary>
+public static class Timeline
+{
+    public static async Task<(int Started, int Skipped)> RunAsync(IReadOnlyList<double> offsets, int maxInFlight, TimeSpan deadline, Func<int, Task> run)
+    {
+        using var slots = new SemaphoreSlim(maxInFlight);
+        var clock = Stopwatch.StartNew();
+        var started = 0;
+        for (var i = 0; i < offsets.Count; i++)
+        {
+            var due = TimeSpan.FromSeconds(offsets[i]) - clock.Elapsed;
+            if (due > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(due);
+            }
+
+            var left = deadline - clock.Elapsed;
+            if (left <= TimeSpan.Zero || !await slots.WaitAsync(left))
+            {
+                break;
+            }
+
+            started++;
+            // Called here, in order: whatever the event does before its first await (e.g. queueing
+            // behind the same participant's previous event) happens in timeline order.
+            _ = Run(i);
+        }
+
+        // Drain: every started event has finished once all slots are free again (each call is bounded by the HTTP timeout).
+        for (var i = 0; i < maxInFlight; i++)
+        {
+            await slots.WaitAsync();
+        }
+
+        return (started, offsets.Count - started);
+
+        async Task Run(int index)
+        {
+            try
+            {
+                await run(index);
+            }
+            catch (Exception)
+            {
+                // Each scenario counts its own errors; nothing here may stop the timeline.
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+    }
+}
+
+/// <summary>Reads a process's CPU time and the load average from /proc (Linux).</summary>
+public static class ProcStat
+{
+    /// <summary>USER_HZ: the unit of utime/stime in /proc/&lt;pid&gt;/stat; 100 on Linux x86-64 and arm64.</summary>
+    private const double TicksPerSecond = 100;
+
+    /// <summary>utime + stime of <paramref name="pid"/> in seconds (NaN when /proc is not readable).</summary>
+    public static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+
+            // The command name (field 2) may hold spaces; fields after ')' start at field 3 (state).
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return double.NaN;
+        }
+    }
+
+    /// <summary>The 1-minute load average of the machine (NaN when unknown).</summary>
+    public static double LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return double.NaN;
+        }
+    }
+}
