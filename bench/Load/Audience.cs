@@ -190,8 +190,8 @@ public sealed class Audience : IAsyncDisposable
                 })
                 .AddJsonProtocol(o => Gateway.Hosting.GatewayApp.Configure(o.PayloadSerializerOptions))
                 .Build();
-            _connection.On<string, ItemView[]>("changes", (_, items) => Receive(items.Select(i => (i.Id, i.Seq, i.Votes)).ToArray()));
-            _connection.On<string, VoteUpdate[]>("votes", (_, updates) => Receive(updates.Select(u => (u.Id, u.Seq, u.Votes)).ToArray()));
+            _connection.On<string, ItemView[], VoteUpdate[]>("changes", (_, items, updates) =>
+                Receive([.. items.Select(i => (i.Id, i.Seq, i.Votes)), .. updates.Select(u => (u.Id, u.Seq, u.Votes))]));
             _connection.On<JsonElement>("opinion", _ => Frame(0));
             await _connection.StartAsync();
             var joined = await _connection.InvokeAsync<JoinResponse>(nameof(DialogueHub.Join), consultationId, 0L);

@@ -79,19 +79,33 @@ public sealed class RawListener : IAsyncDisposable
     private async Task Receive()
     {
         var buffer = new byte[64 * 1024];
+        var length = 0;
         try
         {
+            // Bounded by the socket: ends on close, error or DisposeAsync. Whole messages are scanned,
+            // so no marker is missed where one read ends and the next begins.
             while (!_stop.IsCancellationRequested)
             {
-                var result = await _socket.ReceiveAsync(buffer, _stop.Token);
+                if (length == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _stop.Token);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return;
                 }
 
+                length += result.Count;
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
                 if (Counts.Measuring)
                 {
-                    var span = buffer.AsSpan(0, result.Count);
+                    var span = buffer.AsSpan(0, length);
                     var updates = 0;
                     foreach (var marker in _updateMarkers)
                     {
@@ -101,6 +115,8 @@ public sealed class RawListener : IAsyncDisposable
                     Interlocked.Add(ref Counts.Updates, updates);
                     Interlocked.Add(ref Counts.Frames, Count(span, _frameMarker));
                 }
+
+                length = 0;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)

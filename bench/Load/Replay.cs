@@ -318,10 +318,10 @@ public static class Replay
                     t[e.Vote + 1]++;
                 }
 
-                var votes = $"\"votes\":{{\"up\":0,\"agree\":{t[2]},\"disagree\":{t[0]},\"pass\":{t[1]}}}";
+                // The size of what our feed sends for the same event: a view, or a compact vote array.
                 bodies[i] = e.Kind == PolisEventKind.Comment
-                    ? $"{{\"id\":\"c{e.CommentId}\",\"seq\":{i + 1},\"author\":\"Warga-000000\",\"text\":{JsonSerializer.Serialize(e.Text)},\"status\":\"published\",{votes},\"visible\":true}}"
-                    : $"{{\"id\":\"c{e.CommentId}\",\"seq\":{i + 1},{votes}}}";
+                    ? $"{{\"id\":\"c{e.CommentId}\",\"seq\":{i + 1},\"author\":\"Warga-000000\",\"text\":{JsonSerializer.Serialize(e.Text)},\"status\":\"published\",\"votes\":{{\"up\":0,\"agree\":{t[2]},\"disagree\":{t[0]},\"pass\":{t[1]}}},\"visible\":true}}"
+                    : $"[\"c{e.CommentId}\",{i + 1},0,{t[2]},{t[0]},{t[1]}]";
             }
 
             var sent = 0;

@@ -19,6 +19,9 @@ public sealed class TrackingListener : IAsyncDisposable
     private static readonly byte[] ItemMarker = Encoding.UTF8.GetBytes("\"id\":\"i");
     private static readonly byte[] FrameMarker = Encoding.UTF8.GetBytes("\"target\":\"");
 
+    // Compact vote counts are bare arrays ["i12",345,up,agree,disagree,pass] inside the frame's last argument.
+    private static readonly byte[][] VoteMarkers = [Encoding.UTF8.GetBytes("[[\"i"), Encoding.UTF8.GetBytes("],[\"i")];
+
     private readonly ClientWebSocket _socket = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
@@ -142,6 +145,27 @@ public sealed class TrackingListener : IAsyncDisposable
             rest = rest[(at + SeqMarker.Length)..];
             updates++;
             maxSeq = Math.Max(maxSeq, Number(rest));
+        }
+
+        foreach (var marker in VoteMarkers)
+        {
+            for (var rest = message; ;)
+            {
+                var at = rest.IndexOf(marker);
+                if (at < 0)
+                {
+                    break;
+                }
+
+                // Past the item number and its closing quote and comma: the seq.
+                rest = rest[(at + marker.Length)..];
+                var digits = rest.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+                if (digits > 0 && rest.Length > digits + 2 && rest[digits] == (byte)'"' && rest[digits + 1] == (byte)',')
+                {
+                    updates++;
+                    maxSeq = Math.Max(maxSeq, Number(rest[(digits + 2)..]));
+                }
+            }
         }
 
         lock (_gate)
