@@ -100,7 +100,9 @@ public static class Townhall
         }
 
         /// <summary>The figures of one run: rates over the measured time, latency percentiles, memory per connection.</summary>
-        public Result Result(double elapsed, long sent, double idleRss, double connectedRss, int connections, double cpu) => new(
+        /// <param name="warmRss">The server's memory with the first few connections (see <see cref="Connect"/>).</param>
+        /// <param name="connections">The connections made after that reading.</param>
+        public Result Result(double elapsed, long sent, double warmRss, double connectedRss, int connections, double cpu) => new(
             Counts.Updates / elapsed,
             Counts.Frames / elapsed,
             Stats.Percentile([.. Latencies], 0.5),
@@ -108,7 +110,7 @@ public static class Townhall
             Stats.Percentile([.. Acks], 0.99),
             sent,
             connectedRss,
-            (connectedRss - idleRss) * 1024 / connections,
+            (connectedRss - warmRss) * 1024 / connections,
             cpu);
 
         public void Latency(long sentTimestamp)
@@ -133,7 +135,6 @@ public static class Townhall
         var (api, server) = await options.Server();
         await using var _ = server;
         using var __ = api;
-        var idleRss = server?.RssMiB() ?? double.NaN;
         var admin = await api.StaffToken("admin", "Bench");
         var id = await api.CreateConsultation(admin, "qa", "post");
         var tokens = new string[n];
@@ -143,7 +144,7 @@ public static class Townhall
         var connections = new HubConnection[probes];
         var listeners = new RawListener[n - probes];
         var hubUrl = new Uri(api.Address, "/hubs/dialogue");
-        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
+        var (warmRss, warm) = await Connect(n, () => server?.RssMiB() ?? double.NaN, async (i, _) =>
         {
             if (i >= probes)
             {
@@ -195,7 +196,8 @@ public static class Townhall
             await connection.InvokeAsync<JoinResponse>(nameof(DialogueHub.Join), id, 0L);
             connections[i] = connection;
         });
-        await Task.Delay(2000);
+        // Idle connections settle (--idle seconds) before their memory is read.
+        await Task.Delay(TimeSpan.FromSeconds(options.Double("idle", 2)));
         var connectedRss = server?.RssMiB() ?? double.NaN;
         var cpuBefore = server?.CpuTime() ?? TimeSpan.Zero;
 
@@ -244,7 +246,7 @@ public static class Townhall
         receipts.Measuring = false;
         var cpu = ((server?.CpuTime() ?? TimeSpan.Zero) - cpuBefore).TotalSeconds;
         receipts.PairVotes();
-        var result = receipts.Result(elapsed, Interlocked.Read(ref sent), idleRss, connectedRss, n, cpu);
+        var result = receipts.Result(elapsed, Interlocked.Read(ref sent), warmRss, connectedRss, n - warm, cpu);
         await CloseAll(connections, listeners);
         return result;
     }
@@ -252,12 +254,11 @@ public static class Townhall
     private static async Task<Result> RunBaseline(int n, double eventsPerSecond, double seconds, int probes)
     {
         await using var server = await ServerProcess.StartBaselineAsync();
-        var idleRss = server.RssMiB();
         var receipts = new Receipts();
         var connections = new HubConnection[probes];
         var listeners = new RawListener[n - probes];
         var hubUrl = new Uri(server.Address, "/hubs/relay");
-        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
+        var (warmRss, warm) = await Connect(n, server.RssMiB, async (i, _) =>
         {
             if (i >= probes)
             {
@@ -303,9 +304,25 @@ public static class Townhall
         var elapsed = clock.Elapsed.TotalSeconds;
         receipts.Measuring = false;
         var cpu = (server.CpuTime() - cpuBefore).TotalSeconds;
-        var result = receipts.Result(elapsed, sent, idleRss, connectedRss, n, cpu);
+        var result = receipts.Result(elapsed, sent, warmRss, connectedRss, n - warm, cpu);
         await CloseAll(connections, listeners);
         return result;
+    }
+
+    /// <summary>
+    /// Connects the first few, lets the server settle and reads its memory, then connects the rest:
+    /// memory per connection is then what each further connection costs, not the server's warm-up
+    /// (JIT, caches, pools) spread over the connections. The same for both servers.
+    /// </summary>
+    private static async Task<(double WarmRss, int Warm)> Connect(int n, Func<double> rss, Func<int, CancellationToken, ValueTask> connect)
+    {
+        var warm = Math.Min(100, n / 10);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 64 };
+        await Parallel.ForEachAsync(Enumerable.Range(0, warm), parallel, connect);
+        await Task.Delay(1000);
+        var warmRss = rss();
+        await Parallel.ForEachAsync(Enumerable.Range(warm, n - warm), parallel, connect);
+        return (warmRss, warm);
     }
 
     private static Task CloseAll(HubConnection?[] connections, RawListener?[] listeners) =>
