@@ -28,7 +28,7 @@ public sealed class Audience : IAsyncDisposable
         Tokens = tokens;
     }
 
-    public RawListener.Counters Counts { get; } = new();
+    public HubListener.Counters Counts { get; } = new();
 
     /// <summary>The participants' tokens (listeners may also act, e.g. vote, with them).</summary>
     public string[] Tokens { get; }
@@ -169,7 +169,7 @@ public sealed class Audience : IAsyncDisposable
     }
 
     /// <summary>A real SignalR client that keeps, per item, every (seq, receipt time) and the newest version.</summary>
-    private sealed class Probe(RawListener.Counters counts) : IAsyncDisposable
+    private sealed class Probe(HubListener.Counters counts) : IAsyncDisposable
     {
         private readonly object _gate = new();
         private readonly Dictionary<string, List<(long Seq, long At)>> _receipts = new(StringComparer.Ordinal);

@@ -262,7 +262,7 @@ public static class Replay
     {
         var events = plan.Conversation.Events;
         await using var server = await ServerProcess.StartBaselineAsync();
-        var counts = new RawListener.Counters();
+        var counts = new HubListener.Counters();
         var latencies = new ConcurrentBag<double>();
         var hubUrl = new Uri(server.Address, "/hubs/relay");
         var probes = new ConcurrentBag<HubConnection>();

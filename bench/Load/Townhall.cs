@@ -60,7 +60,7 @@ public static class Townhall
     /// <summary>What every listening connection counts, and what the probes time.</summary>
     private sealed class Receipts
     {
-        public readonly RawListener.Counters Counts = new();
+        public readonly HubListener.Counters Counts = new();
         public readonly ConcurrentBag<double> Latencies = [];
 
         /// <summary>From the send until the server acknowledged it (HTTP response, hub invocation result).</summary>

@@ -1,20 +1,15 @@
-using System.Net.WebSockets;
 using System.Text;
 
 namespace OpenGov.Dialogue.Load;
 
 /// <summary>
-/// A cheap listening connection (raw WebSocket, SignalR JSON protocol, no parsing into objects)
-/// that, beyond counting updates and frames, remembers the highest <c>"seq":</c> it saw and which
+/// A listener that, beyond counting updates and frames, remembers the highest <c>"seq":</c> it saw and which
 /// item numbers (<c>"id":"i&lt;n&gt;"</c>) reached it — so a run can check that every listener got
-/// every published item and the latest change, not only how many bytes arrived. Whole WebSocket
-/// messages are reassembled before scanning so that no marker is split across two reads.
+/// every published item and the latest change, not only how many bytes arrived.
 /// </summary>
-public sealed class TrackingListener : IAsyncDisposable
+public sealed class TrackingListener : HubListener
 {
     private const int MaxItemNumber = 10_000_000;
-    private static readonly byte[] Handshake = Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e");
-    private static readonly byte[] Ping = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
     private static readonly byte[] SeqMarker = Encoding.UTF8.GetBytes("\"seq\":");
     private static readonly byte[] ItemMarker = Encoding.UTF8.GetBytes("\"id\":\"i");
     private static readonly byte[] FrameMarker = Encoding.UTF8.GetBytes("\"target\":\"");
@@ -22,13 +17,9 @@ public sealed class TrackingListener : IAsyncDisposable
     // Compact vote counts are bare arrays ["i12",345,up,agree,disagree,pass] inside the frame's last argument.
     private static readonly byte[][] VoteMarkers = [Encoding.UTF8.GetBytes("[[\"i"), Encoding.UTF8.GetBytes("],[\"i")];
 
-    private readonly ClientWebSocket _socket = new();
-    private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
     private bool[] _items = new bool[1024];
     private long _maxSeq;
-    private Task? _receive;
-    private Task? _keepAlive;
 
     private readonly byte[]? _updateMarker;
 
@@ -36,15 +27,9 @@ public sealed class TrackingListener : IAsyncDisposable
     public TrackingListener(string? updateMarker = null)
     {
         _updateMarker = updateMarker is null ? null : Encoding.UTF8.GetBytes(updateMarker);
-        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
     }
 
-    /// <summary>Updates and frames are added here while <see cref="RawListener.Counters.Measuring"/> is set.</summary>
-    public required RawListener.Counters Counts { get; init; }
-
     public long MaxSeq => Interlocked.Read(ref _maxSeq);
-
-    public bool Closed => _receive is { IsCompleted: true };
 
     /// <summary>How many of <paramref name="itemNumbers"/> never reached this listener.</summary>
     public int Missing(IEnumerable<int> itemNumbers)
@@ -55,82 +40,7 @@ public sealed class TrackingListener : IAsyncDisposable
         }
     }
 
-    public async Task ConnectAsync(Uri hubUrl, string? accessToken, string target, params object[] arguments)
-    {
-        var ws = new UriBuilder(hubUrl) { Scheme = hubUrl.Scheme == "https" ? "wss" : "ws" };
-        if (accessToken is not null)
-        {
-            ws.Query = $"access_token={Uri.EscapeDataString(accessToken)}";
-        }
-
-        await _socket.ConnectAsync(ws.Uri, CancellationToken.None);
-        await _socket.SendAsync(Handshake, WebSocketMessageType.Text, true, CancellationToken.None);
-        var invocation = System.Text.Json.JsonSerializer.Serialize(new { type = 1, invocationId = "1", target, arguments });
-        await _socket.SendAsync(Encoding.UTF8.GetBytes(invocation + "\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
-        _receive = Receive();
-        _keepAlive = KeepAlive();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-            }
-        }
-        catch (WebSocketException)
-        {
-        }
-
-        foreach (var task in new[] { _receive, _keepAlive })
-        {
-            if (task is not null)
-            {
-                await task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-
-        _socket.Dispose();
-        _stop.Dispose();
-    }
-
-    private async Task Receive()
-    {
-        var buffer = new byte[16 * 1024];
-        var length = 0;
-        try
-        {
-            // Bounded by the socket: ends on close, error or DisposeAsync.
-            while (!_stop.IsCancellationRequested)
-            {
-                if (length == buffer.Length)
-                {
-                    Array.Resize(ref buffer, buffer.Length * 2);
-                }
-
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _stop.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return;
-                }
-
-                length += result.Count;
-                if (result.EndOfMessage)
-                {
-                    Scan(buffer.AsSpan(0, length));
-                    length = 0;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
-        {
-        }
-    }
-
-    private void Scan(ReadOnlySpan<byte> message)
+    protected override void OnMessage(ReadOnlySpan<byte> message)
     {
         var updates = 0;
         long maxSeq = 0;
@@ -199,33 +109,9 @@ public sealed class TrackingListener : IAsyncDisposable
 
         if (Counts.Measuring)
         {
-            var frames = 0;
-            for (var rest = message; ;)
-            {
-                var at = rest.IndexOf(FrameMarker);
-                if (at < 0)
-                {
-                    break;
-                }
-
-                frames++;
-                rest = rest[(at + FrameMarker.Length)..];
-            }
-
             Interlocked.Add(ref Counts.Updates, _updateMarker is null ? updates : Count(message, _updateMarker));
-            Interlocked.Add(ref Counts.Frames, frames);
+            Interlocked.Add(ref Counts.Frames, Count(message, FrameMarker));
         }
-    }
-
-    private static int Count(ReadOnlySpan<byte> data, ReadOnlySpan<byte> marker)
-    {
-        var count = 0;
-        for (int at; (at = data.IndexOf(marker)) >= 0; data = data[(at + marker.Length)..])
-        {
-            count++;
-        }
-
-        return count;
     }
 
     private static long Number(ReadOnlySpan<byte> digits)
@@ -237,20 +123,5 @@ public sealed class TrackingListener : IAsyncDisposable
         }
 
         return value;
-    }
-
-    private async Task KeepAlive()
-    {
-        try
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(10), _stop.Token);
-                await _socket.SendAsync(Ping, WebSocketMessageType.Text, true, _stop.Token);
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
-        {
-        }
     }
 }
