@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using OpenGov.Dialogue.Analysis.Data;
 
 namespace OpenGov.Dialogue.Load;
 
@@ -177,82 +177,9 @@ public sealed class PolisConversation
     /// <summary>Reads the named columns of a CSV file with a header (RFC 4180: quoted fields may hold commas, quotes and newlines).</summary>
     public static IEnumerable<string[]> Rows(string path, params string[] columns)
     {
-        using var reader = new StreamReader(path, Encoding.UTF8);
-        var header = ReadRecord(reader) ?? throw new InvalidDataException($"{path} is empty.");
-        var index = columns.Select(c => Array.IndexOf(header, c)).ToArray();
-        if (index.Any(i => i < 0))
-        {
-            throw new InvalidDataException($"{path} lacks a column of: {string.Join(", ", columns)}.");
-        }
-
-        while (ReadRecord(reader) is { } record)
-        {
-            if (record.Length == 1 && record[0].Length == 0)
-            {
-                continue;
-            }
-
-            yield return index.Select(i => i < record.Length ? record[i] : string.Empty).ToArray();
-        }
-    }
-
-    private static string[]? ReadRecord(TextReader reader)
-    {
-        if (reader.Peek() < 0)
-        {
-            return null;
-        }
-
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        while (true)
-        {
-            var c = reader.Read();
-            if (c < 0)
-            {
-                fields.Add(field.ToString());
-                return [.. fields];
-            }
-
-            if (quoted)
-            {
-                if (c == '"')
-                {
-                    if (reader.Peek() == '"')
-                    {
-                        reader.Read();
-                        field.Append('"');
-                    }
-                    else
-                    {
-                        quoted = false;
-                    }
-                }
-                else
-                {
-                    field.Append((char)c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\n')
-            {
-                fields.Add(field.ToString());
-                return [.. fields];
-            }
-            else if (c != '\r')
-            {
-                field.Append((char)c);
-            }
-        }
+        var table = CsvTable.Load(path);
+        var index = columns.Select(table.Column).ToArray();
+        return table.Rows.Select(row => index.Select(i => row[i]).ToArray());
     }
 
     private static int Int(string s) => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture);
