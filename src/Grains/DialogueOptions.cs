@@ -33,7 +33,7 @@ public sealed class DialogueOptions : IValidatableObject
 
     /// <summary>
     /// Shortest time between two recomputations of a consultation's topic groups (when something
-    /// changed); a grouping that takes long stretches it to five times its own duration.
+    /// changed); a grouping that takes long stretches it to ten times its own duration.
     /// </summary>
     [Range(1, 3600)]
     public int TopicsRecomputeSeconds { get; set; } = 10;

@@ -32,13 +32,14 @@ internal sealed class LatentSemanticSpace
     /// <summary>Unit-length LSA coordinates per comment (all zeros for a comment with no known word).</summary>
     public float[][] Coordinates { get; }
 
-    public static LatentSemanticSpace Build(IReadOnlyList<string> texts, int dimensions, int maxVocabulary, int minDocumentFrequency, int seed, bool coOccurrence = false)
+    public static LatentSemanticSpace Build(IReadOnlyList<string> texts, int dimensions, int maxVocabulary, int minDocumentFrequency, int seed, bool coOccurrence = false, ParallelOptions? parallel = null)
     {
+        parallel ??= new ParallelOptions();
         var normalizer = TextNormalizer.ForTopics;
         var tokenized = new List<string>[texts.Count];
 
         // Tokenising dominates at 100k comments and the normaliser is thread-safe.
-        Parallel.For(0, texts.Count, i => tokenized[i] = normalizer.Tokenize(texts[i]));
+        Parallel.For(0, texts.Count, parallel, i => tokenized[i] = normalizer.Tokenize(texts[i]));
         var documentFrequency = new Dictionary<string, int>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < texts.Count; i++)
@@ -104,7 +105,7 @@ internal sealed class LatentSemanticSpace
         var space = new LatentSemanticSpace(vocabulary, rowStart, columns.ToArray(), values.ToArray(), []);
         var rank = Math.Max(1, Math.Min(dimensions, Math.Min(texts.Count, vocabulary.Length) - 1));
         var coordinates = coOccurrence
-            ? space.AverageWordVectors(WordVectors(tokenized, columnOf, vocabulary.Length, rank, seed))
+            ? space.AverageWordVectors(WordVectors(tokenized, columnOf, vocabulary.Length, rank, seed), parallel)
             : space.Project(rank, seed, sigmaPower: 1);
         return new LatentSemanticSpace(vocabulary, rowStart, space.Columns, space.Values, coordinates);
     }
@@ -194,12 +195,12 @@ internal sealed class LatentSemanticSpace
     }
 
     /// <summary>Each comment as the TF-IDF-weighted mean of its words' vectors, unit length.</summary>
-    private float[][] AverageWordVectors(float[][] wordVectors)
+    private float[][] AverageWordVectors(float[][] wordVectors, ParallelOptions parallel)
     {
         var n = RowStart.Length - 1;
         var dimensions = wordVectors.Length == 0 ? 0 : wordVectors[0].Length;
         var result = new float[n][];
-        Parallel.For(0, n, i =>
+        Parallel.For(0, n, parallel, i =>
         {
             var point = new float[dimensions];
             for (var p = RowStart[i]; p < RowStart[i + 1]; p++)

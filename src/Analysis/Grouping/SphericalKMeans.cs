@@ -5,7 +5,7 @@ internal static class SphericalKMeans
 {
     public sealed record Result(int[] Assignments, float[][] Centroids, double Cohesion);
 
-    public static Result Run(float[][] points, float[][] initialCentroids, int maxIterations = 100)
+    public static Result Run(float[][] points, float[][] initialCentroids, ParallelOptions parallel, int maxIterations = 100)
     {
         var k = initialCentroids.Length;
         var dimensions = initialCentroids[0].Length;
@@ -18,7 +18,7 @@ internal static class SphericalKMeans
         {
             // Each point's nearest centroid is independent of the others: safe to spread over cores,
             // and the result does not depend on how the work was split.
-            Parallel.For(0, points.Length, i =>
+            Parallel.For(0, points.Length, parallel, i =>
             {
                 var best = 0;
                 var bestScore = float.NegativeInfinity;

@@ -11,8 +11,8 @@ namespace OpenGov.Dialogue.Consultations.Topics;
 /// <summary>
 /// The topic analysis of one consultation, off the vote path: the consultation grain sends each
 /// durable change to a published item one-way; a timer regroups the texts when something changed
-/// (at most every <see cref="DialogueOptions.TopicsRecomputeSeconds"/>, and never more than a fifth of
-/// the time) on the thread pool, passing the previous grouping so ids stay stable. The topic tagger
+/// (at most every <see cref="DialogueOptions.TopicsRecomputeSeconds"/>, and never more than a tenth of
+/// the time) on one thread-pool thread, passing the previous grouping so ids stay stable. The topic tagger
 /// retrains in the background from the moderators' tags and suggests a topic for untagged items.
 /// Nothing is stored: on activation it asks the consultation grain, whose journal is the source.
 /// Reentrant so that reads and incoming changes are served while a grouping runs.
@@ -63,7 +63,7 @@ public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider 
 
         var now = clock.GetUtcNow();
         var model = _tagger.Current;
-        var regroup = _board.GroupsDirty && now - _lastGrouping >= Max(MinInterval, _lastDuration * 5);
+        var regroup = _board.GroupsDirty && now - _lastGrouping >= Max(MinInterval, _lastDuration * 10);
         var resuggest = model is not null && (model != _suggestedWith || regroup);
         if (_computing || (!regroup && !resuggest))
         {
@@ -116,6 +116,9 @@ public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider 
             {
                 Groups = TopicBoard.GroupCount(comments.Count),
                 RepresentativesPerGroup = TopicBoard.Representatives,
+
+                // Beside live traffic: one core at most, so votes and questions keep the other.
+                MaxDegreeOfParallelism = 1,
             });
             grouping = grouper.Group(comments, previous);
         }
