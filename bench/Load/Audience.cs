@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Gateway.Live;
 
@@ -182,14 +180,7 @@ public sealed class Audience : IAsyncDisposable
 
         public async Task ConnectAsync(Uri hubUrl, string token, string consultationId)
         {
-            _connection = new HubConnectionBuilder()
-                .WithUrl(hubUrl, HttpTransportType.WebSockets, o =>
-                {
-                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                    o.SkipNegotiation = true;
-                })
-                .AddJsonProtocol(o => Gateway.Hosting.GatewayApp.Configure(o.PayloadSerializerOptions))
-                .Build();
+            _connection = DialogueApi.Hub(hubUrl, token);
             _connection.On<string, ItemView[], VoteUpdate[]>("changes", (_, items, updates) =>
                 Receive([.. items.Select(i => (i.Id, i.Seq, i.Votes)), .. updates.Select(u => (u.Id, u.Seq, u.Votes))]));
             _connection.On<JsonElement>("opinion", _ => Frame(0));

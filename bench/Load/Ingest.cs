@@ -2,9 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Gateway.Live;
 
@@ -50,14 +48,7 @@ public static class Ingest
         var hubs = await Task.WhenAll(Enumerable.Range(0, Math.Min(inFlight, participants)).Select(async i =>
         {
             var token = tokens[i];
-            var connection = new HubConnectionBuilder()
-                .WithUrl(new Uri(api.Address, "/hubs/dialogue"), HttpTransportType.WebSockets, o =>
-                {
-                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                    o.SkipNegotiation = true;
-                })
-                .AddJsonProtocol(o => Gateway.Hosting.GatewayApp.Configure(o.PayloadSerializerOptions))
-                .Build();
+            var connection = DialogueApi.Hub(new Uri(api.Address, "/hubs/dialogue"), token);
             await connection.StartAsync();
             return connection;
         }));

@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OpenGov.Dialogue.Load;
 
@@ -183,6 +186,17 @@ public sealed class DialogueApi(Uri address, string adminKey) : IDisposable
         request.Headers.Authorization = new("Bearer", token);
         return await _http.SendAsync(request);
     }
+
+    /// <summary>A real SignalR client on our hub: WebSockets straight away, the gateway's JSON settings.</summary>
+    public static HubConnection Hub(Uri hubUrl, string token) =>
+        new HubConnectionBuilder()
+            .WithUrl(hubUrl, HttpTransportType.WebSockets, o =>
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.SkipNegotiation = true;
+            })
+            .AddJsonProtocol(o => Gateway.Hosting.GatewayApp.Configure(o.PayloadSerializerOptions))
+            .Build();
 
     public void Dispose() => _http.Dispose();
 

@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Gateway.Live;
@@ -157,14 +156,7 @@ public static class Townhall
             var seenVotes = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
             var seenItems = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
             var token = tokens[i];
-            var connection = new HubConnectionBuilder()
-                .WithUrl(hubUrl, HttpTransportType.WebSockets, o =>
-                {
-                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                    o.SkipNegotiation = true;
-                })
-                .AddJsonProtocol(o => Gateway.Hosting.GatewayApp.Configure(o.PayloadSerializerOptions))
-                .Build();
+            var connection = DialogueApi.Hub(hubUrl, token);
             connection.On<string, ItemView[], VoteUpdate[]>("changes", (_, items, updates) =>
             {
                 receipts.Count(items.Length + updates.Length);
