@@ -23,29 +23,18 @@ internal static class TextFeaturization
 
     /// <param name="charNgramLength">Length of the character n-grams; 0 leaves them out (faster, for long texts).</param>
     /// <param name="allCharLengths">Also every shorter character n-gram (1 to <paramref name="charNgramLength"/>).</param>
-    public static IEstimator<ITransformer> Estimator(MLContext ml, int charNgramLength = 4, bool allCharLengths = false) =>
-        ml.Transforms.Text.FeaturizeText(FeaturesColumn, new TextFeaturizingEstimator.Options
+    public static IEstimator<ITransformer> Estimator(MLContext ml, int charNgramLength = 4, bool allCharLengths = false)
+    {
+        // Word 1–2-grams as in every bag, plus character n-grams across the text.
+        var options = Bag(2);
+        options.CharFeatureExtractor = charNgramLength <= 0 ? null : new WordBagEstimator.Options
         {
-            CaseMode = TextNormalizingEstimator.CaseMode.None,
-            KeepDiacritics = true,
-            // The normaliser already removed punctuation; its placeholder tokens ("_url") must survive.
-            KeepPunctuations = true,
-            KeepNumbers = true,
-            StopWordsRemoverOptions = null,
-            WordFeatureExtractor = new WordBagEstimator.Options
-            {
-                NgramLength = 2,
-                UseAllLengths = true,
-                Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf,
-            },
-            CharFeatureExtractor = charNgramLength <= 0 ? null : new WordBagEstimator.Options
-            {
-                NgramLength = charNgramLength,
-                UseAllLengths = allCharLengths,
-                Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf,
-            },
-            Norm = TextFeaturizingEstimator.NormFunction.L2,
-        }, nameof(NormalizedTextRow.Text));
+            NgramLength = charNgramLength,
+            UseAllLengths = allCharLengths,
+            Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf,
+        };
+        return ml.Transforms.Text.FeaturizeText(FeaturesColumn, options, nameof(NormalizedTextRow.Text));
+    }
 
     /// <summary>
     /// Word uni+bigrams and character n-grams of each length in [<paramref name="charFrom"/>, <paramref name="charTo"/>]
@@ -161,6 +150,8 @@ internal static class TextFeaturization
     {
         CaseMode = TextNormalizingEstimator.CaseMode.None,
         KeepDiacritics = true,
+
+        // The normaliser already removed punctuation; its placeholder tokens ("_url") must survive.
         KeepPunctuations = true,
         KeepNumbers = true,
         StopWordsRemoverOptions = null,
