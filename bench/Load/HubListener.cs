@@ -15,6 +15,13 @@ public abstract class HubListener : IAsyncDisposable
     private static readonly byte[] Handshake = Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e");
     private static readonly byte[] Ping = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
 
+    /// <summary>
+    /// Where a compact vote count starts in our feed's frames: the counts are bare arrays
+    /// <c>["i12",345,up,agree,disagree,pass]</c> in the frame's last argument, the first after <c>[[</c>,
+    /// the others after <c>],</c>.
+    /// </summary>
+    public static readonly string[] VoteCountMarkers = ["[[\"i", "],[\"i"];
+
     private readonly ClientWebSocket _socket = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _receive;

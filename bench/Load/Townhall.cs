@@ -147,7 +147,7 @@ public static class Townhall
         {
             if (i >= probes)
             {
-                var listener = new RawListener(["\"seq\":", "[[\"i", "],[\"i"], "\"target\":\"") { Counts = receipts.Counts };
+                var listener = new RawListener(["\"seq\":", .. HubListener.VoteCountMarkers], "\"target\":\"") { Counts = receipts.Counts };
                 await listener.ConnectAsync(hubUrl, tokens[i], nameof(DialogueHub.Join), id, 0L);
                 listeners[i - probes] = listener;
                 return;

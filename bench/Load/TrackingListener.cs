@@ -14,8 +14,7 @@ public sealed class TrackingListener : HubListener
     private static readonly byte[] ItemMarker = Encoding.UTF8.GetBytes("\"id\":\"i");
     private static readonly byte[] FrameMarker = Encoding.UTF8.GetBytes("\"target\":\"");
 
-    // Compact vote counts are bare arrays ["i12",345,up,agree,disagree,pass] inside the frame's last argument.
-    private static readonly byte[][] VoteMarkers = [Encoding.UTF8.GetBytes("[[\"i"), Encoding.UTF8.GetBytes("],[\"i")];
+    private static readonly byte[][] VoteMarkers = [.. VoteCountMarkers.Select(Encoding.UTF8.GetBytes)];
 
     private readonly object _gate = new();
     private bool[] _items = new bool[1024];
