@@ -183,7 +183,7 @@ public static class Replay
             }
         }
 
-        var cpuBefore = server is null ? double.NaN : ProcStat.CpuSeconds(server.ProcessId);
+        var cpuBefore = server is null ? double.NaN : server.CpuTime().TotalSeconds;
         audience.Measuring = true;
         var clock = Stopwatch.StartNew();
         var (_, skipped) = await Timeline.RunAsync(plan.Offsets, plan.InFlight, plan.Deadline, i =>
@@ -202,7 +202,7 @@ public static class Replay
         var settled = await audience.WaitForSeq(rest.Values.Select(v => v.Seq).DefaultIfEmpty(0).Max(), TimeSpan.FromSeconds(60));
         var elapsed = clock.Elapsed.TotalSeconds;
         audience.Measuring = false;
-        var cpu = server is null ? double.NaN : ProcStat.CpuSeconds(server.ProcessId) - cpuBefore;
+        var cpu = server is null ? double.NaN : server.CpuTime().TotalSeconds - cpuBefore;
 
         var (latencies, missing) = audience.Latencies();
         var check = audience.Compare(rest);
@@ -326,7 +326,7 @@ public static class Replay
 
             var sent = 0;
             var failed = 0;
-            var cpuBefore = ProcStat.CpuSeconds(server.ProcessId);
+            var cpuBefore = server.CpuTime().TotalSeconds;
             counts.Measuring = true;
             var clock = Stopwatch.StartNew();
             var (_, skipped) = await Timeline.RunAsync(plan.Offsets, plan.InFlight, plan.Deadline, async i =>
@@ -350,7 +350,7 @@ public static class Replay
 
             var elapsed = clock.Elapsed.TotalSeconds;
             counts.Measuring = false;
-            var cpu = ProcStat.CpuSeconds(server.ProcessId) - cpuBefore;
+            var cpu = server.CpuTime().TotalSeconds - cpuBefore;
             var delivered = Interlocked.Read(ref counts.Updates);
             var values = latencies.ToArray();
             var detail = $"expected={expected} delivered={delivered} failed={failed}";

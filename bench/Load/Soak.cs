@@ -158,7 +158,7 @@ public static class Soak
             }
         });
 
-        var cpuBefore = server is null ? double.NaN : ProcStat.CpuSeconds(server.ProcessId);
+        var cpuBefore = server is null ? double.NaN : server.CpuTime().TotalSeconds;
         audience.Measuring = true;
         var (_, skipped) = await Timeline.RunAsync(
             [.. schedule.Select(e => e.At)], inFlight, TimeSpan.FromSeconds((seconds * 1.5) + 60),
@@ -169,7 +169,7 @@ public static class Soak
         var settled = await audience.WaitForSeq(rest.Values.Select(v => v.Seq).DefaultIfEmpty(0).Max(), TimeSpan.FromSeconds(60));
         var elapsed = clock.Elapsed.TotalSeconds;
         audience.Measuring = false;
-        var cpu = server is null ? double.NaN : ProcStat.CpuSeconds(server.ProcessId) - cpuBefore;
+        var cpu = server is null ? double.NaN : server.CpuTime().TotalSeconds - cpuBefore;
         await stopSampling.CancelAsync();
         await sampler;
 

@@ -61,29 +61,9 @@ public static class Timeline
     }
 }
 
-/// <summary>Reads a process's CPU time and the load average from /proc (Linux).</summary>
+/// <summary>Reads the load average from /proc (Linux); a server's CPU time is <see cref="ServerProcess.CpuTime"/>.</summary>
 public static class ProcStat
 {
-    /// <summary>USER_HZ: the unit of utime/stime in /proc/&lt;pid&gt;/stat; 100 on Linux x86-64 and arm64.</summary>
-    private const double TicksPerSecond = 100;
-
-    /// <summary>utime + stime of <paramref name="pid"/> in seconds (NaN when /proc is not readable).</summary>
-    public static double CpuSeconds(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-
-            // The command name (field 2) may hold spaces; fields after ')' start at field 3 (state).
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
-        {
-            return double.NaN;
-        }
-    }
-
     /// <summary>The 1-minute load average of the machine (NaN when unknown).</summary>
     public static double LoadAverage()
     {
