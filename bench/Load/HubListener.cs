@@ -96,6 +96,7 @@ public abstract class HubListener : IAsyncDisposable
     {
         var buffer = new byte[16 * 1024];
         var length = 0;
+        var reads = 0;
         try
         {
             // Bounded by the socket: ends on close, error or DisposeAsync.
@@ -113,10 +114,19 @@ public abstract class HubListener : IAsyncDisposable
                 }
 
                 length += result.Count;
+                reads++;
                 if (result.EndOfMessage)
                 {
+                    if (Counts.Measuring)
+                    {
+                        Interlocked.Increment(ref Counts.Messages);
+                        Interlocked.Add(ref Counts.Bytes, length);
+                        Interlocked.Add(ref Counts.Reads, reads);
+                    }
+
                     OnMessage(buffer.AsSpan(0, length));
                     length = 0;
+                    reads = 0;
                 }
             }
         }
@@ -145,6 +155,15 @@ public abstract class HubListener : IAsyncDisposable
     {
         public long Updates;
         public long Frames;
+
+        /// <summary>Whole WebSocket messages, their bytes, and the reads they took (a read ends at a WebSocket frame's end at the latest, so more reads than messages means messages were sent in several frames).</summary>
+        public long Messages;
+        public long Bytes;
+        public long Reads;
         public volatile bool Measuring;
+
+        public double BytesPerMessage => Messages == 0 ? double.NaN : (double)Bytes / Messages;
+
+        public double ReadsPerMessage => Messages == 0 ? double.NaN : (double)Reads / Messages;
     }
 }

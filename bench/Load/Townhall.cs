@@ -32,8 +32,8 @@ public static class Townhall
 
         var ratio = baseline is null ? double.NaN : ours.DeliveredPerSecond / baseline.DeliveredPerSecond;
         Console.WriteLine($"# townhall: {n} connections, {Stats.F(rate)} items/s + {Stats.F(voteRate)} votes/s for {Stats.F(seconds)} s; load generator and server are separate processes sharing {Environment.ProcessorCount} cores");
-        Console.WriteLine("| server | delivered updates/s | frames/s | p50 ms | p99 ms | send ack p99 ms | sent events | server RSS MiB | RSS per connection KiB | server CPU s |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| server | delivered updates/s | frames/s | p50 ms | p99 ms | send ack p99 ms | sent events | server RSS MiB | RSS per connection KiB | server CPU s | bytes per WebSocket message | reads per message |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine(ours.Row("OpenGov.Dialogue (embedded)"));
         if (baseline is not null)
         {
@@ -50,10 +50,12 @@ public static class Townhall
         return 0;
     }
 
-    public sealed record Result(double DeliveredPerSecond, double FramesPerSecond, double P50, double P99, double AckP99, long Sent, double RssMiB, double RssPerConnectionKiB, double ServerCpuSeconds)
+    /// <param name="MessageBytes">Mean size of a WebSocket message at the listening connections.</param>
+    /// <param name="ReadsPerMessage">Receive calls per WebSocket message there: above 1 when the server split messages into several WebSocket frames.</param>
+    public sealed record Result(double DeliveredPerSecond, double FramesPerSecond, double P50, double P99, double AckP99, long Sent, double RssMiB, double RssPerConnectionKiB, double ServerCpuSeconds, double MessageBytes, double ReadsPerMessage)
     {
         public string Row(string name) =>
-            $"| {name} | {Stats.F(DeliveredPerSecond)} | {Stats.F(FramesPerSecond)} | {Stats.F(P50)} | {Stats.F(P99)} | {Stats.F(AckP99)} | {Sent} | {Stats.F(RssMiB)} | {Stats.F(RssPerConnectionKiB)} | {Stats.F(ServerCpuSeconds)} |";
+            $"| {name} | {Stats.F(DeliveredPerSecond)} | {Stats.F(FramesPerSecond)} | {Stats.F(P50)} | {Stats.F(P99)} | {Stats.F(AckP99)} | {Sent} | {Stats.F(RssMiB)} | {Stats.F(RssPerConnectionKiB)} | {Stats.F(ServerCpuSeconds)} | {Stats.F(MessageBytes)} | {Stats.F(ReadsPerMessage)} |";
     }
 
     /// <summary>What every listening connection counts, and what the probes time.</summary>
@@ -110,7 +112,9 @@ public static class Townhall
             sent,
             connectedRss,
             (connectedRss - warmRss) * 1024 / connections,
-            cpu);
+            cpu,
+            Counts.BytesPerMessage,
+            Counts.ReadsPerMessage);
 
         public void Latency(long sentTimestamp)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Orleans.Concurrency;
 
 namespace OpenGov.Dialogue.Contracts;
@@ -113,7 +114,8 @@ public sealed record VoteTally(
 /// What a client sees of an item. <see cref="Seq"/> is the sequence number of the item's latest
 /// change, so a client keeps the newest version of each item and resumes from its highest seq.
 /// Staff views carry <see cref="Review"/>; the author's own view carries the rejection reason and
-/// the original text; the public view carries neither.
+/// the original text; the public view carries neither. In JSON, empty optional fields and unset
+/// flags are left out (every live frame of a busy hall carries these views to every connection).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("dialogue.item-view")]
 public sealed record ItemView(
@@ -126,26 +128,36 @@ public sealed record ItemView(
     [property: Id(6)] DateTimeOffset CreatedAt,
     [property: Id(7)] bool Visible)
 {
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [Id(8)] public string? RejectionReason { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [Id(9)] public string? RejectionNote { get; init; }
 
     [Id(10)] public IReadOnlyList<string> Tags { get; init; } = [];
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     [Id(11)] public bool Pinned { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     [Id(12)] public bool Highlighted { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     [Id(13)] public bool Edited { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [Id(14)] public string? OriginalText { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [Id(15)] public string? MergedInto { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [Id(16)] public OfficialAnswer? Answer { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     [Id(17)] public bool Appealed { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [Id(18)] public ReviewInfo? Review { get; init; }
 }
 

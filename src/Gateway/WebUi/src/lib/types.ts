@@ -68,13 +68,13 @@ export interface ItemView {
   rejectionReason?: string | null;
   rejectionNote?: string | null;
   tags: string[];
-  pinned: boolean;
-  highlighted: boolean;
-  edited: boolean;
+  pinned?: boolean;
+  highlighted?: boolean;
+  edited?: boolean;
   originalText?: string | null;
   mergedInto?: string | null;
   answer?: OfficialAnswer | null;
-  appealed: boolean;
+  appealed?: boolean;
   review?: ReviewInfo | null;
 }
 

@@ -487,13 +487,19 @@ async function openConsultation(id: string): Promise<void> {
     );
   }
 
+  // An open appeal form and its draft survive the re-render a live update causes.
+  const appealsOpen = new Set<string>();
+  const appealDrafts = new Map<string, string>();
+
   function appeal(item: ItemView): HTMLElement {
     if (item.appealed) return h("p", { class: "small" }, t("mine.appealed"));
     const areaId = `appeal-${item.id}`;
-    const area = h("textarea", { id: areaId, rows: 2, maxlength: 1000 });
+    const area = h("textarea", { id: areaId, rows: 2, maxlength: 1000, "data-focus-key": `appeal-text:${item.id}` });
+    area.value = appealDrafts.get(item.id) ?? "";
+    area.addEventListener("input", () => appealDrafts.set(item.id, area.value));
     const form = h(
       "form",
-      { class: "stack appeal", hidden: true },
+      { class: "stack appeal", hidden: !appealsOpen.has(item.id) },
       h("label", { for: areaId }, t("mine.appealText")),
       area,
       h("button", { type: "submit" }, t("mine.appealSend")),
@@ -506,14 +512,18 @@ async function openConsultation(id: string): Promise<void> {
           : await api<ItemView>(`/api/consultations/${id}/items/${item.id}/appeal`, { method: "POST", token: await participantToken(), body: { text: area.value } });
         mine.apply([{ ...updated, appealed: true, seq: Math.max(updated.seq, item.seq) }]);
         mine.items.set(item.id, { ...(mine.items.get(item.id) ?? updated), appealed: true });
+        appealsOpen.delete(item.id);
+        appealDrafts.delete(item.id);
         renderMine();
       } catch (error) {
         announcer.say(errorText(errorCode(error)));
       }
     });
-    const open = h("button", { type: "button", class: "secondary small", "aria-expanded": "false", "data-focus-key": `appeal:${item.id}` }, t("mine.appeal"));
+    const open = h("button", { type: "button", class: "secondary small", "aria-expanded": String(!form.hidden), "data-focus-key": `appeal:${item.id}` }, t("mine.appeal"));
     open.addEventListener("click", () => {
       form.hidden = !form.hidden;
+      if (form.hidden) appealsOpen.delete(item.id);
+      else appealsOpen.add(item.id);
       open.setAttribute("aria-expanded", String(!form.hidden));
       if (!form.hidden) area.focus();
     });
