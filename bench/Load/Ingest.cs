@@ -108,41 +108,20 @@ public static class Ingest
     private static async Task<(double P50, double P99, int Errors)> PacedLatency(Func<Task<bool>> submit, double rate, double seconds)
     {
         var latencies = new ConcurrentBag<double>();
-        var errors = 0;
-        var total = (int)(rate * seconds);
-        var clock = Stopwatch.StartNew();
-        var tasks = new List<Task>(total);
-        for (var i = 0; i < total; i++)
+        var refused = 0;
+        var (_, skipped, failed) = await Timeline.RunAsync(Timeline.Steady(rate, seconds), 4096, TimeSpan.FromSeconds(seconds * 2), async _ =>
         {
-            var due = TimeSpan.FromSeconds(i / rate) - clock.Elapsed;
-            if (due > TimeSpan.FromMilliseconds(1))
+            var start = Stopwatch.GetTimestamp();
+            if (await submit())
             {
-                await Task.Delay(due);
+                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
-
-            tasks.Add(Task.Run(async () =>
+            else
             {
-                var start = Stopwatch.GetTimestamp();
-                try
-                {
-                    if (await submit())
-                    {
-                        latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref errors);
-                    }
-                }
-                catch (Exception ex) when (ex is HttpRequestException or HubException or TaskCanceledException)
-                {
-                    Interlocked.Increment(ref errors);
-                }
-            }));
-        }
-
-        await Task.WhenAll(tasks);
+                Interlocked.Increment(ref refused);
+            }
+        });
         var values = latencies.ToArray();
-        return (Stats.Percentile(values, 0.5), Stats.Percentile(values, 0.99), errors);
+        return (Stats.Percentile(values, 0.5), Stats.Percentile(values, 0.99), refused + skipped + failed);
     }
 }

@@ -186,7 +186,7 @@ public static class Replay
         var cpuBefore = server is null ? double.NaN : server.CpuTime().TotalSeconds;
         audience.Measuring = true;
         var clock = Stopwatch.StartNew();
-        var (_, skipped) = await Timeline.RunAsync(plan.Offsets, plan.InFlight, plan.Deadline, i =>
+        var (_, skipped, _) = await Timeline.RunAsync(plan.Offsets, plan.InFlight, plan.Deadline, i =>
         {
             // Runs in timeline order: a participant's change of mind on a comment queues behind their
             // earlier vote on it (votes on different comments need no order; a vote waits for its comment's id).
@@ -329,7 +329,7 @@ public static class Replay
             var cpuBefore = server.CpuTime().TotalSeconds;
             counts.Measuring = true;
             var clock = Stopwatch.StartNew();
-            var (_, skipped) = await Timeline.RunAsync(plan.Offsets, plan.InFlight, plan.Deadline, async i =>
+            var (_, skipped, _) = await Timeline.RunAsync(plan.Offsets, plan.InFlight, plan.Deadline, async i =>
             {
                 try
                 {

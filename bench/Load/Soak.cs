@@ -160,7 +160,7 @@ public static class Soak
 
         var cpuBefore = server is null ? double.NaN : server.CpuTime().TotalSeconds;
         audience.Measuring = true;
-        var (_, skipped) = await Timeline.RunAsync(
+        var (_, skipped, _) = await Timeline.RunAsync(
             [.. schedule.Select(e => e.At)], inFlight, TimeSpan.FromSeconds((seconds * 1.5) + 60),
             i => schedule[i].Vote ? Vote(schedule[i].Index) : Submit(schedule[i].Index));
         var runSeconds = clock.Elapsed.TotalSeconds;

@@ -4,17 +4,24 @@ using System.Globalization;
 namespace OpenGov.Dialogue.Load;
 
 /// <summary>
-/// Starts event <c>i</c> at <c>offsets[i]</c> seconds after the start, with at most
-/// <c>maxInFlight</c> running; events not started by the deadline are skipped (counted), so a
-/// server that falls behind makes a run longer by a bounded amount, never endless.
+/// The one pacing loop of the load tool: starts event <c>i</c> at <c>offsets[i]</c> seconds after
+/// the start, with at most <c>maxInFlight</c> running; events not started by the deadline are
+/// skipped (counted), so a server that falls behind makes a run longer by a bounded amount, never
+/// endless. An event that throws is counted as failed and never stops the timeline; scenarios count
+/// their own errors (a refused request) as well.
 /// </summary>
 public static class Timeline
 {
-    public static async Task<(int Started, int Skipped)> RunAsync(IReadOnlyList<double> offsets, int maxInFlight, TimeSpan deadline, Func<int, Task> run)
+    /// <summary>A steady rate: event <c>i</c> at <c>i / perSecond</c>, for <paramref name="seconds"/>.</summary>
+    public static double[] Steady(double perSecond, double seconds) =>
+        perSecond <= 0 ? [] : [.. Enumerable.Range(0, (int)(perSecond * seconds)).Select(i => i / perSecond)];
+
+    public static async Task<(int Started, int Skipped, int Failed)> RunAsync(IReadOnlyList<double> offsets, int maxInFlight, TimeSpan deadline, Func<int, Task> run)
     {
         using var slots = new SemaphoreSlim(maxInFlight);
         var clock = Stopwatch.StartNew();
         var started = 0;
+        var failed = 0;
         for (var i = 0; i < offsets.Count; i++)
         {
             var due = TimeSpan.FromSeconds(offsets[i]) - clock.Elapsed;
@@ -41,7 +48,7 @@ public static class Timeline
             await slots.WaitAsync();
         }
 
-        return (started, offsets.Count - started);
+        return (started, offsets.Count - started, failed);
 
         async Task Run(int index)
         {
@@ -51,7 +58,8 @@ public static class Timeline
             }
             catch (Exception)
             {
-                // Each scenario counts its own errors; nothing here may stop the timeline.
+                // Nothing here may stop the timeline.
+                Interlocked.Increment(ref failed);
             }
             finally
             {

@@ -28,10 +28,10 @@ public static class Townhall
         var probes = Math.Min(n, options.Int("probes", 200));
 
         var ours = await RunOurs(options, n, rate, voteRate, seconds, probes);
-        var baseline = options.String("target") is null && options.String("baseline") != "false" ? await RunBaseline(n, rate + voteRate, seconds, probes) : null;
+        var baseline = options.String("target") is null && options.String("baseline") != "false" ? await RunBaseline(n, rate + voteRate, options.Double("warmup", 5), seconds, probes) : null;
 
         var ratio = baseline is null ? double.NaN : ours.DeliveredPerSecond / baseline.DeliveredPerSecond;
-        Console.WriteLine($"# townhall: {n} connections, {Stats.F(rate)} items/s + {Stats.F(voteRate)} votes/s for {Stats.F(seconds)} s; load generator and server are separate processes sharing {Environment.ProcessorCount} cores");
+        Console.WriteLine($"# townhall: {n} connections, {Stats.F(rate)} items/s + {Stats.F(voteRate)} votes/s for {Stats.F(seconds)} s after {Stats.F(options.Double("warmup", 5))} s unmeasured warm-up; load generator and server are separate processes sharing {Environment.ProcessorCount} cores");
         Console.WriteLine("| server | delivered updates/s | frames/s | p50 ms | p99 ms | send ack p99 ms | sent events | server RSS MiB | RSS per connection KiB | server CPU s | bytes per WebSocket message | reads per message |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine(ours.Row("OpenGov.Dialogue (embedded)"));
@@ -78,17 +78,35 @@ public static class Townhall
         {
             foreach (var (item, up, seenAt) in VoteSeen)
             {
-                if (VoteSent.TryGetValue((item, up), out var sentAt))
+                if (VoteSent.TryGetValue((item, up), out var sentAt) && sentAt >= _measureFrom)
                 {
                     Latencies.Add(Stopwatch.GetElapsedTime(sentAt, seenAt).TotalMilliseconds);
                 }
             }
         }
 
+        /// <summary>Events sent before this (the warm-up) are delivered and counted, but not timed.</summary>
+        private long _measureFrom = long.MaxValue;
+
         public bool Measuring
         {
             get => Counts.Measuring;
             set => Counts.Measuring = value;
+        }
+
+        public void StartMeasuring()
+        {
+            _measureFrom = Stopwatch.GetTimestamp();
+            Measuring = true;
+        }
+
+        /// <summary>Counts an acknowledged event sent while measuring.</summary>
+        public void Sent(long sentTimestamp, ref long sent)
+        {
+            if (sentTimestamp >= _measureFrom)
+            {
+                Interlocked.Increment(ref sent);
+            }
         }
 
         public void Count(int updates)
@@ -118,7 +136,7 @@ public static class Townhall
 
         public void Latency(long sentTimestamp)
         {
-            if (Measuring && sentTimestamp > 0)
+            if (Measuring && sentTimestamp >= _measureFrom)
             {
                 Latencies.Add(Stopwatch.GetElapsedTime(sentTimestamp).TotalMilliseconds);
             }
@@ -126,7 +144,7 @@ public static class Townhall
 
         public void Ack(long sentTimestamp)
         {
-            if (Measuring)
+            if (Measuring && sentTimestamp >= _measureFrom)
             {
                 Acks.Add(Stopwatch.GetElapsedTime(sentTimestamp).TotalMilliseconds);
             }
@@ -195,15 +213,16 @@ public static class Townhall
         // Idle connections settle (--idle seconds) before their memory is read.
         await Task.Delay(TimeSpan.FromSeconds(options.Double("idle", 2)));
         var connectedRss = server?.RssMiB() ?? double.NaN;
-        var cpuBefore = server?.CpuTime() ?? TimeSpan.Zero;
 
         var published = new ConcurrentQueue<string>();
         var votesPerItem = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var sent = 0L;
-        receipts.Measuring = true;
-        var clock = Stopwatch.StartNew();
-        var submitting = Paced(rate, seconds, async i =>
+        var submitted = 0;
+        var cast = 0;
+
+        async Task Submit()
         {
+            var i = Interlocked.Increment(ref submitted);
             var text = $"Pertanyaan {i}: bagaimana rencana transportasi umum di wilayah {i % 40}?";
             var at = Stopwatch.GetTimestamp();
             receipts.SubmitSent[text] = at;
@@ -212,10 +231,11 @@ public static class Townhall
             {
                 receipts.Ack(at);
                 published.Enqueue((await response.Content.ReadFromJsonAsync<SubmitItemResponse>(DialogueApi.Json))!.Id);
-                Interlocked.Increment(ref sent);
+                receipts.Sent(at, ref sent);
             }
-        });
-        var voting = Paced(voteRate, seconds, async v =>
+        }
+
+        async Task Vote()
         {
             var items = published.ToArray();
             if (items.Length == 0)
@@ -224,7 +244,7 @@ public static class Townhall
             }
 
             // Distinct voters per item (each vote adds one), so the response's count names this vote.
-            var item = items[v % items.Length];
+            var item = items[Interlocked.Increment(ref cast) % items.Length];
             var voter = tokens[(int)((uint)(item.GetHashCode() + votesPerItem.AddOrUpdate(item, 1, (_, c) => c + 1)) % (uint)n)];
             var at = Stopwatch.GetTimestamp();
             using var response = await api.Send(HttpMethod.Post, $"/api/consultations/{id}/items/{item}/votes", voter, new { value = 1 });
@@ -233,10 +253,18 @@ public static class Townhall
                 receipts.Ack(at);
                 var result = (await response.Content.ReadFromJsonAsync<VoteResult>(DialogueApi.Json))!;
                 receipts.VoteSent.TryAdd((item, result.Tally.Up), at);
-                Interlocked.Increment(ref sent);
+                receipts.Sent(at, ref sent);
             }
-        });
-        await Task.WhenAll(submitting, voting);
+        }
+
+        // The same load unmeasured first (--warmup seconds): the server's code reaches its optimised
+        // form (tiered JIT) as it would in a hall that has been running for a while.
+        var warmup = options.Double("warmup", 5);
+        await Task.WhenAll(Paced(rate, warmup, _ => Submit()), Paced(voteRate, warmup, _ => Vote()));
+        var cpuBefore = server?.CpuTime() ?? TimeSpan.Zero;
+        receipts.StartMeasuring();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Paced(rate, seconds, _ => Submit()), Paced(voteRate, seconds, _ => Vote()));
         await Task.Delay(3000);
         var elapsed = clock.Elapsed.TotalSeconds;
         receipts.Measuring = false;
@@ -247,7 +275,7 @@ public static class Townhall
         return result;
     }
 
-    private static async Task<Result> RunBaseline(int n, double eventsPerSecond, double seconds, int probes)
+    private static async Task<Result> RunBaseline(int n, double eventsPerSecond, double warmup, double seconds, int probes)
     {
         await using var server = await ServerProcess.StartBaselineAsync();
         var receipts = new Receipts();
@@ -278,24 +306,27 @@ public static class Townhall
         });
         await Task.Delay(2000);
         var connectedRss = server.RssMiB();
-        var cpuBefore = server.CpuTime();
 
         await using var sender = new HubConnectionBuilder()
             .WithUrl(new Uri(server.Address, "/hubs/relay"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
             .Build();
         await sender.StartAsync();
         var sent = 0L;
-        receipts.Measuring = true;
-        var clock = Stopwatch.StartNew();
 
         // The same events as an update each, with a body of the size of our compact vote update.
-        await Paced(eventsPerSecond, seconds, async i =>
+        async Task Broadcast(int i)
         {
             var at = Stopwatch.GetTimestamp();
             await sender.InvokeAsync("Broadcast", "townhall", $"{at}|[\"i{i % 400}\",{i},{i % 97},0,0,0]");
             receipts.Ack(at);
-            Interlocked.Increment(ref sent);
-        });
+            receipts.Sent(at, ref sent);
+        }
+
+        await Paced(eventsPerSecond, warmup, Broadcast);
+        var cpuBefore = server.CpuTime();
+        receipts.StartMeasuring();
+        var clock = Stopwatch.StartNew();
+        await Paced(eventsPerSecond, seconds, Broadcast);
         await Task.Delay(3000);
         var elapsed = clock.Elapsed.TotalSeconds;
         receipts.Measuring = false;
@@ -325,49 +356,7 @@ public static class Townhall
         Task.WhenAll(connections.OfType<HubConnection>().Select(c => c.DisposeAsync().AsTask())
             .Concat(listeners.OfType<RawListener>().Select(l => l.DisposeAsync().AsTask())));
 
-    /// <summary>Runs <paramref name="send"/> at <paramref name="perSecond"/> for <paramref name="seconds"/>, at most 128 in flight.</summary>
-    private static async Task Paced(double perSecond, double seconds, Func<int, Task> send)
-    {
-        if (perSecond <= 0)
-        {
-            return;
-        }
-
-        var total = (int)(perSecond * seconds);
-        using var inFlight = new SemaphoreSlim(128);
-        var clock = Stopwatch.StartNew();
-        var tasks = new List<Task>(total);
-        for (var i = 0; i < total; i++)
-        {
-            var due = TimeSpan.FromSeconds(i / perSecond) - clock.Elapsed;
-            if (due > TimeSpan.FromMilliseconds(1))
-            {
-                await Task.Delay(due);
-            }
-
-            if (clock.Elapsed > TimeSpan.FromSeconds(seconds * 2))
-            {
-                break;
-            }
-
-            await inFlight.WaitAsync();
-            var index = i;
-            tasks.Add(Task.Run(async () =>
-            {
-                try
-                {
-                    await send(index);
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
-                {
-                }
-                finally
-                {
-                    inFlight.Release();
-                }
-            }));
-        }
-
-        await Task.WhenAll(tasks);
-    }
+    /// <summary>Runs <paramref name="send"/> at <paramref name="perSecond"/> for <paramref name="seconds"/>, at most 128 in flight, none started after twice the time.</summary>
+    private static Task Paced(double perSecond, double seconds, Func<int, Task> send) =>
+        Timeline.RunAsync(Timeline.Steady(perSecond, seconds), 128, TimeSpan.FromSeconds(seconds * 2), send);
 }

@@ -12,7 +12,7 @@ public sealed class LoadToolSmokeTests(ITestOutputHelper output)
     [Fact]
     public async Task Townhall_scenario_runs_end_to_end_and_prints_its_figures()
     {
-        var (exit, stdout) = await RunLoadTool("townhall", "--connections", "200", "--seconds", "4", "--votes", "100", "--rate", "10");
+        var (exit, stdout) = await RunLoadTool("townhall", "--connections", "200", "--seconds", "4", "--warmup", "1", "--votes", "100", "--rate", "10");
         output.WriteLine(stdout);
 
         Assert.Equal(0, exit);
