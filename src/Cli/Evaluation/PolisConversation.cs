@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using OpenGov.Dialogue.Analysis.Data;
 
 namespace OpenGov.Dialogue.Cli.Evaluation;
 
@@ -31,24 +31,15 @@ public sealed record PolisConversation(
     /// <summary>Vote events in timestamp order (stable for equal timestamps, as in the file).</summary>
     public IReadOnlyList<PolisVote> ReadVotes()
     {
-        var path = RequireFile(Folder, "votes.csv");
-        using var reader = new StreamReader(path, Encoding.UTF8);
-        var header = Csv.ReadRecord(reader) ?? throw new CliException($"{path} is empty");
-        var timestamp = Column(header, "timestamp", path);
-        var comment = Column(header, "comment-id", path);
-        var voter = Column(header, "voter-id", path);
-        var vote = Column(header, "vote", path);
-        var votes = new List<PolisVote>();
-        while (Csv.ReadRecord(reader) is { } record)
-        {
-            votes.Add(new PolisVote(
-                ParseLong(Cell(record, timestamp, path), path),
-                ParseLong(Cell(record, comment, path), path),
-                ParseLong(Cell(record, voter, path), path),
-                (sbyte)ParseLong(Cell(record, vote, path), path)));
-        }
-
-        return [.. votes.OrderBy(v => v.Timestamp)];
+        var table = LabelledData.Open(RequireFile(Folder, "votes.csv"));
+        var timestamp = Column(table, "timestamp");
+        var comment = Column(table, "comment-id");
+        var voter = Column(table, "voter-id");
+        var vote = Column(table, "vote");
+        return [.. table.Rows
+            .Select(row => new PolisVote(
+                ParseLong(row[timestamp], table), ParseLong(row[comment], table), ParseLong(row[voter], table), (sbyte)ParseLong(row[vote], table)))
+            .OrderBy(v => v.Timestamp)];
     }
 
     private static string RequireFile(string folder, string name)
@@ -59,17 +50,16 @@ public sealed record PolisConversation(
 
     private static (HashSet<long> ModeratedOut, List<long> Statements) ReadComments(string path)
     {
-        using var reader = new StreamReader(path, Encoding.UTF8);
-        var header = Csv.ReadRecord(reader) ?? throw new CliException($"{path} is empty");
-        var id = Column(header, "comment-id", path);
-        var moderated = Column(header, "moderated", path);
+        var table = LabelledData.Open(path);
+        var id = Column(table, "comment-id");
+        var moderated = Column(table, "moderated");
         var moderatedOut = new HashSet<long>();
         var statements = new List<long>();
-        while (Csv.ReadRecord(reader) is { } record)
+        foreach (var row in table.Rows)
         {
-            var statement = ParseLong(Cell(record, id, path), path);
+            var statement = ParseLong(row[id], table);
             statements.Add(statement);
-            if (Cell(record, moderated, path).Trim() == "-1")
+            if (row[moderated].Trim() == "-1")
             {
                 moderatedOut.Add(statement);
             }
@@ -81,122 +71,41 @@ public sealed record PolisConversation(
 
     private static List<PolisParticipant> ReadParticipants(string path)
     {
-        using var reader = new StreamReader(path, Encoding.UTF8);
-        var header = Csv.ReadRecord(reader) ?? throw new CliException($"{path} is empty");
-        var participant = Column(header, "participant", path);
-        var group = Column(header, "group-id", path);
+        var table = LabelledData.Open(path);
+        var participant = Column(table, "participant");
+        var group = Column(table, "group-id");
 
         // Every column after n-disagree is a comment id; austria-climate adds an xid column earlier on.
-        var firstComment = Column(header, "n-disagree", path) + 1;
-        var statementIds = header.Skip(firstComment).Select(h => ParseLong(h, path)).ToArray();
+        var firstComment = Column(table, "n-disagree") + 1;
+        var statementIds = table.Header.Skip(firstComment).Select(h => ParseLong(h, table)).ToArray();
         var participants = new List<PolisParticipant>();
-        while (Csv.ReadRecord(reader) is { } record)
+        foreach (var row in table.Rows)
         {
             var votes = new List<(long, sbyte)>();
-            for (var i = 0; i < statementIds.Length && firstComment + i < record.Count; i++)
+            for (var i = 0; i < statementIds.Length && firstComment + i < row.Length; i++)
             {
-                var cell = record[firstComment + i];
+                var cell = row[firstComment + i];
                 if (cell.Length > 0)
                 {
-                    votes.Add((statementIds[i], (sbyte)ParseLong(cell, path)));
+                    votes.Add((statementIds[i], (sbyte)ParseLong(cell, table)));
                 }
             }
 
-            var groupCell = Cell(record, group, path);
+            var groupCell = row[group];
             participants.Add(new PolisParticipant(
-                ParseLong(Cell(record, participant, path), path),
-                groupCell.Length == 0 ? null : (int)ParseLong(groupCell, path),
+                ParseLong(row[participant], table),
+                groupCell.Length == 0 ? null : (int)ParseLong(groupCell, table),
                 votes));
         }
 
         return participants;
     }
 
-    private static string Cell(List<string> record, int index, string path) =>
-        index < record.Count ? record[index] : throw new CliException($"{path}: a row has {record.Count} fields, expected at least {index + 1}");
+    private static int Column(CsvTable table, string name) =>
+        table.HasColumn(name) ? table.Column(name) : throw new CliException($"{table.Source} has no column '{name}'");
 
-    private static int Column(IReadOnlyList<string> header, string name, string path)
-    {
-        for (var i = 0; i < header.Count; i++)
-        {
-            if (header[i] == name)
-            {
-                return i;
-            }
-        }
-
-        throw new CliException($"{path} has no column '{name}'");
-    }
-
-    private static long ParseLong(string text, string path) =>
+    private static long ParseLong(string text, CsvTable table) =>
         long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new CliException($"{path}: expected an integer, got '{text}'");
-}
-
-/// <summary>RFC 4180 records: quoted fields may hold commas, doubled quotes and newlines.</summary>
-internal static class Csv
-{
-    public static List<string>? ReadRecord(TextReader reader)
-    {
-        var first = reader.Peek();
-        if (first < 0)
-        {
-            return null;
-        }
-
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        while (true)
-        {
-            var c = reader.Read();
-            if (c < 0)
-            {
-                fields.Add(field.ToString());
-                return fields;
-            }
-
-            if (quoted)
-            {
-                if (c == '"')
-                {
-                    if (reader.Peek() == '"')
-                    {
-                        field.Append('"');
-                        reader.Read();
-                    }
-                    else
-                    {
-                        quoted = false;
-                    }
-                }
-                else
-                {
-                    field.Append((char)c);
-                }
-
-                continue;
-            }
-
-            switch (c)
-            {
-                case '"':
-                    quoted = true;
-                    break;
-                case ',':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    fields.Add(field.ToString());
-                    return fields;
-                default:
-                    field.Append((char)c);
-                    break;
-            }
-        }
-    }
+            : throw new CliException($"{table.Source}: expected an integer, got '{text}'");
 }
