@@ -43,6 +43,7 @@ public enum TopicsStatus
 /// <param name="MinItems">How many published items grouping needs.</param>
 /// <param name="Untagged">Items without a moderator's tag.</param>
 /// <param name="TaggerReady">A topic model trained from moderators' tags exists (it needs two tags at least).</param>
+/// <param name="Grouped">Items the last regrouping grouped (a bounded sample of a large consultation); every other item was placed into the nearest group.</param>
 [GenerateSerializer, Immutable, Alias("dialogue.topics-view")]
 public sealed record TopicsView(
     [property: Id(0)] string ConsultationId,
@@ -54,7 +55,8 @@ public sealed record TopicsView(
     [property: Id(6)] IReadOnlyList<TagCountView> Tags,
     [property: Id(7)] int Untagged,
     [property: Id(8)] bool TaggerReady,
-    [property: Id(9)] DateTimeOffset? ComputedAt);
+    [property: Id(9)] DateTimeOffset? ComputedAt,
+    [property: Id(10)] int Grouped);
 
 /// <param name="Terms">Distinctive words of the group, most distinctive first: its label.</param>
 /// <param name="VoteShare">The group's votes over all votes (0 when nobody voted yet).</param>

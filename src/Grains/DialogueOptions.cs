@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using OpenGov.Dialogue.Consultations.Topics;
 
 namespace OpenGov.Dialogue;
 
@@ -37,6 +38,14 @@ public sealed class DialogueOptions : IValidatableObject
     /// </summary>
     [Range(1, 3600)]
     public int TopicsRecomputeSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Most published items one topic regrouping groups (the most voted, the newest and an even spread of
+    /// the rest); the others are placed into the nearest group, so a regrouping's cost does not grow with
+    /// the consultation.
+    /// </summary>
+    [Range(TopicBoard.MinItems, 1_000_000)]
+    public int TopicsSampleSize { get; set; } = 3000;
 
     /// <summary>Orleans ServiceId: storage rows are keyed by it, so it must not change between runs.</summary>
     [Required]

@@ -16,7 +16,7 @@ public sealed class TopicBoardTests
             board.Apply(input);
         }
 
-        board.Computed(board.Version, null, null, DateTimeOffset.UnixEpoch);
+        board.Computed(board.Version, null, null, null, DateTimeOffset.UnixEpoch);
         return board;
     }
 
@@ -80,9 +80,71 @@ public sealed class TopicBoardTests
         var running = board.Version;
 
         board.Apply(Full("i2", 2, "sampah menumpuk"));
-        board.Computed(running, null, null, DateTimeOffset.UnixEpoch);
+        board.Computed(running, null, null, null, DateTimeOffset.UnixEpoch);
 
         Assert.True(board.GroupsDirty);
+    }
+
+    [Fact]
+    public void The_sample_takes_the_most_voted_the_newest_and_a_spread_of_the_older_items()
+    {
+        var board = new TopicBoard();
+        for (var n = 1; n <= 100; n++)
+        {
+            board.Apply(new TopicInput($"i{n}", n, true, $"usulan {n}", [], n is 3 or 7 or 11 or 13 or 17 ? 50 + n : 0));
+        }
+
+        var sample = board.Sample(20).Select(c => c.Id).ToList();
+
+        Assert.Equal(20, sample.Count);
+        Assert.Equal(sample.OrderBy(id => int.Parse(id[1..], System.Globalization.CultureInfo.InvariantCulture)), sample);
+        Assert.All(new[] { "i3", "i7", "i11", "i13", "i17" }, id => Assert.Contains(id, sample));
+        Assert.All(Enumerable.Range(91, 10), n => Assert.Contains($"i{n}", sample));
+        var older = sample.Select(id => int.Parse(id[1..], System.Globalization.CultureInfo.InvariantCulture)).Where(n => n <= 90 && n is not (3 or 7 or 11 or 13 or 17)).ToList();
+        Assert.Equal(5, older.Count);
+        Assert.True(older.Max() - older.Min() >= 50, $"the older items should be spread out: {string.Join(", ", older)}");
+        Assert.Equal(board.Comments().Select(c => c.Id), board.Sample(100).Select(c => c.Id));
+    }
+
+    [Fact]
+    public void A_consultation_larger_than_the_sample_has_every_item_in_exactly_one_group()
+    {
+        var topics = new Dictionary<string, string[]>
+        {
+            ["jalan"] = ["jalan", "rusak", "berlubang", "aspal", "macet", "jembatan", "trotoar", "perbaikan"],
+            ["sekolah"] = ["sekolah", "guru", "murid", "kelas", "buku", "seragam", "beasiswa", "ujian"],
+            ["air"] = ["air", "bersih", "pdam", "sumur", "pipa", "banjir", "saluran", "bocor"],
+        };
+        var random = new Random(5);
+        var topicOf = new Dictionary<string, string>();
+        var board = new TopicBoard();
+        void Publish(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var (topic, words) = topics.ElementAt(topicOf.Count % topics.Count);
+                var id = $"i{topicOf.Count + 1}";
+                topicOf[id] = topic;
+                board.Apply(Full(id, topicOf.Count, string.Join(' ', Enumerable.Range(0, random.Next(5, 9)).Select(_ => words[random.Next(words.Length)]))));
+            }
+        }
+
+        Publish(600);
+        var sample = board.Sample(30);
+        var version = board.Version;
+        var (grouping, placer) = TopicRegrouping.Run(sample, board.Outside(sample), null);
+        Publish(30);
+        board.Computed(version, grouping, placer, null, DateTimeOffset.UnixEpoch);
+        Publish(30);
+
+        // The grouper saw the sample only; the view still counts every item, each in one group.
+        Assert.Equal(30, sample.Count);
+        Assert.Equal(30, grouping.Groups.Sum(g => g.Size));
+        var view = board.View("c", 20, false);
+        Assert.Equal(660, view.Items);
+        Assert.Equal(660, view.Groups.Sum(g => g.Size));
+        Assert.Equal([220, 220, 220], view.Groups.Select(g => g.Size));
+        Assert.All(view.Groups, g => Assert.Single(g.Items.Select(i => topicOf[i.ItemId]).Distinct()));
     }
 
     [Theory]

@@ -77,6 +77,13 @@ public sealed class TopicsGrainTests : IAsyncLifetime
         throw new TimeoutException($"The topic groups did not settle within 20 s; last: {view?.Status}, {view?.Items} items, sizes {string.Join('/', view?.Groups.Select(g => g.Size) ?? [])}.");
     }
 
+    /// <summary>
+    /// Every item is in a group and each group lists items of one topic. New items are placed into the
+    /// nearest existing group at once, so this is how a test waits for the regrouping that sorts them.
+    /// </summary>
+    private bool Sorted(TopicsView view, int items) =>
+        view.Items == items && view.Groups.Sum(g => g.Size) == items && view.Groups.All(g => g.Items.Select(i => _topicOf[i.ItemId]).Distinct().Count() == 1);
+
     /// <summary>Each group holds one topic only: topic → group id.</summary>
     private Dictionary<string, int> TopicGroups(TopicsView view)
     {
@@ -100,6 +107,7 @@ public sealed class TopicsGrainTests : IAsyncLifetime
         var first = await Settled(grain, v => v.Status == TopicsStatus.Grouped);
 
         Assert.Equal(24, first.Items);
+        Assert.Equal(24, first.Grouped);
         Assert.Equal([8, 8, 8], first.Groups.Select(g => g.Size));
         var before = TopicGroups(first);
         Assert.Equal(3, before.Count);
@@ -107,7 +115,7 @@ public sealed class TopicsGrainTests : IAsyncLifetime
         Assert.Contains(first.Groups, g => g.Terms.Intersect(Vocabulary["sekolah"]).Any() && g.Id == before["sekolah"]);
 
         var added = await Publish(grain, 2);
-        var second = await Settled(grain, v => v.Items == 30 && v.Groups.Sum(g => g.Size) == 30);
+        var second = await Settled(grain, v => Sorted(v, 30) && v.Groups.All(g => g.Size == 10));
 
         Assert.Equal([10, 10, 10], second.Groups.Select(g => g.Size));
         Assert.Equal(before, TopicGroups(second));
@@ -123,7 +131,7 @@ public sealed class TopicsGrainTests : IAsyncLifetime
 
         await grain.Moderate(new ModerationCommand(ModerationActions.Reject, [.. ids.Where(id => _topicOf[id] == "jalan")], Moderator) { Reason = "off_topic" });
         await Publish(grain, 8, Health);
-        var after = TopicGroups(await Settled(grain, v => v.Items == 24 && v.Groups.Sum(g => g.Size) == 24));
+        var after = TopicGroups(await Settled(grain, v => Sorted(v, 24)));
 
         Assert.Equal(before["sekolah"], after["sekolah"]);
         Assert.Equal(before["air"], after["air"]);
@@ -191,6 +199,33 @@ public sealed class TopicsGrainTests : IAsyncLifetime
         Assert.All(suggested, i => Assert.NotNull(i.Suggested));
         Assert.True(suggested.Count(i => i.Suggested!.Topic == _topicOf[i.ItemId]) >= 13, "the tagger should get nearly every made-up complaint right");
         Assert.All(view.Groups.SelectMany(g => g.Items).Where(i => i.Tags.Count > 0), i => Assert.Null(i.Suggested));
+    }
+
+    [Fact]
+    public async Task A_consultation_larger_than_the_sample_still_groups_every_item_and_keeps_ids()
+    {
+        await _silo.DisposeAsync();
+        _silo = await TestSilo.StartAsync(new()
+        {
+            ["Dialogue:SubmissionsPerMinute"] = "1000",
+            ["Dialogue:TopicsRecomputeSeconds"] = "1",
+            ["Dialogue:TopicsSampleSize"] = "30",
+        });
+        var grain = await Create();
+        await Publish(grain, 20);
+
+        var first = await Settled(grain, v => Sorted(v, 60));
+
+        Assert.Equal([20, 20, 20], first.Groups.Select(g => g.Size));
+        Assert.Equal(30, first.Grouped);
+        var before = TopicGroups(first);
+        Assert.Equal(3, before.Count);
+
+        await Publish(grain, 2);
+        var second = await Settled(grain, v => Sorted(v, 66));
+
+        Assert.Equal([22, 22, 22], second.Groups.Select(g => g.Size));
+        Assert.Equal(before, TopicGroups(second));
     }
 
     [Fact]

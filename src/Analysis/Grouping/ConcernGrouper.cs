@@ -54,7 +54,20 @@ public sealed class ConcernGrouper(GrouperOptions? options = null)
 {
     private readonly GrouperOptions _options = options ?? new GrouperOptions();
 
-    public ConcernGrouping Group(IReadOnlyList<CommentText> comments, ConcernGrouping? previous = null)
+    public ConcernGrouping Group(IReadOnlyList<CommentText> comments, ConcernGrouping? previous = null) =>
+        Run(comments, previous, withPlacer: false).Grouping;
+
+    /// <summary>
+    /// Groups <paramref name="comments"/> as <see cref="Group"/> does, and returns a placer that puts any
+    /// other comment into the nearest of the groups: group a sample, place the rest.
+    /// </summary>
+    public (ConcernGrouping Grouping, ConcernPlacer Placer) GroupWithPlacer(IReadOnlyList<CommentText> comments, ConcernGrouping? previous = null)
+    {
+        var (grouping, placer) = Run(comments, previous, withPlacer: true);
+        return (grouping, placer!);
+    }
+
+    private (ConcernGrouping Grouping, ConcernPlacer? Placer) Run(IReadOnlyList<CommentText> comments, ConcernGrouping? previous, bool withPlacer)
     {
         ArgumentNullException.ThrowIfNull(comments);
         if (comments.Count == 0)
@@ -94,7 +107,32 @@ public sealed class ConcernGrouper(GrouperOptions? options = null)
             assignments[comments[i].Id] = ids[clustering.Assignments[i]];
         }
 
-        return new ConcernGrouping(groups, assignments, nextId);
+        var grouping = new ConcernGrouping(groups, assignments, nextId);
+        return (grouping, withPlacer ? Placer(space, clustering, ids, groups) : null);
+    }
+
+    /// <summary>Each word's similarity to each group's centroid; a comment's score for a group is their weighted sum.</summary>
+    private static ConcernPlacer Placer(LatentSemanticSpace space, SphericalKMeans.Result clustering, int[] ids, List<ConcernGroup> groups)
+    {
+        // Groups in the grouping's order (largest first), so a comment with no known word goes to the largest.
+        var clusters = groups.Select(g => Array.IndexOf(ids, g.GroupId)).ToArray();
+        var affinity = new float[space.WordVectors.Length][];
+        for (var word = 0; word < affinity.Length; word++)
+        {
+            affinity[word] = new float[clusters.Length];
+            for (var g = 0; g < clusters.Length; g++)
+            {
+                affinity[word][g] = VectorMath.Dot(space.WordVectors[word], clustering.Centroids[clusters[g]]);
+            }
+        }
+
+        var columnOf = new Dictionary<string, int>(space.Vocabulary.Length, StringComparer.Ordinal);
+        for (var column = 0; column < space.Vocabulary.Length; column++)
+        {
+            columnOf[space.Vocabulary[column]] = column;
+        }
+
+        return new ConcernPlacer(columnOf, space.Idf, affinity, [.. groups.Select(g => g.GroupId)]);
     }
 
     /// <summary>Warm start: each previous group's members, placed in today's space, give a starting centroid.</summary>

@@ -11,16 +11,27 @@ namespace OpenGov.Dialogue.Analysis.Grouping;
 /// </summary>
 internal sealed class LatentSemanticSpace
 {
-    private LatentSemanticSpace(string[] vocabulary, int[] rowStart, int[] columns, float[] values, float[][] coordinates)
+    private LatentSemanticSpace(string[] vocabulary, int[] rowStart, int[] columns, float[] values, float[][] coordinates, float[] idf, float[][] wordVectors)
     {
         Vocabulary = vocabulary;
         RowStart = rowStart;
         Columns = columns;
         Values = values;
         Coordinates = coordinates;
+        Idf = idf;
+        WordVectors = wordVectors;
     }
 
     public string[] Vocabulary { get; }
+
+    /// <summary>Inverse document frequency per vocabulary word (the TF-IDF weight of one occurrence).</summary>
+    public float[] Idf { get; }
+
+    /// <summary>
+    /// A vector per word (the most frequent words only; the rest have none) such that a comment's
+    /// coordinates are its TF-IDF-weighted sum, normalised: a comment outside the set can be placed in the same space.
+    /// </summary>
+    public float[][] WordVectors { get; }
 
     /// <summary>CSR TF-IDF matrix, one row per comment.</summary>
     public int[] RowStart { get; }
@@ -102,19 +113,28 @@ internal sealed class LatentSemanticSpace
             rowStart[i + 1] = values.Count;
         }
 
-        var space = new LatentSemanticSpace(vocabulary, rowStart, columns.ToArray(), values.ToArray(), []);
+        var space = new LatentSemanticSpace(vocabulary, rowStart, columns.ToArray(), values.ToArray(), [], idf, []);
         var rank = Math.Max(1, Math.Min(dimensions, Math.Min(texts.Count, vocabulary.Length) - 1));
-        var coordinates = coOccurrence
-            ? space.AverageWordVectors(WordVectors(tokenized, columnOf, vocabulary.Length, rank, seed), parallel)
-            : space.Project(rank, seed, sigmaPower: 1);
-        return new LatentSemanticSpace(vocabulary, rowStart, space.Columns, space.Values, coordinates);
+        float[][] coordinates;
+        float[][] wordVectors;
+        if (coOccurrence)
+        {
+            wordVectors = CoOccurrenceVectors(tokenized, columnOf, vocabulary.Length, rank, seed);
+            coordinates = space.AverageWordVectors(wordVectors, parallel);
+        }
+        else
+        {
+            coordinates = space.Project(rank, seed, sigmaPower: 1, foldIn: true, out wordVectors);
+        }
+
+        return new LatentSemanticSpace(vocabulary, rowStart, space.Columns, space.Values, coordinates, idf, wordVectors);
     }
 
     /// <summary>
     /// Word vectors from co-occurrence: positive PMI of words within four tokens of each other
     /// (context counts smoothed with exponent 0.75), reduced by the same randomised SVD.
     /// </summary>
-    private static float[][] WordVectors(List<string>[] tokenized, Dictionary<string, int> columnOf, int vocabularySize, int rank, int seed)
+    private static float[][] CoOccurrenceVectors(List<string>[] tokenized, Dictionary<string, int> columnOf, int vocabularySize, int rank, int seed)
     {
         const int Window = 4;
 
@@ -190,8 +210,8 @@ internal sealed class LatentSemanticSpace
             rowStart[w + 1] = values.Count;
         }
 
-        var matrix = new LatentSemanticSpace(new string[vocabularySize], rowStart, columns.ToArray(), values.ToArray(), []);
-        return matrix.Project(Math.Min(rank, Math.Max(1, vocabularySize - 1)), seed, sigmaPower: 0.5);
+        var matrix = new LatentSemanticSpace(new string[vocabularySize], rowStart, columns.ToArray(), values.ToArray(), [], [], []);
+        return matrix.Project(Math.Min(rank, Math.Max(1, vocabularySize - 1)), seed, sigmaPower: 0.5, foldIn: false, out _);
     }
 
     /// <summary>Each comment as the TF-IDF-weighted mean of its words' vectors, unit length.</summary>
@@ -220,9 +240,11 @@ internal sealed class LatentSemanticSpace
 
     /// <summary>
     /// Randomised SVD (Halko, Martinsson and Tropp): a random sketch of the column space, two power
-    /// iterations, then the small eigenproblem; returns U·Σ rows normalised to unit length.
+    /// iterations, then the small eigenproblem; returns U·Σ rows normalised to unit length. With
+    /// <paramref name="foldIn"/> (and σ power 1) also the column vectors V, one per vocabulary word, with
+    /// A·V = U·Σ, so a new row r folds in as r·V.
     /// </summary>
-    private float[][] Project(int rank, int seed, double sigmaPower)
+    private float[][] Project(int rank, int seed, double sigmaPower, bool foldIn, out float[][] columnVectors)
     {
         var n = RowStart.Length - 1;
         var vocabularySize = Vocabulary.Length;
@@ -230,6 +252,7 @@ internal sealed class LatentSemanticSpace
         var random = new Random(seed);
         if (vocabularySize == 0)
         {
+            columnVectors = [];
             return Enumerable.Range(0, n).Select(_ => new float[rank]).ToArray();
         }
 
@@ -301,6 +324,28 @@ internal sealed class LatentSemanticSpace
 
             VectorMath.Normalize(point);
             coordinates[i] = point;
+        }
+
+        // V = Bᵀ·W·Σ⁻¹ (B = QᵀA, W the eigenvectors of B·Bᵀ).
+        columnVectors = new float[foldIn ? vocabularySize : 0][];
+        for (var t = 0; t < columnVectors.Length; t++)
+        {
+            var vector = new float[rank];
+            var offset = t * width;
+            for (var d = 0; d < rank; d++)
+            {
+                var e = order[d];
+                var sigma = Math.Sqrt(Math.Max(0, eigenvalues[e]));
+                double sum = 0;
+                for (var a = 0; a < width; a++)
+                {
+                    sum += b[offset + a] * eigenvectors[a, e];
+                }
+
+                vector[d] = sigma > 0 ? (float)(sum / sigma) : 0;
+            }
+
+            columnVectors[t] = vector;
         }
 
         return coordinates;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using OpenGov.Dialogue.Analysis.Grouping;
 using OpenGov.Dialogue.Analysis.Topics;
 using OpenGov.Dialogue.Contracts;
@@ -20,6 +21,13 @@ public sealed class TopicBoard
     public const int Representatives = 5;
 
     private readonly Dictionary<string, Item> _items = new(StringComparer.Ordinal);
+
+    // One copy of each word for the items' token lists.
+    private readonly Dictionary<string, string> _words = new(StringComparer.Ordinal);
+
+    // Items placed into the last grouping's groups since it was made (new, or with a new text).
+    private readonly Dictionary<string, int> _placed = new(StringComparer.Ordinal);
+    private ConcernPlacer? _placer;
 
     // Inputs at or below the snapshot's sequence number are already in it.
     private long _floorSeq;
@@ -99,6 +107,17 @@ public sealed class TopicBoard
         }
 
         Count += (input.InAnalysis ? 1 : 0) - (wasIn ? 1 : 0);
+        if (input.InAnalysis && (!wasIn || textChanged))
+        {
+            // Words are read once per text, so placing the item again after a regrouping is only lookups.
+            item.Tokens = [.. ConcernPlacer.Tokenize(input.Text).Select(Word)];
+            item.ChangedAt = Version;
+            if (_placer is not null)
+            {
+                _placed[item.Id] = _placer.Place(item.Tokens);
+            }
+        }
+
         item.InAnalysis = input.InAnalysis;
         item.Text = input.Text;
         item.Tags = [.. tags];
@@ -114,6 +133,54 @@ public sealed class TopicBoard
     public IReadOnlyList<CommentText> Comments() =>
         [.. InAnalysis().Select(i => new CommentText(i.Id, i.Text))];
 
+    /// <summary>
+    /// At most <paramref name="max"/> texts to group, in submission order; the other items are placed into
+    /// the groups the sample makes. Below the bound, every item. Above it: a quarter the most voted (what the
+    /// room cares about; ties go to the newer), half the newest of the rest (new concerns in a live hall get
+    /// their own group), and the remaining quarter spread evenly over the older rest (early concerns keep a
+    /// say). Deterministic for a given board.
+    /// </summary>
+    public IReadOnlyList<CommentText> Sample(int max)
+    {
+        var all = InAnalysis().ToList();
+        if (all.Count <= max)
+        {
+            return [.. all.Select(i => new CommentText(i.Id, i.Text))];
+        }
+
+        var chosen = new bool[all.Count];
+        foreach (var index in Enumerable.Range(0, all.Count).OrderByDescending(i => all[i].Votes).ThenByDescending(i => i).Take(max / 4))
+        {
+            chosen[index] = true;
+        }
+
+        var taken = max / 4;
+        for (var i = all.Count - 1; i >= 0 && taken < max / 4 + max / 2; i--)
+        {
+            if (!chosen[i])
+            {
+                chosen[i] = true;
+                taken++;
+            }
+        }
+
+        var older = Enumerable.Range(0, all.Count).Where(i => !chosen[i]).ToList();
+        var stride = older.Count / (double)(max - taken);
+        for (var j = 0; j < max - taken; j++)
+        {
+            chosen[older[(int)(j * stride)]] = true;
+        }
+
+        return [.. all.Where((_, i) => chosen[i]).Select(i => new CommentText(i.Id, i.Text))];
+    }
+
+    /// <summary>The items in the analysis that are not in <paramref name="sample"/>, with their words, to place.</summary>
+    public IReadOnlyList<WordsOfItem> Outside(IReadOnlyList<CommentText> sample)
+    {
+        var inSample = sample.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        return [.. InAnalysis().Where(i => !inSample.Contains(i.Id)).Select(i => new WordsOfItem(i.Id, i.Tokens))];
+    }
+
     /// <summary>One example per moderator's tag on an item in the analysis.</summary>
     public IReadOnlyList<LabelledText> TrainingExamples() =>
         [.. InAnalysis().SelectMany(i => i.Tags.Select(tag => new LabelledText(i.Text, tag)))];
@@ -127,13 +194,26 @@ public sealed class TopicBoard
     /// Takes a background run's results. <paramref name="groupedVersion"/> is the <see cref="Version"/>
     /// the run grouped (null when it did not group); changes since then keep the groups dirty. A null
     /// <paramref name="grouping"/> keeps the previous one (too few items): it stays the seed that keeps ids stable.
+    /// <paramref name="placer"/> puts items that came or changed since the run into its groups, now and as they arrive.
     /// </summary>
-    public void Computed(long? groupedVersion, ConcernGrouping? grouping, IReadOnlyDictionary<string, TopicPrediction>? suggestions, DateTimeOffset at)
+    public void Computed(long? groupedVersion, ConcernGrouping? grouping, ConcernPlacer? placer, IReadOnlyDictionary<string, TopicPrediction>? suggestions, DateTimeOffset at)
     {
         if (groupedVersion is { } version)
         {
             _groupedVersion = version;
-            Grouping = grouping ?? Grouping;
+            if (grouping is not null)
+            {
+                Grouping = grouping;
+                _placer = placer;
+                _placed.Clear();
+                foreach (var item in _items.Values)
+                {
+                    if (placer is not null && item.InAnalysis && (item.ChangedAt > version || !grouping.Assignments.ContainsKey(item.Id)))
+                    {
+                        _placed[item.Id] = placer.Place(item.Tokens);
+                    }
+                }
+            }
         }
 
         if (suggestions is not null)
@@ -159,7 +239,7 @@ public sealed class TopicBoard
             : Grouping is null || ComputedAt is null ? TopicsStatus.Computing
             : TopicsStatus.Grouped;
         var groups = status == TopicsStatus.Grouped ? Groups(inAnalysis, votes, itemsPerGroup) : [];
-        return new TopicsView(consultationId, status, Count, votes, MinItems, groups, TagCounts(inAnalysis), inAnalysis.Count(i => i.Tags.Count == 0), taggerReady, ComputedAt);
+        return new TopicsView(consultationId, status, Count, votes, MinItems, groups, TagCounts(inAnalysis), inAnalysis.Count(i => i.Tags.Count == 0), taggerReady, ComputedAt, Grouping?.Groups.Sum(g => g.Size) ?? 0);
     }
 
     private List<TopicGroupView> Groups(List<Item> inAnalysis, int totalVotes, int itemsPerGroup)
@@ -168,7 +248,7 @@ public sealed class TopicBoard
         var members = new Dictionary<int, List<Item>>();
         foreach (var item in inAnalysis)
         {
-            if (grouping.Assignments.TryGetValue(item.Id, out var group))
+            if (_placed.TryGetValue(item.Id, out var group) || grouping.Assignments.TryGetValue(item.Id, out group))
             {
                 if (!members.TryGetValue(group, out var list))
                 {
@@ -231,6 +311,17 @@ public sealed class TopicBoard
 
     private IEnumerable<Item> InAnalysis() => _items.Values.Where(i => i.InAnalysis).OrderBy(i => i.Number).ThenBy(i => i.Id, StringComparer.Ordinal);
 
+    private string Word(string word)
+    {
+        ref var kept = ref CollectionsMarshal.GetValueRefOrAddDefault(_words, word, out var exists);
+        if (!exists)
+        {
+            kept = word;
+        }
+
+        return kept!;
+    }
+
     private static long Number(string itemId) =>
         itemId.StartsWith('i') && long.TryParse(itemId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
 
@@ -244,6 +335,11 @@ public sealed class TopicBoard
 
         public IReadOnlyList<string> Tags { get; set; } = [];
 
+        public string[] Tokens { get; set; } = [];
+
+        /// <summary>The board's <see cref="Version"/> when the item last came into the analysis or changed text.</summary>
+        public long ChangedAt { get; set; }
+
         public bool InAnalysis { get; set; }
 
         public int Votes { get; set; }
@@ -253,3 +349,6 @@ public sealed class TopicBoard
         public long VoteSeq { get; set; }
     }
 }
+
+/// <summary>An item's id and the words it is placed by.</summary>
+public sealed record WordsOfItem(string Id, IReadOnlyList<string> Words);

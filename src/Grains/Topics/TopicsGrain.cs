@@ -12,7 +12,9 @@ namespace OpenGov.Dialogue.Consultations.Topics;
 /// The topic analysis of one consultation, off the vote path: the consultation grain sends each
 /// durable change to a published item one-way; a timer regroups the texts when something changed
 /// (at most every <see cref="DialogueOptions.TopicsRecomputeSeconds"/>, and never more than a tenth of
-/// the time) on one thread-pool thread, passing the previous grouping so ids stay stable. The topic tagger
+/// the time) on one thread-pool thread, passing the previous grouping so ids stay stable. A regrouping
+/// groups at most <see cref="DialogueOptions.TopicsSampleSize"/> items and places the rest into the
+/// nearest group; items arriving between regroupings are placed as they come. The topic tagger
 /// retrains in the background from the moderators' tags and suggests a topic for untagged items.
 /// Nothing is stored: on activation it asks the consultation grain, whose journal is the source.
 /// Reentrant so that reads and incoming changes are served while a grouping runs.
@@ -71,7 +73,8 @@ public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider 
         }
 
         // Copies taken on the grain's thread; the work runs beside votes and reads.
-        var comments = regroup && _board.Count >= TopicBoard.MinItems ? _board.Comments() : null;
+        var comments = regroup && _board.Count >= TopicBoard.MinItems ? _board.Sample(options.Value.TopicsSampleSize) : null;
+        var outside = comments is null ? null : _board.Outside(comments);
         var previous = _board.Grouping;
         long? version = regroup ? _board.Version : null;
         var untagged = resuggest ? _board.Untagged() : null;
@@ -79,26 +82,26 @@ public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider 
         try
         {
             var watch = Stopwatch.StartNew();
-            var (grouping, suggestions) = await Task.Run(() => Compute(comments, previous, model, untagged));
+            var (grouping, placer, suggestions) = await Task.Run(() => Compute(comments, outside, previous, model, untagged));
             if (comments is not null)
             {
                 _lastDuration = watch.Elapsed;
                 _lastGrouping = clock.GetUtcNow();
                 if (_lastDuration > TimeSpan.FromSeconds(1))
                 {
-                    logger.LogInformation("Topic groups of {Consultation} ({Items} items) took {Ms} ms", Id, comments.Count, _lastDuration.TotalMilliseconds);
+                    logger.LogInformation("Topic groups of {Consultation} ({Items} grouped, {Placed} placed) took {Ms} ms", Id, comments.Count, outside!.Count, _lastDuration.TotalMilliseconds);
                 }
             }
 
             _suggestedWith = resuggest ? model : _suggestedWith;
-            _board.Computed(version, grouping, suggestions, clock.GetUtcNow());
+            _board.Computed(version, grouping, placer, suggestions, clock.GetUtcNow());
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
             // A text set the analysis cannot handle must not retry every second: wait for the next change.
             logger.LogWarning(ex, "Topic analysis of {Consultation} failed", Id);
             _lastGrouping = clock.GetUtcNow();
-            _board.Computed(version, null, null, clock.GetUtcNow());
+            _board.Computed(version, null, null, null, clock.GetUtcNow());
         }
         finally
         {
@@ -106,21 +109,14 @@ public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider 
         }
     }
 
-    private static (ConcernGrouping? Grouping, Dictionary<string, TopicPrediction>? Suggestions) Compute(
-        IReadOnlyList<CommentText>? comments, ConcernGrouping? previous, TopicTagger? model, IReadOnlyList<CommentText>? untagged)
+    private static (ConcernGrouping? Grouping, ConcernPlacer? Placer, Dictionary<string, TopicPrediction>? Suggestions) Compute(
+        IReadOnlyList<CommentText>? comments, IReadOnlyList<WordsOfItem>? outside, ConcernGrouping? previous, TopicTagger? model, IReadOnlyList<CommentText>? untagged)
     {
         ConcernGrouping? grouping = null;
+        ConcernPlacer? placer = null;
         if (comments is not null)
         {
-            var grouper = new ConcernGrouper(new GrouperOptions
-            {
-                Groups = TopicBoard.GroupCount(comments.Count),
-                RepresentativesPerGroup = TopicBoard.Representatives,
-
-                // Beside live traffic: one core at most, so votes and questions keep the other.
-                MaxDegreeOfParallelism = 1,
-            });
-            grouping = grouper.Group(comments, previous);
+            (grouping, placer) = TopicRegrouping.Run(comments, outside!, previous);
         }
 
         Dictionary<string, TopicPrediction>? suggestions = null;
@@ -133,7 +129,7 @@ public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider 
             }
         }
 
-        return (grouping, suggestions);
+        return (grouping, placer, suggestions);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

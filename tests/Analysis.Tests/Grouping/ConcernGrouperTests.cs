@@ -33,6 +33,34 @@ public sealed class ConcernGrouperTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Comments_outside_the_grouped_sample_are_placed_in_the_group_of_their_topic(bool coOccurrenceVectors)
+    {
+        var grouper = new ConcernGrouper(new GrouperOptions { Groups = 4, Dimensions = 10, CoOccurrenceVectors = coOccurrenceVectors });
+        var (grouping, placer) = grouper.GroupWithPlacer(Comments(40, seed: 1));
+        var topics = TopicOf(40, seed: 1);
+        var groupOfTopic = grouping.Groups.ToDictionary(
+            g => grouping.Assignments.Where(a => a.Value == g.GroupId).GroupBy(a => topics[a.Key]).MaxBy(t => t.Count())!.Key,
+            g => g.GroupId);
+
+        var others = SyntheticComments.Generate(25, seed: 9);
+        var right = others.Count(c => placer.Place(c.Text) == groupOfTopic[c.Topic]);
+
+        Assert.Equal(4, groupOfTopic.Count);
+        Assert.True(right >= others.Count * 0.9, $"{right} of {others.Count} placed in their topic's group");
+    }
+
+    [Fact]
+    public void A_comment_with_no_known_word_is_placed_in_the_largest_group()
+    {
+        var (grouping, placer) = _grouper.GroupWithPlacer(Comments(40, seed: 3));
+
+        Assert.Equal(grouping.Groups[0].GroupId, placer.Place("zzz qqq"));
+        Assert.Equal(grouping.Groups[0].GroupId, placer.Place(string.Empty));
+    }
+
     [Fact]
     public void Recomputing_the_same_comments_keeps_every_group_id()
     {

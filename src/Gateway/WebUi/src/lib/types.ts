@@ -237,4 +237,6 @@ export interface TopicsView {
   untagged: number;
   taggerReady: boolean;
   computedAt: string | null;
+  /** Items the last regrouping grouped; the others were placed into the nearest group. */
+  grouped: number;
 }
