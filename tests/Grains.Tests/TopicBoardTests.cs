@@ -16,7 +16,7 @@ public sealed class TopicBoardTests
             board.Apply(input);
         }
 
-        board.Computed(board.Version, null, null, null, DateTimeOffset.UnixEpoch);
+        board.Computed(board.Version, null, null, null, null, false, DateTimeOffset.UnixEpoch);
         return board;
     }
 
@@ -30,6 +30,35 @@ public sealed class TopicBoardTests
         Assert.False(board.GroupsDirty);
         Assert.False(board.TagsDirty);
         Assert.Equal(5, board.View("c", 3, false).Votes);
+    }
+
+    [Fact]
+    public void The_same_tagger_is_asked_only_about_new_or_edited_items_and_a_stale_answer_is_dropped()
+    {
+        var board = Grouped(Full("i1", 1, "jalan rusak"), Full("i2", 2, "lampu mati"), Full("i3", 3, "banjir lagi", "air"));
+        var jalan = new Analysis.Topics.TopicPrediction("jalan", 0.9, false);
+        var lampu = new Analysis.Topics.TopicPrediction("lampu", 0.8, false);
+
+        // A new model answers for every untagged item.
+        var asked = board.Untagged();
+        Assert.Equal(["i1", "i2"], asked.Select(c => c.Id));
+        board.Computed(null, null, null, asked, new Dictionary<string, Analysis.Topics.TopicPrediction> { ["i1"] = jalan, ["i2"] = lampu }, newModel: true, DateTimeOffset.UnixEpoch);
+        Assert.Empty(board.Untagged(onlyUnsuggested: true));
+
+        // A new item and an edited one: only they are asked again; the others keep their answers.
+        board.Apply(Full("i4", 4, "trotoar rusak"));
+        board.Apply(Full("i2", 5, "lampu jalan mati"));
+        asked = board.Untagged(onlyUnsuggested: true);
+        Assert.Equal(["i2", "i4"], asked.Select(c => c.Id).Order());
+        Assert.Equal(jalan, board.Suggestions["i1"]);
+
+        // The answer for i4 arrives after i4 was edited again: it is for the old text and is dropped.
+        board.Apply(Full("i4", 6, "trotoar rusak parah"));
+        board.Computed(null, null, null, asked, new Dictionary<string, Analysis.Topics.TopicPrediction> { ["i2"] = lampu, ["i4"] = jalan }, newModel: false, DateTimeOffset.UnixEpoch);
+        Assert.Equal(lampu, board.Suggestions["i2"]);
+        Assert.Equal(jalan, board.Suggestions["i1"]);
+        Assert.False(board.Suggestions.ContainsKey("i4"));
+        Assert.Equal(["i4"], board.Untagged(onlyUnsuggested: true).Select(c => c.Id));
     }
 
     [Fact]
@@ -80,7 +109,7 @@ public sealed class TopicBoardTests
         var running = board.Version;
 
         board.Apply(Full("i2", 2, "sampah menumpuk"));
-        board.Computed(running, null, null, null, DateTimeOffset.UnixEpoch);
+        board.Computed(running, null, null, null, null, false, DateTimeOffset.UnixEpoch);
 
         Assert.True(board.GroupsDirty);
     }
@@ -134,7 +163,7 @@ public sealed class TopicBoardTests
         var version = board.Version;
         var (grouping, placer) = TopicRegrouping.Run(sample, board.Outside(sample), null);
         Publish(30);
-        board.Computed(version, grouping, placer, null, DateTimeOffset.UnixEpoch);
+        board.Computed(version, grouping, placer, null, null, false, DateTimeOffset.UnixEpoch);
         Publish(30);
 
         // The grouper saw the sample only; the view still counts every item, each in one group.

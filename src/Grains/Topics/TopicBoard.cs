@@ -46,7 +46,10 @@ public sealed class TopicBoard
 
     public ConcernGrouping? Grouping { get; private set; }
 
-    public IReadOnlyDictionary<string, TopicPrediction> Suggestions { get; private set; } = new Dictionary<string, TopicPrediction>();
+    /// <summary>The tagger's suggestion per untagged item, for the text it was made for.</summary>
+    public IReadOnlyDictionary<string, TopicPrediction> Suggestions => _suggestions;
+
+    private readonly Dictionary<string, TopicPrediction> _suggestions = new(StringComparer.Ordinal);
 
     public DateTimeOffset? ComputedAt { get; private set; }
 
@@ -118,6 +121,12 @@ public sealed class TopicBoard
             }
         }
 
+        if (textChanged)
+        {
+            // A suggestion belongs to the text it was made for.
+            _suggestions.Remove(item.Id);
+        }
+
         item.InAnalysis = input.InAnalysis;
         item.Text = input.Text;
         item.Tags = [.. tags];
@@ -185,8 +194,9 @@ public sealed class TopicBoard
     public IReadOnlyList<LabelledText> TrainingExamples() =>
         [.. InAnalysis().SelectMany(i => i.Tags.Select(tag => new LabelledText(i.Text, tag)))];
 
-    public IReadOnlyList<CommentText> Untagged() =>
-        [.. InAnalysis().Where(i => i.Tags.Count == 0).Select(i => new CommentText(i.Id, i.Text))];
+    /// <summary>Untagged items in the analysis: all of them, or only those without a suggestion yet (new or edited).</summary>
+    public IReadOnlyList<CommentText> Untagged(bool onlyUnsuggested = false) =>
+        [.. InAnalysis().Where(i => i.Tags.Count == 0 && !string.IsNullOrWhiteSpace(i.Text) && !(onlyUnsuggested && _suggestions.ContainsKey(i.Id))).Select(i => new CommentText(i.Id, i.Text))];
 
     public void TagsTaken() => TagsDirty = false;
 
@@ -195,8 +205,18 @@ public sealed class TopicBoard
     /// the run grouped (null when it did not group); changes since then keep the groups dirty. A null
     /// <paramref name="grouping"/> keeps the previous one (too few items): it stays the seed that keeps ids stable.
     /// <paramref name="placer"/> puts items that came or changed since the run into its groups, now and as they arrive.
+    /// <paramref name="suggestions"/> are the tagger's answers for the texts in <paramref name="suggestedFor"/>; with
+    /// <paramref name="newModel"/> they replace every earlier suggestion, otherwise they add to them. An answer
+    /// for a text that has changed since is dropped (the next run asks again).
     /// </summary>
-    public void Computed(long? groupedVersion, ConcernGrouping? grouping, ConcernPlacer? placer, IReadOnlyDictionary<string, TopicPrediction>? suggestions, DateTimeOffset at)
+    public void Computed(
+        long? groupedVersion,
+        ConcernGrouping? grouping,
+        ConcernPlacer? placer,
+        IReadOnlyList<CommentText>? suggestedFor,
+        IReadOnlyDictionary<string, TopicPrediction>? suggestions,
+        bool newModel,
+        DateTimeOffset at)
     {
         if (groupedVersion is { } version)
         {
@@ -216,9 +236,20 @@ public sealed class TopicBoard
             }
         }
 
-        if (suggestions is not null)
+        if (suggestions is not null && suggestedFor is not null)
         {
-            Suggestions = suggestions;
+            if (newModel)
+            {
+                _suggestions.Clear();
+            }
+
+            foreach (var asked in suggestedFor)
+            {
+                if (suggestions.TryGetValue(asked.Id, out var prediction) && _items.TryGetValue(asked.Id, out var item) && item.Text == asked.Text)
+                {
+                    _suggestions[asked.Id] = prediction;
+                }
+            }
         }
 
         ComputedAt = at;

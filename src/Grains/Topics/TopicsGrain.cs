@@ -66,7 +66,10 @@ public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider 
         var now = clock.GetUtcNow();
         var model = _tagger.Current;
         var regroup = _board.GroupsDirty && now - _lastGrouping >= Max(MinInterval, _lastDuration * 10);
-        var resuggest = model is not null && (model != _suggestedWith || regroup);
+        // A new model answers for every untagged item; the same model only for items it has not seen (new or edited).
+        var newModel = model is not null && model != _suggestedWith;
+        var untagged = model is null ? null : _board.Untagged(onlyUnsuggested: !newModel);
+        var resuggest = untagged is { Count: > 0 } || newModel;
         if (_computing || (!regroup && !resuggest))
         {
             return;
@@ -77,12 +80,11 @@ public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider 
         var outside = comments is null ? null : _board.Outside(comments);
         var previous = _board.Grouping;
         long? version = regroup ? _board.Version : null;
-        var untagged = resuggest ? _board.Untagged() : null;
         _computing = true;
         try
         {
             var watch = Stopwatch.StartNew();
-            var (grouping, placer, suggestions) = await Task.Run(() => Compute(comments, outside, previous, model, untagged));
+            var (grouping, placer, suggestions) = await Task.Run(() => Compute(comments, outside, previous, model, resuggest ? untagged : null));
             if (comments is not null)
             {
                 _lastDuration = watch.Elapsed;
@@ -94,14 +96,14 @@ public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider 
             }
 
             _suggestedWith = resuggest ? model : _suggestedWith;
-            _board.Computed(version, grouping, placer, suggestions, clock.GetUtcNow());
+            _board.Computed(version, grouping, placer, untagged, suggestions, newModel, clock.GetUtcNow());
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
             // A text set the analysis cannot handle must not retry every second: wait for the next change.
             logger.LogWarning(ex, "Topic analysis of {Consultation} failed", Id);
             _lastGrouping = clock.GetUtcNow();
-            _board.Computed(version, null, null, null, clock.GetUtcNow());
+            _board.Computed(version, null, null, null, null, false, clock.GetUtcNow());
         }
         finally
         {
