@@ -31,6 +31,16 @@ public sealed class PostgresRestartTests(PostgresDatabase database) : RestartTes
     protected override Dictionary<string, string?> StorageSettings => database.Settings;
 }
 
+public sealed class SqliteTopicIdRestartTests : TopicIdRestartTests
+{
+    protected override Dictionary<string, string?> StorageSettings => [];
+}
+
+public sealed class PostgresTopicIdRestartTests(PostgresDatabase database) : TopicIdRestartTests, IClassFixture<PostgresDatabase>
+{
+    protected override Dictionary<string, string?> StorageSettings => database.Settings;
+}
+
 public sealed class SqliteModerationTests : ModerationTests
 {
     protected override Dictionary<string, string?> StorageSettings => [];

@@ -5,6 +5,7 @@ using OpenGov.Dialogue.Analysis.Grouping;
 using OpenGov.Dialogue.Analysis.Topics;
 using OpenGov.Dialogue.Contracts;
 using Orleans.Concurrency;
+using Orleans.Storage;
 
 namespace OpenGov.Dialogue.Consultations.Topics;
 
@@ -16,11 +17,16 @@ namespace OpenGov.Dialogue.Consultations.Topics;
 /// groups at most <see cref="DialogueOptions.TopicsSampleSize"/> items and places the rest into the
 /// nearest group; items arriving between regroupings are placed as they come. The topic tagger
 /// retrains in the background from the moderators' tags and suggests a topic for untagged items.
-/// Nothing is stored: on activation it asks the consultation grain, whose journal is the source.
+/// The items come from the consultation grain (its journal is the source); only the group ids are
+/// stored (<see cref="TopicIdsState"/>), after a regrouping that changed them, so they survive reactivation.
 /// Reentrant so that reads and incoming changes are served while a grouping runs.
 /// </summary>
 [Reentrant]
-public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider clock, ILogger<TopicsGrain> logger) : Grain, ITopicsGrain
+public sealed class TopicsGrain(
+    IOptions<DialogueOptions> options,
+    TimeProvider clock,
+    ILogger<TopicsGrain> logger,
+    [PersistentState("topics", StorageNames.Grains)] IPersistentState<TopicIdsState> ids) : Grain, ITopicsGrain
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
@@ -31,12 +37,22 @@ public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider 
     private TimeSpan _lastDuration;
     private DateTimeOffset _lastGrouping = DateTimeOffset.MinValue;
 
+    // The stored ids of the last activation: the seed until this one has grouped.
+    private ConcernGrouping? _storedSeed;
+    private TopicIdsState? _saved;
+
     private string Id => this.GetPrimaryKeyString();
 
     private TimeSpan MinInterval => TimeSpan.FromSeconds(options.Value.TopicsRecomputeSeconds);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (ids.RecordExists)
+        {
+            _saved = ids.State;
+            _storedSeed = TopicIds.Seed(ids.State);
+        }
+
         _board.Load(await GrainFactory.GetGrain<IConsultationGrain>(Id).GetTopicInputs());
         this.RegisterGrainTimer(OnTick, TimeSpan.Zero, Tick);
     }
@@ -78,7 +94,7 @@ public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider 
         // Copies taken on the grain's thread; the work runs beside votes and reads.
         var comments = regroup && _board.Count >= TopicBoard.MinItems ? _board.Sample(options.Value.TopicsSampleSize) : null;
         var outside = comments is null ? null : _board.Outside(comments);
-        var previous = _board.Grouping;
+        var previous = _board.Grouping ?? _storedSeed;
         long? version = regroup ? _board.Version : null;
         _computing = true;
         try
@@ -97,6 +113,11 @@ public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider 
 
             _suggestedWith = resuggest ? model : _suggestedWith;
             _board.Computed(version, grouping, placer, untagged, suggestions, newModel, clock.GetUtcNow());
+            if (grouping is not null)
+            {
+                _storedSeed = null;
+                await SaveIds(grouping, comments!);
+            }
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
@@ -108,6 +129,45 @@ public sealed class TopicsGrain(IOptions<DialogueOptions> options, TimeProvider 
         finally
         {
             _computing = false;
+        }
+    }
+
+    /// <summary>Stores the ids when they changed; a failed write is logged and tried again after the next regrouping.</summary>
+    private async Task SaveIds(ConcernGrouping grouping, IReadOnlyList<CommentText> sample)
+    {
+        var kept = TopicIds.Keep(grouping, sample);
+        if (_saved is not null && TopicIds.Same(_saved, kept))
+        {
+            return;
+        }
+
+        _saved = null;
+        ids.State = kept;
+        try
+        {
+            await ids.WriteStateAsync();
+            _saved = kept;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Storing the topic group ids of {Consultation} failed; trying again after the next regrouping", Id);
+            if (ex is InconsistentStateException)
+            {
+                // The stored version moved (a write that failed late, or another activation): take it, so the next write can succeed.
+                await ReloadIds();
+            }
+        }
+    }
+
+    private async Task ReloadIds()
+    {
+        try
+        {
+            await ids.ReadStateAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Reading the topic group ids of {Consultation} failed", Id);
         }
     }
 
