@@ -119,13 +119,19 @@ public sealed class OpinionModel(OpinionOptions? options = null)
     /// </summary>
     public long? NextStatement(long participantId, Random random)
     {
-        IReadOnlyDictionary<int, sbyte> seen = _matrix.TryGetParticipant(participantId, out var row)
-            ? _matrix.Row(row)
-            : new Dictionary<int, sbyte>();
+        var seen = new bool[_matrix.StatementCount];
+        if (_matrix.TryGetParticipant(participantId, out var row))
+        {
+            foreach (var (column, _) in _matrix.Row(row))
+            {
+                seen[column] = true;
+            }
+        }
+
         var candidates = new List<(long, double)>();
         for (var column = 0; column < _matrix.StatementCount; column++)
         {
-            if (_matrix.IsModeratedOut(column) || seen.ContainsKey(column))
+            if (_matrix.IsModeratedOut(column) || seen[column])
             {
                 continue;
             }

@@ -26,7 +26,7 @@ public sealed record PcaBasis(
     /// the result is scaled by sqrt(statements / votes) so that someone who saw few statements is not
     /// pulled towards the centre merely for lack of data.
     /// </summary>
-    public Point2 Project(IReadOnlyDictionary<int, sbyte> row)
+    public Point2 Project(VoteRow row)
     {
         double x = 0, y = 0;
         var votes = ModeratedOutColumns;

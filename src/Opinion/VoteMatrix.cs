@@ -9,7 +9,7 @@ public sealed class VoteMatrix
 {
     private readonly Dictionary<long, int> _participantIndex = [];
     private readonly List<long> _participantIds = [];
-    private readonly List<Dictionary<int, sbyte>> _rows = [];
+    private readonly List<VoteRow> _rows = [];
     private readonly Dictionary<long, int> _statementIndex = [];
     private readonly List<long> _statementIds = [];
     private readonly List<StatementTally> _tallies = [];
@@ -23,7 +23,7 @@ public sealed class VoteMatrix
 
     public long StatementId(int column) => _statementIds[column];
 
-    public IReadOnlyDictionary<int, sbyte> Row(int row) => _rows[row];
+    public VoteRow Row(int row) => _rows[row];
 
     public StatementTally Tally(int column) => _tallies[column];
 
@@ -58,7 +58,7 @@ public sealed class VoteMatrix
         row = _participantIds.Count;
         _participantIndex.Add(participantId, row);
         _participantIds.Add(participantId);
-        _rows.Add([]);
+        _rows.Add(new VoteRow());
         return row;
     }
 
@@ -74,9 +74,7 @@ public sealed class VoteMatrix
 
         var row = AddParticipant(participantId);
         var column = AddStatement(statementId);
-        var cells = _rows[row];
-        sbyte? previous = cells.TryGetValue(column, out var old) ? old : null;
-        cells[column] = value;
+        var previous = _rows[row].Set(column, value);
         var tally = _tallies[column];
         if (previous is { } p)
         {

@@ -51,7 +51,8 @@ public sealed class LedgerTests
         ledger.Apply(2, At, new VoteCast("i1", "bob", 1));
         ledger.Apply(3, At, new VoteCast("i1", "bob", 0));
         Assert.Equal(VoteTally.Empty, ledger.Find("i1")!.Tally);
-        Assert.Empty(ledger.Find("i1")!.Votes);
+        Assert.Equal(0, ledger.Find("i1")!.Votes.Count);
+        Assert.Empty(ledger.VotersOf(ledger.Find("i1")!));
     }
 
     [Fact]

@@ -41,6 +41,61 @@ public abstract class RestartTests
     }
 
     [Fact]
+    public async Task Changed_withdrawn_and_merged_votes_replay_to_the_same_tallies_after_a_silo_restart()
+    {
+        await using var silo = await TestSilo.StartAsync(StorageSettings);
+        var qa = ConsultationIds.New();
+        var deliberation = ConsultationIds.New();
+        await silo.Grains.GetGrain<IConsultationGrain>(qa).Create(new CreateConsultation("Tanya", "d", ConsultationMode.Qa, ModerationMode.Post, ConsultationStatus.Open, "admin"));
+        await silo.Grains.GetGrain<IConsultationGrain>(deliberation).Create(new CreateConsultation("Musyawarah", "d", ConsultationMode.Deliberation, ModerationMode.Post, ConsultationStatus.Open, "admin"));
+        var author = silo.Grains.GetGrain<ICitizenGrain>(CitizenIds.New());
+        var duplicate = (await author.Submit(qa, "c1", "Kapan bus listrik ke Depok?")).ItemId;
+        var target = (await author.Submit(qa, "c2", "Bus listrik rute Depok kapan mulai?")).ItemId;
+        var statement = (await author.Submit(deliberation, "c3", "Trotoar untuk pejalan kaki dulu")).ItemId;
+        var voters = Enumerable.Range(0, 4).Select(_ => CitizenIds.New()).ToArray();
+        ICitizenGrain Voter(int i) => silo.Grains.GetGrain<ICitizenGrain>(voters[i]);
+
+        await Voter(0).Vote(qa, duplicate, 1);
+        await Voter(1).Vote(qa, duplicate, 1);
+        await Voter(1).Vote(qa, target, 1);
+        await Voter(2).Vote(qa, target, 1);
+        await Voter(2).Vote(qa, target, 0);
+        await Voter(3).Vote(qa, target, 1);
+        await silo.Grains.GetGrain<IConsultationGrain>(qa).Moderate(new ModerationCommand(ModerationActions.Merge, [duplicate], new Actor("Ana", ViewerRole.Moderator)) { TargetId = target });
+        await Voter(0).Vote(deliberation, statement, 1);
+        await Voter(1).Vote(deliberation, statement, 1);
+        await Voter(1).Vote(deliberation, statement, -1);
+        await Voter(2).Vote(deliberation, statement, 0);
+        var before = await Tallies();
+
+        await silo.StopHostAsync();
+        await silo.StartHostAsync();
+
+        Assert.Equal(before, await Tallies());
+        Assert.Equal((new VoteTally(3, 0, 0, 0), VoteTally.Empty, new VoteTally(0, 1, 1, 1)), before);
+
+        // Replayed votes are known per citizen: the same vote again writes nothing, a change is one event.
+        var lastSeq = (await silo.Grains.GetGrain<IConsultationGrain>(deliberation).GetInfo())!.LastSeq;
+        var qaLastSeq = (await silo.Grains.GetGrain<IConsultationGrain>(qa).GetInfo())!.LastSeq;
+        await Voter(1).Vote(deliberation, statement, -1);
+        await Voter(0).Vote(qa, target, 1);
+        Assert.Equal(lastSeq, (await silo.Grains.GetGrain<IConsultationGrain>(deliberation).GetInfo())!.LastSeq);
+        Assert.Equal(qaLastSeq, (await silo.Grains.GetGrain<IConsultationGrain>(qa).GetInfo())!.LastSeq);
+        var changed = await Voter(2).Vote(deliberation, statement, 1);
+        Assert.Equal((lastSeq + 1, new VoteTally(0, 2, 1, 0)), (changed.Seq, changed.Tally));
+        var withdrawn = await Voter(1).Vote(qa, target, 0);
+        Assert.Equal(2, withdrawn.Tally.Up);
+
+        async Task<(VoteTally Target, VoteTally Duplicate, VoteTally Statement)> Tallies()
+        {
+            var moderator = new Viewer(ViewerRole.Moderator, null);
+            var qaItems = (await silo.Grains.GetGrain<IConsultationGrain>(qa).GetItems(moderator, 0, 10)).Items.ToDictionary(i => i.Id);
+            var deliberationItems = (await silo.Grains.GetGrain<IConsultationGrain>(deliberation).GetItems(moderator, 0, 10)).Items;
+            return (qaItems[target].Votes, qaItems[duplicate].Votes, deliberationItems.Single().Votes);
+        }
+    }
+
+    [Fact]
     public async Task Grain_storage_versions_writes_and_detects_conflicts()
     {
         await using var silo = await TestSilo.StartAsync(StorageSettings);

@@ -55,8 +55,8 @@ public sealed class SparsePcaTests
     public void Sparse_voters_are_scaled_out_by_the_root_of_statements_over_votes()
     {
         var basis = new PcaBasis([true, true, true, true], [0, 0, 0, 0], [1, 0, 0, 0], [0, 1, 0, 0], CountedColumns: 4, ModeratedOutColumns: 0);
-        var oneVote = new Dictionary<int, sbyte> { [0] = 1 };
-        var allVotes = new Dictionary<int, sbyte> { [0] = 1, [1] = 0, [2] = 1, [3] = -1 };
+        var oneVote = VoteRow.Of(new Dictionary<int, sbyte> { [0] = 1 });
+        var allVotes = VoteRow.Of(new Dictionary<int, sbyte> { [0] = 1, [1] = 0, [2] = 1, [3] = -1 });
 
         Assert.Equal(new Point2(2, 0), basis.Project(oneVote));
         Assert.Equal(new Point2(1, 0), basis.Project(allVotes));
@@ -81,7 +81,7 @@ public sealed class SparsePcaTests
         Assert.Equal(1, basis.ModeratedOutColumns);
 
         // One vote on statement 0 plus the zeroed moderated column: scale sqrt(2 / 2) = 1.
-        var projected = basis.Project(new Dictionary<int, sbyte> { [0] = 1 });
+        var projected = basis.Project(VoteRow.Of(new Dictionary<int, sbyte> { [0] = 1 }));
         Assert.Equal(Math.Abs(basis.Component1[0]), Math.Abs(projected.X), 9);
     }
 }

@@ -129,7 +129,7 @@ public sealed partial class ConsultationGrain(
         }
 
         long seq = 0;
-        if (!item.Votes.TryGetValue(command.CitizenId, out var current) || current != command.Value)
+        if (_ledger.VoteOf(item, command.CitizenId) != command.Value)
         {
             seq = await Commit((_, _) => new VoteCast(command.ItemId, command.CitizenId, command.Value));
         }

@@ -18,6 +18,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     private readonly Dictionary<long, List<Entry>> _byChangeSeq = [];
     private readonly List<ModerationLogEntry> _log = [];
     private readonly Dictionary<string, int> _logCounts = new(StringComparer.Ordinal);
+    private readonly CitizenNumbers _citizens = new();
 
     public ConsultationMode Mode { get; } = mode;
 
@@ -72,6 +73,19 @@ public sealed class ConsultationLedger(ConsultationMode mode)
             ? new SubmitResult(SubmitOutcome.Repeat, item.Id, item.SubmitSeq, item.SubmitStatus)
             : null;
 
+    /// <summary>The citizen's current vote on the item, if they have one.</summary>
+    public int? VoteOf(Entry item, string citizenId) =>
+        _citizens.TryFind(citizenId, out var citizen) && item.Votes.TryGetValue(citizen, out var value) ? value : null;
+
+    /// <summary>Everyone with a vote on the item.</summary>
+    public IEnumerable<string> VotersOf(Entry item)
+    {
+        foreach (var (citizen, _) in item.Votes)
+        {
+            yield return _citizens.IdOf(citizen);
+        }
+    }
+
     public IEnumerable<Entry> ItemsBy(string citizenId) => _items.Values.Where(i => i.CitizenId == citizenId);
 
     /// <summary>Items changed after <paramref name="afterSeq"/> that the viewer may see, oldest change first.</summary>
@@ -121,13 +135,14 @@ public sealed class ConsultationLedger(ConsultationMode mode)
 
     private Entry AddItem(ItemSubmitted s, DateTimeOffset at)
     {
-        var item = new Entry(s.ItemId, s.CitizenId, s.Pseudonym, s.Text, at, s.Status)
+        var citizenId = _citizens.Intern(s.CitizenId);
+        var item = new Entry(s.ItemId, citizenId, s.Pseudonym, s.Text, at, s.Status)
         {
             Triage = s.Triage ?? TriageResult.None,
         };
         item.WasPublic = IsPublic(item.Status);
         _items.Add(item.Id, item);
-        _bySubmission[(s.CitizenId, s.ClientId)] = item.Id;
+        _bySubmission[(citizenId, s.ClientId)] = item.Id;
         if (s.ItemId.StartsWith('i') && int.TryParse(s.ItemId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
         {
             HighestItemNumber = Math.Max(HighestItemNumber, n);
@@ -138,7 +153,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
 
     private Entry[] ApplyVote(VoteCast v)
     {
-        if (!_items.TryGetValue(v.ItemId, out var item) || !SetVote(item, v.CitizenId, v.Value))
+        if (!_items.TryGetValue(v.ItemId, out var item) || !SetVote(item, _citizens.Of(v.CitizenId), v.Value))
         {
             return [];
         }
@@ -146,9 +161,9 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         return [item];
     }
 
-    private bool SetVote(Entry item, string citizenId, int value)
+    private bool SetVote(Entry item, int citizen, int value)
     {
-        var had = item.Votes.TryGetValue(citizenId, out var old);
+        var had = item.Votes.TryGetValue(citizen, out var old);
         if (had && old == value)
         {
             return false;
@@ -162,11 +177,11 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         // In Q&A, 0 withdraws the upvote; in deliberation, 0 is a "pass" and counts as seen.
         if (Mode == ConsultationMode.Qa && value == 0)
         {
-            item.Votes.Remove(citizenId);
+            item.Votes.Remove(citizen);
         }
         else
         {
-            item.Votes[citizenId] = value;
+            item.Votes.Set(citizen, value);
             item.Count(Mode, value, +1);
         }
 
@@ -300,9 +315,9 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     /// <summary>The duplicate's votes move to the target; a citizen who voted on both keeps their vote on the target only.</summary>
     private Entry[] Merge(Entry source, Entry target)
     {
-        foreach (var (citizen, value) in source.Votes.ToArray())
+        foreach (var (citizen, value) in source.Votes)
         {
-            if (!target.Votes.ContainsKey(citizen))
+            if (!target.Votes.Contains(citizen))
             {
                 SetVote(target, citizen, value);
             }
@@ -355,7 +370,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         }
     }
 
-    /// <summary>One item, its votes (citizen id → value) and its moderation state.</summary>
+    /// <summary>One item, its votes (citizen number → value) and its moderation state.</summary>
     public sealed class Entry(string id, string citizenId, string pseudonym, string text, DateTimeOffset createdAt, ItemStatus status)
     {
         public string Id { get; } = id;
@@ -412,7 +427,8 @@ public sealed class ConsultationLedger(ConsultationMode mode)
 
         public long SubmitSeq { get; set; }
 
-        public Dictionary<string, int> Votes { get; } = new(StringComparer.Ordinal);
+        /// <summary>By the ledger's citizen numbers: read them through <see cref="VoteOf"/> and <see cref="VotersOf"/>.</summary>
+        public VoteSet Votes { get; } = new();
 
         public VoteTally Tally { get; private set; } = VoteTally.Empty;
 

@@ -56,7 +56,7 @@ public sealed partial class ConsultationGrain
 
             var answer = new OfficialAnswer(text, command.Status, owner, command.Due, command.Actor.Name, clock.GetUtcNow());
             await Commit((seq, at) => new Moderated(LogEntry(seq, at, ModerationActions.Answer, item, command.Actor.Name), Answer: answer));
-            var recipients = item.Votes.Keys.Concat(item.Followers).Append(item.CitizenId);
+            var recipients = _ledger.VotersOf(item).Concat(item.Followers).Append(item.CitizenId);
             Tell(recipients, item, "answered", Truncate(text));
             return item.PublicView()!;
         }
