@@ -100,7 +100,7 @@ public sealed class TopicsGrain(
         try
         {
             var watch = Stopwatch.StartNew();
-            var (grouping, placer, suggestions) = await Task.Run(() => Compute(comments, outside, previous, model, resuggest ? untagged : null));
+            var (grouping, placer, suggestions) = await BackgroundWork.Run(() => Compute(comments, outside, previous, model, resuggest ? untagged : null));
             if (comments is not null)
             {
                 _lastDuration = watch.Elapsed;
