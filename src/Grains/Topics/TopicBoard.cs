@@ -149,9 +149,19 @@ public sealed class TopicBoard
     /// their own group), and the remaining quarter spread evenly over the older rest (early concerns keep a
     /// say). Deterministic for a given board.
     /// </summary>
-    public IReadOnlyList<CommentText> Sample(int max)
+    public IReadOnlyList<CommentText> Sample(int max) => Sample(Snapshot(), max);
+
+    /// <summary>
+    /// The items in the analysis as they are now, for work off the grain's thread (<see cref="Sample(IReadOnlyList{BoardItem}, int)"/>,
+    /// <see cref="Outside(IReadOnlyList{BoardItem}, IReadOnlyList{CommentText})"/>): texts and word lists are never changed in place.
+    /// </summary>
+    public IReadOnlyList<BoardItem> Snapshot() =>
+        [.. _items.Values.Where(i => i.InAnalysis).Select(i => new BoardItem(i.Id, i.Number, i.Text, i.Tokens, i.Votes))];
+
+    /// <inheritdoc cref="Sample(int)"/>
+    public static IReadOnlyList<CommentText> Sample(IReadOnlyList<BoardItem> snapshot, int max)
     {
-        var all = InAnalysis().ToList();
+        var all = InOrder(snapshot);
         if (all.Count <= max)
         {
             return [.. all.Select(i => new CommentText(i.Id, i.Text))];
@@ -184,11 +194,17 @@ public sealed class TopicBoard
     }
 
     /// <summary>The items in the analysis that are not in <paramref name="sample"/>, with their words, to place.</summary>
-    public IReadOnlyList<WordsOfItem> Outside(IReadOnlyList<CommentText> sample)
+    public IReadOnlyList<WordsOfItem> Outside(IReadOnlyList<CommentText> sample) => Outside(Snapshot(), sample);
+
+    /// <inheritdoc cref="Outside(IReadOnlyList{CommentText})"/>
+    public static IReadOnlyList<WordsOfItem> Outside(IReadOnlyList<BoardItem> snapshot, IReadOnlyList<CommentText> sample)
     {
         var inSample = sample.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-        return [.. InAnalysis().Where(i => !inSample.Contains(i.Id)).Select(i => new WordsOfItem(i.Id, i.Tokens))];
+        return [.. InOrder(snapshot).Where(i => !inSample.Contains(i.Id)).Select(i => new WordsOfItem(i.Id, i.Tokens))];
     }
+
+    private static List<BoardItem> InOrder(IReadOnlyList<BoardItem> snapshot) =>
+        [.. snapshot.OrderBy(i => i.Number).ThenBy(i => i.Id, StringComparer.Ordinal)];
 
     /// <summary>One example per moderator's tag on an item in the analysis.</summary>
     public IReadOnlyList<LabelledText> TrainingExamples() =>
@@ -380,6 +396,9 @@ public sealed class TopicBoard
         public long VoteSeq { get; set; }
     }
 }
+
+/// <summary>One item of the analysis at the time of a <see cref="TopicBoard.Snapshot"/>.</summary>
+public sealed record BoardItem(string Id, long Number, string Text, IReadOnlyList<string> Tokens, int Votes);
 
 /// <summary>An item's id and the words it is placed by.</summary>
 public sealed record WordsOfItem(string Id, IReadOnlyList<string> Words);

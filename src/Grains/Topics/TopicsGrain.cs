@@ -91,16 +91,18 @@ public sealed class TopicsGrain(
             return;
         }
 
-        // Copies taken on the grain's thread; the work runs beside votes and reads.
-        var comments = regroup && _board.Count >= TopicBoard.MinItems ? _board.Sample(options.Value.TopicsSampleSize) : null;
-        var outside = comments is null ? null : _board.Outside(comments);
+        // A snapshot taken on the grain's thread (references, no copies of texts); choosing the sample, grouping,
+        // and what to store all run on the background thread, beside votes and reads.
+        var snapshot = regroup && _board.Count >= TopicBoard.MinItems ? _board.Snapshot() : null;
         var previous = _board.Grouping ?? _storedSeed;
         long? version = regroup ? _board.Version : null;
+        var sampleSize = options.Value.TopicsSampleSize;
         _computing = true;
         try
         {
             var watch = Stopwatch.StartNew();
-            var (grouping, placer, suggestions) = await BackgroundWork.Run(() => Compute(comments, outside, previous, model, resuggest ? untagged : null));
+            var (comments, outside, grouping, placer, suggestions, kept) =
+                await BackgroundWork.Run(() => Compute(snapshot, sampleSize, previous, model, resuggest ? untagged : null));
             if (comments is not null)
             {
                 _lastDuration = watch.Elapsed;
@@ -113,10 +115,10 @@ public sealed class TopicsGrain(
 
             _suggestedWith = resuggest ? model : _suggestedWith;
             _board.Computed(version, grouping, placer, untagged, suggestions, newModel, clock.GetUtcNow());
-            if (grouping is not null)
+            if (kept is not null)
             {
                 _storedSeed = null;
-                await SaveIds(grouping, comments!);
+                await SaveIds(kept);
             }
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
@@ -133,9 +135,8 @@ public sealed class TopicsGrain(
     }
 
     /// <summary>Stores the ids when they changed; a failed write is logged and tried again after the next regrouping.</summary>
-    private async Task SaveIds(ConcernGrouping grouping, IReadOnlyList<CommentText> sample)
+    private async Task SaveIds(TopicIdsState kept)
     {
-        var kept = TopicIds.Keep(grouping, sample);
         if (_saved is not null && TopicIds.Same(_saved, kept))
         {
             return;
@@ -171,14 +172,20 @@ public sealed class TopicsGrain(
         }
     }
 
-    private static (ConcernGrouping? Grouping, ConcernPlacer? Placer, Dictionary<string, TopicPrediction>? Suggestions) Compute(
-        IReadOnlyList<CommentText>? comments, IReadOnlyList<WordsOfItem>? outside, ConcernGrouping? previous, TopicTagger? model, IReadOnlyList<CommentText>? untagged)
+    private static (IReadOnlyList<CommentText>? Comments, IReadOnlyList<WordsOfItem>? Outside, ConcernGrouping? Grouping, ConcernPlacer? Placer, Dictionary<string, TopicPrediction>? Suggestions, TopicIdsState? Kept) Compute(
+        IReadOnlyList<BoardItem>? snapshot, int sampleSize, ConcernGrouping? previous, TopicTagger? model, IReadOnlyList<CommentText>? untagged)
     {
+        IReadOnlyList<CommentText>? comments = null;
+        IReadOnlyList<WordsOfItem>? outside = null;
         ConcernGrouping? grouping = null;
         ConcernPlacer? placer = null;
-        if (comments is not null)
+        TopicIdsState? kept = null;
+        if (snapshot is not null)
         {
-            (grouping, placer) = TopicRegrouping.Run(comments, outside!, previous);
+            comments = TopicBoard.Sample(snapshot, sampleSize);
+            outside = TopicBoard.Outside(snapshot, comments);
+            (grouping, placer) = TopicRegrouping.Run(comments, outside, previous);
+            kept = TopicIds.Keep(grouping, comments);
         }
 
         Dictionary<string, TopicPrediction>? suggestions = null;
@@ -191,7 +198,7 @@ public sealed class TopicsGrain(
             }
         }
 
-        return (grouping, placer, suggestions);
+        return (comments, outside, grouping, placer, suggestions, kept);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
