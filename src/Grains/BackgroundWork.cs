@@ -33,9 +33,6 @@ public static class BackgroundWork
         return done.Task;
     }
 
-    /// <summary>Whether the thread runs below normal priority (false where the OS refused or does not support it).</summary>
-    public static bool Lowered { get; private set; }
-
     private static Thread Start()
     {
         var thread = new Thread(Loop) { IsBackground = true, Name = "dialogue-background-analysis" };
@@ -45,7 +42,8 @@ public static class BackgroundWork
 
     private static void Loop()
     {
-        Lowered = Lower();
+        // Where the OS refuses or lacks it, the work still runs, at normal priority.
+        _ = Lower();
         foreach (var work in Queue.GetConsumingEnumerable())
         {
             work();

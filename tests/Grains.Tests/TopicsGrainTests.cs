@@ -207,6 +207,15 @@ public sealed class TopicsGrainTests : IAsyncLifetime
         Assert.All(suggested, i => Assert.NotNull(i.Suggested));
         Assert.True(suggested.Count(i => i.Suggested!.Topic == _topicOf[i.ItemId]) >= 13, "the tagger should get nearly every made-up complaint right");
         Assert.All(view.Groups.SelectMany(g => g.Items).Where(i => i.Tags.Count > 0), i => Assert.Null(i.Suggested));
+
+        // Items published later are asked about by the same model; the earlier answers stay.
+        var later = await Publish(grain, 2);
+        var after = await Settled(grain, v => v.Items == 30 && v.Tags.Sum(t => t.Suggested + t.Unsure) == 21);
+        Assert.Equal(21, after.Untagged);
+        Assert.Equal(view.Tags.Select(t => t.Tagged), after.Tags.Select(t => t.Tagged));
+        var topics = await _silo.Grains.GetGrain<ITopicsGrain>(grain.GetPrimaryKeyString()).Get(20);
+        var laterSuggested = topics.Groups.SelectMany(g => g.Items).Where(i => later.Contains(i.ItemId)).ToList();
+        Assert.All(laterSuggested, i => Assert.NotNull(i.Suggested));
     }
 
     [Fact]

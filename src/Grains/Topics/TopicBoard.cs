@@ -46,6 +46,9 @@ public sealed class TopicBoard
 
     public ConcernGrouping? Grouping { get; private set; }
 
+    /// <summary>Counts changes that may want a suggestion: an item came into the analysis, changed its text or its tags.</summary>
+    public long SuggestionInputs { get; private set; }
+
     /// <summary>The tagger's suggestion per untagged item, for the text it was made for.</summary>
     public IReadOnlyDictionary<string, TopicPrediction> Suggestions => _suggestions;
 
@@ -125,6 +128,11 @@ public sealed class TopicBoard
         {
             // A suggestion belongs to the text it was made for.
             _suggestions.Remove(item.Id);
+        }
+
+        if (input.InAnalysis && (!wasIn || textChanged || tagsChanged))
+        {
+            SuggestionInputs++;
         }
 
         item.InAnalysis = input.InAnalysis;

@@ -13,7 +13,7 @@ namespace OpenGov.Dialogue.Consultations.Topics;
 /// The topic analysis of one consultation, off the vote path: the consultation grain sends each
 /// durable change to a published item one-way; a timer regroups the texts when something changed
 /// (at most every <see cref="DialogueOptions.TopicsRecomputeSeconds"/>, and never more than a tenth of
-/// the time) on one thread-pool thread, passing the previous grouping so ids stay stable. A regrouping
+/// the time) on the low-priority analysis thread (<see cref="BackgroundWork"/>), passing the previous grouping so ids stay stable. A regrouping
 /// groups at most <see cref="DialogueOptions.TopicsSampleSize"/> items and places the rest into the
 /// nearest group; items arriving between regroupings are placed as they come. The topic tagger
 /// retrains in the background from the moderators' tags and suggests a topic for untagged items.
@@ -33,6 +33,7 @@ public sealed class TopicsGrain(
     private readonly TopicBoard _board = new();
     private readonly RetrainingTopicTagger _tagger = new();
     private TopicTagger? _suggestedWith;
+    private long _suggestedInputs = -1;
     private bool _computing;
     private TimeSpan _lastDuration;
     private DateTimeOffset _lastGrouping = DateTimeOffset.MinValue;
@@ -79,17 +80,27 @@ public sealed class TopicsGrain(
             _board.TagsTaken();
         }
 
-        var now = clock.GetUtcNow();
-        var model = _tagger.Current;
-        var regroup = _board.GroupsDirty && now - _lastGrouping >= Max(MinInterval, _lastDuration * 10);
-        // A new model answers for every untagged item; the same model only for items it has not seen (new or edited).
-        var newModel = model is not null && model != _suggestedWith;
-        var untagged = model is null ? null : _board.Untagged(onlyUnsuggested: !newModel);
-        var resuggest = untagged is { Count: > 0 } || newModel;
-        if (_computing || (!regroup && !resuggest))
+        if (_computing)
         {
             return;
         }
+
+        var now = clock.GetUtcNow();
+        var model = _tagger.Current;
+        var regroup = _board.GroupsDirty && now - _lastGrouping >= Max(MinInterval, _lastDuration * 10);
+
+        // A new model answers for every untagged item; the same model only for items it has not seen (new or
+        // edited), and only when some came or changed: the list is not even built on a quiet tick.
+        var newModel = model is not null && model != _suggestedWith;
+        var askNew = model is not null && !newModel && _board.SuggestionInputs != _suggestedInputs;
+        var resuggest = newModel || askNew;
+        if (!regroup && !resuggest)
+        {
+            return;
+        }
+
+        var inputs = _board.SuggestionInputs;
+        var untagged = resuggest ? _board.Untagged(onlyUnsuggested: !newModel) : null;
 
         // A snapshot taken on the grain's thread (references, no copies of texts); choosing the sample, grouping,
         // and what to store all run on the background thread, beside votes and reads.
@@ -102,7 +113,7 @@ public sealed class TopicsGrain(
         {
             var watch = Stopwatch.StartNew();
             var (comments, outside, grouping, placer, suggestions, kept) =
-                await BackgroundWork.Run(() => Compute(snapshot, sampleSize, previous, model, resuggest ? untagged : null));
+                await BackgroundWork.Run(() => Compute(snapshot, sampleSize, previous, model, untagged));
             if (comments is not null)
             {
                 _lastDuration = watch.Elapsed;
@@ -113,7 +124,12 @@ public sealed class TopicsGrain(
                 }
             }
 
-            _suggestedWith = resuggest ? model : _suggestedWith;
+            if (resuggest)
+            {
+                _suggestedWith = model;
+                _suggestedInputs = inputs;
+            }
+
             _board.Computed(version, grouping, placer, untagged, suggestions, newModel, clock.GetUtcNow());
             if (kept is not null)
             {
@@ -126,6 +142,7 @@ public sealed class TopicsGrain(
             // A text set the analysis cannot handle must not retry every second: wait for the next change.
             logger.LogWarning(ex, "Topic analysis of {Consultation} failed", Id);
             _lastGrouping = clock.GetUtcNow();
+            _suggestedInputs = resuggest ? inputs : _suggestedInputs;
             _board.Computed(version, null, null, null, null, false, clock.GetUtcNow());
         }
         finally
