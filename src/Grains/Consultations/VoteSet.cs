@@ -8,7 +8,7 @@ namespace OpenGov.Dialogue.Consultations;
 /// </summary>
 public sealed class VoteSet
 {
-    /// <summary>Citizen numbers must fit in the 30 bits above the value.</summary>
+    /// <summary>Citizen numbers must fit in the 29 bits above the value, so the packed int stays positive.</summary>
     public const int MaxCitizen = (1 << 29) - 1;
 
     private int[] _packed = [];
