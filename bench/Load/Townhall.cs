@@ -100,12 +100,14 @@ public static class Townhall
             Measuring = true;
         }
 
+        private long _sent;
+
         /// <summary>Counts an acknowledged event sent while measuring.</summary>
-        public void Sent(long sentTimestamp, ref long sent)
+        public void Sent(long sentTimestamp)
         {
             if (sentTimestamp >= _measureFrom)
             {
-                Interlocked.Increment(ref sent);
+                Interlocked.Increment(ref _sent);
             }
         }
 
@@ -121,13 +123,13 @@ public static class Townhall
         /// <summary>The figures of one run: rates over the measured time, latency percentiles, memory per connection.</summary>
         /// <param name="warmRss">The server's memory with the first few connections (see <see cref="Connect"/>).</param>
         /// <param name="connections">The connections made after that reading.</param>
-        public Result Result(double elapsed, long sent, double warmRss, double connectedRss, int connections, double cpu) => new(
+        public Result Result(double elapsed, double warmRss, double connectedRss, int connections, double cpu) => new(
             Counts.Updates / elapsed,
             Counts.Frames / elapsed,
             Stats.Percentile([.. Latencies], 0.5),
             Stats.Percentile([.. Latencies], 0.99),
             Stats.Percentile([.. Acks], 0.99),
-            sent,
+            Interlocked.Read(ref _sent),
             connectedRss,
             (connectedRss - warmRss) * 1024 / connections,
             cpu,
@@ -216,7 +218,6 @@ public static class Townhall
 
         var published = new ConcurrentQueue<string>();
         var votesPerItem = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var sent = 0L;
         var submitted = 0;
         var cast = 0;
 
@@ -231,7 +232,7 @@ public static class Townhall
             {
                 receipts.Ack(at);
                 published.Enqueue((await response.Content.ReadFromJsonAsync<SubmitItemResponse>(DialogueApi.Json))!.Id);
-                receipts.Sent(at, ref sent);
+                receipts.Sent(at);
             }
         }
 
@@ -253,7 +254,7 @@ public static class Townhall
                 receipts.Ack(at);
                 var result = (await response.Content.ReadFromJsonAsync<VoteResult>(DialogueApi.Json))!;
                 receipts.VoteSent.TryAdd((item, result.Tally.Up), at);
-                receipts.Sent(at, ref sent);
+                receipts.Sent(at);
             }
         }
 
@@ -270,7 +271,7 @@ public static class Townhall
         receipts.Measuring = false;
         var cpu = ((server?.CpuTime() ?? TimeSpan.Zero) - cpuBefore).TotalSeconds;
         receipts.PairVotes();
-        var result = receipts.Result(elapsed, Interlocked.Read(ref sent), warmRss, connectedRss, n - warm, cpu);
+        var result = receipts.Result(elapsed, warmRss, connectedRss, n - warm, cpu);
         await CloseAll(connections, listeners);
         return result;
     }
@@ -311,15 +312,13 @@ public static class Townhall
             .WithUrl(new Uri(server.Address, "/hubs/relay"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
             .Build();
         await sender.StartAsync();
-        var sent = 0L;
-
         // The same events as an update each, with a body of the size of our compact vote update.
         async Task Broadcast(int i)
         {
             var at = Stopwatch.GetTimestamp();
             await sender.InvokeAsync("Broadcast", "townhall", $"{at}|[\"i{i % 400}\",{i},{i % 97},0,0,0]");
             receipts.Ack(at);
-            receipts.Sent(at, ref sent);
+            receipts.Sent(at);
         }
 
         await Paced(eventsPerSecond, warmup, Broadcast);
@@ -331,7 +330,7 @@ public static class Townhall
         var elapsed = clock.Elapsed.TotalSeconds;
         receipts.Measuring = false;
         var cpu = (server.CpuTime() - cpuBefore).TotalSeconds;
-        var result = receipts.Result(elapsed, sent, warmRss, connectedRss, n - warm, cpu);
+        var result = receipts.Result(elapsed, warmRss, connectedRss, n - warm, cpu);
         await CloseAll(connections, listeners);
         return result;
     }
