@@ -55,12 +55,12 @@ TopicBoard Board(int size)
 
 TopicInput Input(int i) => new($"i{i + 1}", i + 1, true, texts[i % texts.Count], [], i % 7 == 0 ? i % 50 : 0);
 
-// What the grain does for one regrouping: the sample and the list to place are taken on the grain's
-// thread, the grouping and the placing run on one core.
+// What the grain does for one regrouping: a snapshot of the board on the grain's thread, then the
+// sample, the grouping and the placing on its analysis thread, on one core.
 (ConcernGrouping Grouping, ConcernPlacer Placer) Regroup(TopicBoard board, ConcernGrouping? previous)
 {
-    var comments = board.Sample(sample);
-    return TopicRegrouping.Run(comments, board.Outside(comments), previous);
+    var (_, _, grouping, placer) = TopicRegrouping.Run(board.Snapshot(), sample, previous);
+    return (grouping, placer);
 }
 
 static (double CpuSeconds, double WallSeconds, T Result) Timed<T>(Func<T> work)

@@ -9,6 +9,20 @@ namespace OpenGov.Dialogue.Consultations.Topics;
 /// </summary>
 public static class TopicRegrouping
 {
+    /// <summary>
+    /// What the topics grain runs off its thread for one regrouping: the sample of at most
+    /// <paramref name="sampleSize"/> items chosen from <paramref name="snapshot"/> (<see cref="TopicBoard.Sample(IReadOnlyList{BoardItem}, int)"/>),
+    /// the grouping of the sample and the placing of every other item.
+    /// </summary>
+    public static (IReadOnlyList<CommentText> Sample, int Placed, ConcernGrouping Grouping, ConcernPlacer Placer) Run(
+        IReadOnlyList<BoardItem> snapshot, int sampleSize, ConcernGrouping? previous)
+    {
+        var sample = TopicBoard.Sample(snapshot, sampleSize);
+        var outside = TopicBoard.Outside(snapshot, sample);
+        var (grouping, placer) = Run(sample, outside, previous);
+        return (sample, outside.Count, grouping, placer);
+    }
+
     public static (ConcernGrouping Grouping, ConcernPlacer Placer) Run(IReadOnlyList<CommentText> sample, IReadOnlyList<WordsOfItem> outside, ConcernGrouping? previous)
     {
         var grouper = new ConcernGrouper(new GrouperOptions

@@ -112,7 +112,7 @@ public sealed class TopicsGrain(
         try
         {
             var watch = Stopwatch.StartNew();
-            var (comments, outside, grouping, placer, suggestions, kept) =
+            var (comments, placed, grouping, placer, suggestions, kept) =
                 await BackgroundWork.Run(() => Compute(snapshot, sampleSize, previous, model, untagged));
             if (comments is not null)
             {
@@ -120,7 +120,7 @@ public sealed class TopicsGrain(
                 _lastGrouping = clock.GetUtcNow();
                 if (_lastDuration > TimeSpan.FromSeconds(1))
                 {
-                    logger.LogInformation("Topic groups of {Consultation} ({Items} grouped, {Placed} placed) took {Ms} ms", Id, comments.Count, outside!.Count, _lastDuration.TotalMilliseconds);
+                    logger.LogInformation("Topic groups of {Consultation} ({Items} grouped, {Placed} placed) took {Ms} ms", Id, comments.Count, placed, _lastDuration.TotalMilliseconds);
                 }
             }
 
@@ -189,19 +189,17 @@ public sealed class TopicsGrain(
         }
     }
 
-    private static (IReadOnlyList<CommentText>? Comments, IReadOnlyList<WordsOfItem>? Outside, ConcernGrouping? Grouping, ConcernPlacer? Placer, Dictionary<string, TopicPrediction>? Suggestions, TopicIdsState? Kept) Compute(
+    private static (IReadOnlyList<CommentText>? Comments, int Placed, ConcernGrouping? Grouping, ConcernPlacer? Placer, Dictionary<string, TopicPrediction>? Suggestions, TopicIdsState? Kept) Compute(
         IReadOnlyList<BoardItem>? snapshot, int sampleSize, ConcernGrouping? previous, TopicTagger? model, IReadOnlyList<CommentText>? untagged)
     {
         IReadOnlyList<CommentText>? comments = null;
-        IReadOnlyList<WordsOfItem>? outside = null;
+        var placed = 0;
         ConcernGrouping? grouping = null;
         ConcernPlacer? placer = null;
         TopicIdsState? kept = null;
         if (snapshot is not null)
         {
-            comments = TopicBoard.Sample(snapshot, sampleSize);
-            outside = TopicBoard.Outside(snapshot, comments);
-            (grouping, placer) = TopicRegrouping.Run(comments, outside, previous);
+            (comments, placed, grouping, placer) = TopicRegrouping.Run(snapshot, sampleSize, previous);
             kept = TopicIds.Keep(grouping, comments);
         }
 
@@ -215,7 +213,7 @@ public sealed class TopicsGrain(
             }
         }
 
-        return (comments, outside, grouping, placer, suggestions, kept);
+        return (comments, placed, grouping, placer, suggestions, kept);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
