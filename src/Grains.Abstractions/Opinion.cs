@@ -19,7 +19,23 @@ public sealed record OpinionView(
     [property: Id(7)] IReadOnlyList<string> CommonGroundRejected,
     [property: Id(8)] IReadOnlyList<OpinionPoint> Map,
     [property: Id(9)] OpinionPosition? You,
-    [property: Id(10)] DateTimeOffset ComputedAt);
+    [property: Id(10)] DateTimeOffset ComputedAt)
+{
+    /// <summary>How many consensus statements a participant's view carries.</summary>
+    public const int ParticipantConsensus = 10;
+
+    /// <summary>
+    /// What a participant's phone is sent: no map, and only the <see cref="ParticipantConsensus"/>
+    /// statements with the highest consensus. The full list has one entry per statement; pushed to
+    /// every participant at every recomputation it made a deliberation of 3,000 statements send each
+    /// phone some 300 KB a few times a minute.
+    /// </summary>
+    public OpinionView ForParticipant() => this with
+    {
+        Map = [],
+        Consensus = [.. Consensus.OrderByDescending(c => c.Consensus).ThenBy(c => c.ItemId, StringComparer.Ordinal).Take(ParticipantConsensus)],
+    };
+}
 
 [GenerateSerializer, Immutable, Alias("dialogue.opinion-group")]
 public sealed record OpinionGroupView(

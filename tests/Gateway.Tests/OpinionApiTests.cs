@@ -17,7 +17,8 @@ public sealed class OpinionApiTests(GatewayHost host) : IClassFixture<GatewayHos
         var (authorToken, _) = await host.Participant();
         using var author = host.Client(authorToken);
         var statements = new List<string>();
-        for (var s = 0; s < 8; s++)
+        // More statements than a participant's view carries consensus for.
+        for (var s = 0; s < OpinionView.ParticipantConsensus + 4; s++)
         {
             using var r = await author.PostAsJsonAsync($"/api/consultations/{id}/items", new { clientId = $"s{s}", text = $"Pernyataan {s} tentang transportasi" });
             statements.Add((await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
@@ -58,18 +59,28 @@ public sealed class OpinionApiTests(GatewayHost host) : IClassFixture<GatewayHos
 
         Assert.NotNull(live);
 
-        // Phones get the summary without everyone's points; the official's dashboard gets the map.
+        // Phones get the summary without everyone's points and with the highest consensus statements
+        // only; the official's dashboard gets the map and every statement.
         Assert.Empty(live.Map);
-        for (var i = 0; i < 50 && !toOfficial.Any(v => v.Map.Count >= 30); i++)
+        Assert.Equal(OpinionView.ParticipantConsensus, live.Consensus.Count);
+        Assert.Equal(live.Consensus.OrderByDescending(c => c.Consensus).Select(c => c.ItemId), live.Consensus.Select(c => c.ItemId));
+        for (var i = 0; i < 50 && !toOfficial.Any(v => v.Map.Count >= 30 && v.Version == live.Version); i++)
         {
             await Task.Delay(100);
         }
 
-        Assert.Contains(toOfficial, v => v.Map.Count >= 30);
+        var full = toOfficial.First(v => v.Map.Count >= 30 && v.Version == live.Version);
+        Assert.Equal(statements.Count, full.Consensus.Count);
+        var lowest = live.Consensus.Min(c => c.Consensus);
+        Assert.All(full.Consensus.Where(c => !live.Consensus.Any(l => l.ItemId == c.ItemId)), c => Assert.True(c.Consensus <= lowest));
+        var asked = await watcher.InvokeAsync<OpinionView>(nameof(DialogueHub.OpinionGroups), id);
+        Assert.Empty(asked.Map);
+        Assert.Equal(OpinionView.ParticipantConsensus, asked.Consensus.Count);
         using var mine = host.Client(voters[0]);
         var view = await mine.GetFromJsonAsync<OpinionView>($"/api/consultations/{id}/opinion-groups", GatewayHost.Json);
         Assert.NotNull(view!.You);
-        Assert.Equal(8, view.You.Votes);
+        Assert.Equal(statements.Count, view.You.Votes);
+        Assert.Equal(statements.Count, view.Consensus.Count);
         Assert.NotNull(view.You.GroupId);
         var anonymous = await host.Client().GetFromJsonAsync<OpinionView>($"/api/consultations/{id}/opinion-groups", GatewayHost.Json);
         Assert.Null(anonymous!.You);

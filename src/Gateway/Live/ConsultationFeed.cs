@@ -187,48 +187,57 @@ public sealed class ConsultationFeed(
     }
 
     /// <summary>
-    /// Sends whatever has queued up as one frame per audience, newest version of each item only.
-    /// Each round waits at most <see cref="SendTimeout"/>: a slow connection never holds up the next frame.
+    /// Sweeps the audiences in turn — staff, officials, authors and presenter screens first, then the
+    /// public shards one after the other — and sends each whatever reached the feed since that audience's
+    /// last frame, newest version of each item only. A change that arrives while a sweep is under way
+    /// goes out to the audiences the sweep has not reached yet in this same sweep, and to the others in
+    /// the next: it waits for the sweep to come round to its reader, not for a whole sweep to finish
+    /// first. Each sweep waits at most <see cref="SendTimeout"/> for its writes: a slow connection never
+    /// holds up the next frame.
     /// </summary>
     private async Task SendLoop(Subscription subscription)
     {
         var id = subscription.ConsultationId;
         var reader = subscription.Queue.Reader;
-        var latest = new Dictionary<string, ItemChange>(StringComparer.Ordinal);
-        var latestVotes = new Dictionary<string, ItemChange>(StringComparer.Ordinal);
-        var notifications = new List<NotificationDelivery>();
-        while (await reader.WaitToReadAsync())
+        var backlog = new Backlog();
+        var round = new Round();
+        // Where each audience is in the backlog: 0 = the staff step, 1 + s = public shard s.
+        var sentUpTo = new long[1 + PublicShards];
+        var sends = new List<Task>();
+        while (sentUpTo.Min() < backlog.End || await reader.WaitToReadAsync())
         {
-            latest.Clear();
-            latestVotes.Clear();
-            notifications.Clear();
-            PresenterFrame? presenter = null;
-            OpinionView? opinion = null;
-            while (reader.TryRead(out var batch))
+            var started = Stopwatch.GetTimestamp();
+            sends.Clear();
+            try
             {
-                foreach (var change in batch.Items)
+                for (var step = 0; step < sentUpTo.Length; step++)
                 {
-                    // Newest full view and newest vote count per item; a vote count older than the view is dropped.
-                    if (change.Votes is null)
+                    while (reader.TryRead(out var batch))
                     {
-                        latest[change.ItemId] = change;
-                        latestVotes.Remove(change.ItemId);
+                        backlog.Add(batch);
+                    }
+
+                    if (sentUpTo[step] == backlog.End)
+                    {
+                        continue;
+                    }
+
+                    round.Merge(backlog.Since(sentUpTo[step]));
+                    sentUpTo[step] = backlog.End;
+                    if (step == 0)
+                    {
+                        StaffSends(id, round, sends);
                     }
                     else
                     {
-                        latestVotes[change.ItemId] = change;
+                        PublicSends(id, step - 1, round, sends);
+
+                        // To the back of the thread pool's queue, behind this shard's writes and whatever else waits.
+                        await Task.Yield();
                     }
                 }
 
-                notifications.AddRange(batch.Notifications);
-                presenter = batch.Presenter ?? presenter;
-                opinion = batch.Opinion ?? opinion;
-            }
-
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                var sends = await Sends(id, [.. latest.Values.Concat(latestVotes.Values).OrderBy(c => c.Seq)], notifications, presenter, opinion);
+                backlog.DropBefore(sentUpTo.Min());
                 await Task.WhenAll(sends).WaitAsync(SendTimeout);
             }
             catch (TimeoutException)
@@ -240,7 +249,7 @@ public sealed class ConsultationFeed(
                 logger.LogWarning(ex, "Sending to consultation {Consultation} failed", id);
             }
 
-            // Pace by the cost of the last frame: a small room gets every change at once, a hall of
+            // Pace by the cost of the last sweep: a small room gets every change at once, a hall of
             // thousands gets fewer, fuller frames instead of a queue that grows (DESIGN.md §4).
             var spent = Stopwatch.GetElapsedTime(started);
             if (spent > MinPacing)
@@ -250,70 +259,136 @@ public sealed class ConsultationFeed(
         }
     }
 
-    private async Task<List<Task>> Sends(string id, ItemChange[] changes, List<NotificationDelivery> notifications, PresenterFrame? presenter, OpinionView? opinion)
+    /// <summary>
+    /// Staff get full views with the vote counts, officials public views; authors see their own item
+    /// while it is pending, rejected or merged, with the reason; presenter screens their frame; staff
+    /// and officials the opinion summary with its map of every participant.
+    /// </summary>
+    private void StaffSends(string id, Round round, List<Task> sends)
     {
-        var sends = new List<Task>();
-
-        // One "changes" frame per audience and round: full views of the items that changed and the
-        // compact new vote counts (most of the traffic in a busy hall). Each frame is serialised once
-        // per group; one frame instead of two halves the writes per connection.
-        VoteUpdate[] votes = [.. changes.Where(c => c.Votes is not null).Select(c => c.Votes!)];
-        var full = changes.Where(c => c.Votes is null).ToArray();
-        ItemView[] staffViews = [.. full.Select(c => c.Staff!)];
-        ItemView[] publicViews = [.. full.Where(c => c.Public is not null).Select(c => c.Public!)];
-        if (staffViews.Length > 0 || votes.Length > 0)
+        if (round.StaffViews.Length > 0 || round.Votes.Length > 0)
         {
-            sends.Add(hub.Clients.Group(StaffGroup(id)).SendAsync("changes", id, staffViews, votes));
+            sends.Add(hub.Clients.Group(StaffGroup(id)).SendAsync("changes", id, round.StaffViews, round.Votes));
         }
 
-        // Authors see their own item while it is pending, rejected or merged, with the reason.
-        foreach (var own in full.Where(c => !c.Own!.Visible).GroupBy(c => c.AuthorId))
+        foreach (var own in round.Full.Where(c => !c.Own!.Visible).GroupBy(c => c.AuthorId))
         {
             sends.Add(hub.Clients.User(own.Key).SendAsync("changes", id, own.Select(c => c.Own!).ToArray(), Array.Empty<VoteUpdate>()));
         }
 
-        foreach (var delivery in notifications)
+        foreach (var delivery in round.Notifications)
         {
             sends.Add(hub.Clients.Users(delivery.CitizenIds).SendAsync("notification", delivery.Notification));
         }
 
-        if (presenter is not null)
+        if (round.Presenter is not null)
         {
-            sends.Add(hub.Clients.Group(PresenterGroup(id)).SendAsync("presenter", presenter));
+            sends.Add(hub.Clients.Group(PresenterGroup(id)).SendAsync("presenter", round.Presenter));
         }
 
-        // Everyone gets the group summary; only staff and officials get the map of every participant.
-        // A participant asks for their own position with OpinionGroups.
-        if (opinion is not null)
+        if (round.Opinion is not null)
         {
-            sends.Add(hub.Clients.Groups(OfficialGroup(id), StaffGroup(id)).SendAsync("opinion", opinion));
+            sends.Add(hub.Clients.Groups(OfficialGroup(id), StaffGroup(id)).SendAsync("opinion", round.Opinion));
         }
 
-        var publicChanges = publicViews.Length > 0 || votes.Length > 0;
-        if (publicChanges)
+        if (round.PublicViews.Length > 0 || round.Votes.Length > 0)
         {
-            sends.Add(hub.Clients.Group(OfficialGroup(id)).SendAsync("changes", id, publicViews, votes));
+            sends.Add(hub.Clients.Group(OfficialGroup(id)).SendAsync("changes", id, round.PublicViews, round.Votes));
+        }
+    }
+
+    /// <summary>
+    /// One "changes" frame per connection: public views of the items that changed and the compact new
+    /// vote counts (most of the traffic in a busy hall), serialised once for the shard; the opinion
+    /// group summary as a participant sees it (a participant asks for their own position with OpinionGroups).
+    /// </summary>
+    private void PublicSends(string id, int shard, Round round, List<Task> sends)
+    {
+        var group = hub.Clients.Group(PublicShard(id, shard));
+        if (round.PublicViews.Length > 0 || round.Votes.Length > 0)
+        {
+            sends.Add(group.SendAsync("changes", id, round.PublicViews, round.Votes));
         }
 
-        var publicOpinion = opinion is null ? null : opinion with { Map = [] };
-        for (var shard = 0; shard < PublicShards && (publicChanges || publicOpinion is not null); shard++)
+        if (round.PublicOpinion is not null)
         {
-            var group = hub.Clients.Group(PublicShard(id, shard));
-            if (publicChanges)
+            sends.Add(group.SendAsync("opinion", round.PublicOpinion));
+        }
+    }
+
+    /// <summary>The batches a consultation's audiences have not all been sent yet, by position.</summary>
+    private sealed class Backlog
+    {
+        private readonly List<ChangeBatch> _batches = [];
+        private long _first;
+
+        /// <summary>The position after the newest batch.</summary>
+        public long End => _first + _batches.Count;
+
+        public void Add(ChangeBatch batch) => _batches.Add(batch);
+
+        public IEnumerable<ChangeBatch> Since(long position) => _batches.Skip((int)(position - _first));
+
+        /// <summary>Forgets the batches every audience has been sent.</summary>
+        public void DropBefore(long position)
+        {
+            _batches.RemoveRange(0, (int)(position - _first));
+            _first = position;
+        }
+    }
+
+    /// <summary>
+    /// Batches merged into one frame's content: the newest full view and the newest vote count per
+    /// item (a vote count older than the view is dropped), in sequence order; every notification; the
+    /// newest presenter frame and opinion summary.
+    /// </summary>
+    private sealed class Round
+    {
+        private readonly Dictionary<string, ItemChange> _views = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ItemChange> _votes = new(StringComparer.Ordinal);
+
+        public ItemChange[] Full { get; private set; } = [];
+        public ItemView[] StaffViews { get; private set; } = [];
+        public ItemView[] PublicViews { get; private set; } = [];
+        public VoteUpdate[] Votes { get; private set; } = [];
+        public List<NotificationDelivery> Notifications { get; } = [];
+        public PresenterFrame? Presenter { get; private set; }
+        public OpinionView? Opinion { get; private set; }
+        public OpinionView? PublicOpinion { get; private set; }
+
+        public void Merge(IEnumerable<ChangeBatch> batches)
+        {
+            _views.Clear();
+            _votes.Clear();
+            Notifications.Clear();
+            Presenter = null;
+            Opinion = null;
+            foreach (var batch in batches)
             {
-                sends.Add(group.SendAsync("changes", id, publicViews, votes));
+                foreach (var change in batch.Items)
+                {
+                    if (change.Votes is null)
+                    {
+                        _views[change.ItemId] = change;
+                        _votes.Remove(change.ItemId);
+                    }
+                    else
+                    {
+                        _votes[change.ItemId] = change;
+                    }
+                }
+
+                Notifications.AddRange(batch.Notifications);
+                Presenter = batch.Presenter ?? Presenter;
+                Opinion = batch.Opinion ?? Opinion;
             }
 
-            if (publicOpinion is not null)
-            {
-                sends.Add(group.SendAsync("opinion", publicOpinion));
-            }
-
-            // To the back of the thread pool's queue, behind this slice's writes and whatever else waits.
-            await Task.Yield();
+            Full = [.. _views.Values.OrderBy(c => c.Seq)];
+            StaffViews = [.. Full.Select(c => c.Staff!)];
+            PublicViews = [.. Full.Where(c => c.Public is not null).Select(c => c.Public!)];
+            Votes = [.. _votes.Values.OrderBy(c => c.Seq).Select(c => c.Votes!)];
+            PublicOpinion = Opinion?.ForParticipant();
         }
-
-        return sends;
     }
 
     /// <summary>

@@ -81,8 +81,8 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
         var citizen = Roles.CitizenIdOf(Context.User!);
         var view = await grains.GetGrain<IOpinionGrain>(ConsultationEndpoints.CheckedId(consultationId)).Get(citizen);
 
-        // A phone asking for its own position does not need everyone's points (REST still serves the whole map).
-        return citizen is null ? view : view with { Map = [] };
+        // A phone asking for its own position needs neither everyone's points nor every statement's consensus (REST still serves both).
+        return citizen is null ? view : view.ForParticipant();
     }
 
     [Authorize(Policy = Policies.Moderators)]
