@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.SignalR;
 // group. No Orleans, no storage, no auth, no batching — what the load tool compares against.
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddSignalR();
+// JSON and MessagePack, as the gateway offers: a load run picks one for both servers.
+builder.Services.AddSignalR().AddMessagePackProtocol();
 var app = builder.Build();
 app.MapHub<RelayHub>("/hubs/relay");
 app.MapGet("/health", () => "ready");

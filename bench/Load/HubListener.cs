@@ -1,22 +1,42 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
+using MessagePack;
+using OpenGov.Dialogue.Gateway.Live;
 
 namespace OpenGov.Dialogue.Load;
 
+/// <summary>The SignalR hub protocol a run's connections pick in the handshake (<c>--protocol json|messagepack</c>).</summary>
+public enum WireProtocol
+{
+    Json,
+    MessagePack,
+}
+
 /// <summary>
-/// A listening connection that speaks just enough of the SignalR JSON protocol over a WebSocket to
-/// join and then look at what arrives — by scanning bytes, not parsing — so that thousands of
+/// A listening connection that speaks just enough of the SignalR JSON or MessagePack protocol over a
+/// WebSocket to join and then look at what arrives — JSON by scanning bytes, not parsing; MessagePack
+/// by a shallow walk to each invocation's target and argument array lengths — so that thousands of
 /// listeners cost the load generator little and the server, not the generator, is what is measured.
 /// Whole WebSocket messages are handed to <see cref="OnMessage"/>, so no marker is split between
 /// two reads. Probe connections use the real SignalR client instead.
 /// </summary>
 public abstract class HubListener : IAsyncDisposable
 {
-    private static readonly byte[] Handshake = Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e");
-    private static readonly byte[] Ping = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
+    private static readonly byte[] JsonHandshake = Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e");
+    private static readonly byte[] JsonPing = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
+    private static readonly byte[] MessagePackHandshake = Encoding.UTF8.GetBytes("{\"protocol\":\"messagepack\",\"version\":1}\u001e");
+
+    /// <summary>A ping is the array [6]: one length byte, then fixarray(1) and 6.</summary>
+    private static readonly byte[] MessagePackPing = [0x02, 0x91, 0x06];
+
+    /// <summary>SignalR's message type of an invocation, the first element of its MessagePack array.</summary>
+    protected const int InvocationType = 1;
+
+    private const byte RecordSeparator = 0x1e;
 
     /// <summary>
-    /// Where a compact vote count starts in our feed's frames: the counts are bare arrays
+    /// Where a compact vote count starts in our feed's JSON frames: the counts are bare arrays
     /// <c>["i12",345,up,agree,disagree,pass]</c> in the frame's last argument, the first after <c>[[</c>,
     /// the others after <c>],</c>.
     /// </summary>
@@ -27,7 +47,13 @@ public abstract class HubListener : IAsyncDisposable
     private Task? _receive;
     private Task? _keepAlive;
 
-    protected HubListener() => _socket.Options.KeepAliveInterval = TimeSpan.Zero;
+    protected HubListener(WireProtocol protocol)
+    {
+        Protocol = protocol;
+        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
+    }
+
+    public WireProtocol Protocol { get; }
 
     /// <summary>Counts go here while <see cref="Counters.Measuring"/> is set; shared by the listeners of a run.</summary>
     public required Counters Counts { get; init; }
@@ -44,9 +70,18 @@ public abstract class HubListener : IAsyncDisposable
         }
 
         await _socket.ConnectAsync(ws.Uri, CancellationToken.None);
-        await _socket.SendAsync(Handshake, WebSocketMessageType.Text, true, CancellationToken.None);
-        var invocation = System.Text.Json.JsonSerializer.Serialize(new { type = 1, invocationId = "1", target, arguments });
-        await _socket.SendAsync(Encoding.UTF8.GetBytes(invocation + "\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
+        if (Protocol == WireProtocol.MessagePack)
+        {
+            await _socket.SendAsync(MessagePackHandshake, WebSocketMessageType.Text, true, CancellationToken.None);
+            await _socket.SendAsync(MessagePackInvocation(target, arguments), WebSocketMessageType.Binary, true, CancellationToken.None);
+        }
+        else
+        {
+            await _socket.SendAsync(JsonHandshake, WebSocketMessageType.Text, true, CancellationToken.None);
+            var invocation = System.Text.Json.JsonSerializer.Serialize(new { type = InvocationType, invocationId = "1", target, arguments });
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(invocation + "\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+
         _receive = Receive();
         _keepAlive = KeepAlive();
     }
@@ -78,8 +113,44 @@ public abstract class HubListener : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>One whole WebSocket message (one or more SignalR messages).</summary>
-    protected abstract void OnMessage(ReadOnlySpan<byte> message);
+    /// <summary>One whole WebSocket message (one or more SignalR messages; never the handshake response).</summary>
+    protected abstract void OnMessage(ReadOnlyMemory<byte> message);
+
+    /// <summary>
+    /// The next SignalR message of a MessagePack WebSocket message: its length comes first, 7 bits a
+    /// byte, low bits first (at most 5 bytes), then that many bytes of MessagePack.
+    /// </summary>
+    protected static bool TryNextMessagePack(ref ReadOnlyMemory<byte> data, out ReadOnlyMemory<byte> message)
+    {
+        var span = data.Span;
+        var length = 0;
+        var at = 0;
+        for (var shift = 0; ; shift += 7)
+        {
+            if (at == span.Length || at == 5)
+            {
+                message = default;
+                return false;
+            }
+
+            var b = span[at++];
+            length |= (b & 0x7f) << shift;
+            if (b < 0x80)
+            {
+                break;
+            }
+        }
+
+        if (length > span.Length - at)
+        {
+            message = default;
+            return false;
+        }
+
+        message = data.Slice(at, length);
+        data = data[(at + length)..];
+        return true;
+    }
 
     protected static int Count(ReadOnlySpan<byte> data, ReadOnlySpan<byte> marker)
     {
@@ -97,6 +168,7 @@ public abstract class HubListener : IAsyncDisposable
         var buffer = new byte[16 * 1024];
         var length = 0;
         var reads = 0;
+        var handshake = true;
         try
         {
             // Bounded by the socket: ends on close, error or DisposeAsync.
@@ -124,7 +196,20 @@ public abstract class HubListener : IAsyncDisposable
                         Interlocked.Add(ref Counts.Reads, reads);
                     }
 
-                    OnMessage(buffer.AsSpan(0, length));
+                    var message = buffer.AsMemory(0, length);
+                    if (handshake)
+                    {
+                        // The handshake response is JSON in either protocol ("{}" and a record separator); what follows is the hub's.
+                        var end = message.Span.IndexOf(RecordSeparator);
+                        handshake = end < 0;
+                        message = handshake ? default : message[(end + 1)..];
+                    }
+
+                    if (!message.IsEmpty)
+                    {
+                        OnMessage(message);
+                    }
+
                     length = 0;
                     reads = 0;
                 }
@@ -135,6 +220,36 @@ public abstract class HubListener : IAsyncDisposable
         }
     }
 
+    /// <summary>[1, headers, invocationId, target, arguments], length-prefixed; arguments written as the gateway's MessagePack clients write them.</summary>
+    private static byte[] MessagePackInvocation(string target, object[] arguments)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(body);
+        writer.WriteArrayHeader(5);
+        writer.Write(InvocationType);
+        writer.WriteMapHeader(0);
+        writer.Write("1");
+        writer.Write(target);
+        writer.WriteArrayHeader(arguments.Length);
+        foreach (var argument in arguments)
+        {
+            MessagePackSerializer.Serialize(argument.GetType(), ref writer, argument, HubMessagePack.Options);
+        }
+
+        writer.Flush();
+        var framed = new byte[5 + body.WrittenCount];
+        var at = 0;
+        var length = (uint)body.WrittenCount;
+        for (; length >= 0x80; length >>= 7)
+        {
+            framed[at++] = (byte)(length | 0x80);
+        }
+
+        framed[at++] = (byte)length;
+        body.WrittenSpan.CopyTo(framed.AsSpan(at));
+        return framed[..(at + body.WrittenCount)];
+    }
+
     private async Task KeepAlive()
     {
         try
@@ -142,7 +257,9 @@ public abstract class HubListener : IAsyncDisposable
             while (!_stop.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromSeconds(10), _stop.Token);
-                await _socket.SendAsync(Ping, WebSocketMessageType.Text, true, _stop.Token);
+                await (Protocol == WireProtocol.MessagePack
+                    ? _socket.SendAsync(MessagePackPing, WebSocketMessageType.Binary, true, _stop.Token)
+                    : _socket.SendAsync(JsonPing, WebSocketMessageType.Text, true, _stop.Token));
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)

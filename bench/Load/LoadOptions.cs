@@ -31,6 +31,14 @@ public sealed class LoadOptions
 
     public string? String(string name) => _values.GetValueOrDefault(name);
 
+    /// <summary>--protocol json|messagepack: what every connection of the run picks in the SignalR handshake; JSON by default.</summary>
+    public WireProtocol Protocol() => String("protocol") switch
+    {
+        null or "json" => WireProtocol.Json,
+        "messagepack" => WireProtocol.MessagePack,
+        var other => throw new ArgumentException($"--protocol is json or messagepack, not '{other}'"),
+    };
+
     /// <summary>The server to load: --target, or a fresh embedded server started here.</summary>
     public async Task<(DialogueApi Api, ServerProcess? Server)> Server(Dictionary<string, string>? settings = null)
     {

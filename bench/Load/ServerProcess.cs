@@ -187,16 +187,26 @@ public sealed class DialogueApi(Uri address, string adminKey) : IDisposable
         return await _http.SendAsync(request);
     }
 
-    /// <summary>A real SignalR client on our hub: WebSockets straight away, the gateway's JSON settings.</summary>
-    public static HubConnection Hub(Uri hubUrl, string token) =>
-        new HubConnectionBuilder()
+    /// <summary>A real SignalR client on our hub: WebSockets straight away, the gateway's JSON or MessagePack settings.</summary>
+    public static HubConnection Hub(Uri hubUrl, string token, WireProtocol protocol = WireProtocol.Json)
+    {
+        var builder = new HubConnectionBuilder()
             .WithUrl(hubUrl, HttpTransportType.WebSockets, o =>
             {
                 o.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 o.SkipNegotiation = true;
-            })
-            .AddJsonProtocol(o => Gateway.Hosting.GatewayApp.Configure(o.PayloadSerializerOptions))
-            .Build();
+            });
+        return (protocol == WireProtocol.MessagePack
+            ? builder.AddMessagePackProtocol(Gateway.Live.HubMessagePack.Configure)
+            : builder.AddJsonProtocol(o => Gateway.Hosting.GatewayApp.Configure(o.PayloadSerializerOptions))).Build();
+    }
+
+    /// <summary>A real SignalR client on the baseline relay, in the run's protocol (the relay's defaults: it only carries strings).</summary>
+    public static HubConnection Relay(Uri hubUrl, WireProtocol protocol)
+    {
+        var builder = new HubConnectionBuilder().WithUrl(hubUrl, HttpTransportType.WebSockets, o => o.SkipNegotiation = true);
+        return (protocol == WireProtocol.MessagePack ? builder.AddMessagePackProtocol() : builder).Build();
+    }
 
     public void Dispose() => _http.Dispose();
 

@@ -16,6 +16,8 @@ namespace OpenGov.Dialogue.Load;
 /// submits R items/s and votes V/s; every participant receives every published item and vote
 /// update. Then the same connection count, event rate and measurement against the baseline relay
 /// hub. Latency is from the send (submit or vote) to the receipt, measured on probe connections.
+/// With <c>--protocol messagepack</c> every connection to either server, probe or listener, picks
+/// MessagePack in the handshake instead of JSON.
 /// </summary>
 public static class Townhall
 {
@@ -26,12 +28,13 @@ public static class Townhall
         var voteRate = options.Double("votes", 500);
         var seconds = options.Double("seconds", 20);
         var probes = Math.Min(n, options.Int("probes", 200));
+        var protocol = options.Protocol();
 
-        var ours = await RunOurs(options, n, rate, voteRate, seconds, probes);
-        var baseline = options.String("target") is null && options.String("baseline") != "false" ? await RunBaseline(n, rate + voteRate, options.Double("warmup", 5), seconds, probes) : null;
+        var ours = await RunOurs(options, n, rate, voteRate, seconds, probes, protocol);
+        var baseline = options.String("target") is null && options.String("baseline") != "false" ? await RunBaseline(n, rate + voteRate, options.Double("warmup", 5), seconds, probes, protocol) : null;
 
         var ratio = baseline is null ? double.NaN : ours.DeliveredPerSecond / baseline.DeliveredPerSecond;
-        Console.WriteLine($"# townhall: {n} connections, {Stats.F(rate)} items/s + {Stats.F(voteRate)} votes/s for {Stats.F(seconds)} s after {Stats.F(options.Double("warmup", 5))} s unmeasured warm-up; load generator and server are separate processes sharing {Environment.ProcessorCount} cores");
+        Console.WriteLine($"# townhall: {n} connections on the {ProtocolName(protocol)} hub protocol, {Stats.F(rate)} items/s + {Stats.F(voteRate)} votes/s for {Stats.F(seconds)} s after {Stats.F(options.Double("warmup", 5))} s unmeasured warm-up; load generator and server are separate processes sharing {Environment.ProcessorCount} cores");
         Console.WriteLine("| server | delivered updates/s | frames/s | p50 ms | p99 ms | send ack p99 ms | sent events | server RSS MiB | RSS per connection KiB | server CPU s | bytes per WebSocket message | reads per message |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine(ours.Row("OpenGov.Dialogue (embedded)"));
@@ -41,11 +44,11 @@ public static class Townhall
         }
 
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"connections={n} delivered_per_s={Stats.F(ours.DeliveredPerSecond)} p50_ms={Stats.F(ours.P50)} p99_ms={Stats.F(ours.P99)} ack_p99_ms={Stats.F(ours.AckP99)} baseline_delivered_per_s={Stats.F(baseline?.DeliveredPerSecond ?? double.NaN)} baseline_p99_ms={Stats.F(baseline?.P99 ?? double.NaN)} ratio={Stats.F(ratio)} server_rss_mb={Stats.F(ours.RssMiB)} rss_per_connection_kb={Stats.F(ours.RssPerConnectionKiB)}");
+            $"connections={n} protocol={ProtocolName(protocol)} delivered_per_s={Stats.F(ours.DeliveredPerSecond)} p50_ms={Stats.F(ours.P50)} p99_ms={Stats.F(ours.P99)} ack_p99_ms={Stats.F(ours.AckP99)} baseline_delivered_per_s={Stats.F(baseline?.DeliveredPerSecond ?? double.NaN)} baseline_p99_ms={Stats.F(baseline?.P99 ?? double.NaN)} ratio={Stats.F(ratio)} server_rss_mb={Stats.F(ours.RssMiB)} rss_per_connection_kb={Stats.F(ours.RssPerConnectionKiB)} bytes_per_message={Stats.F(ours.MessageBytes)} baseline_bytes_per_message={Stats.F(baseline?.MessageBytes ?? double.NaN)}");
         Directory.CreateDirectory("bench/results");
         await File.WriteAllTextAsync(
             Path.Combine("bench/results", $"townhall-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json"),
-            JsonSerializer.Serialize(new { n, rate, voteRate, seconds, probes, ours, baseline, ratio }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            JsonSerializer.Serialize(new { n, protocol = ProtocolName(protocol), rate, voteRate, seconds, probes, ours, baseline, ratio }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine(line);
         return 0;
     }
@@ -153,7 +156,7 @@ public static class Townhall
         }
     }
 
-    private static async Task<Result> RunOurs(LoadOptions options, int n, double rate, double voteRate, double seconds, int probes)
+    private static async Task<Result> RunOurs(LoadOptions options, int n, double rate, double voteRate, double seconds, int probes, WireProtocol protocol)
     {
         var (api, server) = await options.Server();
         await using var _ = server;
@@ -171,7 +174,7 @@ public static class Townhall
         {
             if (i >= probes)
             {
-                var listener = new RawListener(["\"seq\":", .. HubListener.VoteCountMarkers], "\"target\":\"") { Counts = receipts.Counts };
+                var listener = RawListener.Feed(protocol, receipts.Counts);
                 await listener.ConnectAsync(hubUrl, tokens[i], nameof(DialogueHub.Join), id, 0L);
                 listeners[i - probes] = listener;
                 return;
@@ -180,7 +183,7 @@ public static class Townhall
             var seenVotes = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
             var seenItems = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
             var token = tokens[i];
-            var connection = DialogueApi.Hub(hubUrl, token);
+            var connection = DialogueApi.Hub(hubUrl, token, protocol);
             connection.On<string, ItemView[], VoteUpdate[]>("changes", (_, items, updates) =>
             {
                 receipts.Count(items.Length + updates.Length);
@@ -276,7 +279,7 @@ public static class Townhall
         return result;
     }
 
-    private static async Task<Result> RunBaseline(int n, double eventsPerSecond, double warmup, double seconds, int probes)
+    private static async Task<Result> RunBaseline(int n, double eventsPerSecond, double warmup, double seconds, int probes, WireProtocol protocol)
     {
         await using var server = await ServerProcess.StartBaselineAsync();
         var receipts = new Receipts();
@@ -287,15 +290,13 @@ public static class Townhall
         {
             if (i >= probes)
             {
-                var listener = new RawListener(["\"target\":\"m\""], "\"target\":\"m\"") { Counts = receipts.Counts };
+                var listener = RawListener.Relay(protocol, receipts.Counts);
                 await listener.ConnectAsync(hubUrl, null, "Join", "townhall");
                 listeners[i - probes] = listener;
                 return;
             }
 
-            var connection = new HubConnectionBuilder()
-                .WithUrl(hubUrl, HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
-                .Build();
+            var connection = DialogueApi.Relay(hubUrl, protocol);
             connection.On<string>("m", payload =>
             {
                 receipts.Count(1);
@@ -308,9 +309,7 @@ public static class Townhall
         await Task.Delay(2000);
         var connectedRss = server.RssMiB();
 
-        await using var sender = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.Address, "/hubs/relay"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
-            .Build();
+        await using var sender = DialogueApi.Relay(hubUrl, protocol);
         await sender.StartAsync();
         // The same events as an update each, with a body of the size of our compact vote update.
         async Task Broadcast(int i)
@@ -354,6 +353,8 @@ public static class Townhall
     private static Task CloseAll(HubConnection?[] connections, RawListener?[] listeners) =>
         Task.WhenAll(connections.OfType<HubConnection>().Select(c => c.DisposeAsync().AsTask())
             .Concat(listeners.OfType<RawListener>().Select(l => l.DisposeAsync().AsTask())));
+
+    private static string ProtocolName(WireProtocol protocol) => protocol.ToString().ToLowerInvariant();
 
     /// <summary>Runs <paramref name="send"/> at <paramref name="perSecond"/> for <paramref name="seconds"/>, at most 128 in flight, none started after twice the time.</summary>
     private static Task Paced(double perSecond, double seconds, Func<int, Task> send) =>

@@ -24,6 +24,7 @@ public sealed class TrackingListener : HubListener
 
     /// <param name="updateMarker">Bytes that occur once per update; default <c>"seq":</c> (our feed). The baseline relay sends its events as escaped strings, so it counts <c>"target":"m"</c>.</param>
     public TrackingListener(string? updateMarker = null)
+        : base(WireProtocol.Json)
     {
         _updateMarker = updateMarker is null ? null : Encoding.UTF8.GetBytes(updateMarker);
     }
@@ -39,8 +40,9 @@ public sealed class TrackingListener : HubListener
         }
     }
 
-    protected override void OnMessage(ReadOnlySpan<byte> message)
+    protected override void OnMessage(ReadOnlyMemory<byte> whole)
     {
+        var message = whole.Span;
         var updates = 0;
         long maxSeq = 0;
         for (var rest = message; ;)

@@ -119,6 +119,13 @@ public class GatewayHost : IAsyncLifetime
             .AddJsonProtocol(o => GatewayApp.Configure(o.PayloadSerializerOptions))
             .Build();
 
+    /// <summary>A hub client that picks MessagePack in the handshake, with the gateway's own MessagePack settings.</summary>
+    public HubConnection MessagePackHub(string token) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, "/hubs/dialogue"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .AddMessagePackProtocol(Live.HubMessagePack.Configure)
+            .Build();
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

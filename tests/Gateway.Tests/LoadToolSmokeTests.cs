@@ -25,6 +25,28 @@ public sealed class LoadToolSmokeTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The same over MessagePack, with most connections raw listeners (20 probes), so that their
+    /// handshake, join, shallow walk and byte count run for both servers.
+    /// </summary>
+    [Fact]
+    public async Task Townhall_scenario_runs_over_MessagePack_and_counts_the_listeners_bytes()
+    {
+        var (exit, stdout) = await RunLoadTool("townhall", "--protocol", "messagepack", "--connections", "200", "--probes", "20", "--seconds", "4", "--warmup", "1", "--votes", "100", "--rate", "10");
+        output.WriteLine(stdout);
+
+        Assert.Equal(0, exit);
+        var last = stdout.TrimEnd().Split('\n')[^1];
+        var figures = last.Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => double.TryParse(p[1], System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : double.NaN);
+        Assert.Contains("protocol=messagepack", last, StringComparison.Ordinal);
+        Assert.True(figures["delivered_per_s"] > 0, last);
+        Assert.True(figures["baseline_delivered_per_s"] > 0, last);
+
+        // NaN when no listener counted a message.
+        Assert.True(figures["bytes_per_message"] > 0, last);
+        Assert.True(figures["baseline_bytes_per_message"] > 0, last);
+    }
+
+    /// <summary>
     /// The replay scenario on a tiny conversation this test writes itself in the Pol.is open-data
     /// format (the shared data folder is not in the repository and need not exist on a CI machine).
     /// </summary>

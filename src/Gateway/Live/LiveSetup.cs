@@ -13,7 +13,8 @@ public static class LiveSetup
                 o.EnableDetailedErrors = false;
                 o.AddFilter<DialogueHubFilter>();
             })
-            .AddJsonProtocol(o => GatewayApp.Configure(o.PayloadSerializerOptions));
+            .AddJsonProtocol(o => GatewayApp.Configure(o.PayloadSerializerOptions))
+            .AddMessagePackProtocol(HubMessagePack.Configure);
         builder.Services.AddSingleton<DialogueHubFilter>();
         builder.Services.AddSingleton<ConsultationFeed>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsultationFeed>());
