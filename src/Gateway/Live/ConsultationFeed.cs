@@ -30,12 +30,12 @@ public sealed class ConsultationFeed(
     private Task? _renewLoop;
 
     /// <summary>
-    /// Participants are spread over this many groups per consultation, and a frame goes to one group
+    /// Participants are spread over this many groups per consultation, and a sweep goes to one group
     /// after the other with a yield in between: a hall of 10,000 then puts its writes on the thread
-    /// pool in slices of a few hundred, and requests (votes, questions) get their turn between slices
+    /// pool in slices of about 150, and requests (votes, questions) get their turn between slices
     /// instead of waiting behind all 10,000.
     /// </summary>
-    public const int PublicShards = 16;
+    public const int PublicShards = 64;
 
     /// <summary>Participants: public views; the opinion summary without its map (phones, small frames).</summary>
     public static string PublicGroup(string consultationId, string connectionId) =>
