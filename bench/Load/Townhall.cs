@@ -35,8 +35,8 @@ public static class Townhall
 
         var ratio = baseline is null ? double.NaN : ours.DeliveredPerSecond / baseline.DeliveredPerSecond;
         Console.WriteLine($"# townhall: {n} connections on the {ProtocolName(protocol)} hub protocol, {Stats.F(rate)} items/s + {Stats.F(voteRate)} votes/s for {Stats.F(seconds)} s after {Stats.F(options.Double("warmup", 5))} s unmeasured warm-up; load generator and server are separate processes sharing {Environment.ProcessorCount} cores");
-        Console.WriteLine("| server | delivered updates/s | frames/s | p50 ms | p99 ms | send ack p99 ms | sent events | server RSS MiB | RSS per connection KiB | server CPU s | bytes per WebSocket message | reads per message |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| server | delivered updates/s | frames/s | p50 ms | p99 ms | send ack p99 ms | sent events | server RSS MiB | RSS per connection KiB | server CPU s | bytes per WebSocket message | reads per message | generator pool wait p99 ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine(ours.Row("OpenGov.Dialogue (embedded)"));
         if (baseline is not null)
         {
@@ -44,7 +44,7 @@ public static class Townhall
         }
 
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"connections={n} protocol={ProtocolName(protocol)} delivered_per_s={Stats.F(ours.DeliveredPerSecond)} p50_ms={Stats.F(ours.P50)} p99_ms={Stats.F(ours.P99)} ack_p99_ms={Stats.F(ours.AckP99)} baseline_delivered_per_s={Stats.F(baseline?.DeliveredPerSecond ?? double.NaN)} baseline_p99_ms={Stats.F(baseline?.P99 ?? double.NaN)} ratio={Stats.F(ratio)} server_rss_mb={Stats.F(ours.RssMiB)} rss_per_connection_kb={Stats.F(ours.RssPerConnectionKiB)} bytes_per_message={Stats.F(ours.MessageBytes)} baseline_bytes_per_message={Stats.F(baseline?.MessageBytes ?? double.NaN)}");
+            $"connections={n} protocol={ProtocolName(protocol)} delivered_per_s={Stats.F(ours.DeliveredPerSecond)} p50_ms={Stats.F(ours.P50)} p99_ms={Stats.F(ours.P99)} ack_p99_ms={Stats.F(ours.AckP99)} baseline_delivered_per_s={Stats.F(baseline?.DeliveredPerSecond ?? double.NaN)} baseline_p99_ms={Stats.F(baseline?.P99 ?? double.NaN)} ratio={Stats.F(ratio)} server_rss_mb={Stats.F(ours.RssMiB)} rss_per_connection_kb={Stats.F(ours.RssPerConnectionKiB)} generator_wait_p99_ms={Stats.F(ours.GeneratorWaitP99)} bytes_per_message={Stats.F(ours.MessageBytes)} baseline_bytes_per_message={Stats.F(baseline?.MessageBytes ?? double.NaN)}");
         Directory.CreateDirectory("bench/results");
         await File.WriteAllTextAsync(
             Path.Combine("bench/results", $"townhall-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json"),
@@ -55,10 +55,11 @@ public static class Townhall
 
     /// <param name="MessageBytes">Mean size of a WebSocket message at the listening connections.</param>
     /// <param name="ReadsPerMessage">Receive calls per WebSocket message there: above 1 when the server split messages into several WebSocket frames.</param>
-    public sealed record Result(double DeliveredPerSecond, double FramesPerSecond, double P50, double P99, double AckP99, long Sent, double RssMiB, double RssPerConnectionKiB, double ServerCpuSeconds, double MessageBytes, double ReadsPerMessage)
+    /// <param name="GeneratorWaitP99">How late work ran in the load generator's own thread pool (<see cref="PoolWait"/>): part of every latency measured here.</param>
+    public sealed record Result(double DeliveredPerSecond, double FramesPerSecond, double P50, double P99, double AckP99, long Sent, double RssMiB, double RssPerConnectionKiB, double ServerCpuSeconds, double MessageBytes, double ReadsPerMessage, double GeneratorWaitP99)
     {
         public string Row(string name) =>
-            $"| {name} | {Stats.F(DeliveredPerSecond)} | {Stats.F(FramesPerSecond)} | {Stats.F(P50)} | {Stats.F(P99)} | {Stats.F(AckP99)} | {Sent} | {Stats.F(RssMiB)} | {Stats.F(RssPerConnectionKiB)} | {Stats.F(ServerCpuSeconds)} | {Stats.F(MessageBytes)} | {Stats.F(ReadsPerMessage)} |";
+            $"| {name} | {Stats.F(DeliveredPerSecond)} | {Stats.F(FramesPerSecond)} | {Stats.F(P50)} | {Stats.F(P99)} | {Stats.F(AckP99)} | {Sent} | {Stats.F(RssMiB)} | {Stats.F(RssPerConnectionKiB)} | {Stats.F(ServerCpuSeconds)} | {Stats.F(MessageBytes)} | {Stats.F(ReadsPerMessage)} | {Stats.F(GeneratorWaitP99)} |";
     }
 
     /// <summary>What every listening connection counts, and what the probes time.</summary>
@@ -91,16 +92,22 @@ public static class Townhall
         /// <summary>Events sent before this (the warm-up) are delivered and counted, but not timed.</summary>
         private long _measureFrom = long.MaxValue;
 
-        public bool Measuring
-        {
-            get => Counts.Measuring;
-            set => Counts.Measuring = value;
-        }
+        public bool Measuring => Counts.Measuring;
+
+        /// <summary>The generator's own thread-pool wait over the measured window.</summary>
+        private PoolWait? _poolWait;
 
         public void StartMeasuring()
         {
             _measureFrom = Stopwatch.GetTimestamp();
-            Measuring = true;
+            Counts.Measuring = true;
+            _poolWait = new PoolWait();
+        }
+
+        public void StopMeasuring()
+        {
+            Counts.Measuring = false;
+            _poolWait?.Dispose();
         }
 
         private long _sent;
@@ -137,7 +144,8 @@ public static class Townhall
             (connectedRss - warmRss) * 1024 / connections,
             cpu,
             Counts.BytesPerMessage,
-            Counts.ReadsPerMessage);
+            Counts.ReadsPerMessage,
+            _poolWait?.P99 ?? double.NaN);
 
         public void Latency(long sentTimestamp)
         {
@@ -271,7 +279,7 @@ public static class Townhall
         await Task.WhenAll(Paced(rate, seconds, _ => Submit()), Paced(voteRate, seconds, _ => Vote()));
         await Task.Delay(3000);
         var elapsed = clock.Elapsed.TotalSeconds;
-        receipts.Measuring = false;
+        receipts.StopMeasuring();
         var cpu = ((server?.CpuTime() ?? TimeSpan.Zero) - cpuBefore).TotalSeconds;
         receipts.PairVotes();
         var result = receipts.Result(elapsed, warmRss, connectedRss, n - warm, cpu);
@@ -327,7 +335,7 @@ public static class Townhall
         await Paced(eventsPerSecond, seconds, Broadcast);
         await Task.Delay(3000);
         var elapsed = clock.Elapsed.TotalSeconds;
-        receipts.Measuring = false;
+        receipts.StopMeasuring();
         var cpu = (server.CpuTime() - cpuBefore).TotalSeconds;
         var result = receipts.Result(elapsed, warmRss, connectedRss, n - warm, cpu);
         await CloseAll(connections, listeners);
