@@ -94,6 +94,54 @@ public abstract class LiveHubTests(GatewayHost host)
     }
 
     [Fact]
+    public async Task Participants_still_in_the_room_keep_receiving_when_others_join_twice_leave_or_disconnect()
+    {
+        // Twelve participants spread over the feed's participant groups; the ways of leaving one (Leave,
+        // disconnect) and joining again must not take anyone else out of the live feed.
+        var id = await host.CreateConsultation();
+        var clients = new List<LiveClient>();
+        for (var i = 0; i < 12; i++)
+        {
+            clients.Add(await Connect((await host.Participant()).Token, id));
+        }
+
+        try
+        {
+            await clients[0].Connection.InvokeAsync<JoinResponse>(nameof(DialogueHub.Join), id, 0L);
+            foreach (var leaver in clients[1..4])
+            {
+                await leaver.Connection.InvokeAsync(nameof(DialogueHub.Leave), id);
+            }
+
+            foreach (var gone in clients[4..7])
+            {
+                await gone.Connection.StopAsync();
+            }
+
+
+            var first = await clients[7].Connection.InvokeAsync<SubmitItemResponse>(nameof(DialogueHub.Submit), id, "after-leaving", "Siapa yang masih mendengar?");
+            foreach (var stayed in clients.Where((_, i) => i == 0 || i >= 7))
+            {
+                Assert.Equal(first.Seq, (await stayed.WaitFor(i => i.Id == first.Id)).Seq);
+            }
+
+            await Task.Delay(300);
+            Assert.All(clients[1..4], leaver => Assert.DoesNotContain(leaver.Received, i => i.Id == first.Id));
+
+            await clients[1].Connection.InvokeAsync<JoinResponse>(nameof(DialogueHub.Join), id, clients[1].LastSeq);
+            var second = await clients[8].Connection.InvokeAsync<SubmitItemResponse>(nameof(DialogueHub.Submit), id, "back-again", "Saya kembali.");
+            Assert.Equal(second.Seq, (await clients[1].WaitFor(i => i.Id == second.Id)).Seq);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Reconnecting_client_gets_exactly_the_gap_after_its_last_seq()
     {
         var id = await host.CreateConsultation();
