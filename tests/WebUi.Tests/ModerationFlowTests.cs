@@ -9,7 +9,18 @@ public sealed class ModerationFlowTests(WebUiHost host)
     public async Task Question_asked_by_a_participant_appears_live_for_them_after_a_moderator_approves_it()
     {
         var id = await host.CreateConsultation("pre");
-        var participant = await Ui.OpenParticipant(host, id);
+        // The page speaks MessagePack to the hub (after the JSON handshake).
+        var participant = await host.NewPage(phone: true);
+        var frames = new System.Collections.Concurrent.ConcurrentQueue<IWebSocketFrame>();
+        participant.WebSocket += (_, socket) =>
+        {
+            if (socket.Url.Contains("/hubs/dialogue", StringComparison.Ordinal))
+            {
+                socket.FrameReceived += (_, frame) => frames.Enqueue(frame);
+            }
+        };
+        await participant.GotoAsync($"/?c={id}");
+        await Assertions.Expect(participant.Locator("#conn")).ToHaveAttributeAsync("data-state", "online");
         var moderator = await Ui.OpenStaff(host, "moderate", id, "moderator", "Moderator Sari");
         const string question = "Kapan trotoar di Jalan Sudirman diperbaiki?";
 
@@ -28,6 +39,10 @@ public sealed class ModerationFlowTests(WebUiHost host)
         await Assertions.Expect(Ui.PublicItem(participant, question)).ToBeVisibleAsync();
         await Assertions.Expect(Ui.MyItem(participant, question)).ToContainTextAsync("Tampil");
         await Assertions.Expect(row).ToHaveCountAsync(0);
+        // "changes" as a MessagePack string (0xa7 = a 7-byte string) in some frame, and no JSON invocation anywhere.
+        byte[] changes = [0xa7, .. "changes"u8];
+        Assert.Contains(frames, f => f.Binary is { } bytes && bytes.AsSpan().IndexOf(changes) >= 0);
+        Assert.DoesNotContain(frames, f => f.Text?.Contains("\"target\"", StringComparison.Ordinal) == true);
     }
 
     [Fact]
