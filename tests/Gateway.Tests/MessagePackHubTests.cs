@@ -100,8 +100,10 @@ public sealed class MessagePackHubTests(GatewayHost host) : IClassFixture<Gatewa
         var views = packed.Views(ack.Id);
         Assert.Equal(json.Views(ack.Id), views);
         Assert.Equal(jsonStaff.Views(ack.Id), packedStaff.Views(ack.Id));
-        Assert.Equal(json.Votes(ack.Id), packed.Votes(ack.Id));
+        // Staff share one group and get the same frames; two participants may sit in different groups
+        // of the feed, whose sweeps can coalesce two quick votes differently: their newest count agrees.
         Assert.Equal(jsonStaff.Votes(ack.Id), packedStaff.Votes(ack.Id));
+        Assert.Equal(json.Votes(ack.Id).MaxBy(v => v.Seq), packed.Votes(ack.Id).MaxBy(v => v.Seq));
 
         var first = JsonSerializer.Deserialize<ItemView>(views[0], GatewayHost.Json)!;
         Assert.Equal(ack.Seq, first.Seq);
