@@ -191,11 +191,9 @@ public sealed class TopicBoard
             }
         }
 
-        var older = Enumerable.Range(0, all.Count).Where(i => !chosen[i]).ToList();
-        var stride = older.Count / (double)(max - taken);
-        for (var j = 0; j < max - taken; j++)
+        foreach (var index in Spread(Enumerable.Range(0, all.Count).Where(i => !chosen[i]).ToList(), max - taken))
         {
-            chosen[older[(int)(j * stride)]] = true;
+            chosen[index] = true;
         }
 
         return [.. all.Where((_, i) => chosen[i]).Select(i => new CommentText(i.Id, i.Text))];
@@ -209,6 +207,18 @@ public sealed class TopicBoard
     {
         var inSample = sample.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         return [.. InOrder(snapshot).Where(i => !inSample.Contains(i.Id)).Select(i => new WordsOfItem(i.Id, i.Tokens))];
+    }
+
+    /// <summary><paramref name="count"/> of <paramref name="items"/> spread evenly over their order (all of them when they fit).</summary>
+    public static IEnumerable<T> Spread<T>(IReadOnlyList<T> items, int count)
+    {
+        if (items.Count <= count)
+        {
+            return items;
+        }
+
+        var stride = items.Count / (double)count;
+        return Enumerable.Range(0, count).Select(j => items[(int)(j * stride)]);
     }
 
     private static List<BoardItem> InOrder(IReadOnlyList<BoardItem> snapshot) =>
@@ -379,6 +389,13 @@ public sealed class TopicBoard
 
     private static long Number(string itemId) =>
         itemId.StartsWith('i') && long.TryParse(itemId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
+
+    /// <summary>Item ids in submission order: <c>i2</c> before <c>i10</c>; other ids after, in ordinal order.</summary>
+    public static readonly IComparer<string> SubmissionOrder = Comparer<string>.Create((x, y) =>
+    {
+        var byNumber = Number(x!).CompareTo(Number(y!));
+        return byNumber != 0 ? byNumber : string.CompareOrdinal(x, y);
+    });
 
     private sealed class Item(string id, long number)
     {

@@ -53,7 +53,7 @@ public static class TopicIds
         }
 
         var placed = new Dictionary<int, List<string>>();
-        foreach (var (item, group) in grouping.Assignments.OrderBy(a => a.Key, ItemOrder.Instance))
+        foreach (var (item, group) in grouping.Assignments.OrderBy(a => a.Key, TopicBoard.SubmissionOrder))
         {
             if (!inSample.Contains(item))
             {
@@ -68,7 +68,7 @@ public static class TopicIds
             foreach (var kind in new[] { sampled, placed })
             {
                 var rest = kind.GetValueOrDefault(group.GroupId)?.Except(members, StringComparer.Ordinal).ToList() ?? [];
-                members.AddRange(Spread(rest, perGroup - members.Count));
+                members.AddRange(TopicBoard.Spread(rest, perGroup - members.Count));
             }
 
             state.Groups.Add(new StoredTopicGroup { Id = group.GroupId, Members = members });
@@ -105,39 +105,5 @@ public static class TopicIds
         }
 
         list.Add(item);
-    }
-
-    private static IEnumerable<string> Spread(List<string> items, int count)
-    {
-        if (items.Count <= count)
-        {
-            foreach (var item in items)
-            {
-                yield return item;
-            }
-
-            yield break;
-        }
-
-        var stride = items.Count / (double)count;
-        for (var j = 0; j < count; j++)
-        {
-            yield return items[(int)(j * stride)];
-        }
-    }
-
-    /// <summary>Submission order: <c>i2</c> before <c>i10</c>; other ids after, in ordinal order.</summary>
-    private sealed class ItemOrder : IComparer<string>
-    {
-        public static readonly ItemOrder Instance = new();
-
-        public int Compare(string? x, string? y)
-        {
-            var byNumber = Number(x!).CompareTo(Number(y!));
-            return byNumber != 0 ? byNumber : string.CompareOrdinal(x, y);
-        }
-
-        private static long Number(string id) =>
-            id.StartsWith('i') && long.TryParse(id.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
     }
 }
