@@ -58,13 +58,27 @@ public sealed class ConcernGrouper(GrouperOptions? options = null)
         Run(comments, previous, withPlacer: false).Grouping;
 
     /// <summary>
-    /// Groups <paramref name="comments"/> as <see cref="Group"/> does, and returns a placer that puts any
-    /// other comment into the nearest of the groups: group a sample, place the rest.
+    /// Groups <paramref name="comments"/> as <see cref="Group"/> does and returns a placer that puts any
+    /// other comment into the nearest of the groups: group a sample, place the rest. Each of
+    /// <paramref name="others"/> (an id and its words as <see cref="ConcernPlacer.Tokenize"/> reads them)
+    /// is placed at once, and the grouping's assignments cover them too.
     /// </summary>
-    public (ConcernGrouping Grouping, ConcernPlacer Placer) GroupWithPlacer(IReadOnlyList<CommentText> comments, ConcernGrouping? previous = null)
+    public (ConcernGrouping Grouping, ConcernPlacer Placer) GroupWithPlacer(
+        IReadOnlyList<CommentText> comments, ConcernGrouping? previous = null, IEnumerable<(string Id, IReadOnlyList<string> Words)>? others = null)
     {
         var (grouping, placer) = Run(comments, previous, withPlacer: true);
-        return (grouping, placer!);
+        if (others is null)
+        {
+            return (grouping, placer!);
+        }
+
+        var assignments = new Dictionary<string, int>(grouping.Assignments, StringComparer.Ordinal);
+        foreach (var (id, words) in others)
+        {
+            assignments[id] = placer!.Place(words);
+        }
+
+        return (grouping with { Assignments = assignments }, placer!);
     }
 
     private (ConcernGrouping Grouping, ConcernPlacer? Placer) Run(IReadOnlyList<CommentText> comments, ConcernGrouping? previous, bool withPlacer)

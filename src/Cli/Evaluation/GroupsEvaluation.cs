@@ -87,14 +87,9 @@ internal static class GroupsEvaluation
 
         var stride = comments.Count / (double)sample;
         var chosen = Enumerable.Range(0, sample).Select(j => (int)(j * stride)).ToHashSet();
-        var (grouping, placer) = grouper.GroupWithPlacer([.. comments.Where((_, i) => chosen.Contains(i))]);
-        var assignments = new Dictionary<string, int>(grouping.Assignments);
-        foreach (var comment in comments.Where((_, i) => !chosen.Contains(i)))
-        {
-            assignments[comment.Id] = placer.Place(comment.Text);
-        }
-
-        return grouping with { Assignments = assignments };
+        return grouper.GroupWithPlacer(
+            [.. comments.Where((_, i) => chosen.Contains(i))],
+            others: comments.Where((_, i) => !chosen.Contains(i)).Select(c => (c.Id, (IReadOnlyList<string>)ConcernPlacer.Tokenize(c.Text)))).Grouping;
     }
 
     /// <summary>The baseline the issue cites: ML.NET k-means straight on FeaturizeText TF-IDF vectors.</summary>

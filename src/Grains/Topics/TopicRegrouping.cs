@@ -33,14 +33,7 @@ public static class TopicRegrouping
             // Beside live traffic: one core at most, so votes and questions keep the other.
             MaxDegreeOfParallelism = 1,
         });
-        var (grouping, placer) = grouper.GroupWithPlacer(sample, previous);
-        var assignments = new Dictionary<string, int>(grouping.Assignments, StringComparer.Ordinal);
-        foreach (var item in outside)
-        {
-            assignments[item.Id] = placer.Place(item.Words);
-        }
-
         // The whole consultation's membership seeds the next run, so ids stay stable as the sample moves on.
-        return (grouping with { Assignments = assignments }, placer);
+        return grouper.GroupWithPlacer(sample, previous, outside.Select(item => (item.Id, item.Words)));
     }
 }
