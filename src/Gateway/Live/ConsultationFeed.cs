@@ -222,7 +222,7 @@ public sealed class ConsultationFeed(
                         continue;
                     }
 
-                    round.Merge(backlog.Since(sentUpTo[step]));
+                    round.Merge(backlog, sentUpTo[step]);
                     sentUpTo[step] = backlog.End;
                     if (step == 0)
                     {
@@ -356,14 +356,24 @@ public sealed class ConsultationFeed(
         public OpinionView? Opinion { get; private set; }
         public OpinionView? PublicOpinion { get; private set; }
 
-        public void Merge(IEnumerable<ChangeBatch> batches)
+        // The window of the backlog merged last: the next audience usually has the same one.
+        private (long From, long To) _merged = (-1, -1);
+
+        /// <summary>Merges the backlog from <paramref name="from"/> to its end, unless that is the window merged last.</summary>
+        public void Merge(Backlog backlog, long from)
         {
+            if (_merged == (from, backlog.End))
+            {
+                return;
+            }
+
+            _merged = (from, backlog.End);
             _views.Clear();
             _votes.Clear();
             Notifications.Clear();
             Presenter = null;
             Opinion = null;
-            foreach (var batch in batches)
+            foreach (var batch in backlog.Since(from))
             {
                 foreach (var change in batch.Items)
                 {
