@@ -1,7 +1,9 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
-using MessagePack;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Options;
 using OpenGov.Dialogue.Gateway.Live;
 
 namespace OpenGov.Dialogue.Load;
@@ -23,12 +25,9 @@ public enum WireProtocol
 /// </summary>
 public abstract class HubListener : IAsyncDisposable
 {
-    private static readonly byte[] JsonHandshake = Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e");
-    private static readonly byte[] JsonPing = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
-    private static readonly byte[] MessagePackHandshake = Encoding.UTF8.GetBytes("{\"protocol\":\"messagepack\",\"version\":1}\u001e");
-
-    /// <summary>A ping is the array [6]: one length byte, then fixarray(1) and 6.</summary>
-    private static readonly byte[] MessagePackPing = [0x02, 0x91, 0x06];
+    /// <summary>The hub protocols' own writers frame what a listener sends (its join and pings), with the gateway's settings.</summary>
+    private static readonly IHubProtocol Json = new JsonHubProtocol();
+    private static readonly IHubProtocol MessagePack = new MessagePackHubProtocol(Options.Create(new MessagePackHubProtocolOptions { SerializerOptions = HubMessagePack.Options }));
 
     /// <summary>SignalR's message type of an invocation, the first element of its MessagePack array.</summary>
     protected const int InvocationType = 1;
@@ -70,17 +69,9 @@ public abstract class HubListener : IAsyncDisposable
         }
 
         await _socket.ConnectAsync(ws.Uri, CancellationToken.None);
-        if (Protocol == WireProtocol.MessagePack)
-        {
-            await _socket.SendAsync(MessagePackHandshake, WebSocketMessageType.Text, true, CancellationToken.None);
-            await _socket.SendAsync(MessagePackInvocation(target, arguments), WebSocketMessageType.Binary, true, CancellationToken.None);
-        }
-        else
-        {
-            await _socket.SendAsync(JsonHandshake, WebSocketMessageType.Text, true, CancellationToken.None);
-            var invocation = System.Text.Json.JsonSerializer.Serialize(new { type = InvocationType, invocationId = "1", target, arguments });
-            await _socket.SendAsync(Encoding.UTF8.GetBytes(invocation + "\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
-        }
+        var handshake = Encoding.UTF8.GetBytes($"{{\"protocol\":\"{HubProtocol.Name}\",\"version\":1}}\u001e");
+        await _socket.SendAsync(handshake, WebSocketMessageType.Text, true, CancellationToken.None);
+        await _socket.SendAsync(HubProtocol.GetMessageBytes(new InvocationMessage("1", target, arguments)), MessageType, true, CancellationToken.None);
 
         _receive = Receive();
         _keepAlive = KeepAlive();
@@ -220,46 +211,20 @@ public abstract class HubListener : IAsyncDisposable
         }
     }
 
-    /// <summary>[1, headers, invocationId, target, arguments], length-prefixed; arguments written as the gateway's MessagePack clients write them.</summary>
-    private static byte[] MessagePackInvocation(string target, object[] arguments)
-    {
-        var body = new ArrayBufferWriter<byte>();
-        var writer = new MessagePackWriter(body);
-        writer.WriteArrayHeader(5);
-        writer.Write(InvocationType);
-        writer.WriteMapHeader(0);
-        writer.Write("1");
-        writer.Write(target);
-        writer.WriteArrayHeader(arguments.Length);
-        foreach (var argument in arguments)
-        {
-            MessagePackSerializer.Serialize(argument.GetType(), ref writer, argument, HubMessagePack.Options);
-        }
+    private IHubProtocol HubProtocol => Protocol == WireProtocol.MessagePack ? MessagePack : Json;
 
-        writer.Flush();
-        var framed = new byte[5 + body.WrittenCount];
-        var at = 0;
-        var length = (uint)body.WrittenCount;
-        for (; length >= 0x80; length >>= 7)
-        {
-            framed[at++] = (byte)(length | 0x80);
-        }
-
-        framed[at++] = (byte)length;
-        body.WrittenSpan.CopyTo(framed.AsSpan(at));
-        return framed[..(at + body.WrittenCount)];
-    }
+    private WebSocketMessageType MessageType =>
+        HubProtocol.TransferFormat == TransferFormat.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
 
     private async Task KeepAlive()
     {
+        var ping = HubProtocol.GetMessageBytes(PingMessage.Instance);
         try
         {
             while (!_stop.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromSeconds(10), _stop.Token);
-                await (Protocol == WireProtocol.MessagePack
-                    ? _socket.SendAsync(MessagePackPing, WebSocketMessageType.Binary, true, _stop.Token)
-                    : _socket.SendAsync(JsonPing, WebSocketMessageType.Text, true, _stop.Token));
+                await _socket.SendAsync(ping, MessageType, true, _stop.Token);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
