@@ -113,18 +113,15 @@ public class GatewayHost : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
-    public HubConnection Hub(string token) =>
-        new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, "/hubs/dialogue"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
-            .AddJsonProtocol(o => GatewayApp.Configure(o.PayloadSerializerOptions))
-            .Build();
-
-    /// <summary>A hub client that picks MessagePack in the handshake, with the gateway's own MessagePack settings.</summary>
-    public HubConnection MessagePackHub(string token) =>
-        new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, "/hubs/dialogue"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
-            .AddMessagePackProtocol(Live.HubMessagePack.Configure)
-            .Build();
+    /// <summary>A hub client with the gateway's own JSON settings, or, with <paramref name="messagePack"/>, its MessagePack settings.</summary>
+    public HubConnection Hub(string token, bool messagePack = false)
+    {
+        var builder = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, "/hubs/dialogue"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
+        return (messagePack
+            ? builder.AddMessagePackProtocol(Live.HubMessagePack.Configure)
+            : builder.AddJsonProtocol(o => GatewayApp.Configure(o.PayloadSerializerOptions))).Build();
+    }
 
     public static int FreePort()
     {

@@ -71,9 +71,9 @@ public sealed class MessagePackHubTests(GatewayHost host) : IClassFixture<Gatewa
         var (asker, _) = await host.Participant();
         var (watcher, _) = await host.Participant();
         var moderatorToken = await host.StaffToken("moderator");
-        await using var packed = await Connect(host.MessagePackHub(asker), id);
+        await using var packed = await Connect(host.Hub(asker, messagePack: true), id);
         await using var json = await Connect(host.Hub(watcher), id);
-        await using var packedStaff = await Connect(host.MessagePackHub(moderatorToken), id);
+        await using var packedStaff = await Connect(host.Hub(moderatorToken, messagePack: true), id);
         await using var jsonStaff = await Connect(host.Hub(moderatorToken), id);
         Assert.Equal(json.Join.Consultation, packed.Join.Consultation);
         Assert.Equal(ConsultationMode.Qa, packed.Join.Consultation.Mode);
@@ -126,7 +126,7 @@ public sealed class MessagePackHubTests(GatewayHost host) : IClassFixture<Gatewa
         var id = await host.CreateConsultation();
         var (participant, _) = await host.Participant();
         var (watcher, _) = await host.Participant();
-        await using var client = await Connect(host.MessagePackHub(participant), id);
+        await using var client = await Connect(host.Hub(participant, messagePack: true), id);
         await using var json = await Connect(host.Hub(watcher), id);
 
         var empty = await Assert.ThrowsAsync<HubException>(() => client.Connection.InvokeAsync<SubmitItemResponse>(nameof(DialogueHub.Submit), id, "e", "  "));
