@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using OpenGov.Dialogue.Analysis.Data;
 using OpenGov.Dialogue.Analysis.Grouping;
 using OpenGov.Dialogue;
 using OpenGov.Dialogue.Consultations.Topics;
@@ -12,11 +13,9 @@ using OpenGov.Dialogue.Contracts;
 var data = Option("--data") ?? "../shared/data/laporgub-complaints/train.csv";
 var sizes = (Option("--items") ?? "5000,20000,40000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var sample = int.Parse(Option("--sample") ?? new DialogueOptions().TopicsSampleSize.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-var texts = File.ReadLines(data).Skip(1)
-    .Select(line => line.Split(',', 3))
-    .Where(fields => fields.Length == 3 && fields[2].Length > 0)
-    .Select(fields => fields[2])
-    .ToList();
+var table = CsvTable.Load(data);
+var textColumn = table.Header.ToList().IndexOf("text");
+var texts = table.Rows.Where(row => textColumn >= 0 && row.Length > textColumn && row[textColumn].Length > 0).Select(row => row[textColumn]).ToList();
 Console.WriteLine($"# {texts.Count} texts from {Path.GetFullPath(data)}; sample bound {sample}");
 Console.WriteLine("items  grouped  cold_cpu_s  warm_cpu_s  warm_wall_s  groups  arrive_us_per_item");
 

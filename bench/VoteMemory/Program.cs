@@ -34,11 +34,7 @@ VoteCast Vote(int j)
 }
 
 // Ledger.
-var ledger = new ConsultationLedger(ConsultationMode.Deliberation);
-for (var i = 0; i < items; i++)
-{
-    ledger.Apply(ledger.LastSeq + 1, at, new ItemSubmitted($"i{i + 1}", citizenIds[i % citizens], "Warga-A", $"c{i}", $"Pernyataan {i}", ItemStatus.Published));
-}
+var ledger = Ledger();
 
 var before = Live();
 var watch = Stopwatch.StartNew();
@@ -55,11 +51,7 @@ ledger = null;
 
 // The same ledger with every vote carrying the one id string the test holds per citizen: the
 // difference to the first is what the per-vote copies of the id cost.
-ledger = new ConsultationLedger(ConsultationMode.Deliberation);
-for (var i = 0; i < items; i++)
-{
-    ledger.Apply(ledger.LastSeq + 1, at, new ItemSubmitted($"i{i + 1}", citizenIds[i % citizens], "Warga-A", $"c{i}", $"Pernyataan {i}", ItemStatus.Published));
-}
+ledger = Ledger();
 
 before = Live();
 for (var j = 0; j < votes; j++)
@@ -111,6 +103,18 @@ Console.WriteLine($"| opinion grain (model + participant ids) | {opinionBytes:N0
 Console.WriteLine($"| ledger + opinion grain | {ledgerBytes + opinionBytes:N0} | {(ledgerBytes + opinionBytes) / (double)votes:N1} | |");
 Console.WriteLine($"opinion recompute after the votes: {recomputeMs:N0} ms");
 return 0;
+
+// A deliberation with the items published, no votes yet.
+ConsultationLedger Ledger()
+{
+    var fresh = new ConsultationLedger(ConsultationMode.Deliberation);
+    for (var i = 0; i < items; i++)
+    {
+        fresh.Apply(fresh.LastSeq + 1, at, new ItemSubmitted($"i{i + 1}", citizenIds[i % citizens], "Warga-A", $"c{i}", $"Pernyataan {i}", ItemStatus.Published));
+    }
+
+    return fresh;
+}
 
 static long Live()
 {
