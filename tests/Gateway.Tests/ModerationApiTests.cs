@@ -182,6 +182,31 @@ public abstract class ModerationApiTests(GatewayHost host)
     }
 
     [Fact]
+    public async Task Answer_status_is_read_in_the_spelling_it_is_written_and_a_bad_one_changes_nothing()
+    {
+        var (id, first, _) = await PublishedItem();
+        var (other, second, _) = await PublishedItem();
+        using var official = host.Client(await host.StaffToken("official"));
+
+        using var bad = await official.PostAsJsonAsync($"/api/consultations/{id}/items/{first}/answer", new { text = "Sedang dikaji.", status = "maybe" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        var listed = await host.Client().GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/items");
+        var untouched = listed.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == first);
+        Assert.Equal("published", untouched.GetProperty("status").GetString());
+        Assert.False(untouched.TryGetProperty("answer", out _));
+
+        // Kebab-case as every enum in responses; the older snake_case spelling keeps working.
+        foreach (var (consultation, item, spelling) in new[] { (id, first, "under-review"), (other, second, "under_review") })
+        {
+            using var response = await official.PostAsJsonAsync($"/api/consultations/{consultation}/items/{item}/answer", new { text = "Sedang dikaji.", status = spelling });
+            response.EnsureSuccessStatusCode();
+            var answered = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("under-review", answered.GetProperty("answer").GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Presenter_screen_receives_the_highlighted_item()
     {
         var (id, item, _) = await PublishedItem();

@@ -26,7 +26,7 @@ public sealed record ModerationRequest(
         };
 }
 
-/// <param name="Status">accepted, under_review or declined.</param>
+/// <param name="Status">accepted, under-review or declined, spelled as answers are written back (under_review is accepted too).</param>
 /// <param name="Due">A date, yyyy-MM-dd.</param>
 public sealed record AnswerRequest(string? Text, string? Status = null, string? Owner = null, string? Due = null)
 {
@@ -36,9 +36,9 @@ public sealed record AnswerRequest(string? Text, string? Status = null, string? 
         {
             null or "" => null,
             "accepted" => AnswerStatus.Accepted,
-            "under_review" => AnswerStatus.UnderReview,
+            "under-review" or "under_review" => AnswerStatus.UnderReview,
             "declined" => AnswerStatus.Declined,
-            _ => throw new DialogueException(ErrorCodes.InvalidAction, "status must be accepted, under_review or declined."),
+            _ => throw new DialogueException(ErrorCodes.InvalidAction, "status must be accepted, under-review or declined."),
         };
         DateOnly? due = null;
         if (!string.IsNullOrEmpty(Due))

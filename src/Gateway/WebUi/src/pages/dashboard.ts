@@ -355,8 +355,8 @@ async function main(): Promise<void> {
     const text = h("textarea", { id: `${prefix}-text`, rows: 3, required: true, maxlength: 2000 });
     text.value = item.answer?.text ?? "";
     const status = h("select", { id: `${prefix}-status` }, h("option", { value: "" }, t("answer.none")),
-      (["accepted", "under_review", "declined"] as const).map((s) => h("option", { value: s }, t(`answer.${s}`))));
-    status.value = item.answer?.status?.replace("-", "_") ?? "";
+      (["accepted", "under-review", "declined"] as const).map((s) => h("option", { value: s }, answerStatusLabel(s))));
+    status.value = item.answer?.status ?? "";
     const owner = h("input", { id: `${prefix}-owner`, maxlength: 200, value: item.answer?.owner ?? "" });
     const due = h("input", { id: `${prefix}-due`, type: "date", value: item.answer?.due ?? "" });
     const form = h("form", { class: "stack", hidden: !openForms.has(item.id) },
