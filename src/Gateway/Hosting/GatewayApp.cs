@@ -26,6 +26,11 @@ public static class GatewayApp
         // Item texts are at most a few KB: a large body is refused before anything reads it.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
         builder.Services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
+        // A socket's reads and writes continue where they complete instead of queueing on Kestrel's I/O
+        // queues: in a town hall the writes of a sweep to thousands of sockets otherwise sit in those
+        // queues ahead of the requests that carry votes and questions. Application code still runs on
+        // the thread pool (the runtime hands socket completions to it; its own inline switch stays off).
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
 
         // Malformed JSON and bad parameters reach the exception handler and get a stable problem type.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
