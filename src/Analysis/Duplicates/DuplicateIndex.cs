@@ -139,31 +139,31 @@ public sealed class DuplicateIndex(TextNormalizer? normalizer = null) : IDisposa
                 Array.Sort(weighted, (a, b) => b.Idf.CompareTo(a.Idf));
             }
 
-            for (var f = 0; f < Math.Min(weighted.Length, MaxScannedFeatures); f++)
+            // The common lists among the rarest features are walked only when the others found too few
+            // candidates (a text of common words only). In a form-letter campaign every item shares most
+            // of its features: walking them would touch every earlier item on every lookup.
+            var scanned = Math.Min(weighted.Length, MaxScannedFeatures);
+            for (var f = 0; f < scanned; f++)
             {
-                var (_, queryWeight, idf, list) = weighted[f];
-                if (list is null || (f >= AlwaysScanned && list.Count > common))
+                if (weighted[f].List is { } list && list.Count <= common)
                 {
-                    continue;
+                    Accumulate(list, weighted[f].Weight * weighted[f].Idf, scores, touched, ref touchedCount);
                 }
+            }
 
-                var factor = queryWeight * idf;
-                var docs = list.Docs;
-                var weights = list.Weights;
-                for (var p = 0; p < list.Count; p++)
+            if (!exact && touchedCount < CandidatesBeforeRescore(top))
+            {
+                for (var f = 0; f < Math.Min(scanned, AlwaysScanned); f++)
                 {
-                    var doc = docs[p];
-                    if (scores[doc] == 0)
+                    if (weighted[f].List is { } list && list.Count > common)
                     {
-                        touched[touchedCount++] = doc;
+                        Accumulate(list, weighted[f].Weight * weighted[f].Idf, scores, touched, ref touchedCount, newest: FallbackPostings);
                     }
-
-                    scores[doc] += factor * weights[p];
                 }
             }
 
             var inverseQueryNorm = queryNorm > 0 ? 1 / Math.Sqrt(queryNorm) : 0;
-            var best = new TopList(exact ? top : Math.Max(4 * top, 20));
+            var best = new TopList(exact ? top : CandidatesBeforeRescore(top));
             for (var t = 0; t < touchedCount; t++)
             {
                 var doc = touched[t];
@@ -185,6 +185,25 @@ public sealed class DuplicateIndex(TextNormalizer? normalizer = null) : IDisposa
         finally
         {
             _lock.ExitReadLock();
+        }
+    }
+
+    private static int CandidatesBeforeRescore(int top) => Math.Max(4 * top, 20);
+
+    /// <summary>Adds a feature's contribution to the score of every item on its list (or of its newest items).</summary>
+    private static void Accumulate(PostingList list, float factor, float[] scores, int[] touched, ref int touchedCount, int newest = int.MaxValue)
+    {
+        var docs = list.Docs;
+        var weights = list.Weights;
+        for (var p = Math.Max(0, list.Count - newest); p < list.Count; p++)
+        {
+            var doc = docs[p];
+            if (scores[doc] == 0)
+            {
+                touched[touchedCount++] = doc;
+            }
+
+            scores[doc] += factor * weights[p];
         }
     }
 
@@ -269,8 +288,15 @@ public sealed class DuplicateIndex(TextNormalizer? normalizer = null) : IDisposa
     /// <summary>Below this many postings a feature is never too common to scan.</summary>
     private const int MinCommonPostings = 2000;
 
-    /// <summary>The rarest few features are scanned even when common, so a text of common words still finds candidates.</summary>
+    /// <summary>When the uncommon features found too few candidates, the rarest few common ones are scanned too, so a text of common words still finds some.</summary>
     private const int AlwaysScanned = 8;
+
+    /// <summary>
+    /// Of a common feature's list, the fallback walks only the newest items: a text made of common words
+    /// only (a form letter sent thousands of times) then costs the same at 50,000 items as at 5,000,
+    /// and finds its copies among the recent ones.
+    /// </summary>
+    private const int FallbackPostings = 4096;
 
     /// <summary>Hashed word and character-trigram features with sub-linear term frequency.</summary>
     internal (int Key, float Weight)[] Featurize(string text)

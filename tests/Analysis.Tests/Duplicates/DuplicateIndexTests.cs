@@ -40,6 +40,29 @@ public sealed class DuplicateIndexTests
     }
 
     [Fact]
+    public void Form_letters_find_their_copies_and_a_signed_one_its_own_signer()
+    {
+        // 6,000 copies of one letter, every tenth signed with a made-up name: every word but the
+        // names is in every item (a number is a feature only as "a number").
+        using var index = new DuplicateIndex();
+        for (var n = 0; n < 6000; n++)
+        {
+            index.Add($"f{n}", $"Saya mendukung usulan {n} untuk anggaran kelurahan" + (n % 10 == 0 ? $" salam {Name(n)}" : ""));
+        }
+
+        var copy = index.FindSimilar("saya mendukung usulan 77 untuk anggaran kelurahan", 5);
+        Assert.Equal(5, copy.Count);
+        Assert.All(copy, s => Assert.Equal(1.0, s.Score, 3));
+
+        var signed = index.FindSimilar($"saya mendukung usulan 1 untuk anggaran kelurahan salam {Name(1230)}", 5);
+        Assert.Equal("f1230", signed[0].Id);
+        Assert.Equal(1.0, signed[0].Score, 3);
+        Assert.Equal(signed.OrderByDescending(s => s.Score).Select(s => s.Id), signed.Select(s => s.Id));
+
+        static string Name(int n) => string.Concat(n.ToString(System.Globalization.CultureInfo.InvariantCulture).Select(d => (char)('b' + d - '0'))) + "wati";
+    }
+
+    [Fact]
     public void Returns_at_most_top_items_best_first()
     {
         using var index = Filled();
