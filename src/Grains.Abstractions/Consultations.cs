@@ -22,6 +22,21 @@ public enum ConsultationStatus
     Draft = 0,
     Open = 1,
     Closed = 2,
+
+    /// <summary>Read-only for good: the public record.</summary>
+    Archived = 3,
+}
+
+/// <summary>
+/// Who may find and read a consultation. Public: listed, and its export, live feed and report are open
+/// to anyone. Unlisted: reachable by its code, not listed; export for staff. Private: not listed, and
+/// readers need a token (participants or staff); export for staff.
+/// </summary>
+public enum ConsultationVisibility
+{
+    Public = 0,
+    Unlisted = 1,
+    Private = 2,
 }
 
 public enum ItemStatus
@@ -49,7 +64,14 @@ public sealed record CreateConsultation(
     [property: Id(2)] ConsultationMode Mode,
     [property: Id(3)] ModerationMode Moderation,
     [property: Id(4)] ConsultationStatus Status,
-    [property: Id(5)] string CreatedBy);
+    [property: Id(5)] string CreatedBy)
+{
+    [Id(6)] public ConsultationVisibility Visibility { get; init; }
+
+    [Id(7)] public bool PublishRejected { get; init; }
+
+    [Id(8)] public int? RetentionDays { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("dialogue.consultation-info")]
 public sealed record ConsultationInfo(
@@ -61,7 +83,39 @@ public sealed record ConsultationInfo(
     [property: Id(5)] ConsultationStatus Status,
     [property: Id(6)] DateTimeOffset CreatedAt,
     [property: Id(7)] long LastSeq,
-    [property: Id(8)] int ItemCount);
+    [property: Id(8)] int ItemCount)
+{
+    [Id(9)] public ConsultationVisibility Visibility { get; init; }
+
+    /// <summary>Whether exports and the report carry the texts of rejected items (default: no).</summary>
+    [Id(10)] public bool PublishRejected { get; init; }
+
+    /// <summary>Days after closing until identity links are destroyed; null keeps them while the consultation exists.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [Id(11)] public int? RetentionDays { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [Id(12)] public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>When the retention job destroyed the identity links; null while they are kept.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [Id(13)] public DateTimeOffset? AnonymisedAt { get; init; }
+}
+
+/// <summary>An admin's change to a consultation's settings; null fields stay as they are.</summary>
+[GenerateSerializer, Alias("dialogue.update-consultation")]
+public sealed record UpdateConsultation(
+    [property: Id(0)] string? Title,
+    [property: Id(1)] string? Description,
+    [property: Id(2)] ConsultationStatus? Status,
+    [property: Id(3)] ConsultationVisibility? Visibility,
+    [property: Id(4)] bool? PublishRejected,
+    [property: Id(5)] int? RetentionDays,
+    [property: Id(6)] Actor Actor)
+{
+    /// <summary>Set to remove the retention period (keep identity links while the consultation exists).</summary>
+    [Id(7)] public bool ClearRetention { get; init; }
+}
 
 /// <summary>A submission as the citizen grain forwards it: the pseudonym is already resolved.</summary>
 [GenerateSerializer, Alias("dialogue.submit-item")]
@@ -159,6 +213,10 @@ public sealed record ItemView(
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [Id(18)] public ReviewInfo? Review { get; init; }
+
+    /// <summary>The author had it erased: <see cref="Text"/> is the Indonesian marker; pages show it in their language.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [Id(19)] public bool Erased { get; init; }
 }
 
 /// <summary>Moderator-only facts about an item: queue state, triage and lease.</summary>
@@ -236,7 +294,14 @@ public sealed record ChangeBatch(
     [property: Id(0)] IReadOnlyList<ItemChange> Items,
     [property: Id(1)] IReadOnlyList<NotificationDelivery> Notifications,
     [property: Id(2)] PresenterFrame? Presenter,
-    [property: Id(3)] OpinionView? Opinion = null);
+    [property: Id(3)] OpinionView? Opinion = null)
+{
+    /// <summary>Set when the consultation's settings or status changed (closed, reopened, retitled).</summary>
+    [Id(4)] public ConsultationInfo? Consultation { get; init; }
+
+    /// <summary>Moderation-log entries committed in this batch (public: pseudonyms and reason codes only).</summary>
+    [Id(5)] public IReadOnlyList<ModerationLogEntry> Log { get; init; } = [];
+}
 
 /// <summary>The presenter screen: the highlighted item large, the next few below.</summary>
 [GenerateSerializer, Immutable, Alias("dialogue.presenter-frame")]

@@ -38,4 +38,5 @@ public static class ErrorCodes
     public const string InvalidReason = "invalid-reason";
     public const string Sanctioned = "sanctioned";
     public const string AlreadyAppealed = "already-appealed";
+    public const string InvalidTransition = "invalid-transition";
 }

@@ -17,6 +17,33 @@ public interface IConsultationGrain : IGrainWithStringKey
     [Alias("info")]
     Task<ConsultationInfo?> GetInfo();
 
+    /// <summary>Status (draft → open → closed → archived, closed → open), title, visibility, retention; logged publicly.</summary>
+    [Alias("update")]
+    Task<ConsultationInfo> Update(UpdateConsultation command);
+
+    /// <summary>The public record for open-data exports: items, vote events and the final vote matrix by pseudonymous numbers.</summary>
+    [Alias("export")]
+    Task<ConsultationExport> Export();
+
+    /// <summary>Writes imported history (items with their moderation, votes) with its own timestamps; only while a draft.</summary>
+    [Alias("import")]
+    Task<int> Import(IReadOnlyList<ImportedEvent> events, Actor actor);
+
+    /// <summary>A citizen's own contributions here: items with their history, votes, sanctions.</summary>
+    [Alias("data-of")]
+    Task<CitizenContributions> GetContributions(string citizenId);
+
+    /// <summary>
+    /// Erases a citizen's contributions at their request: texts replaced, votes withdrawn, the link to
+    /// the citizen destroyed in memory and in the stored journal. Returns how many items and votes.
+    /// </summary>
+    [Alias("erase")]
+    Task<ErasureResult> EraseCitizen(string citizenId);
+
+    /// <summary>Destroys every identity link when the retention period after closing is over; false when not due.</summary>
+    [Alias("apply-retention")]
+    Task<bool> ApplyRetention();
+
     [Alias("submit")]
     Task<SubmitResult> Submit(SubmitItem command);
 
@@ -129,6 +156,21 @@ public interface ICitizenGrain : IGrainWithStringKey
 
     [Alias("mark-read")]
     Task MarkRead(string notificationId);
+
+    /// <summary>Everything held about this citizen, in one consultation or in all they took part in.</summary>
+    [Alias("data")]
+    Task<CitizenData> GetData(string? consultationId);
+
+    /// <summary>
+    /// Erases the citizen's contributions in every consultation they took part in, then destroys
+    /// their salt (the key of their pseudonyms) and notifications. Sanctions stay in force.
+    /// </summary>
+    [Alias("erase")]
+    Task<IReadOnlyList<ErasureResult>> Erase();
+
+    /// <summary>The retention job of a consultation: forget it (its pseudonym can no longer be recomputed from this citizen).</summary>
+    [Alias("forget")]
+    Task Forget(string consultationId);
 }
 
 /// <summary>The list of consultations (single activation, key 0): small summaries only.</summary>
@@ -148,4 +190,7 @@ public sealed record ConsultationSummary(
     [property: Id(1)] string Title,
     [property: Id(2)] ConsultationMode Mode,
     [property: Id(3)] ConsultationStatus Status,
-    [property: Id(4)] DateTimeOffset CreatedAt);
+    [property: Id(4)] DateTimeOffset CreatedAt)
+{
+    [Id(5)] public ConsultationVisibility Visibility { get; init; }
+}

@@ -102,4 +102,12 @@ public interface IOpinionGrain : IGrainWithStringKey
     /// <summary>The statement to show this participant next (few votes, high spread, not yet seen); null when none is left.</summary>
     [Alias("next")]
     Task<string?> NextStatement(string citizenId);
+
+    /// <summary>Each placed participant's opinion group, by citizen id (for the consultation's exports).</summary>
+    [Alias("groups-of")]
+    Task<IReadOnlyDictionary<string, int>> GroupsOf();
+
+    /// <summary>Drops the analysis, to be rebuilt from the (rewritten) journal on the next call.</summary>
+    [Alias("rebuild")]
+    Task Rebuild();
 }

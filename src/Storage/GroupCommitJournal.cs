@@ -37,6 +37,8 @@ public abstract class GroupCommitJournal : IDialogueJournal, IAsyncDisposable
         return append.Done.Task;
     }
 
+    public abstract Task<int> RewriteAsync(IReadOnlyList<JournalRecord> rows, CancellationToken cancellationToken = default);
+
     public abstract IAsyncEnumerable<JournalRecord> ReadAsync(string streamId, long afterSeq, CancellationToken cancellationToken = default);
 
     public async ValueTask DisposeAsync()

@@ -18,7 +18,7 @@ public static class Problems
     public static int StatusOf(string code) => code switch
     {
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
-        ErrorCodes.Closed or ErrorCodes.Conflict or ErrorCodes.Claimed or ErrorCodes.AlreadyAppealed => StatusCodes.Status409Conflict,
+        ErrorCodes.Closed or ErrorCodes.InvalidTransition or ErrorCodes.Conflict or ErrorCodes.Claimed or ErrorCodes.AlreadyAppealed => StatusCodes.Status409Conflict,
         ErrorCodes.Sanctioned => StatusCodes.Status403Forbidden,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,

@@ -18,6 +18,16 @@ public sealed class CitizenState
 
     /// <summary>Kept until read, newest last, at most <see cref="CitizenGrain.MaxNotifications"/>.</summary>
     [Id(3)] public List<Notification> Notifications { get; set; } = [];
+
+    /// <summary>
+    /// One secret per consultation, so the retention job of one consultation can destroy the key of
+    /// the citizen's pseudonym there without touching the others. <see cref="Salt"/> stays only for
+    /// consultations written in before per-consultation salts existed.
+    /// </summary>
+    [Id(4)] public Dictionary<string, byte[]> Salts { get; set; } = [];
+
+    /// <summary>Consultations the citizen voted in (their data-access request reads the votes from those).</summary>
+    [Id(5)] public List<string> Voted { get; set; } = [];
 }
 
 /// <summary>
@@ -35,7 +45,7 @@ public sealed class CitizenGrain(
     private TokenBucket? _bucket;
 
     public async Task<string> GetPseudonym(string consultationId) =>
-        Pseudonyms.For(await Salt(), consultationId);
+        Pseudonyms.For(await Salt(consultationId), consultationId);
 
     public async Task<SubmitResult> Submit(string consultationId, string clientId, string text)
     {
@@ -59,21 +69,78 @@ public sealed class CitizenGrain(
         // before the item exists, so the pseudonym it is stored under can never change afterwards.
         if (!state.State.Consultations.Contains(consultationId))
         {
-            EnsureSalt();
+            EnsureSalt(consultationId);
             state.State.Consultations.Add(consultationId);
             await state.WriteStateAsync();
         }
 
-        var pseudonym = Pseudonyms.For(state.State.Salt, consultationId);
+        var pseudonym = Pseudonyms.For(SaltOf(consultationId), consultationId);
         return await consultation.Submit(new SubmitItem(citizenId, pseudonym, clientId, text));
     }
 
-    public Task<VoteResult> Vote(string consultationId, string itemId, int value)
+    public async Task<VoteResult> Vote(string consultationId, string itemId, int value)
     {
         EnsureAllowed(consultationId, SanctionKind.Ban);
-        return GrainFactory.GetGrain<IConsultationGrain>(consultationId)
+        var result = await GrainFactory.GetGrain<IConsultationGrain>(consultationId)
             .Vote(new CastVote(this.GetPrimaryKeyString(), itemId, value));
+
+        // Remembered once per consultation, after the vote counted: a data request must find it.
+        if (!state.State.Voted.Contains(consultationId))
+        {
+            state.State.Voted.Add(consultationId);
+            await state.WriteStateAsync();
+        }
+
+        return result;
     }
+
+    public async Task<CitizenData> GetData(string? consultationId)
+    {
+        var citizenId = this.GetPrimaryKeyString();
+        var consultations = TookPartIn().Where(c => consultationId is null || c == consultationId).ToList();
+        var contributions = new List<CitizenContributions>();
+        foreach (var id in consultations)
+        {
+            contributions.Add(await GrainFactory.GetGrain<IConsultationGrain>(id).GetContributions(citizenId));
+        }
+
+        var sanctions = state.State.Sanctions.Where(s => consultationId is null || s.Key == consultationId).ToDictionary();
+        var notifications = state.State.Notifications.Where(n => consultationId is null || n.ConsultationId == consultationId).ToList();
+        return new CitizenData(contributions, notifications, sanctions, clock.GetUtcNow());
+    }
+
+    public async Task<IReadOnlyList<ErasureResult>> Erase()
+    {
+        var citizenId = this.GetPrimaryKeyString();
+        var results = new List<ErasureResult>();
+        foreach (var id in TookPartIn().ToList())
+        {
+            results.Add(await GrainFactory.GetGrain<IConsultationGrain>(id).EraseCitizen(citizenId));
+        }
+
+        // Only after every consultation confirmed: a failure above leaves the request repeatable.
+        state.State.Salt = [];
+        state.State.Salts.Clear();
+        state.State.Consultations.Clear();
+        state.State.Voted.Clear();
+        state.State.Notifications.Clear();
+        await state.WriteStateAsync();
+        return results;
+    }
+
+    public async Task Forget(string consultationId)
+    {
+        var s = state.State;
+        var changed = s.Salts.Remove(consultationId) | s.Consultations.Remove(consultationId) | s.Voted.Remove(consultationId);
+        var before = s.Notifications.Count;
+        s.Notifications.RemoveAll(n => n.ConsultationId == consultationId);
+        if (changed || before != s.Notifications.Count)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    private IEnumerable<string> TookPartIn() => state.State.Consultations.Union(state.State.Voted, StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<ItemView>> GetOwnItems(string consultationId)
     {
@@ -134,25 +201,31 @@ public sealed class CitizenGrain(
         }
     }
 
-    private async ValueTask<byte[]> Salt()
+    private async ValueTask<byte[]> Salt(string consultationId)
     {
-        if (EnsureSalt())
+        if (EnsureSalt(consultationId))
         {
             await state.WriteStateAsync();
         }
 
-        return state.State.Salt;
+        return SaltOf(consultationId);
     }
 
+    /// <summary>The consultation's own salt, or the old shared one for consultations written in before (their pseudonyms must not change).</summary>
+    private byte[] SaltOf(string consultationId) =>
+        state.State.Salts.TryGetValue(consultationId, out var salt) ? salt
+        : state.State.Salt.Length > 0 && state.State.Consultations.Contains(consultationId) ? state.State.Salt
+        : [];
+
     /// <returns>True when a salt was made now and still has to be written.</returns>
-    private bool EnsureSalt()
+    private bool EnsureSalt(string consultationId)
     {
-        if (state.State.Salt.Length > 0)
+        if (SaltOf(consultationId).Length > 0)
         {
             return false;
         }
 
-        state.State.Salt = RandomNumberGenerator.GetBytes(32);
+        state.State.Salts[consultationId] = RandomNumberGenerator.GetBytes(32);
         return true;
     }
 }

@@ -41,7 +41,32 @@ public sealed record Moderated(
     IReadOnlyList<string>? Tags = null,
     OfficialAnswer? Answer = null,
     string? CitizenId = null,
-    Sanction? Sanction = null) : ConsultationEvent;
+    Sanction? Sanction = null,
+    ConsultationSettings? Settings = null) : ConsultationEvent;
+
+/// <summary>The consultation's settings after an admin's change (status, title, visibility, retention).</summary>
+public sealed record ConsultationSettings(
+    string Title,
+    string Description,
+    ConsultationStatus Status,
+    ConsultationVisibility Visibility,
+    bool PublishRejected,
+    int? RetentionDays,
+    DateTimeOffset? ClosedAt);
+
+/// <summary>
+/// A citizen asked for their contributions to be erased: their items' texts are replaced, their votes
+/// withdrawn, and every journal row that named them is rewritten to <paramref name="ErasedAs"/>.
+/// <paramref name="CitizenId"/> is only there until that rewrite is done (it is stripped by it), so an
+/// erasure interrupted by a crash is finished on the next activation.
+/// </summary>
+public sealed record ContributionsErased(string ErasedAs, IReadOnlyList<string> ItemIds, string? CitizenId, ModerationLogEntry? Log = null) : ConsultationEvent;
+
+/// <summary>
+/// The retention period after closing is over: every citizen id in this consultation's journal is
+/// replaced by an anonymous number ("anon-n"). <paramref name="Pending"/> is true until the stored rows are rewritten.
+/// </summary>
+public sealed record IdentitiesAnonymised(bool Pending) : ConsultationEvent;
 
 /// <summary>Maps events to journal rows and back.</summary>
 public static class ConsultationEventCodec
@@ -58,12 +83,18 @@ public static class ConsultationEventCodec
         [typeof(ItemsClaimed)] = "items-claimed",
         [typeof(ItemsReleased)] = "items-released",
         [typeof(Moderated)] = "moderated",
+        [typeof(ContributionsErased)] = "contributions-erased",
+        [typeof(IdentitiesAnonymised)] = "identities-anonymised",
     };
 
     private static readonly Dictionary<string, Type> TypeByKind = KindByType.ToDictionary(p => p.Value, p => p.Key);
 
     public static JournalRecord Encode(string streamId, long seq, ConsultationEvent e, string? clientKey, DateTimeOffset at) =>
         new(streamId, seq, Guid.NewGuid(), KindByType[e.GetType()], clientKey, at, JsonSerializer.Serialize(e, e.GetType(), Json));
+
+    /// <summary>The same row with a new payload (and client key): used only by erasure and anonymisation.</summary>
+    public static JournalRecord Rewrite(JournalRecord record, ConsultationEvent e, string? clientKey) =>
+        record with { Payload = JsonSerializer.Serialize(e, e.GetType(), Json), ClientKey = clientKey };
 
     public static ConsultationEvent Decode(JournalRecord record) =>
         TypeByKind.TryGetValue(record.Kind, out var type)

@@ -19,6 +19,11 @@ public sealed class ConsultationState
     [Id(4)] public ConsultationStatus Status { get; set; }
     [Id(5)] public DateTimeOffset CreatedAt { get; set; }
     [Id(6)] public string CreatedBy { get; set; } = string.Empty;
+    [Id(7)] public ConsultationVisibility Visibility { get; set; }
+    [Id(8)] public bool PublishRejected { get; set; }
+    [Id(9)] public int? RetentionDays { get; set; }
+    [Id(10)] public DateTimeOffset? ClosedAt { get; set; }
+    [Id(11)] public DateTimeOffset? AnonymisedAt { get; set; }
 }
 
 /// <summary>
@@ -47,6 +52,8 @@ public sealed partial class ConsultationGrain(
     private ConsultationLedger _ledger = new(ConsultationMode.Qa);
     private long _nextSeq = 1;
     private int _nextItemNumber = 1;
+    private readonly List<ModerationLogEntry> _logOutbox = [];
+    private bool _settingsChanged;
     private bool _presenterDirty;
     private string? _presenterSignature;
 
@@ -55,6 +62,7 @@ public sealed partial class ConsultationGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _ledger = new ConsultationLedger(state.State.Mode);
+        var unfinished = new List<ConsultationEvent>();
         if (state.RecordExists)
         {
             await foreach (var record in journal.ReadAsync(Id, 0, cancellationToken))
@@ -62,10 +70,23 @@ public sealed partial class ConsultationGrain(
                 var e = ConsultationEventCodec.Decode(record);
                 _ledger.Apply(record.Seq, record.At, e);
                 Learn(e);
+                LearnSettings(e, record.At);
+                if (e is ContributionsErased { CitizenId: not null } or IdentitiesAnonymised { Pending: true })
+                {
+                    unfinished.Add(e);
+                    _unfinishedSeqs[e] = record.Seq;
+                }
             }
         }
 
         _nextSeq = _ledger.LastSeq + 1;
+
+        // An erasure or anonymisation the process did not finish rewriting before it stopped is finished now, before anything is served.
+        foreach (var e in unfinished)
+        {
+            await FinishRewrite(e, cancellationToken);
+        }
+
         _nextItemNumber = _ledger.HighestItemNumber + 1;
         this.RegisterGrainTimer(PushPresenter, PresenterEvery, PresenterEvery);
     }
@@ -85,10 +106,13 @@ public sealed partial class ConsultationGrain(
         s.Status = command.Status;
         s.CreatedAt = clock.GetUtcNow();
         s.CreatedBy = command.CreatedBy;
+        s.Visibility = command.Visibility;
+        s.PublishRejected = command.PublishRejected;
+        s.RetentionDays = command.RetentionDays;
+        s.ClosedAt = command.Status == ConsultationStatus.Closed ? s.CreatedAt : null;
         await state.WriteStateAsync();
         _ledger = new ConsultationLedger(s.Mode);
-        await GrainFactory.GetGrain<IConsultationDirectoryGrain>(0)
-            .Register(new ConsultationSummary(Id, s.Title, s.Mode, s.Status, s.CreatedAt));
+        await RegisterInDirectory();
         return Info();
     }
 
@@ -198,12 +222,12 @@ public sealed partial class ConsultationGrain(
     /// Writes one event and returns its sequence number once it is durable and applied. Appends
     /// are pipelined; the ledger applies them strictly in sequence order, skipping failed ones.
     /// </summary>
-    private async Task<long> Commit(Func<long, DateTimeOffset, ConsultationEvent> build, string? clientKey = null)
+    private async Task<long> Commit(Func<long, DateTimeOffset, ConsultationEvent> build, string? clientKey = null, DateTimeOffset? at = null)
     {
         var seq = _nextSeq++;
-        var at = clock.GetUtcNow();
-        var e = build(seq, at);
-        var record = ConsultationEventCodec.Encode(Id, seq, e, clientKey, at);
+        var when = at ?? clock.GetUtcNow();
+        var e = build(seq, when);
+        var record = ConsultationEventCodec.Encode(Id, seq, e, clientKey, when);
         var append = journal.AppendAsync(record);
         _pending.Add(seq, new Pending(record, e, append));
         try
@@ -258,6 +282,12 @@ public sealed partial class ConsultationGrain(
             }
 
             Learn(pending.Event);
+            LearnSettings(pending.Event, pending.Record.At);
+            if (pending.Event is Moderated moderated)
+            {
+                _logOutbox.Add(moderated.Log);
+            }
+
             if (_ledger.Mode == ConsultationMode.Deliberation)
             {
                 opinion.AddRange(OpinionInputs.From(seq, pending.Event));
@@ -291,7 +321,7 @@ public sealed partial class ConsultationGrain(
 
     private void Publish(PresenterFrame? presenter, OpinionView? opinion = null)
     {
-        if (_outbox.Count == 0 && _notifications.Count == 0 && presenter is null && opinion is null)
+        if (_outbox.Count == 0 && _notifications.Count == 0 && presenter is null && opinion is null && _logOutbox.Count == 0 && !_settingsChanged)
         {
             return;
         }
@@ -300,9 +330,15 @@ public sealed partial class ConsultationGrain(
         var changes = _outbox.Values.OrderBy(c => c.Item.Seq).Select(c => c.VotesOnly
             ? new ItemChange(c.Item.Id, c.Item.Seq, null, null, null, c.Item.CitizenId, new VoteUpdate(c.Item.Id, c.Item.Seq, c.Item.Tally))
             : new ItemChange(c.Item.Id, c.Item.Seq, c.Item.StaffView(now), c.Item.PublicView(), c.Item.OwnView(), c.Item.CitizenId));
-        var batch = new ChangeBatch([.. changes], [.. _notifications], presenter, opinion);
+        var batch = new ChangeBatch([.. changes], [.. _notifications], presenter, opinion)
+        {
+            Consultation = _settingsChanged ? Info() : null,
+            Log = [.. _logOutbox],
+        };
         _outbox.Clear();
         _notifications.Clear();
+        _logOutbox.Clear();
+        _settingsChanged = false;
         foreach (var (observer, expiry) in _observers.ToArray())
         {
             if (expiry < now)
@@ -353,7 +389,37 @@ public sealed partial class ConsultationGrain(
     private ConsultationInfo Info()
     {
         var s = state.State;
-        return new ConsultationInfo(Id, s.Title, s.Description, s.Mode, s.Moderation, s.Status, s.CreatedAt, _ledger.LastSeq, _ledger.ItemCount);
+        return new ConsultationInfo(Id, s.Title, s.Description, s.Mode, s.Moderation, s.Status, s.CreatedAt, _ledger.LastSeq, _ledger.ItemCount)
+        {
+            Visibility = s.Visibility,
+            PublishRejected = s.PublishRejected,
+            RetentionDays = s.RetentionDays,
+            ClosedAt = s.ClosedAt,
+            AnonymisedAt = s.AnonymisedAt,
+        };
+    }
+
+    /// <summary>Settings changes are journalled: replay gives the same settings even if the state write after one was lost.</summary>
+    private void LearnSettings(ConsultationEvent e, DateTimeOffset at)
+    {
+        var s = state.State;
+        switch (e)
+        {
+            case Moderated { Settings: { } settings }:
+                s.Title = settings.Title;
+                s.Description = settings.Description;
+                s.Status = settings.Status;
+                s.Visibility = settings.Visibility;
+                s.PublishRejected = settings.PublishRejected;
+                s.RetentionDays = settings.RetentionDays;
+                s.ClosedAt = settings.ClosedAt;
+                _settingsChanged = true;
+                break;
+            case IdentitiesAnonymised:
+                s.AnonymisedAt ??= at;
+                _settingsChanged = true;
+                break;
+        }
     }
 
     private void EnsureExists()
@@ -369,7 +435,13 @@ public sealed partial class ConsultationGrain(
         EnsureExists();
         if (state.State.Status != ConsultationStatus.Open)
         {
-            throw new DialogueException(ErrorCodes.Closed, "This consultation is not open for submissions or votes.");
+            var why = state.State.Status switch
+            {
+                ConsultationStatus.Draft => "has not opened yet",
+                ConsultationStatus.Archived => "is archived",
+                _ => "is closed",
+            };
+            throw new DialogueException(ErrorCodes.Closed, $"This consultation {why}: it takes no submissions or votes; everything stays readable.");
         }
     }
 

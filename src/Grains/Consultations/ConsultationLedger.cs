@@ -19,6 +19,14 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     private readonly List<ModerationLogEntry> _log = [];
     private readonly Dictionary<string, int> _logCounts = new(StringComparer.Ordinal);
     private readonly CitizenNumbers _citizens = new();
+    private readonly HashSet<string> _erased = new(StringComparer.Ordinal);
+
+    /// <summary>What an erased item's text becomes, in every view and export.</summary>
+    public const string ErasedText = "[dihapus atas permintaan penulis]";
+
+    /// <summary>Prefixes of the ids that replace citizen ids on erasure and anonymisation.</summary>
+    public const string ErasedPrefix = "erased-";
+    public const string AnonymousPrefix = "anon-";
 
     public ConsultationMode Mode { get; } = mode;
 
@@ -56,6 +64,8 @@ public sealed class ConsultationLedger(ConsultationMode mode)
             ItemsClaimed c => Claim(c),
             ItemsReleased r => Release(r.ItemIds, r.By),
             Moderated m => Moderate(m),
+            ContributionsErased erased => Erase(erased),
+            IdentitiesAnonymised => Anonymise(),
             _ => [],
         };
         foreach (var item in changed)
@@ -67,6 +77,47 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     }
 
     public Entry? Find(string itemId) => _items.GetValueOrDefault(itemId);
+
+    /// <summary>The citizen's number here (the order they first appeared): the pseudonymous participant id of exports.</summary>
+    public int? NumberOf(string citizenId) => _citizens.TryFind(citizenId, out var n) ? n : null;
+
+    /// <summary>Ids that stand for erased citizens: their votes are withdrawn and never exported.</summary>
+    public bool IsErased(string citizenId) => _erased.Contains(citizenId);
+
+    /// <summary>Whether any citizen id here still names a real citizen (not erased, not anonymised).</summary>
+    public bool HasIdentities => _citizens.All().Any(c => !IsReplacement(c.Id));
+
+    public static bool IsReplacement(string citizenId) =>
+        citizenId.StartsWith(ErasedPrefix, StringComparison.Ordinal) || citizenId.StartsWith(AnonymousPrefix, StringComparison.Ordinal);
+
+    /// <summary>Every vote now held: (citizen number, item, value).</summary>
+    public IEnumerable<(int Citizen, Entry Item, int Value)> AllVotes()
+    {
+        foreach (var item in _items.Values)
+        {
+            foreach (var (citizen, value) in item.Votes)
+            {
+                yield return (citizen, item, value);
+            }
+        }
+    }
+
+    /// <summary>The citizen's votes now held, by item.</summary>
+    public IEnumerable<(Entry Item, int Value)> VotesBy(string citizenId)
+    {
+        if (!_citizens.TryFind(citizenId, out var number))
+        {
+            yield break;
+        }
+
+        foreach (var item in _items.Values)
+        {
+            if (item.Votes.TryGetValue(number, out var value))
+            {
+                yield return (item, value);
+            }
+        }
+    }
 
     public SubmitResult? FindSubmission(string citizenId, string clientId) =>
         _bySubmission.TryGetValue((citizenId, clientId), out var id) && _items.TryGetValue(id, out var item)
@@ -334,6 +385,93 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         return [source, target];
     }
 
+    /// <summary>
+    /// Withdraws the citizen's votes, replaces their texts and gives their number to the replacement id.
+    /// On replay after the journal rewrite the rows already carry the replacement id, and the same steps
+    /// find nothing left to change but the texts' flags.
+    /// </summary>
+    private List<Entry> Erase(ContributionsErased e)
+    {
+        if (e.Log is { } log)
+        {
+            _log.Add(log);
+            Increment(log.Action);
+        }
+
+        var id = e.CitizenId ?? e.ErasedAs;
+        _erased.Add(e.ErasedAs);
+        var changed = new List<Entry>();
+        if (_citizens.TryFind(id, out var number))
+        {
+            foreach (var item in _items.Values)
+            {
+                if (item.Votes.TryGetValue(number, out var value))
+                {
+                    item.Count(Mode, value, -1);
+                    item.Votes.Remove(number);
+                    changed.Add(item);
+                }
+            }
+        }
+
+        foreach (var itemId in e.ItemIds)
+        {
+            if (_items.TryGetValue(itemId, out var item))
+            {
+                item.EraseText();
+                if (!changed.Contains(item))
+                {
+                    changed.Add(item);
+                }
+            }
+        }
+
+        Rename(id, e.ErasedAs);
+        return changed;
+    }
+
+    /// <summary>Every citizen id still here becomes "anon-n"; nothing public changes.</summary>
+    private List<Entry> Anonymise()
+    {
+        foreach (var (number, id) in _citizens.All().ToArray())
+        {
+            if (!IsReplacement(id))
+            {
+                Rename(id, $"{AnonymousPrefix}{number}");
+            }
+        }
+
+        return [];
+    }
+
+    private void Rename(string citizenId, string newId)
+    {
+        if (citizenId == newId)
+        {
+            return;
+        }
+
+        _citizens.Rename(citizenId, newId);
+        foreach (var item in _items.Values)
+        {
+            if (item.CitizenId == citizenId)
+            {
+                item.CitizenId = newId;
+            }
+
+            if (item.Followers.Remove(citizenId))
+            {
+                item.Followers.Add(newId);
+            }
+        }
+
+        foreach (var key in _bySubmission.Keys.Where(k => k.CitizenId == citizenId).ToArray())
+        {
+            // A retry with the same client id after an erasure is a new submission: the old one is gone.
+            _bySubmission.Remove(key);
+        }
+    }
+
     private void Increment(string key) => _logCounts[key] = _logCounts.GetValueOrDefault(key) + 1;
 
     private void Touch(Entry item, long seq)
@@ -375,7 +513,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     {
         public string Id { get; } = id;
 
-        public string CitizenId { get; } = citizenId;
+        public string CitizenId { get; set; } = citizenId;
 
         public string Pseudonym { get; } = pseudonym;
 
@@ -419,6 +557,18 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         public bool Appealed { get; set; }
 
         public string? AppealText { get; set; }
+
+        /// <summary>The author had their contributions erased: the text is <see cref="ErasedText"/>.</summary>
+        public bool Erased { get; private set; }
+
+        public void EraseText()
+        {
+            Erased = true;
+            Text = ErasedText;
+            OriginalText = null;
+            AppealText = null;
+            Note = null;
+        }
 
         /// <summary>Authors of items merged into this one: they hear about its answer too.</summary>
         public HashSet<string> Followers { get; } = new(StringComparer.Ordinal);
@@ -476,6 +626,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
             Edited = OriginalText is not null,
             MergedInto = MergedInto,
             Answer = Answer,
+            Erased = Erased,
         };
     }
 }

@@ -149,4 +149,19 @@ public sealed class CitizenNumbers
     public string Intern(string citizenId) => _ids[Of(citizenId)];
 
     public string IdOf(int number) => _ids[number];
+
+    /// <summary>Gives the citizen's number to another id (erasure, anonymisation); the old id is forgotten.</summary>
+    public void Rename(string citizenId, string newId)
+    {
+        if (citizenId == newId || !_numbers.Remove(citizenId, out var number))
+        {
+            return;
+        }
+
+        _numbers[newId] = number;
+        _ids[number] = newId;
+    }
+
+    /// <summary>Every id with its number, in number order.</summary>
+    public IEnumerable<(int Number, string Id)> All() => _ids.Select((id, n) => (n, id));
 }

@@ -24,6 +24,15 @@ public interface IDialogueJournal
 
     /// <summary>Rows of one stream with <c>Seq &gt; afterSeq</c>, in sequence order.</summary>
     IAsyncEnumerable<JournalRecord> ReadAsync(string streamId, long afterSeq, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the payload and client key of stored rows, matched by stream, seq and event id, in one
+    /// transaction, and asks the store to drop the old versions from its files. The one exception to
+    /// append-only, for erasure and anonymisation (docs/data-rights.md): sequence numbers, event ids,
+    /// kinds and times never change, and the public moderation log's hashes do not cover what changes.
+    /// </summary>
+    /// <returns>How many rows were rewritten.</returns>
+    Task<int> RewriteAsync(IReadOnlyList<JournalRecord> rows, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The row's sequence number or client key is taken by a different event: another writer got there first.</summary>

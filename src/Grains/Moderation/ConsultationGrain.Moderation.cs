@@ -148,14 +148,20 @@ public sealed partial class ConsultationGrain
         {
             await foreach (var record in journal.ReadAsync(Id, 0))
             {
-                if (record.Kind == "moderated" && ConsultationEventCodec.Decode(record) is Moderated m)
+                var log = record.Kind switch
                 {
-                    if (m.Log.Seq != record.Seq)
+                    "moderated" => (ConsultationEventCodec.Decode(record) as Moderated)?.Log,
+                    "contributions-erased" => (ConsultationEventCodec.Decode(record) as ContributionsErased)?.Log,
+                    _ => null,
+                };
+                if (log is not null)
+                {
+                    if (log.Seq != record.Seq)
                     {
                         return new LogVerification(false, entries.Count + 1, record.Seq, "The entry was moved to another position.");
                     }
 
-                    entries.Add(m.Log);
+                    entries.Add(log);
                 }
             }
         }

@@ -17,8 +17,9 @@ public sealed partial class ConsultationGrain
     private const double SimilarAbove = 0.3;
     private static readonly TriageScorer Scorer = new();
 
-    private readonly DuplicateIndex _earlier = new();
-    private readonly ModerationHistory _history = new();
+    // Rebuilt without an erased citizen's texts after an erasure.
+    private DuplicateIndex _earlier = new();
+    private ModerationHistory _history = new();
 
     public Task<IReadOnlyList<SimilarItem>> FindSimilar(string text, int top)
     {

@@ -30,13 +30,21 @@ public sealed class OpinionGrain(IDialogueJournal journal, TimeProvider clock, I
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var inputs = new List<OpinionInput>();
+        var erased = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var record in journal.ReadAsync(Id, 0, cancellationToken))
         {
-            inputs.AddRange(OpinionInputs.From(record.Seq, ConsultationEventCodec.Decode(record)));
+            var e = ConsultationEventCodec.Decode(record);
+            inputs.AddRange(OpinionInputs.From(record.Seq, e));
+            if (e is ContributionsErased c)
+            {
+                erased.Add(c.ErasedAs);
+            }
+
             _lastSeq = record.Seq;
         }
 
-        foreach (var input in inputs)
+        // Erased citizens' votes were withdrawn: their rows carry the replacement id and stay out of the analysis.
+        foreach (var input in inputs.Where(i => i.CitizenId is null || !erased.Contains(i.CitizenId)))
         {
             Apply(input);
         }
@@ -73,6 +81,27 @@ public sealed class OpinionGrain(IDialogueJournal journal, TimeProvider clock, I
     {
         var next = _model.NextStatement(_participants.GetValueOrDefault(citizenId, -1), _random);
         return Task.FromResult(next is { } id ? OpinionViews.ItemId(id) : null);
+    }
+
+    public Task<IReadOnlyDictionary<string, int>> GroupsOf()
+    {
+        var snapshot = _model.Snapshot();
+        var groups = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (citizen, participant) in _participants)
+        {
+            if (snapshot.Participant(participant) is { GroupId: { } group })
+            {
+                groups[citizen] = group;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, int>>(groups);
+    }
+
+    public Task Rebuild()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 
     private void Apply(OpinionInput input)

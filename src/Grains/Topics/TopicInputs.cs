@@ -17,14 +17,14 @@ public static class TopicInputs
         return e switch
         {
             VoteCast when ConsultationLedger.IsPublic(item.Status) => new TopicInput(item.Id, seq, true, null, null, Votes(item)),
-            ItemSubmitted or Moderated => Full(seq, item),
+            ItemSubmitted or Moderated or ContributionsErased => Full(seq, item),
             _ => null,
         };
     }
 
     public static TopicInput Full(long seq, ConsultationLedger.Entry item)
     {
-        var inAnalysis = ConsultationLedger.IsPublic(item.Status);
+        var inAnalysis = ConsultationLedger.IsPublic(item.Status) && !item.Erased;
         return new TopicInput(item.Id, seq, inAnalysis, inAnalysis ? item.Text : string.Empty, item.Tags, Votes(item));
     }
 

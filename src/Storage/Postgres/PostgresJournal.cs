@@ -43,6 +43,27 @@ public sealed class PostgresJournal : GroupCommitJournal
         }
     }
 
+    public override async Task<int> RewriteAsync(IReadOnlyList<JournalRecord> rows, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var update = new NpgsqlCommand("""
+            UPDATE dialogue_journal j SET payload = r.payload, client_key = r.client_key
+            FROM unnest(@streams, @seqs, @events, @payloads, @clients) AS r(stream_id, seq, event_id, payload, client_key)
+            WHERE j.stream_id = r.stream_id AND j.seq = r.seq AND j.event_id = r.event_id
+            """, connection);
+        update.Parameters.Add(Array("streams", NpgsqlDbType.Text, rows.Select(r => r.StreamId)));
+        update.Parameters.Add(Array("seqs", NpgsqlDbType.Bigint, rows.Select(r => r.Seq)));
+        update.Parameters.Add(Array("events", NpgsqlDbType.Uuid, rows.Select(r => r.EventId)));
+        update.Parameters.Add(Array("payloads", NpgsqlDbType.Text, rows.Select(r => r.Payload)));
+        update.Parameters.Add(Array("clients", NpgsqlDbType.Text, rows.Select(r => r.ClientKey)));
+        var count = await update.ExecuteNonQueryAsync(cancellationToken);
+
+        // Dead row versions stay in the table's pages until a vacuum frees them (docs/data-rights.md).
+        await using var vacuum = new NpgsqlCommand("VACUUM dialogue_journal", connection);
+        await vacuum.ExecuteNonQueryAsync(cancellationToken);
+        return count;
+    }
+
     /// <summary>Transient for Npgsql: the connection, the server going away, or serialization and deadlock aborts.</summary>
     public static bool IsTransient(Exception ex) => ex switch
     {

@@ -56,6 +56,53 @@ public sealed class SqliteJournal : GroupCommitJournal
         }
     }
 
+    public override async Task<int> RewriteAsync(IReadOnlyList<JournalRecord> rows, CancellationToken cancellationToken = default)
+    {
+        await using var connection = SqliteDatabase.Open(_connectionString);
+        await using (var secure = connection.CreateCommand())
+        {
+            // Freed space is zeroed, so the old texts do not linger in unused pages of the file.
+            secure.CommandText = "PRAGMA secure_delete=ON;";
+            await secure.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var count = 0;
+        await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = """
+                UPDATE journal SET payload = $payload, client_key = $client
+                WHERE stream_id = $stream AND seq = $seq AND event_id = $event
+                """;
+            foreach (var name in new[] { "$payload", "$client", "$stream", "$seq", "$event" })
+            {
+                update.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            foreach (var row in rows)
+            {
+                update.Parameters["$payload"].Value = row.Payload;
+                update.Parameters["$client"].Value = (object?)row.ClientKey ?? DBNull.Value;
+                update.Parameters["$stream"].Value = row.StreamId;
+                update.Parameters["$seq"].Value = row.Seq;
+                update.Parameters["$event"].Value = row.EventId.ToString();
+                count += await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await using (var checkpoint = connection.CreateCommand())
+        {
+            // The write-ahead log holds the new pages until a checkpoint copies them over the old ones.
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await checkpoint.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return count;
+    }
+
     // The writer loop runs one batch at a time, so the one connection is never shared.
     protected override ValueTask<IReadOnlySet<JournalRecord>> WriteBatchAsync(IReadOnlyList<JournalRecord> batch, CancellationToken cancellationToken) =>
         ValueTask.FromResult<IReadOnlySet<JournalRecord>>(_writer.Write(batch));
