@@ -82,6 +82,10 @@ public sealed class DialogueOptions : IValidatableObject
     [Required]
     public string AdvertisedHost { get; set; } = "127.0.0.1";
 
+    /// <summary>How often the retention job looks for closed consultations whose retention period is over.</summary>
+    [Range(1, 1440)]
+    public int RetentionCheckMinutes { get; set; } = 60;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Storage == "postgres" && string.IsNullOrWhiteSpace(ConnectionString))

@@ -73,6 +73,8 @@ public static class DialogueSiloHosting
     private static void AddSilo(IHostApplicationBuilder builder, DialogueOptions options)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Consultations.RetentionJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Consultations.RetentionJob>());
         var database = new SqliteDatabase(options.DataDirectory);
         if (options.Storage == "postgres")
         {
@@ -85,6 +87,7 @@ public static class DialogueSiloHosting
             builder.Services.AddSingleton(database);
             builder.Services.AddSingleton<IDialogueJournal>(sp =>
                 new SqliteJournal(database, StorageRetry.Create(), sp.GetRequiredService<ILogger<SqliteJournal>>()));
+            builder.Services.AddSingleton<IStorageScrubber>(new SqliteScrubber(database));
         }
 
         builder.UseOrleans(silo =>
@@ -165,6 +168,7 @@ public static class DialogueSiloHosting
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString!));
         builder.Services.AddSingleton<IDialogueJournal>(sp => new PostgresJournal(
             sp.GetRequiredService<NpgsqlDataSource>(), StorageRetry.Create(PostgresJournal.IsTransient), sp.GetRequiredService<ILogger<PostgresJournal>>()));
+        builder.Services.AddSingleton<IStorageScrubber>(sp => new PostgresScrubber(sp.GetRequiredService<NpgsqlDataSource>()));
     }
 
     /// <summary>

@@ -79,6 +79,35 @@ public class GatewayHost : IAsyncLifetime
         }
     }
 
+    /// <summary>Everything the storage holds, as text: to check that erased data is gone from it, not only from views.</summary>
+    public virtual async Task<string> StoredTextAsync()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var file in Directory.EnumerateFiles(DataDirectory, "*", SearchOption.AllDirectories))
+        {
+            // The server has the SQLite files open: read them without taking a lock.
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+            text.Append("\n==FILE ").Append(Path.GetFileName(file)).Append('\n').Append(await reader.ReadToEndAsync());
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The journal's rows as text (the SQLite journal file and its write-ahead log, or the PostgreSQL table).</summary>
+    public virtual async Task<string> JournalTextAsync()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var file in Directory.EnumerateFiles(DataDirectory, "journal.db*"))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+            text.Append(await reader.ReadToEndAsync());
+        }
+
+        return text.ToString();
+    }
+
     public HttpClient Client(string? token = null)
     {
         var client = new HttpClient { BaseAddress = BaseAddress };
@@ -155,6 +184,24 @@ public sealed class PostgresGatewayHost : GatewayHost
     {
         await base.DisposeAsync();
         await _database.DisposeAsync();
+    }
+
+    public override async Task<string> JournalTextAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT coalesce(string_agg(payload || ' ' || coalesce(client_key, ''), E'\\n'), '') FROM dialogue_journal", connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    public override async Task<string> StoredTextAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT coalesce(string_agg(payload || ' ' || coalesce(client_key, ''), E'\\n'), '') FROM dialogue_journal", connection);
+        return (string)(await command.ExecuteScalarAsync())! + await base.StoredTextAsync();
     }
 }
 

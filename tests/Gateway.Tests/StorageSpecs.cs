@@ -30,3 +30,11 @@ public sealed class PostgresDurabilityTests(PostgresDatabase database) : Durabil
         ["ConnectionStrings__Dialogue"] = database.ConnectionString,
     };
 }
+
+public sealed class SqlitePublicRecordTests(GatewayHost host) : PublicRecordTests(host), IClassFixture<GatewayHost>;
+
+public sealed class PostgresPublicRecordTests(PostgresGatewayHost host) : PublicRecordTests(host), IClassFixture<PostgresGatewayHost>;
+
+public sealed class SqliteDataRightsTests(GatewayHost host) : DataRightsTests(host), IClassFixture<GatewayHost>;
+
+public sealed class PostgresDataRightsTests(PostgresGatewayHost host) : DataRightsTests(host), IClassFixture<PostgresGatewayHost>;

@@ -6,7 +6,17 @@ using OpenGov.Dialogue.Gateway.Errors;
 
 namespace OpenGov.Dialogue.Gateway.Consultations;
 
-public sealed record CreateConsultationRequest(string? Title, string? Description, string? Mode, string? Moderation, string? Status);
+public sealed record CreateConsultationRequest(string? Title, string? Description, string? Mode, string? Moderation, string? Status)
+{
+    public string? Visibility { get; init; }
+
+    public bool? PublishRejected { get; init; }
+
+    public int? RetentionDays { get; init; }
+}
+
+/// <summary>An admin's change; absent fields stay. <c>retentionDays</c> 0 removes the retention period.</summary>
+public sealed record UpdateConsultationRequest(string? Title, string? Description, string? Status, string? Visibility, bool? PublishRejected, int? RetentionDays);
 
 public sealed record SubmitItemRequest(string? ClientId, string? Text);
 
@@ -29,14 +39,28 @@ public static class ConsultationEndpoints
             return TypedResults.Created($"/api/consultations/{info.Id}", info);
         }).RequireAuthorization(Roles.Admin);
 
-        group.MapGet("/", async (IGrainFactory grains) =>
-            TypedResults.Ok(await grains.GetGrain<IConsultationDirectoryGrain>(0).List()));
+        group.MapPatch("/{id}", async Task<Results<Ok<ConsultationInfo>, ProblemHttpResult>> (string id, UpdateConsultationRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            var command = ConsultationRequests.Parse(request, Roles.ActorOf(user));
+            var consultation = Consultation(grains, id);
+            if (await consultation.GetInfo() is null)
+            {
+                return NotFound(id);
+            }
 
-        group.MapGet("/{id}", async Task<Results<Ok<ConsultationInfo>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
-            await Consultation(grains, id).GetInfo() is { } info ? TypedResults.Ok(info) : NotFound(id));
+            return TypedResults.Ok(await consultation.Update(command));
+        }).RequireAuthorization(Roles.Admin);
+
+        // Drafts, unlisted and private consultations are listed to staff only.
+        group.MapGet("/", async (ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok((await grains.GetGrain<IConsultationDirectoryGrain>(0).List()).Where(c => ConsultationAccess.IsListed(c, user)).ToList()));
+
+        group.MapGet("/{id}", async Task<Results<Ok<ConsultationInfo>, ProblemHttpResult>> (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+            await Consultation(grains, id).GetInfo() is { } info && ConsultationAccess.CanRead(info, user) ? TypedResults.Ok(info) : NotFound(id));
 
         group.MapGet("/{id}/items", async (string id, long? after, int? limit, ClaimsPrincipal user, IGrainFactory grains) =>
         {
+            await ConsultationAccess.Readable(grains, id, user);
             var page = await Consultation(grains, id).GetItems(Roles.ViewerOf(user), after ?? 0, limit ?? 500);
             return TypedResults.Ok(new ItemsResponse(page.Items, page.LastSeq, page.HasMore));
         });
@@ -118,8 +142,67 @@ public static class ConsultationRequests
             "closed" => ConsultationStatus.Closed,
             _ => throw Invalid("status must be 'draft', 'open' or 'closed'."),
         };
-        return new CreateConsultation(title, description, mode, moderation, status, createdBy);
+        if (request.RetentionDays is < 1 or > 3650)
+        {
+            throw Invalid("retentionDays must be 1–3650 (days after closing until identity links are destroyed).");
+        }
+
+        return new CreateConsultation(title, description, mode, moderation, status, createdBy)
+        {
+            Visibility = request.Visibility is null ? ConsultationVisibility.Public : ParseVisibility(request.Visibility),
+            PublishRejected = request.PublishRejected ?? false,
+            RetentionDays = request.RetentionDays,
+        };
     }
+
+    public static UpdateConsultation Parse(UpdateConsultationRequest request, Actor actor)
+    {
+        var title = request.Title?.Trim();
+        if (title is not null && (title.Length is 0 or > 200 || title.Any(char.IsControl)))
+        {
+            throw Invalid("title must be 1–200 characters without control characters.");
+        }
+
+        var description = request.Description?.Trim();
+        if (description is not null && (description.Length > 10_000 || description.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))))
+        {
+            throw Invalid("description must be at most 10,000 characters without control characters.");
+        }
+
+        var status = request.Status switch
+        {
+            null => (ConsultationStatus?)null,
+            "draft" => ConsultationStatus.Draft,
+            "open" => ConsultationStatus.Open,
+            "closed" => ConsultationStatus.Closed,
+            "archived" => ConsultationStatus.Archived,
+            _ => throw Invalid("status must be 'draft', 'open', 'closed' or 'archived'."),
+        };
+        if (request.RetentionDays is < 0 or > 3650)
+        {
+            throw Invalid("retentionDays must be 1–3650, or 0 to keep identity links while the consultation exists.");
+        }
+
+        return new UpdateConsultation(
+            title,
+            description,
+            status,
+            request.Visibility is null ? null : ParseVisibility(request.Visibility),
+            request.PublishRejected,
+            request.RetentionDays is 0 ? null : request.RetentionDays,
+            actor)
+        {
+            ClearRetention = request.RetentionDays is 0,
+        };
+    }
+
+    private static ConsultationVisibility ParseVisibility(string visibility) => visibility switch
+    {
+        "public" => ConsultationVisibility.Public,
+        "unlisted" => ConsultationVisibility.Unlisted,
+        "private" => ConsultationVisibility.Private,
+        _ => throw Invalid("visibility must be 'public', 'unlisted' or 'private'."),
+    };
 
     private static DialogueException Invalid(string message) => new(ErrorCodes.InvalidConsultation, message);
 }

@@ -5,6 +5,8 @@ using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Gateway.Errors;
 using OpenGov.Dialogue.Gateway.Live;
 using OpenGov.Dialogue.Gateway.Moderation;
+using OpenGov.Dialogue.Gateway.OpenData;
+using OpenGov.Dialogue.Gateway.Participants;
 using OpenGov.Dialogue.Gateway.WebUi;
 using OpenGov.Dialogue.Silo;
 
@@ -48,6 +50,8 @@ public static class GatewayApp
         app.MapModeration();
         app.MapOpinion();
         app.MapTopics();
+        app.MapOpenData();
+        app.MapDataRights();
         app.MapDialogueHub();
         app.MapWebUi();
         return app;

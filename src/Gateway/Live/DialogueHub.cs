@@ -26,8 +26,7 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
     public async Task<JoinResponse> Join(string consultationId, long afterSeq)
     {
         var consultation = grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(consultationId));
-        var info = await consultation.GetInfo()
-            ?? throw new DialogueException(ErrorCodes.NotFound, $"Consultation '{consultationId}' does not exist.");
+        var info = await ConsultationAccess.Readable(grains, consultationId, Context.User!);
         var viewer = Roles.ViewerOf(Context.User!);
 
         // Join the live group before reading the gap, so nothing falls between the two; clients keep the newest seq per item.

@@ -38,7 +38,8 @@ public sealed class CitizenState
 public sealed class CitizenGrain(
     [PersistentState("citizen", StorageNames.Grains)] IPersistentState<CitizenState> state,
     TimeProvider clock,
-    IOptions<DialogueOptions> options) : Grain, ICitizenGrain
+    IOptions<DialogueOptions> options,
+    Journal.IStorageScrubber scrubber) : Grain, ICitizenGrain
 {
     public const int MaxNotifications = 200;
 
@@ -119,12 +120,19 @@ public sealed class CitizenGrain(
         }
 
         // Only after every consultation confirmed: a failure above leaves the request repeatable.
-        state.State.Salt = [];
-        state.State.Salts.Clear();
-        state.State.Consultations.Clear();
-        state.State.Voted.Clear();
-        state.State.Notifications.Clear();
-        await state.WriteStateAsync();
+        // Sanctions stay in force (erasing must not lift a ban); with none, nothing about the citizen is kept.
+        var sanctions = state.State.Sanctions;
+        if (sanctions.Count == 0)
+        {
+            await state.ClearStateAsync();
+        }
+        else
+        {
+            state.State = new CitizenState { Sanctions = sanctions };
+            await state.WriteStateAsync();
+        }
+
+        await scrubber.ScrubGrainStateAsync();
         return results;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using OpenGov.Dialogue.Citizens;
 using OpenGov.Dialogue.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using OpenGov.Dialogue.Journal;
 
 namespace OpenGov.Dialogue.Consultations;
@@ -337,7 +338,13 @@ public sealed partial class ConsultationGrain
             }
         }
 
-        await journal.RewriteAsync(rows, cancellationToken);
+        var written = await journal.RewriteAsync(rows, cancellationToken);
+        if (written != rows.Count)
+        {
+            // A row that did not match by seq and event id would keep the citizen's data: never report such an erasure as done.
+            throw new InvalidOperationException($"Erasure in {Id} rewrote {written} of {rows.Count} rows.");
+        }
+
         RebuildTextIndexes();
         await GrainFactory.GetGrain<IOpinionGrain>(Id).Rebuild();
     }
@@ -390,13 +397,19 @@ public sealed partial class ConsultationGrain
             }
         }
 
-        await journal.RewriteAsync(rows, cancellationToken);
+        var written = await journal.RewriteAsync(rows, cancellationToken);
+        if (written != rows.Count)
+        {
+            throw new InvalidOperationException($"Anonymisation of {Id} rewrote {written} of {rows.Count} rows.");
+        }
 
         // The citizens forget this consultation's salt, so their pseudonym here can no longer be recomputed from them.
         foreach (var citizen in numbers.Keys.Where(c => !ConsultationLedger.IsReplacement(c)))
         {
             await GrainFactory.GetGrain<ICitizenGrain>(citizen).Forget(Id);
         }
+
+        await ServiceProvider.GetRequiredService<IStorageScrubber>().ScrubGrainStateAsync(cancellationToken);
     }
 
     private void RebuildTextIndexes()

@@ -26,6 +26,29 @@ public sealed class SqliteDatabase(string dataDirectory)
         Apply(GrainsConnectionString, "orleans-persistence.sql");
     }
 
+    /// <summary>
+    /// Copies the write-ahead log into the file and truncates it, so pages replaced since (an erased
+    /// row's old version) are overwritten; refused while another connection reads, so retried.
+    /// </summary>
+    /// <returns>False when it never got through.</returns>
+    public static async Task<bool> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            await using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await using var result = await checkpoint.ExecuteReaderAsync(cancellationToken);
+            if (await result.ReadAsync(cancellationToken) && result.GetInt32(0) == 0)
+            {
+                return true;
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+
+        return false;
+    }
+
     public static SqliteConnection Open(string connectionString)
     {
         var connection = new SqliteConnection(connectionString);

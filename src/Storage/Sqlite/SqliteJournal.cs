@@ -24,7 +24,8 @@ public sealed class SqliteJournal : GroupCommitJournal
         using (var pragma = _connection.CreateCommand())
         {
             // An acknowledged append must survive power loss, not only a process crash: sync the WAL on every commit.
-            pragma.CommandText = "PRAGMA synchronous=FULL;";
+            // Freed space is zeroed: an erased text (docs/data-rights.md) must not linger in a page a split or rewrite left behind.
+            pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;";
             pragma.ExecuteNonQuery();
         }
 
@@ -86,19 +87,15 @@ public sealed class SqliteJournal : GroupCommitJournal
                 update.Parameters["$client"].Value = (object?)row.ClientKey ?? DBNull.Value;
                 update.Parameters["$stream"].Value = row.StreamId;
                 update.Parameters["$seq"].Value = row.Seq;
-                update.Parameters["$event"].Value = row.EventId.ToString();
+                update.Parameters["$event"].Value = row.EventId.ToString("N");
                 count += await update.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
         }
 
-        await using (var checkpoint = connection.CreateCommand())
-        {
-            // The write-ahead log holds the new pages until a checkpoint copies them over the old ones.
-            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-            await checkpoint.ExecuteNonQueryAsync(cancellationToken);
-        }
+        // The write-ahead log still holds frames with the old rows until a checkpoint copies the new pages over them.
+        await SqliteDatabase.CheckpointAsync(connection, cancellationToken);
 
         return count;
     }

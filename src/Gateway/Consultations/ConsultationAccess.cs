@@ -1,0 +1,42 @@
+using System.Security.Claims;
+using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Gateway.Auth;
+
+namespace OpenGov.Dialogue.Gateway.Consultations;
+
+/// <summary>
+/// Who may read a consultation: staff read everything; drafts are staff-only; private ones need a
+/// token; public and unlisted ones are open to anyone with the code. What may not be read answers
+/// exactly as a consultation that does not exist, so codes cannot be probed.
+/// </summary>
+public static class ConsultationAccess
+{
+    public static bool IsStaff(ClaimsPrincipal user) => Roles.ViewerOf(user).Role != ViewerRole.Participant;
+
+    public static bool CanRead(ConsultationInfo info, ClaimsPrincipal user) =>
+        IsStaff(user)
+        || (info.Status != ConsultationStatus.Draft
+            && (info.Visibility != ConsultationVisibility.Private || user.Identity?.IsAuthenticated == true));
+
+    /// <summary>Open data (export, public feed, report): public consultations to anyone, the others to staff.</summary>
+    public static bool CanTakeRecord(ConsultationInfo info, ClaimsPrincipal user) =>
+        IsStaff(user) || (info.Status != ConsultationStatus.Draft && info.Visibility == ConsultationVisibility.Public);
+
+    public static bool IsListed(ConsultationSummary summary, ClaimsPrincipal user) =>
+        IsStaff(user) || (summary.Status != ConsultationStatus.Draft && summary.Visibility == ConsultationVisibility.Public);
+
+    /// <summary>The consultation's info when the caller may read it; otherwise the same 404 as an unknown code.</summary>
+    public static async Task<ConsultationInfo> Readable(IGrainFactory grains, string id, ClaimsPrincipal user)
+    {
+        var info = await grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(id)).GetInfo();
+        return info is not null && CanRead(info, user) ? info : throw Missing(id);
+    }
+
+    public static async Task<ConsultationInfo> RecordOf(IGrainFactory grains, string id, ClaimsPrincipal user)
+    {
+        var info = await grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(id)).GetInfo();
+        return info is not null && CanTakeRecord(info, user) ? info : throw Missing(id);
+    }
+
+    public static DialogueException Missing(string id) => new(ErrorCodes.NotFound, $"Consultation '{id}' does not exist.");
+}
