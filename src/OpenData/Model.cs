@@ -20,7 +20,8 @@ public sealed record PolisParticipant(int Participant, int? GroupId, int NCommen
 }
 
 /// <summary>
-/// A whole Pol.is export. Votes is null when the folder has no votes.csv (e.g. american-assembly.bowling-green).
+/// A whole Pol.is export. Votes is null when the folder has no votes.csv (e.g. american-assembly.bowling-green)
+/// or a header-only one (what the writer emits when Votes is null).
 /// MatrixColumns = the comment-id columns of participants-votes.csv in file order.
 /// </summary>
 public sealed record PolisConversation(PolisSummary Summary, IReadOnlyList<PolisComment> Comments, IReadOnlyList<PolisVote>? Votes, IReadOnlyList<PolisParticipant> Participants, IReadOnlyList<int> MatrixColumns)

@@ -147,6 +147,13 @@ public static class PolisReader
 
             votes.Add(new PolisVote(row.Long(1), commentId, row.Int(4), row.Vote(5, "vote")));
         });
+        if (votes is { Count: 0 })
+        {
+            // A header-only votes.csv is how the writer says "no vote events available"; with zero
+            // events the matrix is empty too, so treating it as absent loses nothing and round-trips.
+            votes = null;
+        }
+
         var participants = new List<PolisParticipant>();
         var participantIds = new HashSet<int>();
         var matrix = new List<int>();
