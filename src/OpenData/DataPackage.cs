@@ -19,7 +19,12 @@ internal static class DataPackage
 
     public static void Write(Stream stream, PolisConversation conversation, DataPackageInfo info)
     {
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions
+        {
+            Indented = true,
+            // A file, never embedded in HTML: keep umlauts and CJK readable instead of \uXXXX escapes.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
         json.WriteStartObject();
         json.WriteString("profile", "tabular-data-package");
         json.WriteString("name", info.Name);

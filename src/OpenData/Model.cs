@@ -66,4 +66,7 @@ public sealed record PolisLimits
     public long MaxFileBytes { get; init; } = 20L * 1024 * 1024;
 
     public int MaxBodyChars { get; init; } = 10_000;
+
+    /// <summary>Compressed size of a zip: four files at their limit compress to far less.</summary>
+    public long MaxZipBytes { get; init; } = 100L * 1024 * 1024;
 }

@@ -42,6 +42,29 @@ public static class PolisReader
     public static PolisConversation ReadZip(Stream zip, PolisLimits? limits = null)
     {
         limits ??= PolisLimits.Default;
+        ArgumentNullException.ThrowIfNull(zip);
+        if (zip.CanSeek && zip.Length - zip.Position > limits.MaxZipBytes)
+        {
+            throw new PolisFormatException("zip", 0, 0, $"zip larger than {limits.MaxZipBytes / (1024 * 1024):N0} MiB");
+        }
+
+        if (!zip.CanSeek)
+        {
+            // ZipArchive would buffer an unseekable stream whole and unbounded; buffer it here, bounded.
+            var buffer = new MemoryStream();
+            try
+            {
+                new LimitedReadStream(zip, limits.MaxZipBytes).CopyTo(buffer);
+            }
+            catch (LimitExceededException)
+            {
+                throw new PolisFormatException("zip", 0, 0, $"zip larger than {limits.MaxZipBytes / (1024 * 1024):N0} MiB");
+            }
+
+            buffer.Position = 0;
+            zip = buffer;
+        }
+
         ZipArchive archive;
         try
         {

@@ -54,6 +54,19 @@ public sealed class DataPackageSpecs
     }
 
     [Fact]
+    public void Non_ascii_metadata_stays_readable_in_the_json()
+    {
+        var conversation = PolisReader.ReadDirectory(PolisData.Folder("vtaiwan.uberx"));
+        using var output = new MemoryStream();
+        PolisWriter.WriteZip(conversation, output, PolisData.Info() with { Title = conversation.Summary.Topic, Description = "Bürger:innen" });
+
+        var json = PolisData.Unzip(output.ToArray())["datapackage.json"];
+
+        Assert.Contains("\"title\": \"UberX 自用車載客 — vTaiwan.tw\"", json, StringComparison.Ordinal);
+        Assert.Contains("Bürger:innen", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_validator_fails_a_non_integer_in_an_integer_column_and_a_duplicate_primary_key()
     {
         var files = PolisData.Unzip(PolisData.WriteZip(PolisData.Read(PolisData.SmallConversation())));

@@ -207,4 +207,62 @@ public sealed class MalformedInputSpecs
 
         Assert.Equal("zip", ex.File);
     }
+
+    [Fact]
+    public void A_zip_over_the_compressed_size_limit_is_refused_even_from_an_unseekable_stream()
+    {
+        var zip = PolisData.Zip(PolisData.SmallConversation());
+        var limits = PolisLimits.Default with { MaxZipBytes = 100 };
+
+        var seekable = Assert.Throws<PolisFormatException>(() => PolisReader.ReadZip(zip, limits));
+        zip.Position = 0;
+        var unseekable = Assert.Throws<PolisFormatException>(() => PolisReader.ReadZip(new UnseekableStream(zip), limits));
+
+        Assert.Equal(("zip", "zip"), (seekable.File, unseekable.File));
+        Assert.Contains("zip larger than", unseekable.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_zip_reads_from_an_unseekable_stream_such_as_a_request_body()
+    {
+        var conversation = PolisReader.ReadZip(new UnseekableStream(PolisData.Zip(PolisData.SmallConversation())));
+
+        Assert.Equal(2, conversation.Comments.Count);
+    }
+
+    [Fact]
+    public void Two_conversation_folders_in_one_zip_are_refused()
+    {
+        var entries = PolisData.SmallConversation().Select(f => KeyValuePair.Create("a/" + f.Key, f.Value))
+            .Append(KeyValuePair.Create("b/votes.csv", "timestamp,datetime,comment-id,voter-id,vote\n"));
+
+        var ex = Assert.Throws<PolisFormatException>(() => PolisReader.ReadZip(PolisData.Zip(entries)));
+
+        Assert.Contains("more than one conversation folder", ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class UnseekableStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }
