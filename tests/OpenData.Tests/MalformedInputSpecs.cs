@@ -190,6 +190,55 @@ public sealed class MalformedInputSpecs
         Assert.Contains("20 MiB", ex.Message, StringComparison.Ordinal);
     }
 
+    private static byte[] WithClaimedSizes(byte[] bytes, uint claimed)
+    {
+        // Overwrite the uncompressed size in every local header and central directory record.
+        bytes = (byte[])bytes.Clone();
+        for (var i = 0; i + 4 <= bytes.Length; i++)
+        {
+            var signature = BitConverter.ToUInt32(bytes, i);
+            if (signature == 0x04034b50)
+            {
+                BitConverter.GetBytes(claimed).CopyTo(bytes, i + 22);
+            }
+            else if (signature == 0x02014b50)
+            {
+                BitConverter.GetBytes(claimed).CopyTo(bytes, i + 24);
+            }
+        }
+
+        return bytes;
+    }
+
+    [Fact]
+    public void Zip_header_sizes_are_not_trusted_in_either_direction()
+    {
+        var limits = PolisLimits.Default with { MaxFileBytes = 1024 };
+        var files = PolisData.SmallConversation();
+        files["comments.csv"] += string.Concat(Enumerable.Range(2, 100).Select(i => $"1,x,{i},0,0,0,0,padding padding padding\n"));
+        var bytes = PolisData.Zip(files).ToArray();
+
+        // Claiming 10 bytes does not sneak 4 KiB past the 1 KiB limit: it is refused, whichever check sees it first.
+        var understated = Assert.Throws<PolisFormatException>(() => PolisReader.ReadZip(new MemoryStream(WithClaimedSizes(bytes, 10)), limits));
+        // The real bytes, whatever the header says, are what the limit counts.
+        var real = Assert.Throws<PolisFormatException>(() => PolisReader.ReadZip(new MemoryStream(bytes), limits));
+
+        Assert.Equal("comments.csv", understated.File);
+        Assert.Equal("comments.csv", real.File);
+        Assert.Contains("larger than", real.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_zip_that_overstates_its_sizes_is_read_because_only_real_bytes_count()
+    {
+        var bytes = PolisData.Zip(PolisData.SmallConversation()).ToArray();
+
+        // 1 GiB claimed per file, far over the 20 MiB limit: only the real bytes count.
+        var conversation = PolisReader.ReadZip(new MemoryStream(WithClaimedSizes(bytes, 1u << 30)));
+
+        Assert.Equal(2, conversation.Comments.Count);
+    }
+
     [Fact]
     public void Row_count_and_body_length_limits_are_enforced()
     {
