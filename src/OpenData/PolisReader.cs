@@ -242,7 +242,7 @@ public static class PolisReader
 
             participants.Add(new PolisParticipant(id, row.OptionalInt(2 + offset), row.Int(3 + offset), row.Int(4 + offset), row.Int(5 + offset), row.Int(6 + offset), cells)
             {
-                Xid = hasXid ? row[2] : null,
+                Xid = hasXid ? row.Text(2) : null,
             });
         });
 

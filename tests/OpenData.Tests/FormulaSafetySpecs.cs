@@ -45,6 +45,19 @@ public sealed class FormulaSafetySpecs
     }
 
     [Fact]
+    public void An_xid_is_free_text_too()
+    {
+        var files = PolisData.SmallConversation();
+        files["participants-votes.csv"] = "participant,xid,group-id,n-comments,n-votes,n-agree,n-disagree,0,1\n0,=cmd,0,1,1,1,0,1,\n1,,,1,1,0,1,,-1\n";
+        var conversation = PolisData.Read(files);
+
+        var zip = PolisData.WriteZip(conversation);
+
+        Assert.Contains("\n0,'=cmd,0,", PolisData.Unzip(zip)["participants-votes.csv"], StringComparison.Ordinal);
+        Assert.Equal(["=cmd", ""], PolisReader.ReadZip(new MemoryStream(zip)).Participants.Select(p => p.Xid));
+    }
+
+    [Fact]
     public void Numeric_minus_one_is_never_prefixed()
     {
         var written = PolisData.Unzip(PolisData.WriteZip(PolisData.Read(PolisData.SmallConversation())));
