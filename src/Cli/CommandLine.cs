@@ -8,15 +8,18 @@ namespace OpenGov.Dialogue.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly Dictionary<string, (string Help, Func<CliArgs, Task<int>> Run)> Commands = new(StringComparer.Ordinal)
+    // Positionals = how many bare arguments the command takes after its verb path.
+    private static readonly Dictionary<string, (string Help, Func<CliArgs, Task<int>> Run, int Positionals)> Commands = new(StringComparer.Ordinal)
     {
-        ["migrate"] = (Migrations.MigrateCommand.Help, Migrations.MigrateCommand.RunAsync),
-        ["eval opinion"] = (Evaluation.EvalOpinionCommand.Help, Evaluation.EvalOpinionCommand.RunAsync),
-        ["eval topics"] = (TopicsEvaluation.Help, TopicsEvaluation.RunAsync),
-        ["eval binary"] = (BinaryEvaluation.Help, BinaryEvaluation.RunAsync),
-        ["eval groups"] = (GroupsEvaluation.Help, GroupsEvaluation.RunAsync),
-        ["eval moderation"] = (ModerationEvaluation.Help, ModerationEvaluation.RunAsync),
-        ["eval duplicates"] = (DuplicatesEvaluation.Help, DuplicatesEvaluation.RunAsync),
+        ["migrate"] = (Migrations.MigrateCommand.Help, Migrations.MigrateCommand.RunAsync, 0),
+        ["eval opinion"] = (Evaluation.EvalOpinionCommand.Help, Evaluation.EvalOpinionCommand.RunAsync, 0),
+        ["eval topics"] = (TopicsEvaluation.Help, TopicsEvaluation.RunAsync, 0),
+        ["eval binary"] = (BinaryEvaluation.Help, BinaryEvaluation.RunAsync, 0),
+        ["eval groups"] = (GroupsEvaluation.Help, GroupsEvaluation.RunAsync, 0),
+        ["eval moderation"] = (ModerationEvaluation.Help, ModerationEvaluation.RunAsync, 0),
+        ["eval duplicates"] = (DuplicatesEvaluation.Help, DuplicatesEvaluation.RunAsync, 0),
+        ["export"] = (Exchange.ExportCommand.Help, Exchange.ExportCommand.RunAsync, 0),
+        ["import polis"] = (Exchange.ImportPolisCommand.Help, Exchange.ImportPolisCommand.RunAsync, 1),
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -38,7 +41,13 @@ public static class CommandLine
 
             try
             {
-                return await command.Run(CliArgs.Parse(args.Skip(words).ToArray()));
+                var parsed = CliArgs.Parse(args.Skip(words).ToArray());
+                if (parsed.Positionals.Count > command.Positionals)
+                {
+                    throw new CliException($"unexpected argument '{parsed.Positionals[command.Positionals]}'");
+                }
+
+                return await command.Run(parsed);
             }
             catch (CliException ex)
             {
@@ -76,10 +85,14 @@ public static class CommandLine
 /// <summary>An error the user can fix (missing file, column, option); printed without a stack trace.</summary>
 public sealed class CliException(string message) : Exception(message);
 
-/// <summary><c>--name value</c> options and bare <c>--flag</c> switches.</summary>
+/// <summary><c>--name value</c> options, bare <c>--flag</c> switches and positional arguments.</summary>
 public sealed class CliArgs
 {
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+    private readonly List<string> _positionals = [];
+
+    /// <summary>Bare arguments in order; a command accepts only as many as its table entry allows.</summary>
+    public IReadOnlyList<string> Positionals => _positionals;
 
     public static CliArgs Parse(string[] args)
     {
@@ -87,9 +100,15 @@ public sealed class CliArgs
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            if (arg == "--")
             {
                 throw new CliException($"unexpected argument '{arg}'");
+            }
+
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                parsed._positionals.Add(arg);
+                continue;
             }
 
             var name = arg[2..];
@@ -106,6 +125,9 @@ public sealed class CliArgs
     }
 
     public bool Has(string name) => _options.ContainsKey(name);
+
+    public string RequiredPositional(int index, string name) =>
+        index < _positionals.Count ? _positionals[index] : throw new CliException($"missing argument {name}");
 
     public string? Optional(string name) => _options.TryGetValue(name, out var value) ? value : null;
 
