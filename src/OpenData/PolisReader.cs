@@ -70,7 +70,7 @@ public static class PolisReader
         {
             archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentOutOfRangeException or IOException)
         {
             throw new PolisFormatException("zip", 0, 0, $"not a readable zip archive ({ex.Message})");
         }
