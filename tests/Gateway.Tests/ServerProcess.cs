@@ -9,6 +9,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 public sealed class ServerProcess(string project, Dictionary<string, string> environment) : IDisposable
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+    private readonly System.Text.StringBuilder _all = new();
     private Process? _process;
 
     public bool HasExited => _process?.HasExited ?? true;
@@ -109,12 +110,26 @@ public sealed class ServerProcess(string project, Dictionary<string, string> env
         }
 
         _output.Enqueue(line);
+        lock (_all)
+        {
+            _all.AppendLine(line);
+        }
+
         while (_output.Count > 200 && _output.TryDequeue(out _))
         {
         }
     }
 
     private string Output() => string.Join('\n', _output.TakeLast(40));
+
+    /// <summary>Every line the process wrote so far (kept whole, for checks on what reaches the logs).</summary>
+    public string AllOutput()
+    {
+        lock (_all)
+        {
+            return _all.ToString();
+        }
+    }
 
     /// <summary>The project's own build output, in the same configuration as these tests.</summary>
     private static string Assembly(string project)

@@ -18,6 +18,10 @@ public static class GatewayApp
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+
+        // ASP.NET Core's request log writes the full URL at Information, and browsers put the hub's token
+        // in the query string (access_token=...): that category stays quiet unless an operator turns it on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         configure?.Invoke(builder);
         var options = builder.AddDialogueBackend();
         builder.AddDialogueAuth(options);
