@@ -142,6 +142,10 @@ public abstract class DataRightsTests(GatewayHost host)
             Assert.False(row.Contains(id, StringComparison.Ordinal), row.Replace('\0', '.'));
         }
 
+        // Asking again finds nothing left to erase.
+        var repeat = await Body(await author.PostAsJsonAsync("/api/me/erase", new { confirm = true }));
+        Assert.Equal((0, 0), (repeat.GetProperty("items").GetInt32(), repeat.GetProperty("votes").GetInt32()));
+
         // The citizen holds nothing here any more; voting again counts once.
         var data = await author.GetFromJsonAsync<JsonElement>("/api/me/data");
         Assert.Empty(data.GetProperty("consultations").EnumerateArray());

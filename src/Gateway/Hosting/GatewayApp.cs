@@ -29,6 +29,9 @@ public static class GatewayApp
         builder.AddDialogueLive();
         builder.Services.AddOpenApi();
 
+        // Cached exports, bounded by their bytes.
+        builder.Services.AddMemoryCache(o => o.SizeLimit = 256L * 1024 * 1024);
+
         // Item texts are at most a few KB: a large body is refused before anything reads it.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
         builder.Services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Caching.Memory;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Gateway.Auth;
 using OpenGov.Dialogue.Gateway.Consultations;
@@ -22,20 +23,32 @@ public static class OpenDataEndpoints
     {
         var group = app.MapGroup("/api/consultations").WithTags("Open data");
 
-        group.MapGet("/{id}/export", async Task<Results<FileContentHttpResult, JsonHttpResult<ExportDocument>, ProblemHttpResult>> (string id, string? format, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        group.MapGet("/{id}/export", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (string id, string? format, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, IMemoryCache cache) =>
         {
-            await ConsultationAccess.RecordOf(grains, id, user);
-            var export = await grains.GetGrain<IConsultationGrain>(id).Export();
-            switch (format ?? "json")
+            format ??= "json";
+            if (format is not ("json" or "polis"))
             {
-                case "json":
-                    return TypedResults.Json(await ExportDocument.Build(export, grains), contentType: "application/json");
-                case "polis":
-                    var url = $"{request.Scheme}://{request.Host}/?c={id}";
-                    return TypedResults.File(PolisMapping.Zip(export, url), "application/zip", $"{id}-polis.zip");
-                default:
-                    return Problems.Create(StatusCodes.Status400BadRequest, "invalid-format", "format must be 'polis' or 'json'.");
+                return Problems.Create(StatusCodes.Status400BadRequest, "invalid-format", "format must be 'polis' or 'json'.");
             }
+
+            var info = await ConsultationAccess.RecordOf(grains, id, user);
+
+            // An export reads the whole journal: anonymous readers asking again get the same bytes until
+            // something changes (or half a minute passes, for the groups recomputed in the background).
+            var key = $"export:{id}:{format}:{info.LastSeq}:{info.AnonymisedAt?.UtcTicks}";
+            var bytes = await cache.GetOrCreateAsync(key, async entry =>
+            {
+                entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30);
+                var export = await grains.GetGrain<IConsultationGrain>(id).Export();
+                var built = format == "json"
+                    ? JsonSerializer.SerializeToUtf8Bytes(await ExportDocument.Build(export, grains), request.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions)
+                    : PolisMapping.Zip(export, $"{request.Scheme}://{request.Host}/?c={id}");
+                entry.Size = built.Length;
+                return built;
+            });
+            return format == "json"
+                ? TypedResults.File(bytes!, "application/json")
+                : TypedResults.File(bytes!, "application/zip", $"{id}-polis.zip");
         })
         .WithName("ExportConsultation")
         .WithSummary("The consultation's public record: format=polis (zip in the Pol.is open-data layout with datapackage.json) or format=json.");
