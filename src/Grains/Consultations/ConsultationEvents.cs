@@ -22,8 +22,12 @@ public sealed record ItemSubmitted(
     ItemStatus Status,
     TriageResult? Triage = null) : ConsultationEvent;
 
-/// <summary>A citizen's vote on an item; replaces their earlier vote on it.</summary>
-public sealed record VoteCast(string ItemId, string CitizenId, int Value) : ConsultationEvent;
+/// <summary>
+/// A citizen's vote on an item; replaces their earlier vote on it. It counts only if the item is public
+/// when the vote is applied (a rejection or merge committed just before wins), except for
+/// <paramref name="Imported"/> history, where votes on later-rejected comments are part of the record.
+/// </summary>
+public sealed record VoteCast(string ItemId, string CitizenId, int Value, bool Imported = false) : ConsultationEvent;
 
 /// <summary>A moderator takes (or renews) items for review until <paramref name="Until"/>.</summary>
 public sealed record ItemsClaimed(IReadOnlyList<string> ItemIds, string By, DateTimeOffset Until) : ConsultationEvent;

@@ -210,7 +210,7 @@ public sealed partial class ConsultationGrain
                         throw new DialogueException(ErrorCodes.InvalidVote, "A vote is -1, 0 or 1.");
                     }
 
-                    writes.Add(Commit((_, _) => new VoteCast(e.ItemId, e.CitizenId, e.Vote), at: e.At));
+                    writes.Add(Commit((_, _) => new VoteCast(e.ItemId, e.CitizenId, e.Vote, Imported: true), at: e.At));
                 }
             }
 

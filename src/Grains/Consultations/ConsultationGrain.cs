@@ -124,6 +124,7 @@ public sealed partial class ConsultationGrain(
     public Task<SubmitResult> Submit(SubmitItem command)
     {
         EnsureOpen();
+        EnsureNotSanctioned(command.CitizenId, SanctionKind.Mute);
         var key = (command.CitizenId, command.ClientId);
         if (_ledger.FindSubmission(command.CitizenId, command.ClientId) is { } earlier)
         {
@@ -152,8 +153,9 @@ public sealed partial class ConsultationGrain(
             throw new DialogueException(ErrorCodes.NotFound, $"Item '{command.ItemId}' is not open for votes.");
         }
 
+        EnsureNotSanctioned(command.CitizenId, SanctionKind.Ban);
         long seq = 0;
-        if (_ledger.VoteOf(item, command.CitizenId) != command.Value)
+        if (_ledger.WouldChange(item, command.CitizenId, command.Value))
         {
             seq = await Commit((_, _) => new VoteCast(command.ItemId, command.CitizenId, command.Value));
         }
@@ -427,6 +429,21 @@ public sealed partial class ConsultationGrain(
         if (!state.RecordExists)
         {
             throw new DialogueException(ErrorCodes.NotFound, $"Consultation '{Id}' does not exist.");
+        }
+    }
+
+    /// <summary>
+    /// The consultation enforces its own mutes and bans from its journal, so a sanction is one durable
+    /// step: the logged event. (The citizen grain keeps a copy to answer early; it is not the authority.)
+    /// </summary>
+    private void EnsureNotSanctioned(string citizenId, SanctionKind stoppedBy)
+    {
+        if (_ledger.SanctionOf(citizenId) is { } sanction
+            && (sanction.Until is null || sanction.Until > clock.GetUtcNow())
+            && (sanction.Kind == SanctionKind.Ban || sanction.Kind == stoppedBy))
+        {
+            var until = sanction.Until is { } u ? $" until {u:u}" : string.Empty;
+            throw new DialogueException(ErrorCodes.Sanctioned, $"You are {(sanction.Kind == SanctionKind.Ban ? "banned" : "muted")} in this consultation{until} (reason: {sanction.Reason}).");
         }
     }
 

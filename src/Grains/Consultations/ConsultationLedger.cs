@@ -20,6 +20,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     private readonly Dictionary<string, int> _logCounts = new(StringComparer.Ordinal);
     private readonly CitizenNumbers _citizens = new();
     private readonly HashSet<string> _erased = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Sanction> _sanctions = new(StringComparer.Ordinal);
 
     /// <summary>What an erased item's text becomes, in every view and export.</summary>
     public const string ErasedText = "[dihapus atas permintaan penulis]";
@@ -124,6 +125,13 @@ public sealed class ConsultationLedger(ConsultationMode mode)
             ? new SubmitResult(SubmitOutcome.Repeat, item.Id, item.SubmitSeq, item.SubmitStatus)
             : null;
 
+    /// <summary>Whether a vote of <paramref name="value"/> would change anything (a vote that changes nothing is never written).</summary>
+    public bool WouldChange(Entry item, string citizenId, int value) =>
+        VoteOf(item, citizenId) is { } current ? current != value : !(Mode == ConsultationMode.Qa && value == 0);
+
+    /// <summary>The mute or ban of a citizen here, if any (enforced by the consultation itself, from its journal).</summary>
+    public Sanction? SanctionOf(string citizenId) => _sanctions.GetValueOrDefault(citizenId);
+
     /// <summary>The citizen's current vote on the item, if they have one.</summary>
     public int? VoteOf(Entry item, string citizenId) =>
         _citizens.TryFind(citizenId, out var citizen) && item.Votes.TryGetValue(citizen, out var value) ? value : null;
@@ -204,7 +212,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
 
     private Entry[] ApplyVote(VoteCast v)
     {
-        if (!_items.TryGetValue(v.ItemId, out var item) || !SetVote(item, _citizens.Of(v.CitizenId), v.Value))
+        if (!_items.TryGetValue(v.ItemId, out var item) || (!v.Imported && !IsPublic(item.Status)) || !SetVote(item, _citizens.Of(v.CitizenId), v.Value))
         {
             return [];
         }
@@ -215,8 +223,9 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     private bool SetVote(Entry item, int citizen, int value)
     {
         var had = item.Votes.TryGetValue(citizen, out var old);
-        if (had && old == value)
+        if ((had && old == value) || (!had && Mode == ConsultationMode.Qa && value == 0))
         {
+            // Nothing moves: the same vote again, or withdrawing an upvote never given.
             return false;
         }
 
@@ -275,6 +284,11 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     {
         var log = m.Log;
         _log.Add(log);
+        if (m is { CitizenId: { } sanctioned, Sanction: { } sanction })
+        {
+            _sanctions[sanctioned] = sanction;
+        }
+
         Increment(log.Action);
         if (log.Reason is not null && log.Action == ModerationActions.Reject)
         {
@@ -452,6 +466,11 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         }
 
         _citizens.Rename(citizenId, newId);
+        if (_sanctions.Remove(citizenId, out var sanction))
+        {
+            _sanctions[newId] = sanction;
+        }
+
         foreach (var item in _items.Values)
         {
             if (item.CitizenId == citizenId)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Journal;
 
@@ -86,13 +87,22 @@ public sealed partial class ConsultationGrain
             var item = RequireItem(command.ItemId);
             var sanction = new Sanction(command.Kind, command.Reason, command.Minutes is { } m ? clock.GetUtcNow().AddMinutes(m) : null);
 
-            // The citizen grain enforces it; the log records it (pseudonym only).
-            await GrainFactory.GetGrain<ICitizenGrain>(item.CitizenId).ApplySanction(Id, sanction);
+            // One durable step: the logged event is the sanction (this grain enforces it from its journal);
+            // the citizen grain's copy only answers early, so failing to update it changes nothing.
             var action = $"{ModerationActions.Sanction}:{command.Kind.ToString().ToLowerInvariant()}";
             await Commit((seq, at) => new Moderated(
                 LogEntry(seq, at, action, item, command.Actor.Name, reason: command.Reason),
                 CitizenId: item.CitizenId,
                 Sanction: sanction));
+            try
+            {
+                await GrainFactory.GetGrain<ICitizenGrain>(item.CitizenId).ApplySanction(Id, sanction);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "The citizen's copy of a sanction in {Consultation} was not stored; the consultation enforces it anyway", Id);
+            }
+
             return sanction;
         }
         finally
@@ -300,6 +310,9 @@ public sealed partial class ConsultationGrain
                 return await Commit((seq, at) => new Moderated(entry(seq, at), Tags: tags));
             case ModerationActions.Highlight when !ConsultationLedger.IsPublic(item.Status):
                 throw new DialogueException(ErrorCodes.InvalidAction, "Only published items can be highlighted.");
+            case ModerationActions.MarkAnswered when !ConsultationLedger.IsPublic(item.Status):
+                // Marking answered publishes: it must never bring a rejected or unreviewed text to the public.
+                throw new DialogueException(ErrorCodes.InvalidAction, "Only published items can be marked answered.");
             default:
                 var seqOf = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note));
                 if (command.Action is ModerationActions.Approve or ModerationActions.MarkAnswered)
