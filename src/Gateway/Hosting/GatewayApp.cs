@@ -49,6 +49,7 @@ public static class GatewayApp
         app.MapOpinion();
         app.MapTopics();
         app.MapDialogueHub();
+        app.MapPublicFeed();
         app.MapWebUi();
         return app;
     }
