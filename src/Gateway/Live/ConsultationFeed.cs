@@ -433,7 +433,7 @@ public sealed class ConsultationFeed(
             Votes = round.Votes,
             Log = round.Log,
             Opinion = round.PublicOpinion,
-            Seq = round.MaxSeq,
+            Seq = round.MaxSeq > 0 ? round.MaxSeq : null,
         };
         if (feedRound.IsEmpty)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OpenGov.Dialogue.Contracts;
@@ -158,6 +159,11 @@ public static class PublicFeedEndpoints
             // nginx and friends would otherwise buffer the stream.
             response.Headers["X-Accel-Buffering"] = "no";
             http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            if (settings.SocketSendBufferBytes > 0 && http.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+            {
+                socket.SendBufferSize = settings.SocketSendBufferBytes;
+            }
+
             await response.StartAsync(http.RequestAborted);
 
             try
@@ -274,15 +280,15 @@ public static class PublicFeedEndpoints
                         return;
                     }
 
-                    if (catchingUp && round.Seq > 0)
+                    if (catchingUp && round.Seq is { } seq)
                     {
-                        if (round.MinSeq > Math.Max(_consultationSeen, Math.Max(_itemsCovered, _logCovered)) && round.Seq > _lastId)
+                        if (round.MinSeq > Math.Max(_consultationSeen, Math.Max(_itemsCovered, _logCovered)) && seq > _lastId)
                         {
                             catchingUp = false;
                         }
                         else
                         {
-                            round = Unseen(round);
+                            round = Unseen(round, seq);
                             if (round.IsEmpty)
                             {
                                 continue;
@@ -295,7 +301,7 @@ public static class PublicFeedEndpoints
                         return;
                     }
 
-                    _lastId = Math.Max(_lastId, round.Seq);
+                    _lastId = Math.Max(_lastId, round.Seq ?? 0);
                 }
             }
             finally
@@ -307,7 +313,7 @@ public static class PublicFeedEndpoints
         private bool FeedMayRead(ConsultationInfo info) => MayRead(info, reader.Staff);
 
         /// <summary>A round queued while the gap was read, without what the gap already sent.</summary>
-        private FeedRound Unseen(FeedRound round) => new FeedRound
+        private FeedRound Unseen(FeedRound round, long seq) => new FeedRound
         {
             Consultation = round.Consultation is { } c && c.LastSeq > _consultationSeen ? c : null,
             Items = [.. round.Items.Where(i => i.Seq > _itemsCovered)],
@@ -316,7 +322,7 @@ public static class PublicFeedEndpoints
             Opinion = round.Opinion,
             Topics = round.Topics,
             // Never an id below one already sent: Last-Event-ID only moves forward.
-            Seq = Math.Max(round.Seq, _lastId),
+            Seq = Math.Max(seq, _lastId),
         }.Seal(json);
 
         /// <summary>Writes the event held back before and holds this one.</summary>
@@ -335,7 +341,7 @@ public static class PublicFeedEndpoints
             }
 
             _held = null;
-            return await Write(held.WithSeq(id ?? 0).Seal(json).Bytes);
+            return await Write(held.WithSeq(id).Seal(json).Bytes);
         }
 
         /// <summary>

@@ -21,6 +21,13 @@ public sealed class LiveFeedOptions
     /// <summary>A write to a reader's socket that has not completed after this long drops the reader.</summary>
     public double StallSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// The kernel's send buffer for a feed connection. Left to autotuning, a reader that stops reading
+    /// lets Linux grow it to 4 MiB (tcp_wmem): every slow reader could pin that much memory, and a stall
+    /// is only noticed once all of it is full. 64 KiB (the kernel doubles it) carries a feed's rate easily.
+    /// </summary>
+    public int SocketSendBufferBytes { get; set; } = 64 * 1024;
+
     /// <summary>A comment line after this long without an event, so proxies keep the connection open.</summary>
     public double KeepAliveSeconds { get; set; } = 15;
 
@@ -46,8 +53,8 @@ public sealed class FeedRound
 
     public TopicsView? Topics { get; init; }
 
-    /// <summary>The highest sequence number the round covers (hidden changes included); 0 for rounds without one (topics).</summary>
-    public long Seq { get; init; }
+    /// <summary>The highest sequence number the round covers (hidden changes included): its <c>id:</c>; null for rounds without one (topics).</summary>
+    public long? Seq { get; init; }
 
     /// <summary>The frames as they go on the wire; set by <see cref="Seal"/>.</summary>
     public byte[] Bytes { get; private set; } = [];
@@ -59,7 +66,7 @@ public sealed class FeedRound
 
     public bool IsEmpty => Consultation is null && Items.Count == 0 && Votes.Count == 0 && Log.Count == 0 && Opinion is null && Topics is null;
 
-    public FeedRound WithSeq(long seq) => new()
+    public FeedRound WithSeq(long? seq) => new()
     {
         Consultation = Consultation,
         Items = Items,
@@ -125,9 +132,9 @@ public static class FeedFrames
         {
             var (name, data) = events[i];
             Ascii(buffer, $"event: {name}\n");
-            if (i == events.Count - 1 && round.Seq > 0)
+            if (i == events.Count - 1 && round.Seq is { } seq)
             {
-                Ascii(buffer, $"id: {round.Seq.ToString(CultureInfo.InvariantCulture)}\n");
+                Ascii(buffer, $"id: {seq.ToString(CultureInfo.InvariantCulture)}\n");
             }
 
             Ascii(buffer, "data: ");
