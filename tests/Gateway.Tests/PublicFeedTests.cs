@@ -566,3 +566,59 @@ public sealed class PublicFeedTests(PublicFeedGatewayHost host, ITestOutputHelpe
         Assert.Equal("consultation", reader.Events[0].Name);
     }
 }
+
+/// <summary>A gateway that serves one feed reader at a time and sends keep-alives every second.</summary>
+public sealed class OneReaderGatewayHost : GatewayHost
+{
+    public override Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Dialogue:StaffLoginsPerMinute"] = "100000",
+        ["Dialogue:LiveFeed:MaxReaders"] = "1",
+        ["Dialogue:LiveFeed:KeepAliveSeconds"] = "1",
+    };
+}
+
+public sealed class PublicFeedLimitTests(OneReaderGatewayHost host) : IClassFixture<OneReaderGatewayHost>
+{
+    [Fact]
+    public async Task PublicFeed_beyond_the_reader_limit_is_503_with_Retry_After_and_an_idle_feed_gets_keep_alives()
+    {
+        var id = await host.CreateConsultation();
+        using var first = host.Client();
+        first.Timeout = Timeout.InfiniteTimeSpan;
+        var response = await first.GetAsync($"/api/consultations/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using (var reader = new StreamReader(await response.Content.ReadAsStreamAsync()))
+        {
+            using var refused = await host.Client().GetAsync($"/api/consultations/{id}/events");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.InRange(refused.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0, 10, 30);
+            Assert.Equal("urn:opengov-dialogue:problem:unavailable", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("type").GetString());
+
+            // Nothing happens in the consultation: a comment line comes every second all the same.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (await reader.ReadLineAsync(timeout.Token) is { } line && line != ": keep-alive")
+            {
+            }
+
+            Assert.False(timeout.IsCancellationRequested);
+        }
+
+        response.Dispose();
+
+        // The slot is free again once the first reader has gone.
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            using var again = await host.Client().GetAsync($"/api/consultations/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+            if (again.StatusCode == HttpStatusCode.OK)
+            {
+                break;
+            }
+
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "The reader slot was not released.");
+            await Task.Delay(50);
+        }
+    }
+}
