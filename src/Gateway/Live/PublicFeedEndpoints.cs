@@ -158,6 +158,9 @@ public static class PublicFeedEndpoints
             response.Headers.CacheControl = "no-cache";
             // nginx and friends would otherwise buffer the stream.
             response.Headers["X-Accel-Buffering"] = "no";
+            // Open data: any site may show the feed with EventSource. Only simple requests pass (no
+            // preflight is answered), so a staff token never travels cross-origin to this endpoint.
+            response.Headers.AccessControlAllowOrigin = "*";
             http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             if (settings.SocketSendBufferBytes > 0 && http.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
             {
