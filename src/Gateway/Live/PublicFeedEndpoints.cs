@@ -101,7 +101,12 @@ public static class PublicFeedEndpoints
             }
 
             var settings = options.Value;
-            var reader = new FeedReader(Math.Max(1, settings.QueueRounds), staff, http.Abort);
+            var logger = loggers.CreateLogger(typeof(PublicFeedEndpoints));
+            var reader = new FeedReader(Math.Max(1, settings.QueueRounds), staff, reason =>
+            {
+                logger.LogInformation("Dropped a live-feed reader of {Consultation}: {Reason}", id, reason);
+                http.Abort();
+            });
             await feed.AddFeedReader(id, reader);
             try
             {
@@ -116,7 +121,7 @@ public static class PublicFeedEndpoints
             catch (Exception ex) when (http.Response.HasStarted)
             {
                 // Headers are out: end the stream; the reader reconnects with its Last-Event-ID.
-                loggers.CreateLogger(typeof(PublicFeedEndpoints)).LogWarning(ex, "The live feed of {Consultation} failed for a reader", id);
+                logger.LogWarning(ex, "The live feed of {Consultation} failed for a reader", id);
             }
             finally
             {
@@ -359,13 +364,13 @@ public static class PublicFeedEndpoints
                 var result = await http.Response.BodyWriter.WriteAsync(bytes, _write.Token);
                 if (result.IsCanceled || result.IsCompleted)
                 {
-                    reader.Drop();
+                    reader.Drop("its connection stopped taking data");
                     return false;
                 }
             }
             catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
             {
-                reader.Drop();
+                reader.Drop($"a write did not complete in {_stallAfter.TotalSeconds:0.#} s");
                 return false;
             }
 

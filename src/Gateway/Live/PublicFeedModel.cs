@@ -172,7 +172,7 @@ public static class FeedFrames
 /// One SSE reader's place in the fan-out: a bounded queue of rounds. The send loop only ever offers
 /// (never waits); a reader whose queue is full is dropped, so it can never slow the loop or anyone else.
 /// </summary>
-public sealed class FeedReader(int capacity, bool staff, Action onDrop)
+public sealed class FeedReader(int capacity, bool staff, Action<string> onDrop)
 {
     private readonly Channel<FeedRound> _queue = Channel.CreateBounded<FeedRound>(new BoundedChannelOptions(capacity)
     {
@@ -196,16 +196,17 @@ public sealed class FeedReader(int capacity, bool staff, Action onDrop)
     {
         if (!_queue.Writer.TryWrite(round))
         {
-            Drop();
+            Drop("its queue is full");
         }
     }
 
-    public void Drop()
+    /// <param name="reason">For the log: why the reader was dropped.</param>
+    public void Drop(string reason)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)
         {
             _queue.Writer.TryComplete();
-            onDrop();
+            onDrop(reason);
         }
     }
 
