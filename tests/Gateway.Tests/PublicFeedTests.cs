@@ -326,6 +326,11 @@ public sealed class PublicFeedTests(PublicFeedGatewayHost host, ITestOutputHelpe
         var later = await Submit(alice, id, "Pertanyaan setelah kembali tentang pasar");
         await back.WaitFor(e => ItemsIn(e).Any(i => i.GetProperty("id").GetString() == later.Id));
         Assert.Equal(1, back.Events.SelectMany(ItemsIn).Count(i => i.GetProperty("id").GetString() == later.Id));
+
+        // An id beyond the consultation's newest seq (a restored database) gets everything again.
+        await using var fromTheFuture = await SseReader.Open(host, id, 1_000_000);
+        await fromTheFuture.WaitFor(e => e.Id is not null);
+        Assert.Equal(10, fromTheFuture.Items().Count);
     }
 
     [Fact]

@@ -192,8 +192,15 @@ public static class PublicFeedEndpoints
         /// <summary>The consultation, the items and log entries after <paramref name="after"/>, the current opinion groups.</summary>
         private async Task<bool> Snapshot(IConsultationGrain consultation, long after, IOpinionGrain? opinion)
         {
-            _lastId = after;
             var info = await consultation.GetInfo() ?? throw new InvalidOperationException("The consultation is gone.");
+            if (after > info.LastSeq)
+            {
+                // An id from the future (a restored database, another deployment): resending everything is
+                // the only answer that leaves the reader with no holes.
+                after = 0;
+            }
+
+            _lastId = after;
             _consultationSeen = info.LastSeq;
             if (!await Event(new FeedRound { Consultation = info }))
             {
