@@ -113,10 +113,9 @@ public static class PublicFeedEndpoints
                 var session = new FeedSession(http, reader, jsonOptions.Value.SerializerOptions, settings);
                 await session.Run(consultation, resumeAfter, info.Mode == ConsultationMode.Deliberation ? grains.GetGrain<IOpinionGrain>(id) : null);
             }
-            catch (Exception ex) when (http.RequestAborted.IsCancellationRequested || reader.Dropped)
+            catch (Exception) when (http.RequestAborted.IsCancellationRequested || reader.Dropped)
             {
                 // The reader went away or was dropped: nothing to answer.
-                _ = ex;
             }
             catch (Exception ex) when (http.Response.HasStarted)
             {
@@ -144,7 +143,7 @@ public static class PublicFeedEndpoints
     {
         private readonly TimeSpan _stallAfter = TimeSpan.FromSeconds(settings.StallSeconds);
         private readonly TimeSpan _keepAliveEvery = TimeSpan.FromSeconds(settings.KeepAliveSeconds);
-        private readonly CancellationTokenSource _write = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        private CancellationTokenSource _write = null!;
 
         // What the gap covered: live rounds queued while it was read repeat some of it.
         private long _consultationSeen;
@@ -167,13 +166,17 @@ public static class PublicFeedEndpoints
             // preflight is answered), so a staff token never travels cross-origin to this endpoint.
             response.Headers.AccessControlAllowOrigin = "*";
             http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            if (settings.SocketSendBufferBytes > 0 && http.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+            // HTTP/1 only: an HTTP/2 connection carries other streams too, and its flow control window already bounds a stalled stream.
+            if (settings.SocketSendBufferBytes > 0
+                && (HttpProtocol.IsHttp11(http.Request.Protocol) || HttpProtocol.IsHttp10(http.Request.Protocol))
+                && http.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
             {
                 socket.SendBufferSize = settings.SocketSendBufferBytes;
             }
 
             await response.StartAsync(http.RequestAborted);
 
+            _write = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
             try
             {
                 if (!await Snapshot(consultation, after, opinion))
