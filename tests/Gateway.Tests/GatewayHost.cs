@@ -32,6 +32,9 @@ public class GatewayHost : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The gateway's services, for what the HTTP API cannot do yet and for looking at server-side counters.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The gateway has not started.");
+
     /// <summary>Configuration that chooses the storage; the embedded default when empty.</summary>
     protected virtual Dictionary<string, string?> StorageSettings => [];
 

@@ -60,6 +60,7 @@ public static class GatewayApp
         app.MapOpenData();
         app.MapDataRights();
         app.MapDialogueHub();
+        app.MapPublicFeed();
         app.MapWebUi();
         return app;
     }

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using OpenGov.Dialogue.Contracts;
 
 namespace OpenGov.Dialogue.Gateway.Live;
@@ -10,13 +12,21 @@ namespace OpenGov.Dialogue.Gateway.Live;
 /// The gateway's one observer of every consultation its clients watch (DESIGN.md §4): the grain
 /// notifies it once per batch, and a send loop per consultation forwards to local SignalR groups —
 /// staff get full views, participants public views, authors their own hidden items. Subscriptions
-/// are renewed before they expire and dropped when no local connection watches any more.
+/// are renewed before they expire and dropped when no local connection watches any more. Readers of the
+/// public Server-Sent Events feed hang off the same loop (<see cref="PublicFeedEndpoints"/>), each with a
+/// bounded queue of its own.
 /// </summary>
 public sealed class ConsultationFeed(
     IGrainFactory grains,
     IHubContext<DialogueHub> hub,
+    IOptions<LiveFeedOptions> feedOptions,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> jsonOptions,
     ILogger<ConsultationFeed> logger) : IConsultationObserver, IHostedService, IDisposable
 {
+    /// <summary>Position of the public feed in a sweep: right after staff, before the 64 participant shards.</summary>
+    private const int FeedStep = 1;
+    private const int FirstShardStep = 2;
+
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan MinPacing = TimeSpan.FromMilliseconds(5);
@@ -26,6 +36,9 @@ public sealed class ConsultationFeed(
     private readonly ConcurrentDictionary<string, Joined> _connections = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _subscribeLock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<string, FeedAudience> _feedAudiences = new(StringComparer.Ordinal);
+    private readonly Lock _feedLock = new();
+    private readonly JsonSerializerOptions _json = jsonOptions.Value.SerializerOptions;
     private IConsultationObserver? _reference;
     private Task? _renewLoop;
 
@@ -79,6 +92,66 @@ public sealed class ConsultationFeed(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Adds a public-feed reader. It is registered (and the consultation subscribed) before the caller
+    /// reads the gap, so nothing falls between the two; the reader dedupes by seq.
+    /// </summary>
+    public async Task AddFeedReader(string consultationId, FeedReader reader)
+    {
+        FeedRound? topics;
+        lock (_feedLock)
+        {
+            if (!_feedAudiences.TryGetValue(consultationId, out var audience))
+            {
+                audience = new FeedAudience();
+                _feedAudiences[consultationId] = audience;
+                _ = TopicsLoop(consultationId, audience);
+            }
+
+            audience.Readers = [.. audience.Readers, reader];
+            topics = audience.Topics;
+        }
+
+        if (topics is not null)
+        {
+            reader.Offer(topics);
+        }
+
+        try
+        {
+            await EnsureSubscribed(consultationId);
+        }
+        catch
+        {
+            RemoveFeedReader(consultationId, reader);
+            throw;
+        }
+    }
+
+    public void RemoveFeedReader(string consultationId, FeedReader reader)
+    {
+        reader.Complete();
+        lock (_feedLock)
+        {
+            if (!_feedAudiences.TryGetValue(consultationId, out var audience))
+            {
+                return;
+            }
+
+            audience.Readers = [.. audience.Readers.Where(r => r != reader)];
+            if (audience.Readers.Length == 0)
+            {
+                // The observer subscription itself goes at the next renewal round, as for hub connections.
+                _feedAudiences.TryRemove(consultationId, out _);
+                audience.Stopping.Cancel();
+            }
+        }
+    }
+
+    /// <summary>Public-feed readers of the consultation on this gateway.</summary>
+    public int FeedReaders(string consultationId) =>
+        _feedAudiences.TryGetValue(consultationId, out var audience) ? audience.Readers.Length : 0;
+
     public Task OnChanges(string consultationId, ChangeBatch batch)
     {
         if (_subscriptions.TryGetValue(consultationId, out var subscription))
@@ -107,6 +180,16 @@ public sealed class ConsultationFeed(
         foreach (var subscription in _subscriptions.Values)
         {
             subscription.Queue.Writer.TryComplete();
+        }
+
+        // Feed readers end their responses; their endpoints unregister them.
+        foreach (var audience in _feedAudiences.Values)
+        {
+            audience.Stopping.Cancel();
+            foreach (var reader in audience.Readers)
+            {
+                reader.Complete();
+            }
         }
 
         // Stops before the co-hosted silo (hosted services stop in reverse order), so the runtime is still there.
@@ -160,6 +243,8 @@ public sealed class ConsultationFeed(
             while (await timer.WaitForNextTickAsync(_stopping.Token))
             {
                 var watched = _connections.Values.SelectMany(c => c.Consultations).ToHashSet(StringComparer.Ordinal);
+                // Feed readers keep the subscription alive too, even when no hub connection watches.
+                watched.UnionWith(_feedAudiences.Keys);
                 foreach (var (id, subscription) in _subscriptions)
                 {
                     try
@@ -177,6 +262,19 @@ public sealed class ConsultationFeed(
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
                         logger.LogWarning(ex, "Renewing the subscription to {Consultation} failed; retrying next round", id);
+                    }
+                }
+
+                // A watcher that registered while its subscription was being dropped above would otherwise wait forever.
+                foreach (var id in watched.Where(id => !_subscriptions.ContainsKey(id)))
+                {
+                    try
+                    {
+                        await EnsureSubscribed(id);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        logger.LogWarning(ex, "Subscribing to {Consultation} failed; retrying next round", id);
                     }
                 }
             }
@@ -201,8 +299,8 @@ public sealed class ConsultationFeed(
         var reader = subscription.Queue.Reader;
         var backlog = new Backlog();
         var round = new Round();
-        // Where each audience is in the backlog: 0 = the staff step, 1 + s = public shard s.
-        var sentUpTo = new long[1 + PublicShards];
+        // Where each audience is in the backlog: 0 = the staff step, 1 = the public feed, 2 + s = public shard s.
+        var sentUpTo = new long[FirstShardStep + PublicShards];
         var sends = new List<Task>();
         while (sentUpTo.Min() < backlog.End || await reader.WaitToReadAsync())
         {
@@ -222,15 +320,25 @@ public sealed class ConsultationFeed(
                         continue;
                     }
 
+                    if (step == FeedStep && FeedReaders(id) == 0)
+                    {
+                        sentUpTo[step] = backlog.End;
+                        continue;
+                    }
+
                     round.Merge(backlog, sentUpTo[step]);
                     sentUpTo[step] = backlog.End;
                     if (step == 0)
                     {
                         StaffSends(id, round, sends);
                     }
+                    else if (step == FeedStep)
+                    {
+                        FeedSends(id, round);
+                    }
                     else
                     {
-                        PublicSends(id, step - 1, round, sends);
+                        PublicSends(id, step - FirstShardStep, round, sends);
 
                         // To the back of the thread pool's queue, behind this shard's writes and whatever else waits.
                         await Task.Yield();
@@ -295,6 +403,94 @@ public sealed class ConsultationFeed(
         {
             sends.Add(hub.Clients.Group(OfficialGroup(id)).SendAsync("changes", id, round.PublicViews, round.Votes));
         }
+
+        if (round.Consultation is not null)
+        {
+            sends.Add(hub.Clients.Groups(OfficialGroup(id), StaffGroup(id)).SendAsync("consultation", round.Consultation));
+        }
+
+        if (round.Log.Length > 0)
+        {
+            sends.Add(hub.Clients.Groups(OfficialGroup(id), StaffGroup(id)).SendAsync("log", id, round.Log));
+        }
+    }
+
+    /// <summary>
+    /// The public feed's round, serialised once and offered to every reader. Offering never waits: a
+    /// reader whose queue is full is dropped there and then (its connection aborted).
+    /// </summary>
+    private void FeedSends(string id, Round round)
+    {
+        if (!_feedAudiences.TryGetValue(id, out var audience))
+        {
+            return;
+        }
+
+        var feedRound = new FeedRound
+        {
+            Consultation = round.Consultation,
+            Items = round.PublicViews,
+            Votes = round.Votes,
+            Log = round.Log,
+            Opinion = round.PublicOpinion,
+            Seq = round.MaxSeq > 0 ? round.MaxSeq : null,
+        };
+        if (feedRound.IsEmpty)
+        {
+            return;
+        }
+
+        feedRound.Seal(_json);
+        foreach (var reader in audience.Readers)
+        {
+            reader.Offer(feedRound);
+        }
+    }
+
+    /// <summary>
+    /// While a consultation's feed is watched, looks at its topic groups every few seconds and sends
+    /// them when they changed. Polled rather than pushed: the analysis regroups in the background on
+    /// its own clock, and nobody but feed readers needs it live.
+    /// </summary>
+    private async Task TopicsLoop(string id, FeedAudience audience)
+    {
+        var every = TimeSpan.FromSeconds(Math.Max(0.1, feedOptions.Value.TopicsSeconds));
+        using var timer = new PeriodicTimer(every);
+        byte[]? last = null;
+        try
+        {
+            do
+            {
+                try
+                {
+                    var view = await grains.GetGrain<ITopicsGrain>(id).Get(3);
+                    var feedRound = new FeedRound { Topics = FeedFrames.PublicTopics(view) }.Seal(_json);
+                    if (last is null || !feedRound.Bytes.AsSpan().SequenceEqual(last))
+                    {
+                        last = feedRound.Bytes;
+                        FeedReader[] readers;
+                        lock (_feedLock)
+                        {
+                            audience.Topics = feedRound;
+                            readers = audience.Readers;
+                        }
+
+                        foreach (var reader in readers)
+                        {
+                            reader.Offer(feedRound);
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogDebug(ex, "Reading the topics of {Consultation} failed; trying again", id);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(audience.Stopping.Token));
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>
@@ -313,6 +509,11 @@ public sealed class ConsultationFeed(
         if (round.PublicOpinion is not null)
         {
             sends.Add(group.SendAsync("opinion", round.PublicOpinion));
+        }
+
+        if (round.Consultation is not null)
+        {
+            sends.Add(group.SendAsync("consultation", round.Consultation));
         }
     }
 
@@ -355,6 +556,11 @@ public sealed class ConsultationFeed(
         public PresenterFrame? Presenter { get; private set; }
         public OpinionView? Opinion { get; private set; }
         public OpinionView? PublicOpinion { get; private set; }
+        public ConsultationInfo? Consultation { get; private set; }
+        public ModerationLogEntry[] Log { get; private set; } = [];
+
+        /// <summary>The highest seq the merged batches cover, hidden changes included.</summary>
+        public long MaxSeq { get; private set; }
 
         // The window of the backlog merged last: the next audience usually has the same one.
         private (long From, long To) _merged = (-1, -1);
@@ -373,6 +579,9 @@ public sealed class ConsultationFeed(
             Notifications.Clear();
             Presenter = null;
             Opinion = null;
+            Consultation = null;
+            var log = new List<ModerationLogEntry>();
+            MaxSeq = 0;
             foreach (var batch in backlog.Since(from))
             {
                 foreach (var change in batch.Items)
@@ -391,6 +600,19 @@ public sealed class ConsultationFeed(
                 Notifications.AddRange(batch.Notifications);
                 Presenter = batch.Presenter ?? Presenter;
                 Opinion = batch.Opinion ?? Opinion;
+                Consultation = batch.Consultation ?? Consultation;
+                log.AddRange(batch.Log);
+                foreach (var change in batch.Items)
+                {
+                    MaxSeq = Math.Max(MaxSeq, change.Seq);
+                }
+
+                foreach (var entry in batch.Log)
+                {
+                    MaxSeq = Math.Max(MaxSeq, entry.Seq);
+                }
+
+                MaxSeq = Math.Max(MaxSeq, batch.Consultation?.LastSeq ?? 0);
             }
 
             Full = [.. _views.Values.OrderBy(c => c.Seq)];
@@ -398,6 +620,7 @@ public sealed class ConsultationFeed(
             PublicViews = [.. Full.Where(c => c.Public is not null).Select(c => c.Public!)];
             Votes = [.. _votes.Values.OrderBy(c => c.Seq).Select(c => c.Votes!)];
             PublicOpinion = Opinion?.ForParticipant();
+            Log = [.. log];
         }
     }
 
@@ -448,6 +671,23 @@ public sealed class ConsultationFeed(
                 return group;
             }
         }
+    }
+
+    /// <summary>The public-feed readers of one consultation: an array replaced under the feed lock, read without one.</summary>
+    private sealed class FeedAudience
+    {
+        private FeedReader[] _readers = [];
+
+        public FeedReader[] Readers
+        {
+            get => Volatile.Read(ref _readers);
+            set => Volatile.Write(ref _readers, value);
+        }
+
+        /// <summary>The newest topics round, for readers that join between two looks.</summary>
+        public FeedRound? Topics { get; set; }
+
+        public CancellationTokenSource Stopping { get; } = new();
     }
 
     private sealed class Subscription(string consultationId)

@@ -15,8 +15,12 @@ public sealed record JoinResponse(ConsultationInfo Consultation, IReadOnlyList<I
 /// items that changed and compact new vote counts of items whose votes alone moved, each carrying the
 /// sequence number of its latest change; <c>notification(n)</c> for the citizen's own notifications;
 /// <c>presenter(frame)</c> for presenter screens; <c>opinion(view)</c> when the opinion groups of a
-/// deliberation were recomputed. A client keeps the highest seq it saw and, after a reconnect, joins with
-/// it to receive exactly the gap.
+/// deliberation were recomputed; <c>consultation(info)</c> to everyone in the room when the consultation's
+/// status or settings changed (closed, reopened, retitled); <c>log(consultationId, entries)</c> to staff
+/// and officials with the moderation-log entries of the round (the entries do not name their
+/// consultation, hence the id, as in <c>changes</c>). A client keeps the highest seq it saw and, after a
+/// reconnect, joins with it to receive exactly the gap. Anonymous readers use the public Server-Sent
+/// Events feed instead (<see cref="PublicFeedEndpoints"/>).
 /// </summary>
 [Authorize]
 public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : Hub

@@ -17,6 +17,8 @@ public static class LiveSetup
             .AddMessagePackProtocol(HubMessagePack.Configure);
         builder.Services.AddSingleton<DialogueHubFilter>();
         builder.Services.AddSingleton<ConsultationFeed>();
+        builder.Services.AddOptions<LiveFeedOptions>().BindConfiguration(LiveFeedOptions.Section);
+        builder.Services.AddSingleton<FeedAdmission>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsultationFeed>());
     }
 

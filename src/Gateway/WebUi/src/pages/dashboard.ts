@@ -65,6 +65,9 @@ async function main(): Promise<void> {
     store.applyVotes(votes);
     scheduleRender();
   });
+  // Status changes and the moderation log: accepted quietly (the dashboard shows neither live yet).
+  live.connection.on("consultation", () => undefined);
+  live.connection.on("log", () => undefined);
   live.connection.on("opinion", (view: OpinionView) => {
     if (view.consultationId !== id || (opinion && view.version < opinion.version)) return;
     opinion = view;

@@ -45,6 +45,9 @@ async function main(): Promise<void> {
   });
   // Opinion groups are for the dashboard; the console only needs to accept the event quietly.
   live.connection.on("opinion", () => undefined);
+  // Status changes and the moderation log are for the public feed and the dashboard; accepted quietly here.
+  live.connection.on("consultation", () => undefined);
+  live.connection.on("log", () => undefined);
   live.onConnected(async () => {
     const joined = await live.join(id, store);
     consultation = joined.consultation;

@@ -162,6 +162,8 @@ async function openConsultation(id: string): Promise<void> {
     renderOpinion();
     scheduleOpinion(false);
   });
+  // A status change (closed, reopened) shows on the next load; accepted quietly until then.
+  live.connection.on("consultation", () => undefined);
   live.connection.on("notification", (n: Notification) => {
     if (n.consultationId !== id) return;
     notifications = [n, ...notifications.filter((x) => x.id !== n.id)];
