@@ -88,6 +88,28 @@ public abstract class ModerationApiTests(GatewayHost host)
         }
     }
 
+    [Theory]
+    [InlineData("post", "reject")]
+    [InlineData("pre", null)]
+    public async Task An_official_cannot_publish_a_rejected_or_unreviewed_text_by_marking_it_answered(string moderation, string? first)
+    {
+        var (id, item, _) = await PublishedItem(moderation);
+        if (first is not null)
+        {
+            using var moderator = host.Client(await host.StaffToken("moderator"));
+            (await moderator.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = first, itemIds = new[] { item }, reason = "abuse" })).EnsureSuccessStatusCode();
+        }
+
+        using var official = host.Client(await host.StaffToken("official"));
+        using var response = await official.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = "mark-answered", itemIds = new[] { item } });
+        var outcome = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items")[0];
+        Assert.False(outcome.GetProperty("ok").GetBoolean());
+        Assert.Equal("invalid-action", outcome.GetProperty("error").GetString());
+        using var anonymous = host.Client();
+        var page = await anonymous.GetFromJsonAsync<RestApiTests.ItemPageDto>($"/api/consultations/{id}/items", GatewayHost.Json);
+        Assert.DoesNotContain(page!.Items, i => i.Id == item && i.Text.Length > 0);
+    }
+
     [Fact]
     public async Task Items_of_one_consultation_cannot_be_reached_through_another()
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Gateway.Auth;
+using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Gateway.Errors;
 
 namespace OpenGov.Dialogue.Gateway.Live;
@@ -95,7 +96,7 @@ public static class PublicFeedEndpoints
         {
             var staff = Roles.Staff.Any(user.IsInRole);
             var consultation = grains.GetGrain<IConsultationGrain>(id);
-            if (await consultation.GetInfo() is not { } info || !MayRead(info, staff))
+            if (await consultation.GetInfo() is not { } info || !ConsultationAccess.CanTakeRecord(info, user))
             {
                 return NotFound(id);
             }
