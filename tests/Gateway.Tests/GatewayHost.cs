@@ -175,6 +175,8 @@ public sealed class PostgresGatewayHost : GatewayHost
 {
     private readonly OpenGov.Dialogue.Tests.PostgresDatabase _database = new();
 
+    public OpenGov.Dialogue.Tests.PostgresDatabase Database => _database;
+
     protected override Dictionary<string, string?> StorageSettings => _database.Settings;
 
     public override async Task InitializeAsync()

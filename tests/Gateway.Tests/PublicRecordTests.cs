@@ -153,6 +153,17 @@ public abstract class PublicRecordTests(GatewayHost host)
     }
 
     [Fact]
+    public async Task Pages_may_connect_to_their_own_origin_only()
+    {
+        using var anonymous = host.Client();
+        using var page = await anonymous.GetAsync("/");
+        var policy = string.Join(' ', page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("connect-src 'self';", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("ws:", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("wss:", policy, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_export_carries_items_votes_and_answers_cell_by_cell_and_no_citizen_ids_or_tokens()
     {
         var id = await Create(new { title = "Ekspor", mode = "deliberation", moderation = "post" });

@@ -56,7 +56,9 @@ public sealed class DialogueExceptionHandler(IProblemDetailsService problems, IL
         {
             DialogueException d => (Problems.StatusOf(d.Code), d.Code, d.Message),
             BadHttpRequestException b => (b.StatusCode, "bad-request", "The request body or parameters are not valid."),
-            TimeoutException or OrleansException => (StatusCodes.Status503ServiceUnavailable, "unavailable", "The service is busy; please retry."),
+            // Storage down or the cluster unreachable: the client may retry; nothing was acknowledged.
+            TimeoutException or OrleansException or System.Data.Common.DbException =>
+                (StatusCodes.Status503ServiceUnavailable, "unavailable", "The service is busy or its storage is unreachable; please retry."),
             _ => (StatusCodes.Status500InternalServerError, "internal", "Something went wrong on our side."),
         };
         if (status >= 500)
@@ -67,6 +69,10 @@ public sealed class DialogueExceptionHandler(IProblemDetailsService problems, IL
         if (exception is DialogueException { RetryAfterSeconds: { } retry })
         {
             http.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = "5";
         }
 
         http.Response.StatusCode = status;

@@ -17,9 +17,12 @@ public static class WebUiSetup
 {
     private const string ResourcePrefix = "webui/";
 
-    /// <summary>No inline script or style, no third-party origin: a second line of defence behind text-only rendering.</summary>
+    /// <summary>
+    /// No inline script or style, no third-party origin: a second line of defence behind text-only rendering.
+    /// connect-src 'self' covers the page's own ws:/wss: origin (CSP level 3); listing ws: wss: would allow sockets to any host.
+    /// </summary>
     private const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; " +
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     private static readonly (string Route, string File)[] Pages =
