@@ -48,6 +48,9 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["Dialogue__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Dialogue__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+
+        // The load generator is one address minting thousands of participants: exactly what the per-address limit stops.
+        start.Environment["Dialogue__ParticipantTokensPerAddress"] = "1000000";
         foreach (var (key, value) in settings ?? [])
         {
             start.Environment[key] = value;

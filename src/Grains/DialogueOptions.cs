@@ -33,6 +33,21 @@ public sealed class DialogueOptions : IValidatableObject
     public int StaffLoginsPerMinute { get; set; } = 20;
 
     /// <summary>
+    /// New anonymous participants per client address: a burst of this many, refilled at a fifth of it a
+    /// minute. A hall of a few thousand behind one venue NAT joins within minutes; one script cannot mint
+    /// identities without end (admission codes and invitations are the stronger guard).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int ParticipantTokensPerAddress { get; set; } = 1000;
+
+    /// <summary>Requests per client address and minute to the expensive anonymous reads (exports, the live feed, log verification).</summary>
+    [Range(1, 1_000_000)]
+    public int AnonymousReadsPerMinute { get; set; } = 120;
+
+    /// <summary>Reverse proxies whose X-Forwarded-For is believed (IP addresses); without them the socket's address counts.</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>
     /// Shortest time between two recomputations of a consultation's topic groups (when something
     /// changed); a grouping that takes long stretches it to ten times its own duration.
     /// </summary>

@@ -41,6 +41,8 @@ public class GatewayHost : IAsyncLifetime
     public virtual Dictionary<string, string?> Settings { get; } = new()
     {
         ["Dialogue:SubmissionsPerMinute"] = "1000",
+        ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
+        ["Dialogue:AnonymousReadsPerMinute"] = "1000000",
         ["Dialogue:StaffLoginsPerMinute"] = "100000",
     };
 

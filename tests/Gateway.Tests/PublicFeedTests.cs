@@ -21,6 +21,8 @@ public sealed class PublicFeedGatewayHost : GatewayHost
     public override Dictionary<string, string?> Settings { get; } = new()
     {
         ["Dialogue:SubmissionsPerMinute"] = "1000",
+        ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
+        ["Dialogue:AnonymousReadsPerMinute"] = "1000000",
         ["Dialogue:StaffLoginsPerMinute"] = "100000",
         ["Dialogue:LiveFeed:QueueRounds"] = "64",
         ["Dialogue:LiveFeed:StallSeconds"] = "3",
@@ -650,6 +652,8 @@ public sealed class StallGatewayHost : GatewayHost
     public override Dictionary<string, string?> Settings { get; } = new()
     {
         ["Dialogue:SubmissionsPerMinute"] = "1000",
+        ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
+        ["Dialogue:AnonymousReadsPerMinute"] = "1000000",
         ["Dialogue:StaffLoginsPerMinute"] = "100000",
         ["Dialogue:LiveFeed:QueueRounds"] = "100000",
         ["Dialogue:LiveFeed:StallSeconds"] = "2",

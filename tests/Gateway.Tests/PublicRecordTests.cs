@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
@@ -150,6 +151,23 @@ public abstract class PublicRecordTests(GatewayHost host)
         Assert.Equal(HttpStatusCode.OK, (await participant.GetAsync($"/api/consultations/{hidden}")).StatusCode);
         await AssertProblem(await participant.GetAsync($"/api/consultations/{draft}"), HttpStatusCode.NotFound, "not-found");
         Assert.Equal(HttpStatusCode.OK, (await moderator.GetAsync($"/api/consultations/{draft}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_hubs_opinion_groups_check_the_consultation_and_its_mode_as_REST_does()
+    {
+        var qa = await host.CreateConsultation();
+        var draft = await Create(new { title = "Draft", mode = "deliberation", status = "draft" });
+        var (token, _) = await host.Participant();
+        var hub = host.Hub(token);
+        await hub.StartAsync();
+        var notDeliberation = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync<Contracts.OpinionView>("OpinionGroups", qa));
+        Assert.Contains("invalid-consultation", notDeliberation.Message, StringComparison.Ordinal);
+        var missing = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync<Contracts.OpinionView>("OpinionGroups", "zzzzzzzz"));
+        Assert.Contains("not-found", missing.Message, StringComparison.Ordinal);
+        var hidden = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync<Contracts.OpinionView>("OpinionGroups", draft));
+        Assert.Contains("not-found", hidden.Message, StringComparison.Ordinal);
+        await hub.DisposeAsync();
     }
 
     [Fact]

@@ -38,3 +38,15 @@ public sealed class PostgresPublicRecordTests(PostgresGatewayHost host) : Public
 public sealed class SqliteDataRightsTests(GatewayHost host) : DataRightsTests(host), IClassFixture<GatewayHost>;
 
 public sealed class PostgresDataRightsTests(PostgresGatewayHost host) : DataRightsTests(host), IClassFixture<PostgresGatewayHost>;
+
+/// <summary>A gateway with small per-address budgets for anonymous identities and expensive anonymous reads.</summary>
+public sealed class AnonymousLimitsGatewayHost : GatewayHost
+{
+    public override Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Dialogue:SubmissionsPerMinute"] = "1000",
+        ["Dialogue:StaffLoginsPerMinute"] = "100000",
+        ["Dialogue:ParticipantTokensPerAddress"] = "5",
+        ["Dialogue:AnonymousReadsPerMinute"] = "3",
+    };
+}

@@ -56,6 +56,8 @@ public sealed class WebUiHost : IAsyncLifetime
                 ["Dialogue:DataDirectory"] = DataDirectory,
                 ["Dialogue:AdminKey"] = AdminKey,
                 ["Dialogue:SubmissionsPerMinute"] = "1000",
+                ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
+                ["Dialogue:AnonymousReadsPerMinute"] = "1000000",
                 ["Dialogue:StaffLoginsPerMinute"] = "100000",
                 ["Dialogue:TopicsRecomputeSeconds"] = "2",
                 ["Dialogue:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),

@@ -46,6 +46,6 @@ public static class AuthEndpoints
             var citizenId = CitizenIds.New();
             var token = issuer.Issue(citizenId, Roles.Participant, ParticipantLifetime, new Claim(Roles.CitizenClaim, citizenId));
             return TypedResults.Ok(new ParticipantTokenResponse(token, citizenId));
-        });
+        }).RequireRateLimiting(AuthSetup.ParticipantMintLimit);
     }
 }

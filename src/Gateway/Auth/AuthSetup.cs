@@ -13,6 +13,13 @@ public static class AuthSetup
 
     public const string StaffLoginLimit = "staff-login";
 
+    public const string ParticipantMintLimit = "participant-mint";
+
+    public const string AnonymousReadLimit = "anonymous-read";
+
+    /// <summary>The client's address: the socket's, or the forwarded one when the request came through a configured proxy (UseForwardedHeaders ran first).</summary>
+    public static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
     /// <summary>Checked once when the token is validated; nothing reads them afterwards.</summary>
     private static readonly HashSet<string> TransientClaims =
         [JwtRegisteredClaimNames.Iss, JwtRegisteredClaimNames.Aud, JwtRegisteredClaimNames.Nbf, JwtRegisteredClaimNames.Iat, JwtRegisteredClaimNames.Jti];
@@ -74,8 +81,22 @@ public static class AuthSetup
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy(StaffLoginLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                ClientAddress(http),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.StaffLoginsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy(ParticipantMintLimit, http => RateLimitPartition.GetTokenBucketLimiter(
+                ClientAddress(http),
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.ParticipantTokensPerAddress,
+                    TokensPerPeriod = Math.Max(1, options.ParticipantTokensPerAddress / 5),
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            o.AddPolicy(AnonymousReadLimit, http => http.User.Identity?.IsAuthenticated == true
+                ? RateLimitPartition.GetNoLimiter("authenticated")
+                : RateLimitPartition.GetFixedWindowLimiter(
+                    ClientAddress(http),
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = options.AnonymousReadsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.OnRejected = async (context, cancellationToken) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";

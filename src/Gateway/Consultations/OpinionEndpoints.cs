@@ -14,17 +14,17 @@ public static class OpinionEndpoints
 
         // Public: groups, representative statements, consensus, the anonymous map; plus "you" for a participant.
         group.MapGet("/", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
-            TypedResults.Ok(await (await Deliberation(grains, id)).Get(Roles.CitizenIdOf(user))));
+            TypedResults.Ok(await (await Deliberation(grains, id, user)).Get(Roles.CitizenIdOf(user))));
 
         group.MapGet("/next", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
-            TypedResults.Ok(new NextStatementResponse(await (await Deliberation(grains, id)).NextStatement(Roles.RequireCitizen(user)))))
+            TypedResults.Ok(new NextStatementResponse(await (await Deliberation(grains, id, user)).NextStatement(Roles.RequireCitizen(user)))))
             .RequireAuthorization(Roles.Participant);
     }
 
-    private static async Task<IOpinionGrain> Deliberation(IGrainFactory grains, string id)
+    /// <summary>The opinion grain of a deliberation the caller may read; no grain is reached for other ids.</summary>
+    public static async Task<IOpinionGrain> Deliberation(IGrainFactory grains, string id, ClaimsPrincipal user)
     {
-        var info = await grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(id)).GetInfo()
-            ?? throw new DialogueException(ErrorCodes.NotFound, $"Consultation '{id}' does not exist.");
+        var info = await ConsultationAccess.Readable(grains, id, user);
         return info.Mode == ConsultationMode.Deliberation
             ? grains.GetGrain<IOpinionGrain>(id)
             : throw new DialogueException(ErrorCodes.InvalidConsultation, "Opinion groups exist only in deliberation consultations.");

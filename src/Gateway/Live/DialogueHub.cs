@@ -82,7 +82,7 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
     public async Task<OpinionView> OpinionGroups(string consultationId)
     {
         var citizen = Roles.CitizenIdOf(Context.User!);
-        var view = await grains.GetGrain<IOpinionGrain>(ConsultationEndpoints.CheckedId(consultationId)).Get(citizen);
+        var view = await (await OpinionEndpoints.Deliberation(grains, consultationId, Context.User!)).Get(citizen);
 
         // A phone asking for its own position needs neither everyone's points nor every statement's consensus (REST still serves both).
         return citizen is null ? view : view.ForParticipant();

@@ -46,7 +46,7 @@ public static class PublicFeedEndpoints
     private static readonly Viewer Anyone = new(ViewerRole.Participant, null);
 
     public static void MapPublicFeed(this IEndpointRouteBuilder app) =>
-        app.MapGet(Path, Stream).WithTags("Live").Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        app.MapGet(Path, Stream).RequireRateLimiting(AuthSetup.AnonymousReadLimit).WithTags("Live").Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
 
     /// <summary>Public consultations that are not drafts are open to anyone; staff may read any.</summary>
     public static bool MayRead(ConsultationInfo info, bool staff) =>

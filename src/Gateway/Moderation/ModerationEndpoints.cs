@@ -44,7 +44,8 @@ public static class ModerationEndpoints
             TypedResults.Ok(await Consultation(grains, id).GetModerationLog(after ?? 0, limit ?? 500)));
 
         group.MapGet("/moderation-log/verify", async (string id, IGrainFactory grains) =>
-            TypedResults.Ok(await Consultation(grains, id).VerifyModerationLog()));
+            TypedResults.Ok(await Consultation(grains, id).VerifyModerationLog()))
+            .RequireRateLimiting(AuthSetup.AnonymousReadLimit);
 
         var me = app.MapGroup("/api/me").WithTags("Participants").RequireAuthorization(Roles.Participant);
         me.MapGet("/notifications", async (ClaimsPrincipal user, IGrainFactory grains) =>

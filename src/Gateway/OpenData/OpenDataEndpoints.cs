@@ -50,6 +50,7 @@ public static class OpenDataEndpoints
                 ? TypedResults.File(bytes!, "application/json")
                 : TypedResults.File(bytes!, "application/zip", $"{id}-polis.zip");
         })
+        .RequireRateLimiting(AuthSetup.AnonymousReadLimit)
         .WithName("ExportConsultation")
         .WithSummary("The consultation's public record: format=polis (zip in the Pol.is open-data layout with datapackage.json) or format=json.");
 
