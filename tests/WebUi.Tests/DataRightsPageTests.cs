@@ -62,6 +62,8 @@ public sealed class DataRightsPageTests(WebUiHost host)
         await Assertions.Expect(page.Locator("#main")).Not.ToContainTextAsync(Mine);
         await Assertions.Expect(seenByOther.GetByTestId("item-text")).ToHaveTextAsync("[dihapus atas permintaan penulis]");
         await Assertions.Expect(Ui.PublicItem(other, Theirs).GetByTestId("votes")).ToHaveTextAsync("0 dukungan");
+        // An erased post no longer shows whose it was.
+        await Assertions.Expect(seenByOther).Not.ToContainTextAsync("oleh ");
 
         // The marker follows the page's language.
         await other.GetByLabel("Bahasa").SelectOptionAsync("en");

@@ -155,6 +155,98 @@ public sealed class ReportPageTests(WebUiHost host)
         await Assertions.Expect(status).ToContainTextAsync("not available");
     }
 
+    private static readonly string[][] Concerns =
+    [
+        [
+            "Lampu penerangan jalan di Gang Melati mati sudah sebulan",
+            "Jalan gelap tanpa lampu membuat warga takut pulang malam",
+            "Tolong pasang lampu jalan baru di dekat lapangan",
+            "Lampu jalan berkedip dan sering padam di malam hari",
+            "Penerangan jalan kurang, lampu jalan rusak belum diganti",
+            "Lampu jalan di tikungan mati, rawan kecelakaan malam",
+            "Banyak lampu jalan padam di sepanjang jalan utama",
+            "Ganti lampu jalan yang rusak dengan lampu hemat energi",
+        ],
+        [
+            "Angkot jarang lewat sehingga warga menunggu bus terlalu lama",
+            "Halte bus tidak punya atap dan penumpang kehujanan",
+            "Rute bus kota perlu diperpanjang sampai terminal baru",
+            "Jadwal bus kota tidak tepat waktu, penumpang terlambat kerja",
+            "Tambah armada bus agar penumpang tidak berdesakan",
+            "Halte bus rusak dan kotor, penumpang enggan menunggu",
+            "Tarif angkot naik tapi layanan bus dan angkot tetap buruk",
+            "Bus sekolah gratis untuk murid dari kampung jauh",
+        ],
+        [
+            "Air bersih PDAM sering mati berhari-hari di RW kami",
+            "Air keran keruh dan berbau, warga takut memakainya",
+            "Tekanan air PDAM lemah sehingga air tidak sampai lantai dua",
+            "Sumur warga kering, perlu bantuan air bersih saat kemarau",
+            "Tagihan air PDAM naik padahal air sering mati",
+            "Pipa air bocor di jalan dan air bersih terbuang",
+            "Air bersih dari PDAM keruh setelah hujan deras",
+            "Perlu sambungan air bersih untuk rumah warga di bantaran",
+        ],
+    ];
+
+    [Fact]
+    public async Task Report_lists_topic_groups_with_representative_posts_and_an_erased_answered_post_as_the_marker()
+    {
+        var id = await host.CreateConsultation("post", "Musrenbang Kelurahan Cikini");
+        for (var i = 0; i < 8; i++)
+        {
+            foreach (var topic in Concerns)
+            {
+                await host.Submit(id, topic[i]);
+            }
+        }
+
+        // One more post whose author later has it erased; an official answered it first.
+        var authorToken = await ParticipantToken();
+        using var author = host.Client(authorToken);
+        using var submitted = await author.PostAsJsonAsync($"/api/consultations/{id}/items", new { clientId = Guid.NewGuid().ToString("N"), text = "Nomor HP saya 0812 tolong hubungi soal taman" });
+        submitted.EnsureSuccessStatusCode();
+        var erased = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var official = host.Client(await host.StaffToken("official", "Pak Lurah"));
+        (await official.PostAsJsonAsync($"/api/consultations/{id}/items/{erased}/answer", new { text = "Kami tindak lanjuti lewat kantor kelurahan.", owner = "Kelurahan Cikini" })).EnsureSuccessStatusCode();
+        (await author.PostAsJsonAsync("/api/me/erase", new { confirm = true })).EnsureSuccessStatusCode();
+
+        // The topic groups are computed in the background: wait until the public export has them.
+        using var anonymous = host.Client();
+        for (var attempt = 0; ; attempt++)
+        {
+            var export = await anonymous.GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/export?format=json");
+            if (export.GetProperty("topicGroups").GetProperty("status").GetString() == "grouped")
+            {
+                break;
+            }
+
+            Assert.True(attempt < 60, "the topic groups were not computed in time");
+            await Task.Delay(500);
+        }
+
+        var page = await host.NewPage();
+        await page.GotoAsync($"/report?c={id}");
+        var groups = page.GetByTestId("report-topic");
+        await Assertions.Expect(groups).ToHaveCountAsync(3);
+        for (var g = 0; g < 3; g++)
+        {
+            var count = await groups.Nth(g).Locator("li[data-item-id]").CountAsync();
+            Assert.InRange(count, 2, 3);
+        }
+
+        await Assertions.Expect(page.Locator("#opinion")).ToBeHiddenAsync();
+        var row = page.Locator($"#answers-table tr[data-item-id='{erased}']");
+        await Assertions.Expect(row.Locator(".item-text")).ToHaveTextAsync("[dihapus atas permintaan penulis]");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-overdue", "false");
+        await Assertions.Expect(page.Locator("body")).Not.ToContainTextAsync("0812");
+        await WebUiHost.Screenshot(page, "report-topics");
+
+        await page.GetByLabel("Bahasa").SelectOptionAsync("en");
+        await Assertions.Expect(row.Locator(".item-text")).ToHaveTextAsync("[removed at the author's request]");
+        await Assertions.Expect(page.Locator("#topics-h")).ToHaveTextAsync("Topic groups");
+    }
+
     private async Task<string> ParticipantToken()
     {
         using var anonymous = host.Client();

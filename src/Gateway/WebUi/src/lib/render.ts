@@ -14,8 +14,8 @@ export function itemMeta(item: ItemView): HTMLElement {
   return h(
     "p",
     { class: "meta small" },
-    t("item.by", { name: item.author }),
-    " · ",
+    // An erased post is no longer anyone's: its pseudonym is not shown either.
+    item.erased ? null : [t("item.by", { name: item.author }), " · "],
     h("time", { datetime: item.createdAt, title: formatDateTime(item.createdAt) }, relativeTime(item.createdAt)),
     item.edited ? [" · ", t("item.edited")] : null,
   );
