@@ -90,6 +90,18 @@ public sealed class ReportPageTests(WebUiHost host)
         Assert.True(await canvas.EvaluateAsync<bool>(
             "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true; return false; }"));
 
+        // Readable: every text meets WCAG AA contrast (the same check as the other pages).
+        var contrast = await page.EvaluateAsync<JsonElement>(AccessibilityTests.ContrastScript);
+        var failures = contrast.GetProperty("failures").EnumerateArray().Select(f => f.GetString()).ToArray();
+        Assert.True(contrast.GetProperty("checked").GetInt32() > 20, "too few text elements were checked");
+        Assert.True(failures.Length == 0, string.Join(Environment.NewLine, failures));
+
+        // Accessible structure: one h1, a heading per section, tables with column headers.
+        await Assertions.Expect(page.Locator("h1")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 2, Name = "Jawaban resmi" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Tenggat" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { NameRegex = new("^Kiriman dan suara per jam") })).ToBeVisibleAsync();
+
         await page.SetViewportSizeAsync(1100, 1700);
         await WebUiHost.Screenshot(page, "report");
 
