@@ -11,7 +11,7 @@ public sealed class AccessibilityTests(WebUiHost host)
     /// colour against the first opaque background behind it: 4.5:1 for body text, 3:1 for large text.
     /// Disabled controls are exempt, as in WCAG 1.4.3.
     /// </summary>
-    private const string ContrastScript = """
+    internal const string ContrastScript = """
         () => {
           const parse = (c) => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null; const p = m[1].split(',').map(Number); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
           const lum = ({ r, g, b }) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };

@@ -31,6 +31,7 @@ public static class WebUiSetup
         ("/moderate", "moderate.html"),
         ("/dashboard", "dashboard.html"),
         ("/presenter", "presenter.html"),
+        ("/report", "report.html"),
     ];
 
     public static void MapWebUi(this IEndpointRouteBuilder app)

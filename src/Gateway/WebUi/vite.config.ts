@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
 
-// Four pages, one build; the Gateway embeds dist/ and serves it (WebUiSetup.cs).
+// Five pages, one build; the Gateway embeds dist/ and serves it (WebUiSetup.cs).
 export default defineConfig({
   base: "/",
   build: {
@@ -22,6 +22,7 @@ export default defineConfig({
         moderate: resolve(import.meta.dirname, "moderate.html"),
         dashboard: resolve(import.meta.dirname, "dashboard.html"),
         presenter: resolve(import.meta.dirname, "presenter.html"),
+        report: resolve(import.meta.dirname, "report.html"),
       },
     },
   },

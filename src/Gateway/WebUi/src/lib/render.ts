@@ -4,15 +4,18 @@ import type { ItemView, OfficialAnswer } from "./types";
 
 /** The item's text as a paragraph of plain text (user data: text nodes only). */
 export function itemText(item: ItemView): HTMLElement {
-  return h("p", { class: "item-text", "data-testid": "item-text" }, item.text);
+  // The server stores the Indonesian marker in place of an erased text; show it in the page's language.
+  return item.erased
+    ? h("p", { class: "item-text erased", "data-testid": "item-text", "data-erased": "true" }, t("item.erased"))
+    : h("p", { class: "item-text", "data-testid": "item-text" }, item.text);
 }
 
 export function itemMeta(item: ItemView): HTMLElement {
   return h(
     "p",
     { class: "meta small" },
-    t("item.by", { name: item.author }),
-    " · ",
+    // An erased post is no longer anyone's: its pseudonym is not shown either.
+    item.erased ? null : [t("item.by", { name: item.author }), " · "],
     h("time", { datetime: item.createdAt, title: formatDateTime(item.createdAt) }, relativeTime(item.createdAt)),
     item.edited ? [" · ", t("item.edited")] : null,
   );

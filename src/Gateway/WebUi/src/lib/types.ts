@@ -10,10 +10,13 @@ export interface ConsultationInfo {
   description: string;
   mode: Mode;
   moderation: "pre" | "post";
-  status: "draft" | "open" | "closed";
+  status: "draft" | "open" | "closed" | "archived";
   createdAt: string;
   lastSeq: number;
   itemCount: number;
+  visibility?: "public" | "unlisted" | "private";
+  publishRejected?: boolean;
+  closedAt?: string;
 }
 
 export interface ConsultationSummary {
@@ -76,6 +79,8 @@ export interface ItemView {
   answer?: OfficialAnswer | null;
   appealed?: boolean;
   review?: ReviewInfo | null;
+  /** The author had it erased: text is the Indonesian marker; pages show the marker in their language. */
+  erased?: boolean;
 }
 
 export interface JoinResponse {
@@ -239,4 +244,71 @@ export interface TopicsView {
   computedAt: string | null;
   /** Items the last regrouping grouped; the others were placed into the nearest group. */
   grouped: number;
+}
+
+/** One item of the JSON export (GET /api/consultations/{id}/export?format=json). */
+export interface ExportItem {
+  /** "i" and the item's number; the live item id is the number alone. */
+  id: string;
+  participant: number;
+  pseudonym: string;
+  /** Null when withheld (rejected or never reviewed, and the consultation does not publish those). */
+  text: string | null;
+  status: ItemStatus;
+  reviewed: boolean;
+  votes: VoteTally;
+  createdAt: string;
+  tags: string[];
+  mergedInto: string | null;
+  answer: OfficialAnswer | null;
+  erased: boolean;
+  rejectionReason: string | null;
+}
+
+export interface ExportVote {
+  at: string;
+  item: string;
+  participant: number;
+  value: number;
+}
+
+export interface ExportLogSummary {
+  entries: number;
+  /** By action ("reject") and by action and reason ("reject:spam"). */
+  counts: Record<string, number>;
+  lastHash: string;
+  log: string;
+  verify: string;
+}
+
+export interface ExportDocument {
+  format: string;
+  licence: string;
+  exportedAt: string;
+  consultation: ConsultationInfo;
+  items: ExportItem[];
+  votes: ExportVote[];
+  opinionGroups: OpinionView | null;
+  topicGroups: TopicsView | null;
+  moderationLog: ExportLogSummary;
+}
+
+export interface LogVerification {
+  valid: boolean;
+  entries: number;
+  brokenAtSeq: number | null;
+  problem: string | null;
+}
+
+export interface ErasureResult {
+  consultationId: string;
+  items: number;
+  votes: number;
+  seq: number;
+}
+
+export interface EraseResponse {
+  consultations: ErasureResult[];
+  items: number;
+  votes: number;
 }

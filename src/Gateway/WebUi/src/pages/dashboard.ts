@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   byId("who").replaceChildren(`${session.name} · ${t(`role.${session.role}` as Key)} `, signOutButton());
   byId("dashboard").hidden = false;
   byId<HTMLAnchorElement>("log-link").href = `/api/consultations/${id}/moderation-log`;
+  byId<HTMLAnchorElement>("report-link").href = `/report?c=${id}`;
 
   const store = new ItemStore();
   const live = new Live(() => session.token);

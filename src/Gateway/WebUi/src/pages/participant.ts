@@ -1,5 +1,6 @@
 import "../styles.css";
 import { api, consultationFromUrl, errorCode, participantToken } from "../lib/api";
+import { mountDataRights } from "../lib/data-rights";
 import { Announcer } from "../lib/announcer";
 import { byId, h, newClientId, replace, store } from "../lib/dom";
 import { applyStatic, errorText, formatNumber, label, mountLanguageSwitch, onLangChange, relativeTime, t, type Key } from "../lib/i18n";
@@ -194,6 +195,17 @@ async function openConsultation(id: string): Promise<void> {
   }
   view.hidden = false;
   renderHeader();
+  mountDataRights(() => {
+    // Every vote was withdrawn on the server: forget them here too, in every consultation.
+    try {
+      for (const key of Object.keys(localStorage)) if (key.startsWith("dialogue.votes.")) localStorage.removeItem(key);
+    } catch {
+      // Storage unavailable: nothing was kept.
+    }
+    // The texts arrive as erased items through the hub; ask for the own items again for their status.
+    void loadMine();
+    renderItems();
+  });
   await Promise.all([loadMine(), loadNotifications(token)]);
   await live.start();
 
