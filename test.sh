@@ -16,6 +16,18 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# The Pol.is round-trip tests read the shared evaluation data (never copied into the repository): beside
+# this checkout, or at the machines' fixed place; DIALOGUE_SHARED_DATA, when set, wins.
+if [ -z "${DIALOGUE_SHARED_DATA:-}" ]; then
+  for candidate in "$(pwd)/../shared/data" /work/shared/data; do
+    if [ -d "$candidate/polis" ]; then
+      export DIALOGUE_SHARED_DATA="$candidate"
+      break
+    fi
+  done
+fi
+[ -n "${DIALOGUE_SHARED_DATA:-}" ] || echo "warning: no shared data folder (../shared/data); the Pol.is round-trip tests will fail"
+
 results="TestResults"
 rm -rf "$results"
 

@@ -165,6 +165,17 @@ internal static class PolisFolders
             dir = dir.Parent;
         }
 
-        return Path.GetFullPath(Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("Repository root not found."), "..", "shared", "data", "polis"));
+        var root = dir?.FullName ?? throw new DirectoryNotFoundException("Repository root not found.");
+
+        // A clone elsewhere (a CI checkout in a temporary folder) finds the same data through the variable
+        // ./test.sh sets, or at the machines' fixed place.
+        string[] candidates =
+        [
+            Environment.GetEnvironmentVariable("DIALOGUE_SHARED_DATA") is { Length: > 0 } data ? Path.Combine(data, "polis") : string.Empty,
+            Path.Combine(root, "..", "shared", "data", "polis"),
+            "/work/shared/data/polis",
+        ];
+        return candidates.Where(c => c.Length > 0).Select(Path.GetFullPath).FirstOrDefault(Directory.Exists)
+            ?? throw new DirectoryNotFoundException($"The shared Pol.is data was not found ({string.Join(", ", candidates.Where(c => c.Length > 0))}); set DIALOGUE_SHARED_DATA to the shared data folder.");
     }
 }

@@ -20,7 +20,16 @@ internal static class PolisData
             throw new InvalidOperationException($"no OpenGov.Dialogue.sln above {AppContext.BaseDirectory}");
         }
 
-        return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "polis"));
+        // A clone elsewhere (a CI checkout in a temporary folder) finds the same data through the variable
+        // ./test.sh sets, or at the machines' fixed place.
+        string[] candidates =
+        [
+            Environment.GetEnvironmentVariable("DIALOGUE_SHARED_DATA") is { Length: > 0 } data ? Path.Combine(data, "polis") : string.Empty,
+            Path.Combine(dir.FullName, "..", "shared", "data", "polis"),
+            "/work/shared/data/polis",
+        ];
+        return candidates.Where(c => c.Length > 0).Select(Path.GetFullPath).FirstOrDefault(Directory.Exists)
+            ?? throw new DirectoryNotFoundException($"The shared Pol.is data was not found ({string.Join(", ", candidates.Where(c => c.Length > 0))}); set DIALOGUE_SHARED_DATA to the shared data folder.");
     });
 
     public static string Root => RootPath.Value;
