@@ -81,3 +81,35 @@ public sealed class TrustRuleTests
         Assert.Equal(ErrorCodes.Sanctioned, again.Code);
     }
 }
+
+/// <summary>Asking for consultations that do not exist leaves nothing running.</summary>
+public sealed class UnknownConsultationTests
+{
+    [Fact]
+    public async Task Probing_codes_that_were_never_created_leaves_no_consultation_activations_behind()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        var created = ConsultationIds.New();
+        await silo.Grains.GetGrain<IConsultationGrain>(created).Create(new CreateConsultation("Ada", "d", ConsultationMode.Qa, ModerationMode.Post, ConsultationStatus.Open, "admin"));
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Null(await silo.Grains.GetGrain<IConsultationGrain>(ConsultationIds.New()).GetInfo());
+        }
+
+        var management = silo.Grains.GetGrain<IManagementGrain>(0);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        int active;
+        do
+        {
+            await Task.Delay(200);
+            active = (await management.GetSimpleGrainStatistics())
+                .Where(s => s.GrainType.Contains("ConsultationGrain", StringComparison.Ordinal))
+                .Sum(s => s.ActivationCount);
+        }
+        while (active > 1 && DateTime.UtcNow < deadline);
+
+        // Only the one that exists stays active (with its presenter timer), and it still works.
+        Assert.Equal(1, active);
+        Assert.NotNull(await silo.Grains.GetGrain<IConsultationGrain>(created).GetInfo());
+    }
+}

@@ -88,7 +88,11 @@ public sealed partial class ConsultationGrain(
         }
 
         _nextItemNumber = _ledger.HighestItemNumber + 1;
-        this.RegisterGrainTimer(PushPresenter, PresenterEvery, PresenterEvery);
+        // No timer for a code nobody created (a probe, a typo); Create starts it.
+        if (state.RecordExists)
+        {
+            this.RegisterGrainTimer(PushPresenter, PresenterEvery, PresenterEvery);
+        }
     }
 
     public async Task<ConsultationInfo> Create(CreateConsultation command)
@@ -112,11 +116,22 @@ public sealed partial class ConsultationGrain(
         s.ClosedAt = command.Status == ConsultationStatus.Closed ? s.CreatedAt : null;
         await state.WriteStateAsync();
         _ledger = new ConsultationLedger(s.Mode);
+        this.RegisterGrainTimer(PushPresenter, PresenterEvery, PresenterEvery);
         await RegisterInDirectory();
         return Info();
     }
 
-    public Task<ConsultationInfo?> GetInfo() => Task.FromResult(state.RecordExists ? Info() : null);
+    public Task<ConsultationInfo?> GetInfo()
+    {
+        if (!state.RecordExists)
+        {
+            // Answer "none", then leave no activation behind for a code that was never created.
+            DeactivateOnIdle();
+            return Task.FromResult<ConsultationInfo?>(null);
+        }
+
+        return Task.FromResult<ConsultationInfo?>(Info());
+    }
 
     public Task<SubmitResult?> FindSubmission(string citizenId, string clientId) =>
         Task.FromResult(_ledger.FindSubmission(citizenId, clientId));
@@ -428,6 +443,7 @@ public sealed partial class ConsultationGrain(
     {
         if (!state.RecordExists)
         {
+            DeactivateOnIdle();
             throw new DialogueException(ErrorCodes.NotFound, $"Consultation '{Id}' does not exist.");
         }
     }
