@@ -202,14 +202,7 @@ public sealed class PostgresGatewayHost : GatewayHost
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    public override async Task<string> StoredTextAsync()
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(_database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(
-            "SELECT coalesce(string_agg(payload || ' ' || coalesce(client_key, ''), E'\\n'), '') FROM dialogue_journal", connection);
-        return (string)(await command.ExecuteScalarAsync())! + await base.StoredTextAsync();
-    }
+    public override async Task<string> StoredTextAsync() => await JournalTextAsync() + await base.StoredTextAsync();
 }
 
 /// <summary>A gateway with the default rate limit (5 a minute).</summary>

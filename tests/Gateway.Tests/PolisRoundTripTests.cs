@@ -31,11 +31,11 @@ public sealed class PolisRoundTripTests(GatewayHost host, ITestOutputHelper outp
     [MemberData(nameof(Folders))]
     public async Task Import_then_export_reproduces_texts_moderation_and_every_vote_matrix_cell(string folder)
     {
-        var original = PolisReader.ReadDirectory(Path.Combine(PolisFolders.Root, folder));
+        var original = PolisReader.ReadDirectory(Path.Combine(OpenGov.Dialogue.Tests.SharedPolisData.Root, folder));
         using var admin = host.Client(await host.StaffToken());
 
         var watch = Stopwatch.StartNew();
-        using var imported = await admin.PostAsync("/api/consultations/import", ZipOf(Path.Combine(PolisFolders.Root, folder)));
+        using var imported = await admin.PostAsync("/api/consultations/import", ZipOf(Path.Combine(OpenGov.Dialogue.Tests.SharedPolisData.Root, folder)));
         Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
         var id = (await imported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultation").GetString()!;
         var importSeconds = watch.Elapsed.TotalSeconds;
@@ -116,7 +116,7 @@ public sealed class PolisRoundTripTests(GatewayHost host, ITestOutputHelper outp
     public async Task Progress_streams_as_ndjson_and_ends_with_the_consultation()
     {
         using var admin = host.Client(await host.StaffToken());
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/consultations/import") { Content = ZipOf(Path.Combine(PolisFolders.Root, "15-per-hour-seattle")) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/consultations/import") { Content = ZipOf(Path.Combine(OpenGov.Dialogue.Tests.SharedPolisData.Root, "15-per-hour-seattle")) };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/x-ndjson"));
         using var response = await admin.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -149,33 +149,5 @@ public sealed class PolisRoundTripTests(GatewayHost host, ITestOutputHelper outp
         var content = new ByteArrayContent(buffer.ToArray());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
         return new MultipartFormDataContent { { content, "file", "conversation.zip" } };
-    }
-}
-
-/// <summary>The shared Pol.is folders, outside the repository: ../shared/data/polis beside the folder holding the solution.</summary>
-internal static class PolisFolders
-{
-    public static string Root { get; } = Find();
-
-    private static string Find()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OpenGov.Dialogue.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var root = dir?.FullName ?? throw new DirectoryNotFoundException("Repository root not found.");
-
-        // A clone elsewhere (a CI checkout in a temporary folder) finds the same data through the variable
-        // ./test.sh sets, or at the machines' fixed place.
-        string[] candidates =
-        [
-            Environment.GetEnvironmentVariable("DIALOGUE_SHARED_DATA") is { Length: > 0 } data ? Path.Combine(data, "polis") : string.Empty,
-            Path.Combine(root, "..", "shared", "data", "polis"),
-            "/work/shared/data/polis",
-        ];
-        return candidates.Where(c => c.Length > 0).Select(Path.GetFullPath).FirstOrDefault(Directory.Exists)
-            ?? throw new DirectoryNotFoundException($"The shared Pol.is data was not found ({string.Join(", ", candidates.Where(c => c.Length > 0))}); set DIALOGUE_SHARED_DATA to the shared data folder.");
     }
 }

@@ -6,33 +6,7 @@ namespace OpenGov.Dialogue.OpenData.Tests;
 /// <summary>Where the shared Pol.is folders are, and small builders for in-memory fixtures.</summary>
 internal static class PolisData
 {
-    private static readonly Lazy<string> RootPath = new(() =>
-    {
-        // The data lives outside the repository: ../shared/data/polis next to the folder holding the solution.
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OpenGov.Dialogue.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        if (dir is null)
-        {
-            throw new InvalidOperationException($"no OpenGov.Dialogue.sln above {AppContext.BaseDirectory}");
-        }
-
-        // A clone elsewhere (a CI checkout in a temporary folder) finds the same data through the variable
-        // ./test.sh sets, or at the machines' fixed place.
-        string[] candidates =
-        [
-            Environment.GetEnvironmentVariable("DIALOGUE_SHARED_DATA") is { Length: > 0 } data ? Path.Combine(data, "polis") : string.Empty,
-            Path.Combine(dir.FullName, "..", "shared", "data", "polis"),
-            "/work/shared/data/polis",
-        ];
-        return candidates.Where(c => c.Length > 0).Select(Path.GetFullPath).FirstOrDefault(Directory.Exists)
-            ?? throw new DirectoryNotFoundException($"The shared Pol.is data was not found ({string.Join(", ", candidates.Where(c => c.Length > 0))}); set DIALOGUE_SHARED_DATA to the shared data folder.");
-    });
-
-    public static string Root => RootPath.Value;
+    public static string Root => OpenGov.Dialogue.Tests.SharedPolisData.Root;
 
     public static string Folder(string name) => Path.Combine(Root, name);
 

@@ -19,8 +19,10 @@ public static class ConsultationAccess
             && (info.Visibility != ConsultationVisibility.Private || user.Identity?.IsAuthenticated == true));
 
     /// <summary>Open data (export, public feed, report): public consultations to anyone, the others to staff.</summary>
-    public static bool CanTakeRecord(ConsultationInfo info, ClaimsPrincipal user) =>
-        IsStaff(user) || (info.Status != ConsultationStatus.Draft && info.Visibility == ConsultationVisibility.Public);
+    public static bool CanTakeRecord(ConsultationInfo info, ClaimsPrincipal user) => CanTakeRecord(info, IsStaff(user));
+
+    public static bool CanTakeRecord(ConsultationInfo info, bool staff) =>
+        staff || (info.Status != ConsultationStatus.Draft && info.Visibility == ConsultationVisibility.Public);
 
     public static bool IsListed(ConsultationSummary summary, ClaimsPrincipal user) =>
         IsStaff(user) || (summary.Status != ConsultationStatus.Draft && summary.Visibility == ConsultationVisibility.Public);

@@ -48,10 +48,6 @@ public static class PublicFeedEndpoints
     public static void MapPublicFeed(this IEndpointRouteBuilder app) =>
         app.MapGet(Path, Stream).RequireRateLimiting(AuthSetup.AnonymousReadLimit).WithTags("Live").Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
 
-    /// <summary>Public consultations that are not drafts are open to anyone; staff may read any.</summary>
-    public static bool MayRead(ConsultationInfo info, bool staff) =>
-        staff || (info.Visibility == ConsultationVisibility.Public && info.Status != ConsultationStatus.Draft);
-
     private static async Task<IResult> Stream(
         string id,
         long? after,
@@ -329,7 +325,7 @@ public static class PublicFeedEndpoints
             }
         }
 
-        private bool FeedMayRead(ConsultationInfo info) => MayRead(info, reader.Staff);
+        private bool FeedMayRead(ConsultationInfo info) => ConsultationAccess.CanTakeRecord(info, reader.Staff);
 
         /// <summary>A round queued while the gap was read, without what the gap already sent.</summary>
         private FeedRound Unseen(FeedRound round, long seq) => new FeedRound

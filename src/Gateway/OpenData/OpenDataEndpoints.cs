@@ -23,7 +23,7 @@ public static class OpenDataEndpoints
     {
         var group = app.MapGroup("/api/consultations").WithTags("Open data");
 
-        group.MapGet("/{id}/export", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (string id, string? format, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, IMemoryCache cache) =>
+        group.MapGet("/{id}/export", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (string id, string? format, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, IMemoryCache cache, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) =>
         {
             format ??= "json";
             if (format is not ("json" or "polis"))
@@ -41,7 +41,7 @@ public static class OpenDataEndpoints
                 entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30);
                 var export = await grains.GetGrain<IConsultationGrain>(id).Export();
                 var built = format == "json"
-                    ? JsonSerializer.SerializeToUtf8Bytes(await ExportDocument.Build(export, grains), request.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions)
+                    ? JsonSerializer.SerializeToUtf8Bytes(await ExportDocument.Build(export, grains), json.Value.SerializerOptions)
                     : PolisMapping.Zip(export, $"{request.Scheme}://{request.Host}/?c={id}");
                 entry.Size = built.Length;
                 return built;

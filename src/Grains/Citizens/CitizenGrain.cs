@@ -198,16 +198,8 @@ public sealed class CitizenGrain(
     }
 
     /// <summary>A mute stops submissions; a ban stops submissions and votes.</summary>
-    private void EnsureAllowed(string consultationId, SanctionKind stoppedBy)
-    {
-        if (state.State.Sanctions.TryGetValue(consultationId, out var sanction)
-            && (sanction.Until is null || sanction.Until > clock.GetUtcNow())
-            && (sanction.Kind == SanctionKind.Ban || sanction.Kind == stoppedBy))
-        {
-            var until = sanction.Until is { } u ? $" until {u:u}" : string.Empty;
-            throw new DialogueException(ErrorCodes.Sanctioned, $"You are {(sanction.Kind == SanctionKind.Ban ? "banned" : "muted")} in this consultation{until} (reason: {sanction.Reason}).");
-        }
-    }
+    private void EnsureAllowed(string consultationId, SanctionKind stoppedBy) =>
+        Consultations.SanctionRules.Enforce(state.State.Sanctions.GetValueOrDefault(consultationId), stoppedBy, clock.GetUtcNow());
 
     private async ValueTask<byte[]> Salt(string consultationId)
     {

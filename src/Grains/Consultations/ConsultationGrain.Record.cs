@@ -289,15 +289,13 @@ public sealed partial class ConsultationGrain
     }
 
     /// <summary>On activation: an erasure or anonymisation whose rewrite did not finish, at the seq it was stored.</summary>
-    private Task FinishRewrite(ConsultationEvent e, CancellationToken cancellationToken) =>
+    private Task FinishRewrite(ConsultationEvent e, long seq, CancellationToken cancellationToken) =>
         e switch
         {
-            ContributionsErased erased => FinishRewrite(erased, _unfinishedSeqs[e], cancellationToken),
-            IdentitiesAnonymised anonymised => FinishRewrite(anonymised, _unfinishedSeqs[e], cancellationToken),
+            ContributionsErased erased => FinishRewrite(erased, seq, cancellationToken),
+            IdentitiesAnonymised anonymised => FinishRewrite(anonymised, seq, cancellationToken),
             _ => Task.CompletedTask,
         };
-
-    private readonly Dictionary<ConsultationEvent, long> _unfinishedSeqs = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
     /// Rewrites every stored row up to the erasure that names the citizen: their id becomes the

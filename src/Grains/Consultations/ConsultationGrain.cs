@@ -62,7 +62,7 @@ public sealed partial class ConsultationGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _ledger = new ConsultationLedger(state.State.Mode);
-        var unfinished = new List<ConsultationEvent>();
+        var unfinished = new List<(ConsultationEvent Event, long Seq)>();
         if (state.RecordExists)
         {
             await foreach (var record in journal.ReadAsync(Id, 0, cancellationToken))
@@ -73,8 +73,7 @@ public sealed partial class ConsultationGrain(
                 LearnSettings(e, record.At);
                 if (e is ContributionsErased { CitizenId: not null } or IdentitiesAnonymised { Pending: true })
                 {
-                    unfinished.Add(e);
-                    _unfinishedSeqs[e] = record.Seq;
+                    unfinished.Add((e, record.Seq));
                 }
             }
         }
@@ -82,9 +81,9 @@ public sealed partial class ConsultationGrain(
         _nextSeq = _ledger.LastSeq + 1;
 
         // An erasure or anonymisation the process did not finish rewriting before it stopped is finished now, before anything is served.
-        foreach (var e in unfinished)
+        foreach (var (e, seq) in unfinished)
         {
-            await FinishRewrite(e, cancellationToken);
+            await FinishRewrite(e, seq, cancellationToken);
         }
 
         _nextItemNumber = _ledger.HighestItemNumber + 1;
@@ -271,6 +270,7 @@ public sealed partial class ConsultationGrain(
     {
         var opinion = new List<OpinionInput>();
         var topics = new List<TopicInput>();
+        var logBefore = _ledger.Log.Count;
         while (_pending.Count > 0)
         {
             var (seq, pending) = _pending.First();
@@ -300,16 +300,15 @@ public sealed partial class ConsultationGrain(
 
             Learn(pending.Event);
             LearnSettings(pending.Event, pending.Record.At);
-            if (pending.Event is Moderated moderated)
-            {
-                _logOutbox.Add(moderated.Log);
-            }
 
             if (_ledger.Mode == ConsultationMode.Deliberation)
             {
                 opinion.AddRange(OpinionInputs.From(seq, pending.Event));
             }
         }
+
+        // The ledger keeps the log (decisions, settings, erasures): whatever it gained goes out live.
+        _logOutbox.AddRange(_ledger.Log.Skip(logBefore));
 
         if (opinion.Count > 0)
         {
@@ -452,16 +451,8 @@ public sealed partial class ConsultationGrain(
     /// The consultation enforces its own mutes and bans from its journal, so a sanction is one durable
     /// step: the logged event. (The citizen grain keeps a copy to answer early; it is not the authority.)
     /// </summary>
-    private void EnsureNotSanctioned(string citizenId, SanctionKind stoppedBy)
-    {
-        if (_ledger.SanctionOf(citizenId) is { } sanction
-            && (sanction.Until is null || sanction.Until > clock.GetUtcNow())
-            && (sanction.Kind == SanctionKind.Ban || sanction.Kind == stoppedBy))
-        {
-            var until = sanction.Until is { } u ? $" until {u:u}" : string.Empty;
-            throw new DialogueException(ErrorCodes.Sanctioned, $"You are {(sanction.Kind == SanctionKind.Ban ? "banned" : "muted")} in this consultation{until} (reason: {sanction.Reason}).");
-        }
-    }
+    private void EnsureNotSanctioned(string citizenId, SanctionKind stoppedBy) =>
+        SanctionRules.Enforce(_ledger.SanctionOf(citizenId), stoppedBy, clock.GetUtcNow());
 
     private void EnsureOpen()
     {

@@ -283,16 +283,10 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     private IReadOnlyList<Entry> Moderate(Moderated m)
     {
         var log = m.Log;
-        _log.Add(log);
+        AddLog(log);
         if (m is { CitizenId: { } sanctioned, Sanction: { } sanction })
         {
             _sanctions[sanctioned] = sanction;
-        }
-
-        Increment(log.Action);
-        if (log.Reason is not null && log.Action == ModerationActions.Reject)
-        {
-            Increment($"{log.Action}:{log.Reason}");
         }
 
         if (log.ItemId is null || !_items.TryGetValue(log.ItemId, out var item))
@@ -408,8 +402,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     {
         if (e.Log is { } log)
         {
-            _log.Add(log);
-            Increment(log.Action);
+            AddLog(log);
         }
 
         var id = e.CitizenId ?? e.ErasedAs;
@@ -488,6 +481,17 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         {
             // A retry with the same client id after an erasure is a new submission: the old one is gone.
             _bySubmission.Remove(key);
+        }
+    }
+
+    /// <summary>Every public log entry, whichever event carries it: kept in order and counted per action and per reject reason.</summary>
+    private void AddLog(ModerationLogEntry log)
+    {
+        _log.Add(log);
+        Increment(log.Action);
+        if (log.Reason is not null && log.Action == ModerationActions.Reject)
+        {
+            Increment($"{log.Action}:{log.Reason}");
         }
     }
 
