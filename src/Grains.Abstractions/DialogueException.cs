@@ -39,4 +39,7 @@ public static class ErrorCodes
     public const string Sanctioned = "sanctioned";
     public const string AlreadyAppealed = "already-appealed";
     public const string InvalidTransition = "invalid-transition";
+
+    /// <summary>The consultation admits by join code or invitation and the token was not admitted to it.</summary>
+    public const string AdmissionRequired = "admission-required";
 }

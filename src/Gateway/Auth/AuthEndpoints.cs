@@ -14,7 +14,6 @@ public sealed record ParticipantTokenResponse(string Token, string CitizenId);
 public static class AuthEndpoints
 {
     private static readonly TimeSpan StaffLifetime = TimeSpan.FromHours(12);
-    private static readonly TimeSpan ParticipantLifetime = TimeSpan.FromDays(30);
 
     public static void MapAuth(this IEndpointRouteBuilder app)
     {
@@ -40,12 +39,5 @@ public static class AuthEndpoints
 
             return TypedResults.Ok(new TokenResponse(issuer.Issue(name, request.Role, StaffLifetime)));
         }).RequireRateLimiting(AuthSetup.StaffLoginLimit);
-
-        group.MapPost("/participant", (TokenIssuer issuer) =>
-        {
-            var citizenId = CitizenIds.New();
-            var token = issuer.Issue(citizenId, Roles.Participant, ParticipantLifetime, new Claim(Roles.CitizenClaim, citizenId));
-            return TypedResults.Ok(new ParticipantTokenResponse(token, citizenId));
-        }).RequireRateLimiting(AuthSetup.ParticipantMintLimit);
     }
 }

@@ -29,6 +29,9 @@ public static class AuthSetup
         var keys = GatewayKeys.Load(options, Console.WriteLine);
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<ParticipantProof>();
+        builder.Services.AddSingleton<JoinCodes>();
+        builder.Services.AddSingleton<AdmissionFailures>();
         builder.Services.AddSingleton<IUserIdProvider, CitizenUserIdProvider>();
         builder.Services
             .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)

@@ -13,6 +13,12 @@ public static class Roles
 
     public const string CitizenClaim = "cid";
 
+    /// <summary>How a participant token was admitted: open, code or invite (absent on older tokens: open).</summary>
+    public const string AdmissionClaim = "adm";
+
+    /// <summary>The consultation a code or invitation token is bound to.</summary>
+    public const string AdmittedToClaim = "con";
+
     public static readonly string[] Staff = [Moderator, Official, Admin];
 
     /// <summary>Who is asking, as the grains understand it; anonymous readers are participants without an id.</summary>
@@ -43,6 +49,19 @@ public static class Roles
         return viewer.Role == ViewerRole.Participant
             ? throw new DialogueException(ErrorCodes.Forbidden, "Only staff can do this.")
             : new Actor(user.Identity?.Name ?? viewer.Role.ToString(), viewer.Role);
+    }
+
+    /// <summary>How the participant's token was admitted, as the consultation checks it.</summary>
+    public static Admission AdmissionOf(ClaimsPrincipal user)
+    {
+        var consultation = user.FindFirst(AdmittedToClaim)?.Value;
+        var mode = user.FindFirst(AdmissionClaim)?.Value switch
+        {
+            "code" => AdmissionMode.Code,
+            "invite" => AdmissionMode.Invite,
+            _ => AdmissionMode.Open,
+        };
+        return mode == AdmissionMode.Open && consultation is null ? Admission.Open : new Admission(mode, consultation);
     }
 
     public static string? CitizenIdOf(ClaimsPrincipal user) =>

@@ -64,6 +64,7 @@ public static class GatewayApp
         app.MapOpenApi();
         app.MapHealth();
         app.MapAuth();
+        app.MapAdmission();
         app.MapConsultations();
         app.MapModeration();
         app.MapOpinion();

@@ -44,11 +44,12 @@ public sealed class CitizenGrain(
     public const int MaxNotifications = 200;
 
     private TokenBucket? _bucket;
+    private TokenBucket? _votes;
 
     public async Task<string> GetPseudonym(string consultationId) =>
         Pseudonyms.For(await Salt(consultationId), consultationId);
 
-    public async Task<SubmitResult> Submit(string consultationId, string clientId, string text)
+    public async Task<SubmitResult> Submit(string consultationId, string clientId, string text, Admission? admission = null)
     {
         clientId = Consultations.TextRules.ClientId(clientId);
         EnsureAllowed(consultationId, SanctionKind.Mute);
@@ -76,14 +77,24 @@ public sealed class CitizenGrain(
         }
 
         var pseudonym = Pseudonyms.For(SaltOf(consultationId), consultationId);
-        return await consultation.Submit(new SubmitItem(citizenId, pseudonym, clientId, text));
+        return await consultation.Submit(new SubmitItem(citizenId, pseudonym, clientId, text) { Admission = admission });
     }
 
-    public async Task<VoteResult> Vote(string consultationId, string itemId, int value)
+    public async Task<VoteResult> Vote(string consultationId, string itemId, int value, Admission? admission = null)
     {
         EnsureAllowed(consultationId, SanctionKind.Ban);
+        var perMinute = options.Value.VotesPerMinute;
+        _votes ??= new TokenBucket(perMinute, perMinute, clock.GetUtcNow());
+        if (!_votes.TryTake(clock.GetUtcNow(), out var retryAfter))
+        {
+            throw new DialogueException(
+                ErrorCodes.RateLimited,
+                $"Too many votes: at most {perMinute} a minute.",
+                (int)Math.Ceiling(retryAfter.TotalSeconds));
+        }
+
         var result = await GrainFactory.GetGrain<IConsultationGrain>(consultationId)
-            .Vote(new CastVote(this.GetPrimaryKeyString(), itemId, value));
+            .Vote(new CastVote(this.GetPrimaryKeyString(), itemId, value) { Admission = admission });
 
         // Remembered once per consultation, after the vote counted: a data request must find it.
         if (!state.State.Voted.Contains(consultationId))
