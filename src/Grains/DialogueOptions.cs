@@ -37,7 +37,7 @@ public sealed class DialogueOptions : IValidatableObject
     /// SHA-256); 0 turns it off. Each bit doubles the work: see docs/admission.md for what it costs.
     /// </summary>
     [Range(0, 32)]
-    public int ParticipantProofBits { get; set; } = 18;
+    public int ParticipantProofBits { get; set; } = 16;
 
     /// <summary>Wrong join or invitation codes per client address in ten minutes before it gets 429 (right codes never count).</summary>
     [Range(1, 1_000_000)]

@@ -50,17 +50,18 @@ public sealed class AdmissionTests(AdmissionGatewayHost host, ITestOutputHelper 
 
         var challenge = await anonymous.GetFromJsonAsync<JsonElement>("/api/auth/challenge");
         var text = challenge.GetProperty("challenge").GetString()!;
-        Assert.Equal(18, challenge.GetProperty("bits").GetInt32());
+        var bits = new DialogueOptions().ParticipantProofBits;
+        Assert.Equal(bits, challenge.GetProperty("bits").GetInt32());
 
         // A nonce that does not solve it, a challenge with an easier difficulty written in, one the server never signed.
-        var wrong = Enumerable.Range(0, 100).Select(i => i.ToString()).First(n => !ParticipantProof.Solves(text, n, 18));
+        var wrong = Enumerable.Range(0, 100).Select(i => i.ToString()).First(n => !ParticipantProof.Solves(text, n, bits));
         await ProblemAssert.Is(await anonymous.PostAsJsonAsync("/api/auth/participant", new { challenge = text, nonce = wrong }), HttpStatusCode.BadRequest, AdmissionEndpoints.ErrorProof);
         var easier = "1" + text[text.IndexOf('.')..];
         await ProblemAssert.Is(await anonymous.PostAsJsonAsync("/api/auth/participant", new { challenge = easier, nonce = ParticipantProof.Solve(easier, 1) }), HttpStatusCode.BadRequest, AdmissionEndpoints.ErrorProof);
 
         var clock = Stopwatch.StartNew();
-        var nonce = ParticipantProof.Solve(text, 18);
-        output.WriteLine($"18-bit proof solved in {clock.ElapsedMilliseconds} ms (nonce {nonce})");
+        var nonce = ParticipantProof.Solve(text, bits);
+        output.WriteLine($"{bits}-bit proof solved in {clock.ElapsedMilliseconds} ms (nonce {nonce})");
         using var minted = await anonymous.PostAsJsonAsync("/api/auth/participant", new { challenge = text, nonce });
         Assert.Equal(HttpStatusCode.OK, minted.StatusCode);
         var token = (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
