@@ -73,7 +73,7 @@ public sealed class CitizenGrain(
         {
             EnsureSalt(consultationId);
             state.State.Consultations.Add(consultationId);
-            await state.WriteStateAsync();
+            await Save();
         }
 
         var pseudonym = Pseudonyms.For(SaltOf(consultationId), consultationId);
@@ -93,17 +93,16 @@ public sealed class CitizenGrain(
                 (int)Math.Ceiling(retryAfter.TotalSeconds));
         }
 
-        var result = await GrainFactory.GetGrain<IConsultationGrain>(consultationId)
-            .Vote(new CastVote(this.GetPrimaryKeyString(), itemId, value) { Admission = admission });
-
-        // Remembered once per consultation, after the vote counted: a data request must find it.
+        // Remembered once per consultation, before the vote is cast: a data request must find every vote,
+        // so a vote is never counted for a citizen whose state does not say where to look.
         if (!state.State.Voted.Contains(consultationId))
         {
             state.State.Voted.Add(consultationId);
-            await state.WriteStateAsync();
+            await Save();
         }
 
-        return result;
+        return await GrainFactory.GetGrain<IConsultationGrain>(consultationId)
+            .Vote(new CastVote(this.GetPrimaryKeyString(), itemId, value) { Admission = admission });
     }
 
     public async Task<CitizenData> GetData(string? consultationId)
@@ -140,7 +139,7 @@ public sealed class CitizenGrain(
         else
         {
             state.State = new CitizenState { Sanctions = sanctions };
-            await state.WriteStateAsync();
+            await Save();
         }
 
         await scrubber.ScrubGrainStateAsync();
@@ -155,7 +154,7 @@ public sealed class CitizenGrain(
         s.Notifications.RemoveAll(n => n.ConsultationId == consultationId);
         if (changed || before != s.Notifications.Count)
         {
-            await state.WriteStateAsync();
+            await Save();
         }
     }
 
@@ -174,7 +173,7 @@ public sealed class CitizenGrain(
     public async Task ApplySanction(string consultationId, Sanction sanction)
     {
         state.State.Sanctions[consultationId] = sanction;
-        await state.WriteStateAsync();
+        await Save();
     }
 
     public async Task Notify(Notification notification)
@@ -186,7 +185,7 @@ public sealed class CitizenGrain(
             list.RemoveRange(0, list.Count - MaxNotifications);
         }
 
-        await state.WriteStateAsync();
+        await Save();
     }
 
     public Task<IReadOnlyList<Notification>> GetNotifications() =>
@@ -204,7 +203,32 @@ public sealed class CitizenGrain(
         if (!list[index].Read)
         {
             list[index] = list[index] with { Read = true };
+            await Save();
+        }
+    }
+
+    /// <summary>
+    /// Writes the state; when the write fails, the in-memory change is rolled back by reading the stored
+    /// state again (or, if that fails too, by dropping this activation), so memory never holds what storage does not.
+    /// </summary>
+    private async Task Save()
+    {
+        try
+        {
             await state.WriteStateAsync();
+        }
+        catch
+        {
+            try
+            {
+                await state.ReadStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+            }
+
+            throw;
         }
     }
 
@@ -216,7 +240,7 @@ public sealed class CitizenGrain(
     {
         if (EnsureSalt(consultationId))
         {
-            await state.WriteStateAsync();
+            await Save();
         }
 
         return SaltOf(consultationId);

@@ -153,6 +153,13 @@ public sealed partial class ConsultationGrain
     public async Task<LogVerification> VerifyModerationLog()
     {
         EnsureExists();
+        var upTo = _ledger.LastSeq;
+        var result = await ReadAndVerifyLog();
+        return result with { UpToSeq = upTo, VerifiedAt = clock.GetUtcNow() };
+    }
+
+    private async Task<LogVerification> ReadAndVerifyLog()
+    {
         var entries = new List<ModerationLogEntry>();
         try
         {
