@@ -50,6 +50,10 @@ public sealed partial class ConsultationGrain(
     private readonly Dictionary<IConsultationObserver, DateTimeOffset> _observers = [];
     private readonly Dictionary<string, (ConsultationLedger.Entry Item, bool VotesOnly)> _outbox = new(StringComparer.Ordinal);
     private readonly List<NotificationDelivery> _notifications = [];
+    private readonly Queue<(string Citizen, Notification Notification)> _toKeep = new();
+    private bool _keeping;
+    private const int KeepBatch = 200;
+    private static readonly TimeSpan KeepPause = TimeSpan.FromMilliseconds(100);
     private readonly SemaphoreSlim _decisions = new(1, 1);
     private ConsultationLedger _ledger = new(ConsultationMode.Qa);
     private long _nextSeq = 1;
