@@ -1,0 +1,52 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using OpenGov.Dialogue.Load.Fuzz;
+using Xunit.Abstractions;
+
+namespace OpenGov.Dialogue.Gateway.Tests;
+
+/// <summary>
+/// A few hundred generated hostile requests against the real gateway (REST from its OpenAPI document, hub
+/// methods, raw MessagePack frames) in every role: never a 5xx, every refusal problem+json, nothing changed
+/// by a refused request. The 10,000-case run is `dotnet run --project bench/Load -c Release -- fuzz`.
+/// </summary>
+public sealed class FuzzTests(GatewayHost host, ITestOutputHelper output) : IClassFixture<GatewayHost>
+{
+    [Fact]
+    public async Task Hostile_requests_in_every_role_get_4xx_problems_and_change_nothing()
+    {
+        var target = await Target(host);
+        var report = await new ApiFuzzer(target, seed: 20261205).RunAsync(restCases: 400, hubCases: 120, rawFrames: 60);
+        output.WriteLine($"{report.Cases} REST cases, {report.HubCases} hub cases, {report.RawFrames} raw MessagePack frames; statuses: {string.Join(", ", report.ByStatus.OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))}");
+        foreach (var failure in report.Failures.Take(30))
+        {
+            output.WriteLine($"{failure.Case}: {failure.Problem}");
+        }
+
+        Assert.Equal(400, report.Cases);
+        Assert.Equal(0, report.ServerErrors);
+        Assert.Empty(report.Failures);
+        Assert.True(report.ByStatus.Keys.Count(s => s >= 400) >= 4, "the cases reach several kinds of refusal");
+    }
+
+    /// <summary>Two consultations (one open Q&amp;A, one code-admitted deliberation) with an item each, and a token per role.</summary>
+    public static async Task<FuzzTarget> Target(GatewayHost host)
+    {
+        var admin = await host.StaffToken();
+        using var staff = host.Client(admin);
+        var open = await host.CreateConsultation();
+        var code = (await (await staff.PostAsJsonAsync("/api/consultations", new { title = "Fuzz code", mode = "deliberation", admission = "code" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var (participant, _) = await host.Participant();
+        using var author = host.Client(participant);
+        var item = (await (await author.PostAsJsonAsync($"/api/consultations/{open}/items", new { clientId = "fuzz", text = "Pertanyaan untuk diuji" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var tokens = new Dictionary<string, string?>
+        {
+            ["anonymous"] = null,
+            ["participant"] = participant,
+            ["moderator"] = await host.StaffToken("moderator"),
+            ["official"] = await host.StaffToken("official"),
+            ["admin"] = admin,
+        };
+        return new FuzzTarget(host.BaseAddress, [open, code], [item, "i1"], tokens, admin);
+    }
+}
