@@ -284,8 +284,8 @@ public sealed class ConsultationFeed(
         }
     }
 
-    /// <summary>One round of <see cref="RenewLoop"/>.</summary>
-    internal async Task RenewOnce()
+    /// <summary>One round of <see cref="RenewLoop"/> (tests run rounds of their own beside it).</summary>
+    public async Task RenewOnce()
     {
         foreach (var (id, subscription) in _subscriptions)
         {
