@@ -333,6 +333,16 @@ public sealed record ChangeBatch(
 
     /// <summary>Moderation-log entries committed in this batch (public: pseudonyms and reason codes only).</summary>
     [Id(5)] public IReadOnlyList<ModerationLogEntry> Log { get; init; } = [];
+
+    /// <summary>
+    /// The batch covers the changes after this seq: the <see cref="UpToSeq"/> of the batch the grain
+    /// published before it. A gateway that has forwarded less has missed something (the grain was
+    /// reactivated, a one-way call was lost) and fetches the gap with <see cref="IConsultationGrain.GetChanges"/>.
+    /// </summary>
+    [Id(6)] public long AfterSeq { get; init; }
+
+    /// <summary>The consultation's last seq when the batch was published: the batch covers every change up to it.</summary>
+    [Id(7)] public long UpToSeq { get; init; }
 }
 
 /// <summary>The presenter screen: the highlighted item large, the next few below.</summary>

@@ -72,6 +72,15 @@ public interface IConsultationGrain : IGrainWithStringKey
     [Alias("unsubscribe")]
     Task Unsubscribe(IConsultationObserver observer);
 
+    /// <summary>
+    /// What changed after <paramref name="afterSeq"/> as a batch for the gateways: the current views of
+    /// the items changed since (at most <paramref name="limit"/>), the log entries, the consultation and
+    /// the presenter frame. <see cref="ChangeBatch.UpToSeq"/> says how far it reaches; below the
+    /// consultation's last seq, ask again after it.
+    /// </summary>
+    [Alias("changes-since")]
+    Task<ChangeBatch> GetChanges(long afterSeq, int limit);
+
     /// <summary>Moderators' queue: items waiting for review, highest triage score first, then oldest.</summary>
     [Alias("queue")]
     Task<IReadOnlyList<ItemView>> GetQueue(int limit);

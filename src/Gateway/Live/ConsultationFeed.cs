@@ -10,31 +10,38 @@ namespace OpenGov.Dialogue.Gateway.Live;
 
 /// <summary>
 /// The gateway's one observer of every consultation its clients watch (DESIGN.md §4): the grain
-/// notifies it once per batch, and a send loop per consultation forwards to local SignalR groups —
-/// staff get full views, participants public views, authors their own hidden items. Subscriptions
-/// are renewed before they expire and dropped when no local connection watches any more. Readers of the
-/// public Server-Sent Events feed hang off the same loop (<see cref="PublicFeedEndpoints"/>), each with a
+/// notifies it once per batch, and a send loop per consultation forwards to the local hub connections —
+/// staff get full views, participants public views, authors their own hidden items. The loop writes to
+/// each connection without waiting for it (<see cref="LiveConnection"/>): a connection whose previous
+/// frame is still unsent is skipped and gets the coalesced state later, and one that stays behind is
+/// aborted, so no socket holds up a sweep. Subscriptions are renewed every few seconds, which also finds
+/// a reactivated grain (it has lost its observers) and fetches what it published to nobody
+/// (<see cref="FeedIntake"/>); they are dropped when nobody watches any more. Readers of the public
+/// Server-Sent Events feed hang off the same loop (<see cref="PublicFeedEndpoints"/>), each with a
 /// bounded queue of its own.
 /// </summary>
 public sealed class ConsultationFeed(
     IGrainFactory grains,
     IHubContext<DialogueHub> hub,
+    LiveConnections connections,
+    IOptions<LiveOptions> liveOptions,
     IOptions<LiveFeedOptions> feedOptions,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> jsonOptions,
+    TimeProvider clock,
     ILogger<ConsultationFeed> logger) : IConsultationObserver, IHostedService, IDisposable
 {
-    /// <summary>Position of the public feed in a sweep: right after staff, before the 64 participant shards.</summary>
+    /// <summary>Position of the public feed in a sweep: right after staff, before the participant shards.</summary>
     private const int FeedStep = 1;
     private const int FirstShardStep = 2;
 
-    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan MinPacing = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MaxPacing = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How soon a sweep comes back for connections it skipped when nothing new arrives.</summary>
+    private static readonly TimeSpan RetryLagging = TimeSpan.FromMilliseconds(50);
+
     private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Joined> _connections = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _subscribeLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, Joined> _joined = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, FeedAudience> _feedAudiences = new(StringComparer.Ordinal);
     private readonly Lock _feedLock = new();
@@ -42,55 +49,57 @@ public sealed class ConsultationFeed(
     private IConsultationObserver? _reference;
     private Task? _renewLoop;
 
-    /// <summary>
-    /// Participants are spread over this many groups per consultation, and a sweep goes to one group
-    /// after the other with a yield in between: a hall of 10,000 then puts its writes on the thread
-    /// pool in slices of about 150, and requests (votes, questions) get their turn between slices
-    /// instead of waiting behind all 10,000.
-    /// </summary>
-    public const int PublicShards = 64;
+    /// <summary>Participants are spread over this many shards per consultation (<see cref="ConsultationAudiences.PublicShards"/>).</summary>
+    public const int PublicShards = ConsultationAudiences.PublicShards;
 
-    /// <summary>Participants: public views; the opinion summary without its map (phones, small frames).</summary>
-    public static string PublicGroup(string consultationId, string connectionId) =>
-        PublicShard(consultationId, (int)((uint)connectionId.GetHashCode() % PublicShards));
-
-    private static string PublicShard(string consultationId, int shard) => $"{consultationId}:public:{shard}";
-
-    /// <summary>Officials: public views, and the opinion summary with its map for the dashboard.</summary>
-    public static string OfficialGroup(string consultationId) => $"{consultationId}:officials";
-
-    /// <summary>Moderators and admins: full views with queue, triage and leases.</summary>
-    public static string StaffGroup(string consultationId) => $"{consultationId}:staff";
-
-    /// <summary>The presenter screen: highlighted item and the next few.</summary>
-    public static string PresenterGroup(string consultationId) => $"{consultationId}:presenter";
-
-    public async Task AddConnection(string connectionId, string consultationId, string group)
+    /// <summary>Adds a hub connection to an audience of the consultation (out of any other audience of it) and subscribes the gateway.</summary>
+    public async Task AddConnection(string connectionId, string consultationId, LiveAudience audience)
     {
-        await EnsureSubscribed(consultationId);
-        var previous = _connections.GetOrAdd(connectionId, _ => new Joined()).Set(consultationId, group);
-        if (previous is not null && previous != group)
-        {
-            await hub.Groups.RemoveFromGroupAsync(connectionId, previous);
-        }
-
-        await hub.Groups.AddToGroupAsync(connectionId, group);
+        var connection = connections.Find(connectionId) ?? throw new InvalidOperationException($"Connection {connectionId} is not open.");
+        var joined = _joined.GetOrAdd(connectionId, _ => new Joined());
+        joined.Add(consultationId);
+        var subscription = Watch(consultationId, s => s.Audiences.TryAdd(connection, audience));
+        await EnsureSubscribed(subscription);
     }
 
-    public async Task RemoveConnection(string connectionId, string consultationId)
+    public Task RemoveConnection(string connectionId, string consultationId)
     {
-        if (_connections.TryGetValue(connectionId, out var joined) && joined.Remove(consultationId) is { } group)
+        if (_joined.TryGetValue(connectionId, out var joined))
         {
-            await hub.Groups.RemoveFromGroupAsync(connectionId, group);
+            joined.Remove(consultationId);
         }
-    }
 
-    /// <summary>On disconnect SignalR drops the groups itself; only the bookkeeping is left.</summary>
-    public Task RemoveConnection(string connectionId)
-    {
-        _connections.TryRemove(connectionId, out _);
+        if (_subscriptions.TryGetValue(consultationId, out var subscription))
+        {
+            subscription.Audiences.Remove(connectionId);
+        }
+
         return Task.CompletedTask;
     }
+
+    /// <summary>On disconnect: out of every audience.</summary>
+    public Task RemoveConnection(string connectionId)
+    {
+        if (_joined.TryRemove(connectionId, out var joined))
+        {
+            foreach (var consultationId in joined.Consultations)
+            {
+                if (_subscriptions.TryGetValue(consultationId, out var subscription))
+                {
+                    subscription.Audiences.Remove(connectionId);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Hub connections of the consultation on this gateway.</summary>
+    public int Watchers(string consultationId) =>
+        _subscriptions.TryGetValue(consultationId, out var subscription) ? subscription.Audiences.Connections : 0;
+
+    /// <summary>Whether this gateway holds a subscription to the consultation.</summary>
+    public bool IsSubscribed(string consultationId) => _subscriptions.ContainsKey(consultationId);
 
     /// <summary>
     /// Adds a public-feed reader. It is registered (and the consultation subscribed) before the caller
@@ -119,7 +128,7 @@ public sealed class ConsultationFeed(
 
         try
         {
-            await EnsureSubscribed(consultationId);
+            await EnsureSubscribed(Watch(consultationId, s => s.Audiences.TryAddFeedReader()));
         }
         catch
         {
@@ -138,7 +147,13 @@ public sealed class ConsultationFeed(
                 return;
             }
 
-            audience.Readers = [.. audience.Readers.Where(r => r != reader)];
+            var readers = audience.Readers;
+            audience.Readers = [.. readers.Where(r => r != reader)];
+            if (audience.Readers.Length < readers.Length && _subscriptions.TryGetValue(consultationId, out var subscription))
+            {
+                subscription.Audiences.RemoveFeedReader();
+            }
+
             if (audience.Readers.Length == 0)
             {
                 // The observer subscription itself goes at the next renewal round, as for hub connections.
@@ -185,14 +200,14 @@ public sealed class ConsultationFeed(
         // Feed readers end their responses; their endpoints unregister them.
         foreach (var audience in _feedAudiences.Values)
         {
-            audience.Stopping.Cancel();
             foreach (var reader in audience.Readers)
             {
                 reader.Complete();
             }
+
+            audience.Stopping.Cancel();
         }
 
-        // Stops before the co-hosted silo (hosted services stop in reverse order), so the runtime is still there.
         if (_reference is not null)
         {
             grains.DeleteObjectReference<IConsultationObserver>(_reference);
@@ -203,154 +218,207 @@ public sealed class ConsultationFeed(
     public void Dispose()
     {
         _stopping.Dispose();
-        _subscribeLock.Dispose();
     }
 
-    private async Task EnsureSubscribed(string consultationId)
+    /// <summary>
+    /// The consultation's subscription with the watcher added. A subscription the renew loop closed
+    /// (nobody watched) takes no one: it is replaced by a new one, so a first join never lands in a
+    /// subscription on its way out.
+    /// </summary>
+    private Subscription Watch(string consultationId, Func<Subscription, bool> add)
     {
-        if (_subscriptions.ContainsKey(consultationId))
+        while (true)
         {
-            return;
-        }
-
-        await _subscribeLock.WaitAsync();
-        try
-        {
-            if (_subscriptions.ContainsKey(consultationId))
+            var subscription = _subscriptions.GetOrAdd(consultationId, id => new Subscription(id));
+            if (add(subscription))
             {
-                return;
+                return subscription;
             }
 
-            await grains.GetGrain<IConsultationGrain>(consultationId).Subscribe(Reference);
-            var subscription = new Subscription(consultationId);
-            _subscriptions[consultationId] = subscription;
-            // Runs until the subscription's queue is completed (unsubscribe or shutdown).
-            _ = SendLoop(subscription);
+            _subscriptions.TryRemove(new KeyValuePair<string, Subscription>(consultationId, subscription));
         }
-        finally
+    }
+
+    /// <summary>Subscribes to the grain once per subscription and starts its send loop; a failed attempt is made again by the next caller.</summary>
+    private Task EnsureSubscribed(Subscription subscription)
+    {
+        lock (subscription)
         {
-            _subscribeLock.Release();
+            if (subscription.Started is null || subscription.Started.IsFaulted || subscription.Started.IsCanceled)
+            {
+                subscription.Started = Start(subscription);
+            }
+
+            return subscription.Started;
         }
+    }
+
+    private async Task Start(Subscription subscription)
+    {
+        var grain = grains.GetGrain<IConsultationGrain>(subscription.ConsultationId);
+        var lease = await grain.Subscribe(Reference);
+        var intake = new FeedIntake(grain, lease.LastSeq, clock, logger);
+        // Runs until the subscription's queue is completed (dropped, or shutdown).
+        _ = SendLoop(subscription, intake);
     }
 
     private IConsultationObserver Reference => _reference ?? throw new InvalidOperationException("The feed has not started.");
 
+    /// <summary>
+    /// Every few seconds: drops the subscriptions nobody watches, renews the others, and hands each lease's
+    /// last seq to the send loop, which fetches what it has not had (a reactivated grain published to
+    /// nobody). A failed or cancelled call is retried next round; only the gateway stopping ends the loop.
+    /// </summary>
     private async Task RenewLoop()
     {
-        using var timer = new PeriodicTimer(RenewEvery);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(liveOptions.Value.ResubscribeSeconds), clock);
         try
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token))
             {
-                var watched = _connections.Values.SelectMany(c => c.Consultations).ToHashSet(StringComparer.Ordinal);
-                // Feed readers keep the subscription alive too, even when no hub connection watches.
-                watched.UnionWith(_feedAudiences.Keys);
-                foreach (var (id, subscription) in _subscriptions)
-                {
-                    try
-                    {
-                        if (watched.Contains(id))
-                        {
-                            await grains.GetGrain<IConsultationGrain>(id).Subscribe(Reference);
-                        }
-                        else if (_subscriptions.TryRemove(id, out _))
-                        {
-                            subscription.Queue.Writer.TryComplete();
-                            await grains.GetGrain<IConsultationGrain>(id).Unsubscribe(Reference);
-                        }
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        logger.LogWarning(ex, "Renewing the subscription to {Consultation} failed; retrying next round", id);
-                    }
-                }
-
-                // A watcher that registered while its subscription was being dropped above would otherwise wait forever.
-                foreach (var id in watched.Where(id => !_subscriptions.ContainsKey(id)))
-                {
-                    try
-                    {
-                        await EnsureSubscribed(id);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        logger.LogWarning(ex, "Subscribing to {Consultation} failed; retrying next round", id);
-                    }
-                }
+                await RenewOnce();
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
     }
 
+    /// <summary>One round of <see cref="RenewLoop"/> (tests run rounds of their own beside it).</summary>
+    public async Task RenewOnce()
+    {
+        foreach (var (id, subscription) in _subscriptions)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                var grain = grains.GetGrain<IConsultationGrain>(id);
+                if (subscription.Audiences.TryClose())
+                {
+                    _subscriptions.TryRemove(new KeyValuePair<string, Subscription>(id, subscription));
+                    subscription.Queue.Writer.TryComplete();
+                    await grain.Unsubscribe(Reference);
+                }
+                else if (subscription.Started is { IsCompletedSuccessfully: true })
+                {
+                    var lease = await grain.Subscribe(Reference);
+                    subscription.Queue.Writer.TryWrite(new ChangeBatch([], [], null) { AfterSeq = lease.LastSeq, UpToSeq = lease.LastSeq });
+                }
+                else
+                {
+                    await EnsureSubscribed(subscription);
+                }
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Renewing the subscription to {Consultation} failed; retrying next round", id);
+            }
+        }
+    }
+
     /// <summary>
-    /// Sweeps the audiences in turn — staff, officials, authors and presenter screens first, then the
-    /// public shards one after the other — and sends each whatever reached the feed since that audience's
-    /// last frame, newest version of each item only. A change that arrives while a sweep is under way
-    /// goes out to the audiences the sweep has not reached yet in this same sweep, and to the others in
-    /// the next: it waits for the sweep to come round to its reader, not for a whole sweep to finish
-    /// first. Each sweep waits at most <see cref="SendTimeout"/> for its writes: a slow connection never
-    /// holds up the next frame.
+    /// Sweeps the audiences in turn — staff, officials and presenter screens (and authors' and citizens'
+    /// own messages) first, then the public feed, then the participant shards one after the other — and
+    /// sends each connection whatever reached the feed since its last frame, newest version of each item
+    /// only. A change that arrives while a sweep is under way goes out to the audiences the sweep has not
+    /// reached yet in this same sweep, and to the others in the next. Writes are never awaited: a
+    /// connection whose previous frame is still unsent is skipped, keeps its own place in the backlog and
+    /// gets everything since in one frame when it has caught up; after <see cref="LiveOptions.StalledSendSeconds"/>
+    /// behind it is aborted.
     /// </summary>
-    private async Task SendLoop(Subscription subscription)
+    private async Task SendLoop(Subscription subscription, FeedIntake intake)
     {
         var id = subscription.ConsultationId;
+        var audiences = subscription.Audiences;
         var reader = subscription.Queue.Reader;
         var backlog = new Backlog();
-        var round = new Round();
+        var frames = new LiveFrames(id, backlog);
+        var abortAfter = (long)(liveOptions.Value.StalledSendSeconds * Stopwatch.Frequency);
         // Where each audience is in the backlog: 0 = the staff step, 1 = the public feed, 2 + s = public shard s.
         var sentUpTo = new long[FirstShardStep + PublicShards];
-        var sends = new List<Task>();
-        while (sentUpTo.Min() < backlog.End || await reader.WaitToReadAsync())
+        var lagging = new Lagging();
+        Task<bool>? waiting = null;
+        while (true)
         {
+            if (sentUpTo.Min() >= backlog.End)
+            {
+                if (lagging.Count == 0)
+                {
+                    if (!await reader.WaitToReadAsync())
+                    {
+                        break;
+                    }
+                }
+                else
+                {
+                    // One wait at a time on the queue: the last one may still be pending when the delay won.
+                    waiting = waiting is { IsCompleted: false } ? waiting : reader.WaitToReadAsync().AsTask();
+                    await Task.WhenAny(waiting, Task.Delay(RetryLagging));
+                    if (waiting.IsCompleted && !await waiting)
+                    {
+                        break;
+                    }
+                }
+            }
+
             var started = Stopwatch.GetTimestamp();
-            sends.Clear();
+            var retrying = lagging.Count > 0;
+            lagging.Reset();
             try
             {
                 for (var step = 0; step < sentUpTo.Length; step++)
                 {
                     while (reader.TryRead(out var batch))
                     {
-                        backlog.Add(batch);
+                        await intake.Take(batch, backlog, id);
                     }
 
-                    if (sentUpTo[step] == backlog.End)
+                    var from = sentUpTo[step];
+                    var end = backlog.End;
+                    if (from == end && !retrying)
                     {
                         continue;
                     }
 
-                    if (step == FeedStep && FeedReaders(id) == 0)
-                    {
-                        sentUpTo[step] = backlog.End;
-                        continue;
-                    }
-
-                    round.Merge(backlog, sentUpTo[step]);
-                    sentUpTo[step] = backlog.End;
                     if (step == 0)
                     {
-                        StaffSends(id, round, sends);
+                        if (from < end)
+                        {
+                            UserSends(id, frames.Round(from));
+                        }
+
+                        var now = Stopwatch.GetTimestamp();
+                        Deliver(audiences.Staff, LiveAudience.Staff, from, end, frames, now, abortAfter, lagging);
+                        Deliver(audiences.Officials, LiveAudience.Officials, from, end, frames, now, abortAfter, lagging);
+                        Deliver(audiences.Presenter, LiveAudience.Presenter, from, end, frames, now, abortAfter, lagging);
                     }
                     else if (step == FeedStep)
                     {
-                        FeedSends(id, round);
+                        if (from < end && FeedReaders(id) > 0)
+                        {
+                            FeedSends(id, frames.Round(from));
+                        }
                     }
                     else
                     {
-                        PublicSends(id, step - FirstShardStep, round, sends);
+                        var members = audiences.Shard(step - FirstShardStep);
+                        if (members.Length > 0)
+                        {
+                            Deliver(members, LiveAudience.Public, from, end, frames, Stopwatch.GetTimestamp(), abortAfter, lagging);
 
-                        // To the back of the thread pool's queue, behind this shard's writes and whatever else waits.
-                        await Task.Yield();
+                            // To the back of the thread pool's queue, behind this shard's writes and whatever else waits.
+                            await Task.Yield();
+                        }
                     }
+
+                    sentUpTo[step] = end;
                 }
 
-                backlog.DropBefore(sentUpTo.Min());
-                await Task.WhenAll(sends).WaitAsync(SendTimeout);
-            }
-            catch (TimeoutException)
-            {
-                logger.LogWarning("Sending to consultation {Consultation} took longer than {Timeout}; moving on", id, SendTimeout);
+                backlog.DropBefore(Math.Min(sentUpTo.Min(), lagging.MinFrom));
             }
             catch (Exception ex)
             {
@@ -368,52 +436,61 @@ public sealed class ConsultationFeed(
     }
 
     /// <summary>
-    /// Staff get full views with the vote counts, officials public views; authors see their own item
-    /// while it is pending, rejected or merged, with the reason; presenter screens their frame; staff
-    /// and officials the opinion summary with its map of every participant.
+    /// Writes to each member what it has not had: members in step get the audience's window, members
+    /// skipped before get everything since their own place. Never waits for a socket.
     /// </summary>
-    private void StaffSends(string id, Round round, List<Task> sends)
+    private static void Deliver(
+        ConsultationAudiences.Member[] members, LiveAudience audience, long audienceFrom, long end, LiveFrames frames, long now, long abortAfter, Lagging lagging)
     {
-        if (round.StaffViews.Length > 0 || round.Votes.Length > 0)
+        foreach (var member in members)
         {
-            sends.Add(hub.Clients.Group(StaffGroup(id)).SendAsync("changes", id, round.StaffViews, round.Votes));
-        }
+            var from = member.From >= 0 ? member.From : audienceFrom;
+            if (from >= end)
+            {
+                member.From = -1;
+                continue;
+            }
 
+            var messages = frames.For(from, audience);
+            if (messages.Count == 0)
+            {
+                member.From = -1;
+                continue;
+            }
+
+            switch (member.Connection.TrySend(messages, now, abortAfter))
+            {
+                case SendOutcome.Skipped:
+                    member.From = from;
+                    lagging.Add(from);
+                    break;
+                default:
+                    // Sent, or aborted (SignalR's disconnect takes it out of the audience).
+                    member.From = -1;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What goes to people rather than audiences: authors see their own item while it is pending, rejected
+    /// or merged, with the reason; citizens their notifications. Rare and small; sent without waiting.
+    /// </summary>
+    private void UserSends(string id, Round round)
+    {
         foreach (var own in round.Full.Where(c => !c.Own!.Visible).GroupBy(c => c.AuthorId))
         {
-            sends.Add(hub.Clients.User(own.Key).SendAsync("changes", id, own.Select(c => c.Own!).ToArray(), Array.Empty<VoteUpdate>()));
+            Observe(hub.Clients.User(own.Key).SendAsync("changes", id, own.Select(c => c.Own!).ToArray(), Array.Empty<VoteUpdate>()));
         }
 
         foreach (var delivery in round.Notifications)
         {
-            sends.Add(hub.Clients.Users(delivery.CitizenIds).SendAsync("notification", delivery.Notification));
-        }
-
-        if (round.Presenter is not null)
-        {
-            sends.Add(hub.Clients.Group(PresenterGroup(id)).SendAsync("presenter", round.Presenter));
-        }
-
-        if (round.Opinion is not null)
-        {
-            sends.Add(hub.Clients.Groups(OfficialGroup(id), StaffGroup(id)).SendAsync("opinion", round.Opinion));
-        }
-
-        if (round.PublicViews.Length > 0 || round.Votes.Length > 0)
-        {
-            sends.Add(hub.Clients.Group(OfficialGroup(id)).SendAsync("changes", id, round.PublicViews, round.Votes));
-        }
-
-        if (round.Consultation is not null)
-        {
-            sends.Add(hub.Clients.Groups(OfficialGroup(id), StaffGroup(id)).SendAsync("consultation", round.Consultation));
-        }
-
-        if (round.Log.Length > 0)
-        {
-            sends.Add(hub.Clients.Groups(OfficialGroup(id), StaffGroup(id)).SendAsync("log", id, round.Log));
+            Observe(hub.Clients.Users(delivery.CitizenIds).SendAsync("notification", delivery.Notification));
         }
     }
+
+    private void Observe(Task send) =>
+        send.ContinueWith(t => logger.LogDebug(t.Exception, "A send to a citizen failed"), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     /// <summary>
     /// The public feed's round, serialised once and offered to every reader. Offering never waits: a
@@ -493,182 +570,50 @@ public sealed class ConsultationFeed(
         }
     }
 
-    /// <summary>
-    /// One "changes" frame per connection: public views of the items that changed and the compact new
-    /// vote counts (most of the traffic in a busy hall), serialised once for the shard; the opinion
-    /// group summary as a participant sees it (a participant asks for their own position with OpinionGroups).
-    /// </summary>
-    private void PublicSends(string id, int shard, Round round, List<Task> sends)
+    /// <summary>The members a sweep skipped, and the oldest backlog position one of them still needs.</summary>
+    private sealed class Lagging
     {
-        var group = hub.Clients.Group(PublicShard(id, shard));
-        if (round.PublicViews.Length > 0 || round.Votes.Length > 0)
+        public int Count { get; private set; }
+
+        public long MinFrom { get; private set; } = long.MaxValue;
+
+        public void Add(long from)
         {
-            sends.Add(group.SendAsync("changes", id, round.PublicViews, round.Votes));
+            Count++;
+            MinFrom = Math.Min(MinFrom, from);
         }
 
-        if (round.PublicOpinion is not null)
+        public void Reset()
         {
-            sends.Add(group.SendAsync("opinion", round.PublicOpinion));
-        }
-
-        if (round.Consultation is not null)
-        {
-            sends.Add(group.SendAsync("consultation", round.Consultation));
+            Count = 0;
+            MinFrom = long.MaxValue;
         }
     }
 
-    /// <summary>The batches a consultation's audiences have not all been sent yet, by position.</summary>
-    private sealed class Backlog
-    {
-        private readonly List<ChangeBatch> _batches = [];
-        private long _first;
-
-        /// <summary>The position after the newest batch.</summary>
-        public long End => _first + _batches.Count;
-
-        public void Add(ChangeBatch batch) => _batches.Add(batch);
-
-        public IEnumerable<ChangeBatch> Since(long position) => _batches.Skip((int)(position - _first));
-
-        /// <summary>Forgets the batches every audience has been sent.</summary>
-        public void DropBefore(long position)
-        {
-            _batches.RemoveRange(0, (int)(position - _first));
-            _first = position;
-        }
-    }
-
-    /// <summary>
-    /// Batches merged into one frame's content: the newest full view and the newest vote count per
-    /// item (a vote count older than the view is dropped), in sequence order; every notification; the
-    /// newest presenter frame and opinion summary.
-    /// </summary>
-    private sealed class Round
-    {
-        private readonly Dictionary<string, ItemChange> _views = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, ItemChange> _votes = new(StringComparer.Ordinal);
-
-        public ItemChange[] Full { get; private set; } = [];
-        public ItemView[] StaffViews { get; private set; } = [];
-        public ItemView[] PublicViews { get; private set; } = [];
-        public VoteUpdate[] Votes { get; private set; } = [];
-        public List<NotificationDelivery> Notifications { get; } = [];
-        public PresenterFrame? Presenter { get; private set; }
-        public OpinionView? Opinion { get; private set; }
-        public OpinionView? PublicOpinion { get; private set; }
-        public ConsultationInfo? Consultation { get; private set; }
-        public ModerationLogEntry[] Log { get; private set; } = [];
-
-        /// <summary>The highest seq the merged batches cover, hidden changes included.</summary>
-        public long MaxSeq { get; private set; }
-
-        // The window of the backlog merged last: the next audience usually has the same one.
-        private (long From, long To) _merged = (-1, -1);
-
-        /// <summary>Merges the backlog from <paramref name="from"/> to its end, unless that is the window merged last.</summary>
-        public void Merge(Backlog backlog, long from)
-        {
-            if (_merged == (from, backlog.End))
-            {
-                return;
-            }
-
-            _merged = (from, backlog.End);
-            _views.Clear();
-            _votes.Clear();
-            Notifications.Clear();
-            Presenter = null;
-            Opinion = null;
-            Consultation = null;
-            var log = new List<ModerationLogEntry>();
-            MaxSeq = 0;
-            foreach (var batch in backlog.Since(from))
-            {
-                foreach (var change in batch.Items)
-                {
-                    if (change.Votes is null)
-                    {
-                        _views[change.ItemId] = change;
-                        _votes.Remove(change.ItemId);
-                    }
-                    else
-                    {
-                        _votes[change.ItemId] = change;
-                    }
-                }
-
-                Notifications.AddRange(batch.Notifications);
-                Presenter = batch.Presenter ?? Presenter;
-                Opinion = batch.Opinion ?? Opinion;
-                Consultation = batch.Consultation ?? Consultation;
-                log.AddRange(batch.Log);
-                foreach (var change in batch.Items)
-                {
-                    MaxSeq = Math.Max(MaxSeq, change.Seq);
-                }
-
-                foreach (var entry in batch.Log)
-                {
-                    MaxSeq = Math.Max(MaxSeq, entry.Seq);
-                }
-
-                MaxSeq = Math.Max(MaxSeq, batch.Consultation?.LastSeq ?? 0);
-            }
-
-            Full = [.. _views.Values.OrderBy(c => c.Seq)];
-            StaffViews = [.. Full.Select(c => c.Staff!)];
-            PublicViews = [.. Full.Where(c => c.Public is not null).Select(c => c.Public!)];
-            Votes = [.. _votes.Values.OrderBy(c => c.Seq).Select(c => c.Votes!)];
-            PublicOpinion = Opinion?.ForParticipant();
-            Log = [.. log];
-        }
-    }
-
-    /// <summary>
-    /// The consultations one connection watches and the group it is in for each: usually one, so a
-    /// small array replaced under a lock rather than a dictionary per connection.
-    /// </summary>
+    /// <summary>The consultations one connection watches: usually one, so a small array replaced under a lock.</summary>
     private sealed class Joined
     {
         private readonly Lock _lock = new();
-        private (string Consultation, string Group)[] _entries = [];
+        private string[] _consultations = [];
 
-        public IEnumerable<string> Consultations => Volatile.Read(ref _entries).Select(e => e.Consultation);
+        public string[] Consultations => Volatile.Read(ref _consultations);
 
-        /// <summary>Records the group; returns the group it replaces, if any.</summary>
-        public string? Set(string consultation, string group)
+        public void Add(string consultationId)
         {
             lock (_lock)
             {
-                var at = Array.FindIndex(_entries, e => e.Consultation == consultation);
-                if (at < 0)
+                if (!_consultations.Contains(consultationId))
                 {
-                    _entries = [.. _entries, (consultation, group)];
-                    return null;
+                    _consultations = [.. _consultations, consultationId];
                 }
-
-                var previous = _entries[at].Group;
-                var entries = _entries.ToArray();
-                entries[at] = (consultation, group);
-                _entries = entries;
-                return previous;
             }
         }
 
-        /// <summary>Forgets the consultation; returns the group the connection was in, if any.</summary>
-        public string? Remove(string consultation)
+        public void Remove(string consultationId)
         {
             lock (_lock)
             {
-                var at = Array.FindIndex(_entries, e => e.Consultation == consultation);
-                if (at < 0)
-                {
-                    return null;
-                }
-
-                var group = _entries[at].Group;
-                _entries = [.. _entries.Where((_, i) => i != at)];
-                return group;
+                _consultations = [.. _consultations.Where(c => c != consultationId)];
             }
         }
     }
@@ -693,6 +638,11 @@ public sealed class ConsultationFeed(
     private sealed class Subscription(string consultationId)
     {
         public string ConsultationId { get; } = consultationId;
+
+        public ConsultationAudiences Audiences { get; } = new();
+
+        /// <summary>The grain subscription and the start of the send loop; set under the subscription's lock.</summary>
+        public Task? Started { get; set; }
 
         public Channel<ChangeBatch> Queue { get; } =
             Channel.CreateUnbounded<ChangeBatch>(new UnboundedChannelOptions { SingleReader = true });

@@ -34,18 +34,18 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
         var viewer = Roles.ViewerOf(Context.User!);
 
         // Join the live group before reading the gap, so nothing falls between the two; clients keep the newest seq per item.
-        var group = viewer.Role switch
+        var audience = viewer.Role switch
         {
-            ViewerRole.Moderator or ViewerRole.Admin => ConsultationFeed.StaffGroup(consultationId),
-            ViewerRole.Official => ConsultationFeed.OfficialGroup(consultationId),
-            _ => ConsultationFeed.PublicGroup(consultationId, Context.ConnectionId),
+            ViewerRole.Moderator or ViewerRole.Admin => LiveAudience.Staff,
+            ViewerRole.Official => LiveAudience.Officials,
+            _ => LiveAudience.Public,
         };
-        await feed.AddConnection(Context.ConnectionId, consultationId, group);
+        await feed.AddConnection(Context.ConnectionId, consultationId, audience);
         var page = await consultation.GetItems(viewer, afterSeq, 1000);
         return new JoinResponse(info, page.Items, page.LastSeq, page.HasMore);
     }
 
-    public Task Leave(string consultationId) => feed.RemoveConnection(Context.ConnectionId, consultationId);
+    public Task Leave(string consultationId) => feed.RemoveConnection(Context.ConnectionId, consultationId ?? "");
 
     /// <summary>Pages through the gap when a join returned <c>hasMore</c>.</summary>
     public async Task<ItemPage> Items(string consultationId, long afterSeq) =>
@@ -70,7 +70,7 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
     {
         var consultation = grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(consultationId));
         var frame = await consultation.GetPresenter();
-        await feed.AddConnection(Context.ConnectionId, consultationId, ConsultationFeed.PresenterGroup(consultationId));
+        await feed.AddConnection(Context.ConnectionId, ConsultationEndpoints.CheckedId(consultationId), LiveAudience.Presenter);
         return frame;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenGov.Dialogue.Gateway.Hosting;
 
 namespace OpenGov.Dialogue.Gateway.Live;
@@ -16,6 +17,11 @@ public static class LiveSetup
             .AddJsonProtocol(o => GatewayApp.Configure(o.PayloadSerializerOptions))
             .AddMessagePackProtocol(HubMessagePack.Configure);
         builder.Services.AddSingleton<DialogueHubFilter>();
+        // SignalR's own bookkeeping, plus the connections the feed writes to directly (ConsultationFeed).
+        builder.Services.AddSingleton<LiveConnections>();
+        builder.Services.AddSingleton<HubLifetimeManager<DialogueHub>>(sp => sp.GetRequiredService<LiveConnections>());
+        builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ConsultationFeed>();
         builder.Services.AddOptions<LiveFeedOptions>().BindConfiguration(LiveFeedOptions.Section);
         builder.Services.AddSingleton<FeedAdmission>();

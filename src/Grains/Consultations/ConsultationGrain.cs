@@ -63,6 +63,9 @@ public sealed partial class ConsultationGrain(
     private bool _presenterDirty;
     private string? _presenterSignature;
 
+    // The last seq the batches to the observers covered: each batch says where it starts, so a gateway can tell what it missed.
+    private long _publishedSeq;
+
     private string Id => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -85,6 +88,7 @@ public sealed partial class ConsultationGrain(
         }
 
         _nextSeq = _ledger.LastSeq + 1;
+        _publishedSeq = _ledger.LastSeq;
 
         // An erasure or anonymisation the process did not finish rewriting before it stopped is finished now, before anything is served.
         foreach (var (e, seq) in unfinished)
@@ -207,6 +211,21 @@ public sealed partial class ConsultationGrain(
     {
         _observers.Remove(observer);
         return Task.CompletedTask;
+    }
+
+    public Task<ChangeBatch> GetChanges(long afterSeq, int limit)
+    {
+        EnsureExists();
+        afterSeq = Math.Max(0, afterSeq);
+        var now = clock.GetUtcNow();
+        var (items, through) = _ledger.ChangedSince(afterSeq, Math.Clamp(limit, 1, 1000));
+        return Task.FromResult(new ChangeBatch([.. items.Select(i => Change(i, votesOnly: false, now))], [], BuildPresenter())
+        {
+            Consultation = Info(),
+            Log = [.. _ledger.Log.Where(e => e.Seq > afterSeq && e.Seq <= through)],
+            AfterSeq = afterSeq,
+            UpToSeq = through,
+        });
     }
 
     public Task<IReadOnlyList<ItemView>> GetRanking(RankingSort sort, bool pinnedFirst, int limit)
@@ -354,14 +373,15 @@ public sealed partial class ConsultationGrain(
         }
 
         var now = clock.GetUtcNow();
-        var changes = _outbox.Values.OrderBy(c => c.Item.Seq).Select(c => c.VotesOnly
-            ? new ItemChange(c.Item.Id, c.Item.Seq, null, null, null, c.Item.CitizenId, new VoteUpdate(c.Item.Id, c.Item.Seq, c.Item.Tally))
-            : new ItemChange(c.Item.Id, c.Item.Seq, c.Item.StaffView(now), c.Item.PublicView(), c.Item.OwnView(), c.Item.CitizenId));
+        var changes = _outbox.Values.OrderBy(c => c.Item.Seq).Select(c => Change(c.Item, c.VotesOnly, now));
         var batch = new ChangeBatch([.. changes], [.. _notifications], presenter, opinion)
         {
             Consultation = _settingsChanged ? Info() : null,
             Log = [.. _logOutbox],
+            AfterSeq = _publishedSeq,
+            UpToSeq = _ledger.LastSeq,
         };
+        _publishedSeq = _ledger.LastSeq;
         _outbox.Clear();
         _notifications.Clear();
         _logOutbox.Clear();
@@ -378,6 +398,10 @@ public sealed partial class ConsultationGrain(
             observer.OnChanges(Id, batch).Ignore();
         }
     }
+
+    private static ItemChange Change(ConsultationLedger.Entry item, bool votesOnly, DateTimeOffset now) => votesOnly
+        ? new ItemChange(item.Id, item.Seq, null, null, null, item.CitizenId, new VoteUpdate(item.Id, item.Seq, item.Tally))
+        : new ItemChange(item.Id, item.Seq, item.StaffView(now), item.PublicView(), item.OwnView(), item.CitizenId);
 
     /// <summary>At most every 250 ms: the presenter screen, when anything public moved.</summary>
     private Task PushPresenter(CancellationToken cancellationToken)

@@ -182,6 +182,30 @@ public sealed class ConsultationLedger(ConsultationMode mode, VoteBurstRule? bur
         return new ItemPage(views, LastSeq, false);
     }
 
+    /// <summary>Items changed after <paramref name="afterSeq"/>, oldest change first, and the seq the list reaches (<see cref="LastSeq"/> when complete).</summary>
+    public (List<Entry> Items, long Through) ChangedSince(long afterSeq, int limit)
+    {
+        var items = new List<Entry>(Math.Min(limit, 256));
+        if (afterSeq >= LastSeq)
+        {
+            return (items, LastSeq);
+        }
+
+        var lastScanned = afterSeq;
+        foreach (var seq in _changeSeqs.GetViewBetween(afterSeq + 1, long.MaxValue))
+        {
+            if (items.Count >= limit)
+            {
+                return (items, lastScanned);
+            }
+
+            lastScanned = seq;
+            items.AddRange(_byChangeSeq[seq]);
+        }
+
+        return (items, LastSeq);
+    }
+
     /// <summary>What this viewer sees of the item, or null when they may not see it at all.</summary>
     public static ItemView? ViewFor(Viewer viewer, Entry item, DateTimeOffset now) => viewer.Role switch
     {
