@@ -126,6 +126,15 @@ public sealed class DialogueOptions : IValidatableObject
     [Required]
     public string AdvertisedHost { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// A PKCS#12 file with the certificate every silo and gateway of the deployment shares: when set, the Orleans
+    /// ports speak mutual TLS and accept only peers with this certificate (see docs/postgres.md). Empty: plain TCP,
+    /// so keep those ports on a private network.
+    /// </summary>
+    public string? ClusterCertificatePath { get; set; }
+
+    public string? ClusterCertificatePassword { get; set; }
+
     /// <summary>How often the retention job looks for closed consultations whose retention period is over.</summary>
     [Range(1, 1440)]
     public int RetentionCheckMinutes { get; set; } = 60;

@@ -113,7 +113,13 @@ public static class DialogueSiloHosting
                     o.GrainStorageSerializer = new JsonGrainStorageSerializer();
                 });
             }
-            else
+
+            if (ClusterTls.Certificate(options) is { } certificate)
+            {
+                silo.UseTls(certificate, tls => ClusterTls.Configure(tls, certificate));
+            }
+
+            if (options.Storage != "postgres")
             {
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
                 silo.AddAdoNetGrainStorage(StorageNames.Grains, o =>
@@ -146,6 +152,10 @@ public static class DialogueSiloHosting
                 o.Invariant = PostgresInvariant;
                 o.ConnectionString = options.ConnectionString;
             });
+            if (ClusterTls.Certificate(options) is { } certificate)
+            {
+                client.UseTls(certificate, tls => ClusterTls.Configure(tls, certificate));
+            }
 
             // Gateways and silos may start together: wait up to a minute for the first silo
             // instead of failing the start.

@@ -11,7 +11,7 @@ using Orleans.Core.Internal;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
-/// <summary>A gateway that renews its subscriptions every second (the default is 5 s).</summary>
+/// <summary>A gateway whose renew loop waits two minutes (the longest allowed): the tests drive its rounds (RenewOnce), so no round races what they arrange.</summary>
 public sealed class ResubscribeGatewayHost : GatewayHost
 {
     public override Dictionary<string, string?> Settings { get; } = new()
@@ -20,7 +20,7 @@ public sealed class ResubscribeGatewayHost : GatewayHost
         ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
         ["Dialogue:AnonymousReadsPerMinute"] = "1000000",
         ["Dialogue:StaffLoginsPerMinute"] = "100000",
-        ["Dialogue:Live:ResubscribeSeconds"] = "1",
+        ["Dialogue:Live:ResubscribeSeconds"] = "120",
     };
 }
 
@@ -89,8 +89,18 @@ public sealed class LiveResubscribeTests(ResubscribeGatewayHost host) : IClassFi
 
         // The grain goes away (as on a silo restart or rebalancing) and with it the gateway's observer.
         var grains = host.Services.GetRequiredService<IGrainFactory>();
-        await grains.GetGrain<IConsultationGrain>(id).Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        await Task.Delay(300);
+        var grain = grains.GetGrain<IConsultationGrain>(id);
+        await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // Wait until the old activation is really gone (on a loaded machine this takes a while): changes sent to it
+        // would still reach its observer, and there would be no gap to test.
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var deadline = Stopwatch.StartNew();
+        while ((await management.GetDetailedGrainStatistics()).Any(s => s.GrainId == grain.GetGrainId()))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), "The consultation grain was never deactivated.");
+            await Task.Delay(50);
+        }
 
         // Made by the next activation, which knows no observer yet: the gap.
         var inGap = new List<SubmitItemResponse>();
@@ -105,6 +115,8 @@ public sealed class LiveResubscribeTests(ResubscribeGatewayHost host) : IClassFi
             vote.EnsureSuccessStatusCode();
         }
 
+        // The next renewal round (every Dialogue:Live:ResubscribeSeconds, 5 s by default) finds the new activation.
+        await host.Services.GetRequiredService<ConsultationFeed>().RenewOnce();
         var gapArrived = await recorder.WaitFor(inGap[^1].Id, 10);
         var after = Stopwatch.StartNew();
         var later = await Submit(participant, id, "Sesudah: terima kasih");

@@ -163,6 +163,13 @@ public sealed class ApiFuzzer(FuzzTarget target, int seed)
 
             if (status >= 400)
             {
+                // Kestrel refuses a request line or headers over its limits (414, 431) before any middleware runs,
+                // with an empty body: a transport-level refusal like a closed connection, not an API answer.
+                if (status is 414 or 431 && response.Content.Headers.ContentLength is null or 0)
+                {
+                    return;
+                }
+
                 if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                 {
                     report.Failures.Add(new FuzzFailure(name, $"status {status} without problem+json ({response.Content.Headers.ContentType?.MediaType ?? "no body"})"));

@@ -77,7 +77,17 @@ public static class OpenDataEndpoints
             throw new DialogueException(ErrorCodes.InvalidConsultation, "Send multipart/form-data with the zip in a part named 'file'.");
         }
 
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException and not BadHttpRequestException && !http.RequestAborted.IsCancellationRequested)
+        {
+            // A multipart body that does not parse (no closing boundary, a bad header): the client's mistake.
+            throw new DialogueException(ErrorCodes.InvalidConsultation, $"The multipart body cannot be read: {ex.Message}");
+        }
+
         var file = form.Files.GetFile("file") ?? throw new DialogueException(ErrorCodes.InvalidConsultation, "The zip must be in a part named 'file'.");
         if (file.Length > MaxImportBytes)
         {
