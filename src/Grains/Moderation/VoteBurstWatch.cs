@@ -17,46 +17,66 @@ public sealed record VoteBurstRule(TimeSpan Window, TimeSpan NewFor, int MinVote
 public sealed class VoteBurstWatch(VoteBurstRule rule)
 {
     private readonly Dictionary<int, DateTimeOffset> _firstSeen = [];
-    private readonly Dictionary<string, Queue<(DateTimeOffset At, int Value, bool New)>> _recent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Window> _recent = new(StringComparer.Ordinal);
 
     public VoteBurstRule Rule { get; } = rule;
 
     /// <summary>Remembers when a citizen first acted here (a submission or a vote).</summary>
     public void Seen(int citizen, DateTimeOffset at) => _firstSeen.TryAdd(citizen, at);
 
-    /// <summary>Records a vote; returns the burst when the item's recent votes now make one.</summary>
+    /// <summary>Records a vote; returns the burst when the item's recent votes now make one. O(1) amortised per vote.</summary>
     public VoteBurst? Observe(string itemId, int citizen, int value, AdmissionMode admission, DateTimeOffset at, long seq)
     {
         Seen(citizen, at);
-        if (!_recent.TryGetValue(itemId, out var recent))
+        if (!_recent.TryGetValue(itemId, out var window))
         {
-            recent = new Queue<(DateTimeOffset, int, bool)>();
-            _recent.Add(itemId, recent);
+            window = new Window();
+            _recent.Add(itemId, window);
         }
 
         var isNew = admission == AdmissionMode.Open && at - _firstSeen[citizen] <= Rule.NewFor;
-        recent.Enqueue((at, value, isNew));
-        while (recent.Count > 0 && at - recent.Peek().At > Rule.Window)
-        {
-            recent.Dequeue();
-        }
-
+        window.Add(at, value, isNew);
+        window.DropBefore(at - Rule.Window);
         if (!isNew)
         {
             return null;
         }
 
-        var same = 0;
-        foreach (var vote in recent)
+        var same = window.NewWith(value);
+        return same >= Rule.MinVotes && same >= Rule.MinShare * window.Count
+            ? new VoteBurst(at, value, same, window.Count, seq)
+            : null;
+    }
+
+    /// <summary>One item's votes within the window, with running counts of new identities' votes by value.</summary>
+    private sealed class Window
+    {
+        private readonly Queue<(DateTimeOffset At, int Value, bool New)> _votes = new();
+        private readonly Dictionary<int, int> _newByValue = [];
+
+        public int Count => _votes.Count;
+
+        public int NewWith(int value) => _newByValue.GetValueOrDefault(value);
+
+        public void Add(DateTimeOffset at, int value, bool isNew)
         {
-            if (vote.New && vote.Value == value)
+            _votes.Enqueue((at, value, isNew));
+            if (isNew)
             {
-                same++;
+                _newByValue[value] = NewWith(value) + 1;
             }
         }
 
-        return same >= Rule.MinVotes && same >= Rule.MinShare * recent.Count
-            ? new VoteBurst(at, value, same, recent.Count, seq)
-            : null;
+        public void DropBefore(DateTimeOffset oldest)
+        {
+            while (_votes.Count > 0 && _votes.Peek().At < oldest)
+            {
+                var (_, value, isNew) = _votes.Dequeue();
+                if (isNew)
+                {
+                    _newByValue[value] = NewWith(value) - 1;
+                }
+            }
+        }
     }
 }
