@@ -244,7 +244,11 @@ public sealed record OfficialAnswer(
     [property: Id(2)] string? Owner,
     [property: Id(3)] DateOnly? Due,
     [property: Id(4)] string By,
-    [property: Id(5)] DateTimeOffset At);
+    [property: Id(5)] DateTimeOffset At)
+{
+    /// <summary>The answering staff account's id; null in answers from before accounts.</summary>
+    [Id(6)] public string? ByAccount { get; init; }
+}
 
 /// <summary>A published item that reads like a draft: "upvote this instead?".</summary>
 [GenerateSerializer, Immutable, Alias("dialogue.similar-item")]

@@ -24,7 +24,7 @@ namespace OpenGov.Dialogue.WebUi.Tests;
 /// </summary>
 public sealed class WebUiHost : IAsyncLifetime
 {
-    public const string AdminKey = "webui-test-key";
+    public const string AdminKey = "3b8f0e6a91d24c7f5a0e8d3c6b1f4a97";
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private WebApplication? _app;
