@@ -228,7 +228,11 @@ public sealed record ReviewInfo(
     [property: Id(3)] string? DuplicateOf,
     [property: Id(4)] string? ClaimedBy,
     [property: Id(5)] DateTimeOffset? ClaimedUntil,
-    [property: Id(6)] string? AppealText);
+    [property: Id(6)] string? AppealText)
+{
+    /// <summary>Who holds the claim, as the moderation commands know them (account id); <see cref="ClaimedBy"/> is the name to show.</summary>
+    [Id(7)] public string? ClaimedByAccount { get; init; }
+}
 
 public enum AnswerStatus
 {

@@ -17,7 +17,7 @@ public sealed record AccountChangeRequest(string? Role, string? DisplayName, boo
 public static class StaffAccountEndpoints
 {
     /// <summary>The page where the invited person sets a passphrase; the code travels in the fragment, which browsers never send to a server.</summary>
-    public const string WelcomePage = "/welcome.html";
+    public const string WelcomePage = "/welcome";
 
     public static void MapStaffAccounts(this IEndpointRouteBuilder app)
     {

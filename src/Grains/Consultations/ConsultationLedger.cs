@@ -256,6 +256,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
             if (_items.TryGetValue(id, out var item))
             {
                 item.ClaimedBy = c.By;
+                item.ClaimedByName = c.ByName;
                 item.ClaimedUntil = c.Until;
                 changed.Add(item);
             }
@@ -272,6 +273,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
             if (_items.TryGetValue(id, out var item) && item.ClaimedBy == by)
             {
                 item.ClaimedBy = null;
+                item.ClaimedByName = null;
                 item.ClaimedUntil = null;
                 changed.Add(item);
             }
@@ -354,6 +356,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         item.WasPublic |= IsPublic(status);
         item.NeedsReview = false;
         item.ClaimedBy = null;
+        item.ClaimedByName = null;
         item.ClaimedUntil = null;
     }
 
@@ -563,7 +566,10 @@ public sealed class ConsultationLedger(ConsultationMode mode)
 
         public TriageResult Triage { get; set; } = TriageResult.None;
 
+        /// <summary>The claim holder's actor key (see <see cref="Actor.Key"/>).</summary>
         public string? ClaimedBy { get; set; }
+
+        public string? ClaimedByName { get; set; }
 
         public DateTimeOffset? ClaimedUntil { get; set; }
 
@@ -637,7 +643,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
             var claimed = ClaimedUntil > now;
             return OwnView() with
             {
-                Review = new ReviewInfo(NeedsReview, Triage.Score, Triage.Reason, Triage.DuplicateOf, claimed ? ClaimedBy : null, claimed ? ClaimedUntil : null, AppealText),
+                Review = new ReviewInfo(NeedsReview, Triage.Score, Triage.Reason, Triage.DuplicateOf, claimed ? ClaimedByName ?? ClaimedBy : null, claimed ? ClaimedUntil : null, AppealText) { ClaimedByAccount = claimed ? ClaimedBy : null },
             };
         }
 

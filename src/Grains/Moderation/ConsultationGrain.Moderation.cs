@@ -209,7 +209,7 @@ public sealed partial class ConsultationGrain
         {
             // Claims run under the decision lock and the ledger shows a claim only once it is durable,
             // so the next claimant's check above sees it: two moderators can never both win an item.
-            var seq = await Commit((_, _) => new ItemsClaimed(claimable, command.Actor.Key, until));
+            var seq = await Commit((_, _) => new ItemsClaimed(claimable, command.Actor.Key, until, command.Actor.Name));
             outcomes.AddRange(claimable.Select(id => new ItemOutcome(id, true, null, seq)));
         }
 
