@@ -127,6 +127,11 @@ public sealed class DialogueOptions : IValidatableObject
             yield return new ValidationResult("Storage 'postgres' needs the connection string ConnectionStrings:Dialogue.", [nameof(ConnectionString)]);
         }
 
+        if (!string.IsNullOrWhiteSpace(AdminKey) && KeyStrength.Problem(AdminKey) is { } weak)
+        {
+            yield return new ValidationResult($"AdminKey {weak}", [nameof(AdminKey)]);
+        }
+
         if (Oidc.Authority is { Length: > 0 } authority)
         {
             if (!Uri.TryCreate(authority, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || (uri.Scheme == "http" && !uri.IsLoopback))

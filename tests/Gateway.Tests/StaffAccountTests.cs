@@ -43,7 +43,8 @@ public sealed class StaffAccountTests(StaffAccountsHost host) : IClassFixture<St
         (await moderator.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = "claim", itemIds = new[] { item }, name = "Mallory", by = "Mallory" })).EnsureSuccessStatusCode();
         var queue = await moderator.GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/queue");
         var items = await moderator.GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/items");
-        Assert.Equal(moderatorId, items.GetProperty("items")[0].GetProperty("review").GetProperty("claimedBy").GetString());
+        var review = items.GetProperty("items")[0].GetProperty("review");
+        Assert.Equal(("Ana Putri", moderatorId), (review.GetProperty("claimedBy").GetString(), review.GetProperty("claimedByAccount").GetString()));
         (await moderator.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = "highlight", itemIds = new[] { item }, name = "Mallory" })).EnsureSuccessStatusCode();
         var entry = await LastLogEntry(id);
         Assert.Equal(("highlight", "Ana Putri", moderatorId), (entry.GetProperty("action").GetString(), entry.GetProperty("by").GetString(), entry.GetProperty("byAccount").GetString()));
@@ -191,6 +192,13 @@ public sealed class StaffAccountTests(StaffAccountsHost host) : IClassFixture<St
         var join = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<JoinResponse>(nameof(DialogueHub.Join), y, 0L));
         Assert.Contains("forbidden:", join.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<object>(nameof(DialogueHub.Moderate), y, new { action = "claim", itemIds = new[] { itemY } }));
+
+        // A draft elsewhere is not even listed to them.
+        using var key = host.Client(await host.StaffToken());
+        using var created = await key.PostAsJsonAsync("/api/consultations", new { title = "Rancangan", description = "d", mode = "qa", moderation = "pre", status = "draft" });
+        var draft = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.DoesNotContain(draft, (await moderator.GetFromJsonAsync<JsonElement>("/api/consultations")).EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        Assert.Contains(draft, (await host.Client(fullAdmin).GetFromJsonAsync<JsonElement>("/api/consultations")).EnumerateArray().Select(c => c.GetProperty("id").GetString()));
 
         // Only admins with every consultation manage accounts; they act everywhere.
         Assert.Equal(HttpStatusCode.Forbidden, (await host.Client(scopedAdmin).GetAsync("/api/staff/accounts")).StatusCode);

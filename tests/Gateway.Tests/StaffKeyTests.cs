@@ -19,15 +19,17 @@ public sealed class StaffKeyTests
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     public void Gateway_refuses_to_start_with_a_configured_key_under_128_bits(string key)
     {
+        var folder = TempFolder();
         var error = Assert.Throws<OptionsValidationException>(() => GatewayApp.Create([], builder =>
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Dialogue:DataDirectory"] = TempFolder(),
+                ["Dialogue:DataDirectory"] = folder,
                 ["Dialogue:AdminKey"] = key,
                 ["Dialogue:SiloPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Dialogue:GatewayPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             })));
-        Assert.Contains("AdminKey is too weak: it must carry at least 128 bits", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Dialogue: AdminKey is too weak: it must carry at least 128 bits", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder), "nothing is written before the options are valid");
     }
 
     [Theory]

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
 
 namespace OpenGov.Dialogue.Gateway.Auth;
 
@@ -8,7 +7,7 @@ namespace OpenGov.Dialogue.Gateway.Auth;
 /// The admin (bootstrap) key and the key that signs tokens. Both are generated on the first start and
 /// kept in the data directory, created readable by the server's user only (0600 in a 0700 folder), so
 /// tokens survive restarts. A configured <c>Dialogue:AdminKey</c> wins over the stored one and must
-/// carry at least 128 bits (<see cref="KeyStrength"/>).
+/// carry at least 128 bits (<see cref="KeyStrength"/>, checked with the other options on start).
 /// </summary>
 public sealed class GatewayKeys
 {
@@ -24,12 +23,8 @@ public sealed class GatewayKeys
 
     public static GatewayKeys Load(DialogueOptions options, Action<string> announce)
     {
+        // A configured key was checked with the other options (KeyStrength), before anything touched the disk.
         var admin = options.AdminKey;
-        if (!string.IsNullOrWhiteSpace(admin) && KeyStrength.Problem(admin) is { } problem)
-        {
-            throw new OptionsValidationException(DialogueOptions.Section, typeof(DialogueOptions), [$"Dialogue: AdminKey {problem}"]);
-        }
-
         DataFolder.Ensure(options.DataDirectory);
         var signing = ReadOrCreate(Path.Combine(options.DataDirectory, "signing.key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), out _);
         if (string.IsNullOrWhiteSpace(admin))
@@ -84,40 +79,4 @@ public sealed class GatewayKeys
 
     public bool AdminKeyMatches(string? key) =>
         key is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(AdminKey));
-}
-
-/// <summary>
-/// How many bits a hand-made key is counted as: its length times the bits per character of the
-/// smallest alphabet it fits — 4 for hex digits, 6 for base64 or base64url, 6.5 for other printable
-/// ASCII — so 32 hex digits, 22 base64url characters or 20 mixed printable characters reach 128 bits.
-/// The count assumes random characters; a key with fewer than 8 distinct characters is refused outright.
-/// </summary>
-public static class KeyStrength
-{
-    public const int RequiredBits = 128;
-
-    public static double Bits(string key)
-    {
-        var perChar = key.All(Uri.IsHexDigit) ? 4.0
-            : key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '+' or '/' or '=') ? 6.0
-            : 6.5;
-        return key.Length * perChar;
-    }
-
-    /// <summary>Why the key is too weak; null when it is strong enough.</summary>
-    public static string? Problem(string key)
-    {
-        if (key.Any(c => c is < ' ' or > '~'))
-        {
-            return "must be printable ASCII.";
-        }
-
-        if (key.Distinct().Count() < 8 || Bits(key) < RequiredBits)
-        {
-            return $"is too weak: it must carry at least {RequiredBits} bits, for example 32 random hex digits " +
-                "(openssl rand -hex 16) or 22 random base64url characters; or leave it unset and the gateway generates one.";
-        }
-
-        return null;
-    }
 }
