@@ -55,6 +55,7 @@ public sealed class StaffKeyTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, "admin.key")));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, "signing.key")));
             Assert.Null(KeyStrength.Problem(keys.AdminKey));
+            Assert.Equal(keys.AdminKey, System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(Path.Combine(folder, "admin.key"))));
             Assert.Contains(keys.AdminKey, Assert.Single(lines), StringComparison.Ordinal);
 
             // A second start reads the same keys and announces nothing.

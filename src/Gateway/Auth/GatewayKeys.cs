@@ -57,7 +57,8 @@ public sealed class GatewayKeys
             file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var writer = new StreamWriter(tmp, Encoding.UTF8, file))
+        // No byte-order mark: operators copy the key out of the file.
+        using (var writer = new StreamWriter(tmp, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), file))
         {
             writer.Write(value);
         }
