@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using OpenGov.Dialogue.Gateway.Auth;
 
 namespace OpenGov.Dialogue.Load;
 
@@ -51,6 +52,10 @@ public sealed class ServerProcess : IAsyncDisposable
 
         // The load generator is one address minting thousands of participants: exactly what the per-address limit stops.
         start.Environment["Dialogue__ParticipantTokensPerAddress"] = "1000000";
+        // The load tool measures the live path, not admission: its thousands of participants skip the proof of work
+        // (the `identities` scenario measures that) and vote as fast as the scenario asks.
+        start.Environment["Dialogue__ParticipantProofBits"] = "0";
+        start.Environment["Dialogue__VotesPerMinute"] = "1000000";
         foreach (var (key, value) in settings ?? [])
         {
             start.Environment[key] = value;
@@ -166,7 +171,7 @@ public sealed class DialogueApi(Uri address, string adminKey) : IDisposable
 
     public async Task<string> ParticipantToken()
     {
-        using var response = await _http.PostAsync("/api/auth/participant", null);
+        using var response = await ParticipantProofClient.MintAsync(_http);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }

@@ -71,6 +71,16 @@ public sealed record CreateConsultation(
     [Id(7)] public bool PublishRejected { get; init; }
 
     [Id(8)] public int? RetentionDays { get; init; }
+
+    [Id(9)] public AdmissionMode Admission { get; init; }
+
+    /// <summary>Minutes a join code is shown before the next one (code admission).</summary>
+    [Id(10)] public int JoinCodeMinutes { get; init; } = ConsultationDefaults.JoinCodeMinutes;
+}
+
+public static class ConsultationDefaults
+{
+    public const int JoinCodeMinutes = 10;
 }
 
 [GenerateSerializer, Immutable, Alias("dialogue.consultation-info")]
@@ -100,6 +110,11 @@ public sealed record ConsultationInfo(
     /// <summary>When the retention job destroyed the identity links; null while they are kept.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [Id(13)] public DateTimeOffset? AnonymisedAt { get; init; }
+
+    /// <summary>Open (anonymous), code (join code shown in the hall) or invite (one-time codes).</summary>
+    [Id(14)] public AdmissionMode Admission { get; init; }
+
+    [Id(15)] public int JoinCodeMinutes { get; init; } = ConsultationDefaults.JoinCodeMinutes;
 }
 
 /// <summary>An admin's change to a consultation's settings; null fields stay as they are.</summary>
@@ -115,6 +130,10 @@ public sealed record UpdateConsultation(
 {
     /// <summary>Set to remove the retention period (keep identity links while the consultation exists).</summary>
     [Id(7)] public bool ClearRetention { get; init; }
+
+    [Id(8)] public AdmissionMode? Admission { get; init; }
+
+    [Id(9)] public int? JoinCodeMinutes { get; init; }
 }
 
 /// <summary>A submission as the citizen grain forwards it: the pseudonym is already resolved.</summary>
@@ -123,7 +142,11 @@ public sealed record SubmitItem(
     [property: Id(0)] string CitizenId,
     [property: Id(1)] string Pseudonym,
     [property: Id(2)] string ClientId,
-    [property: Id(3)] string Text);
+    [property: Id(3)] string Text)
+{
+    /// <summary>How the author was admitted (from their token); null means an open, unbound token.</summary>
+    [Id(4)] public Admission? Admission { get; init; }
+}
 
 public enum SubmitOutcome
 {
@@ -144,7 +167,11 @@ public sealed record SubmitResult(
 public sealed record CastVote(
     [property: Id(0)] string CitizenId,
     [property: Id(1)] string ItemId,
-    [property: Id(2)] int Value);
+    [property: Id(2)] int Value)
+{
+    /// <summary>How the voter was admitted (from their token); null means an open, unbound token.</summary>
+    [Id(3)] public Admission? Admission { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("dialogue.vote-result")]
 public sealed record VoteResult(
@@ -230,8 +257,12 @@ public sealed record ReviewInfo(
     [property: Id(5)] DateTimeOffset? ClaimedUntil,
     [property: Id(6)] string? AppealText)
 {
+    /// <summary>Set when new identities voted this item the same way in a burst (see <see cref="VoteBurst"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [Id(7)] public VoteBurst? Burst { get; init; }
+
     /// <summary>Who holds the claim, as the moderation commands know them (account id); <see cref="ClaimedBy"/> is the name to show.</summary>
-    [Id(7)] public string? ClaimedByAccount { get; init; }
+    [Id(8)] public string? ClaimedByAccount { get; init; }
 }
 
 public enum AnswerStatus

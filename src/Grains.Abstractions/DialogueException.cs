@@ -52,4 +52,7 @@ public static class ErrorCodes
 
     /// <summary>The admin key only bootstraps: once staff accounts exist it gives no moderator or official token.</summary>
     public const string BootstrapOnly = "bootstrap-only";
+
+    /// <summary>The consultation admits by join code or invitation and the token was not admitted to it.</summary>
+    public const string AdmissionRequired = "admission-required";
 }

@@ -47,6 +47,10 @@ public interface IConsultationGrain : IGrainWithStringKey
     [Alias("submit")]
     Task<SubmitResult> Submit(SubmitItem command);
 
+    /// <summary>Participants and each public item's voters by how they were admitted (open, code, invite).</summary>
+    [Alias("admission-tallies")]
+    Task<AdmissionTallies> GetAdmissionTallies();
+
     /// <summary>Looks up an earlier submission by the author's client id (retries after a lost reply).</summary>
     [Alias("find-submission")]
     Task<SubmitResult?> FindSubmission(string citizenId, string clientId);
@@ -134,11 +138,13 @@ public interface ICitizenGrain : IGrainWithStringKey
     [Alias("pseudonym")]
     Task<string> GetPseudonym(string consultationId);
 
+    /// <param name="admission">How the citizen's token was admitted; null for an open, unbound token.</param>
     [Alias("submit")]
-    Task<SubmitResult> Submit(string consultationId, string clientId, string text);
+    Task<SubmitResult> Submit(string consultationId, string clientId, string text, Admission? admission = null);
 
+    /// <param name="admission">How the citizen's token was admitted; null for an open, unbound token.</param>
     [Alias("vote")]
-    Task<VoteResult> Vote(string consultationId, string itemId, int value);
+    Task<VoteResult> Vote(string consultationId, string itemId, int value, Admission? admission = null);
 
     /// <summary>The citizen's own items in one consultation, with status and rejection reason.</summary>
     [Alias("own-items")]

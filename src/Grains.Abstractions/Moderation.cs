@@ -145,7 +145,14 @@ public sealed record LogVerification(
     [property: Id(0)] bool Valid,
     [property: Id(1)] int Entries,
     [property: Id(2)] long? BrokenAtSeq,
-    [property: Id(3)] string? Problem);
+    [property: Id(3)] string? Problem)
+{
+    /// <summary>The consultation's last sequence number when the stored rows were read.</summary>
+    [Id(4)] public long UpToSeq { get; init; }
+
+    /// <summary>When the stored rows were read (anonymous readers may get a result up to half a minute old at the same sequence number).</summary>
+    [Id(5)] public DateTimeOffset VerifiedAt { get; init; }
+}
 
 public enum RankingSort
 {

@@ -47,6 +47,35 @@ public sealed class DialogueOptions : IValidatableObject
     [Range(1, 10_000)]
     public int SubmissionsPerMinute { get; set; } = 5;
 
+    /// <summary>Token bucket per citizen for votes: this many a minute, refilled evenly (a script voting every item at once is slowed).</summary>
+    [Range(1, 1_000_000)]
+    public int VotesPerMinute { get; set; } = 120;
+
+    /// <summary>
+    /// Difficulty of the proof of work an anonymous participant token costs (leading zero bits of a
+    /// SHA-256); 0 turns it off. Each bit doubles the work: see docs/admission.md for what it costs.
+    /// </summary>
+    [Range(0, 32)]
+    public int ParticipantProofBits { get; set; } = 16;
+
+    /// <summary>Wrong join or invitation codes per client address in ten minutes before it gets 429 (right codes never count).</summary>
+    [Range(1, 1_000_000)]
+    public int AdmissionFailuresPerAddress { get; set; } = 30;
+
+    /// <summary>Vote-burst flag: this many open-admission identities, new here, voting an item the same way within the window.</summary>
+    [Range(2, 1_000_000)]
+    public int VoteBurstMinVotes { get; set; } = 25;
+
+    [Range(1, 86_400)]
+    public int VoteBurstWindowSeconds { get; set; } = 120;
+
+    /// <summary>An identity counts as new for the vote-burst flag this long after its first action in the consultation.</summary>
+    [Range(1, 10_080)]
+    public int VoteBurstNewIdentityMinutes { get; set; } = 10;
+
+    public Consultations.VoteBurstRule VoteBurstRule() => new(
+        TimeSpan.FromSeconds(VoteBurstWindowSeconds), TimeSpan.FromMinutes(VoteBurstNewIdentityMinutes), VoteBurstMinVotes);
+
     /// <summary>Attempts at <c>/api/auth/token</c>, <c>/api/auth/login</c> and <c>/api/auth/invitation</c> per client address and minute.</summary>
     [Range(1, 1_000_000)]
     public int StaffLoginsPerMinute { get; set; } = 20;

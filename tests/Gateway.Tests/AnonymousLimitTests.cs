@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using OpenGov.Dialogue.Gateway.Auth;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
@@ -13,7 +14,7 @@ public sealed class AnonymousLimitTests(AnonymousLimitsGatewayHost host) : IClas
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 8; i++)
         {
-            using var response = await anonymous.PostAsync("/api/auth/participant", null);
+            using var response = await ParticipantProofClient.MintAsync(anonymous);
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {

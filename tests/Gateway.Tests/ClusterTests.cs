@@ -4,6 +4,7 @@ using System.Text.Json;
 using Npgsql;
 using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Tests;
+using OpenGov.Dialogue.Gateway.Auth;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
@@ -122,7 +123,7 @@ public sealed class ClusterTests(PostgresDatabase database) : IClassFixture<Post
 
     private static async Task<string> Token(HttpClient http, string path, object? request)
     {
-        using var response = request is null ? await http.PostAsync(path, null) : await http.PostAsJsonAsync(path, request);
+        using var response = request is null ? await ParticipantProofClient.MintAsync(http) : await http.PostAsJsonAsync(path, request);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }

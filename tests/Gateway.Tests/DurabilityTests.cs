@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using OpenGov.Dialogue.Gateway.Consultations;
+using OpenGov.Dialogue.Gateway.Auth;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
@@ -37,7 +38,7 @@ public abstract class DurabilityTests : IDisposable
         await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
         {
             using var participant = new HttpClient { BaseAddress = BaseAddress };
-            using var tokenResponse = await participant.PostAsync("/api/auth/participant", null);
+            using var tokenResponse = await ParticipantProofClient.MintAsync(participant);
             var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
             participant.DefaultRequestHeaders.Authorization = new("Bearer", token);
             using var submit = await participant.PostAsJsonAsync($"/api/consultations/{id}/items", new { clientId = $"k{i}", text = $"Pertanyaan nomor {i}" });

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.SignalR.Client;
 using OpenGov.Dialogue.Gateway.Hosting;
+using OpenGov.Dialogue.Gateway.Auth;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
@@ -43,6 +44,9 @@ public class GatewayHost : IAsyncLifetime
         ["Dialogue:SubmissionsPerMinute"] = "1000",
         ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
         ["Dialogue:AnonymousReadsPerMinute"] = "1000000",
+        ["Dialogue:VotesPerMinute"] = "100000",
+        // The proof of work at a token difficulty: tests mint many participants (AdmissionTests run the default).
+        ["Dialogue:ParticipantProofBits"] = "8",
         ["Dialogue:StaffLoginsPerMinute"] = "100000",
     };
 
@@ -171,7 +175,7 @@ public class GatewayHost : IAsyncLifetime
 
     public async Task<(string Token, string CitizenId)> Participant()
     {
-        using var response = await Client().PostAsync("/api/auth/participant", null);
+        using var response = await ParticipantProofClient.MintAsync(Client());
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (body.GetProperty("token").GetString()!, body.GetProperty("citizenId").GetString()!);

@@ -141,6 +141,29 @@ public abstract class ModerationApiTests(GatewayHost host)
     }
 
     [Fact]
+    public async Task Anonymous_log_verification_is_one_read_per_last_seq_and_staff_always_read_afresh()
+    {
+        var (id, item, _) = await PublishedItem();
+        using var moderator = host.Client(await host.StaffToken("moderator"));
+        await moderator.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = "pin", itemIds = new[] { item } });
+
+        var first = await host.Client().GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/moderation-log/verify");
+        await Task.Delay(20);
+        var second = await host.Client().GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/moderation-log/verify");
+        Assert.True(first.GetProperty("valid").GetBoolean());
+        Assert.Equal(first.GetProperty("verifiedAt").GetDateTimeOffset(), second.GetProperty("verifiedAt").GetDateTimeOffset());
+
+        var staff = await moderator.GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/moderation-log/verify");
+        Assert.True(staff.GetProperty("verifiedAt").GetDateTimeOffset() > first.GetProperty("verifiedAt").GetDateTimeOffset());
+
+        // A new entry moves the last sequence number: the next anonymous read verifies again, up to it.
+        await moderator.PostAsJsonAsync($"/api/consultations/{id}/moderation", new { action = "unpin", itemIds = new[] { item } });
+        var third = await host.Client().GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/moderation-log/verify");
+        Assert.True(third.GetProperty("upToSeq").GetInt64() > first.GetProperty("upToSeq").GetInt64());
+        Assert.Equal(first.GetProperty("entries").GetInt32() + 1, third.GetProperty("entries").GetInt32());
+    }
+
+    [Fact]
     public async Task Public_log_has_pseudonyms_and_reasons_but_no_texts_and_verifies()
     {
         var (id, item, _) = await PublishedItem();

@@ -23,6 +23,9 @@ public sealed class PublicFeedGatewayHost : GatewayHost
         ["Dialogue:SubmissionsPerMinute"] = "1000",
         ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
         ["Dialogue:AnonymousReadsPerMinute"] = "1000000",
+        ["Dialogue:VotesPerMinute"] = "100000",
+        // The proof of work at a token difficulty: tests mint many participants (AdmissionTests run the default).
+        ["Dialogue:ParticipantProofBits"] = "8",
         ["Dialogue:StaffLoginsPerMinute"] = "100000",
         ["Dialogue:LiveFeed:QueueRounds"] = "64",
         ["Dialogue:LiveFeed:StallSeconds"] = "3",
@@ -654,6 +657,9 @@ public sealed class StallGatewayHost : GatewayHost
         ["Dialogue:SubmissionsPerMinute"] = "1000",
         ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
         ["Dialogue:AnonymousReadsPerMinute"] = "1000000",
+        ["Dialogue:VotesPerMinute"] = "100000",
+        // The proof of work at a token difficulty: tests mint many participants (AdmissionTests run the default).
+        ["Dialogue:ParticipantProofBits"] = "8",
         ["Dialogue:StaffLoginsPerMinute"] = "100000",
         ["Dialogue:LiveFeed:QueueRounds"] = "100000",
         ["Dialogue:LiveFeed:StallSeconds"] = "2",

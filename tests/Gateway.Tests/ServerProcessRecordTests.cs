@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using OpenGov.Dialogue.Gateway.Live;
+using OpenGov.Dialogue.Gateway.Auth;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
@@ -105,7 +106,7 @@ public sealed class ServerProcessRecordTests : IDisposable
 
     private static async Task<string> Token(HttpClient http, string path, object? body)
     {
-        using var response = body is null ? await http.PostAsync(path, null) : await http.PostAsJsonAsync(path, body);
+        using var response = body is null ? await ParticipantProofClient.MintAsync(http) : await http.PostAsJsonAsync(path, body);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using OpenGov.Dialogue.Gateway.Live;
-using static OpenGov.Dialogue.Gateway.Tests.PublicRecordTests;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
@@ -103,7 +102,7 @@ public sealed class StaffAccountTests(StaffAccountsHost host) : IClassFixture<St
         await Assert.ThrowsAnyAsync<Exception>(() => reconnect.StartAsync());
 
         // A disabled account cannot sign in: the same answer as a wrong passphrase.
-        await AssertProblem(await host.SignIn(login, GatewayHost.StaffPassphrase), HttpStatusCode.Unauthorized, "invalid-credentials");
+        await ProblemAssert.Is(await host.SignIn(login, GatewayHost.StaffPassphrase), HttpStatusCode.Unauthorized, "invalid-credentials");
 
         (await admin.PatchAsJsonAsync($"/api/staff/accounts/{accountId}", new { enabled = true })).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.Unauthorized, (await moderator.GetAsync($"/api/consultations/{id}/queue")).StatusCode);
@@ -130,8 +129,8 @@ public sealed class StaffAccountTests(StaffAccountsHost host) : IClassFixture<St
     {
         await host.Invite($"fajar-{Guid.NewGuid():N}"[..16], "Fajar", "official");
         using var client = host.Client();
-        await AssertProblem(await client.PostAsJsonAsync("/api/auth/token", new { key = GatewayHost.AdminKey, role = "moderator" }), HttpStatusCode.Forbidden, "bootstrap-only");
-        await AssertProblem(await client.PostAsJsonAsync("/api/auth/token", new { key = GatewayHost.AdminKey, role = "official" }), HttpStatusCode.Forbidden, "bootstrap-only");
+        await ProblemAssert.Is(await client.PostAsJsonAsync("/api/auth/token", new { key = GatewayHost.AdminKey, role = "moderator" }), HttpStatusCode.Forbidden, "bootstrap-only");
+        await ProblemAssert.Is(await client.PostAsJsonAsync("/api/auth/token", new { key = GatewayHost.AdminKey, role = "official" }), HttpStatusCode.Forbidden, "bootstrap-only");
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/auth/token", new { key = GatewayHost.AdminKey, role = "admin" })).StatusCode);
     }
 
@@ -140,23 +139,23 @@ public sealed class StaffAccountTests(StaffAccountsHost host) : IClassFixture<St
     {
         var login = $"gita-{Guid.NewGuid():N}"[..16];
         var (_, code) = await host.Invite(login, "Gita", "moderator");
-        await AssertProblem(await host.AcceptInvitation(code, "too short"), HttpStatusCode.BadRequest, "weak-passphrase");
-        await AssertProblem(await host.AcceptInvitation("not-the-code", GatewayHost.StaffPassphrase), HttpStatusCode.BadRequest, "invalid-invitation");
-        await AssertProblem(await host.SignIn(login, GatewayHost.StaffPassphrase), HttpStatusCode.Unauthorized, "invalid-credentials");
+        await ProblemAssert.Is(await host.AcceptInvitation(code, "too short"), HttpStatusCode.BadRequest, "weak-passphrase");
+        await ProblemAssert.Is(await host.AcceptInvitation("not-the-code", GatewayHost.StaffPassphrase), HttpStatusCode.BadRequest, "invalid-invitation");
+        await ProblemAssert.Is(await host.SignIn(login, GatewayHost.StaffPassphrase), HttpStatusCode.Unauthorized, "invalid-credentials");
         (await host.AcceptInvitation(code, GatewayHost.StaffPassphrase)).EnsureSuccessStatusCode();
-        await AssertProblem(await host.AcceptInvitation(code, GatewayHost.StaffPassphrase + "!"), HttpStatusCode.BadRequest, "invalid-invitation");
+        await ProblemAssert.Is(await host.AcceptInvitation(code, GatewayHost.StaffPassphrase + "!"), HttpStatusCode.BadRequest, "invalid-invitation");
 
-        await AssertProblem(await host.SignIn(login, "wrong passphrase, long enough"), HttpStatusCode.Unauthorized, "invalid-credentials");
-        await AssertProblem(await host.SignIn("nobody-here", GatewayHost.StaffPassphrase), HttpStatusCode.Unauthorized, "invalid-credentials");
-        await AssertProblem(await host.SignIn("", ""), HttpStatusCode.BadRequest, "invalid-credentials");
+        await ProblemAssert.Is(await host.SignIn(login, "wrong passphrase, long enough"), HttpStatusCode.Unauthorized, "invalid-credentials");
+        await ProblemAssert.Is(await host.SignIn("nobody-here", GatewayHost.StaffPassphrase), HttpStatusCode.Unauthorized, "invalid-credentials");
+        await ProblemAssert.Is(await host.SignIn("", ""), HttpStatusCode.BadRequest, "invalid-credentials");
         Assert.Equal(HttpStatusCode.OK, (await host.SignIn(login.ToUpperInvariant(), GatewayHost.StaffPassphrase)).StatusCode);
 
         using var admin = host.Client(await host.StaffToken());
-        await AssertProblem(await admin.PostAsJsonAsync("/api/staff/accounts", new { login, displayName = "Gita 2", role = "moderator" }), HttpStatusCode.Conflict, "login-taken");
-        await AssertProblem(await admin.PostAsJsonAsync("/api/staff/accounts", new { login = "x y", displayName = "X", role = "moderator" }), HttpStatusCode.BadRequest, "invalid-account");
-        await AssertProblem(await admin.PostAsJsonAsync("/api/staff/accounts", new { login = "king1", displayName = "X", role = "king" }), HttpStatusCode.BadRequest, "invalid-account");
-        await AssertProblem(await admin.PostAsJsonAsync("/api/staff/accounts", new { login = "scoped1", displayName = "X", role = "moderator", consultations = Array.Empty<string>() }), HttpStatusCode.BadRequest, "invalid-account");
-        await AssertProblem(await admin.PatchAsJsonAsync("/api/staff/accounts/s0000", new { enabled = false }), HttpStatusCode.NotFound, "not-found");
+        await ProblemAssert.Is(await admin.PostAsJsonAsync("/api/staff/accounts", new { login, displayName = "Gita 2", role = "moderator" }), HttpStatusCode.Conflict, "login-taken");
+        await ProblemAssert.Is(await admin.PostAsJsonAsync("/api/staff/accounts", new { login = "x y", displayName = "X", role = "moderator" }), HttpStatusCode.BadRequest, "invalid-account");
+        await ProblemAssert.Is(await admin.PostAsJsonAsync("/api/staff/accounts", new { login = "king1", displayName = "X", role = "king" }), HttpStatusCode.BadRequest, "invalid-account");
+        await ProblemAssert.Is(await admin.PostAsJsonAsync("/api/staff/accounts", new { login = "scoped1", displayName = "X", role = "moderator", consultations = Array.Empty<string>() }), HttpStatusCode.BadRequest, "invalid-account");
+        await ProblemAssert.Is(await admin.PatchAsJsonAsync("/api/staff/accounts/s0000", new { enabled = false }), HttpStatusCode.NotFound, "not-found");
         var list = await admin.GetFromJsonAsync<JsonElement>("/api/staff/accounts");
         var gita = list.EnumerateArray().Single(a => a.GetProperty("login").GetString() == login);
         Assert.True(gita.GetProperty("active").GetBoolean());
@@ -178,12 +177,12 @@ public sealed class StaffAccountTests(StaffAccountsHost host) : IClassFixture<St
 
         Assert.Equal(HttpStatusCode.OK, (await moderator.GetAsync($"/api/consultations/{x}/queue")).StatusCode);
         (await moderator.PostAsJsonAsync($"/api/consultations/{x}/moderation", new { action = "highlight", itemIds = new[] { itemX } })).EnsureSuccessStatusCode();
-        await AssertProblem(await moderator.GetAsync($"/api/consultations/{y}/queue"), HttpStatusCode.Forbidden, "forbidden");
-        await AssertProblem(await moderator.GetAsync($"/api/consultations/{y}/items"), HttpStatusCode.Forbidden, "forbidden");
-        await AssertProblem(await moderator.GetAsync($"/api/consultations/{y}/export"), HttpStatusCode.Forbidden, "forbidden");
-        await AssertProblem(await moderator.GetAsync($"/api/consultations/{y}/topics"), HttpStatusCode.Forbidden, "forbidden");
-        await AssertProblem(await moderator.PostAsJsonAsync($"/api/consultations/{y}/moderation", new { action = "claim", itemIds = new[] { itemY } }), HttpStatusCode.Forbidden, "forbidden");
-        await AssertProblem(await official.PostAsJsonAsync($"/api/consultations/{y}/items/{itemY}/answer", new { text = "Jawaban" }), HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAssert.Is(await moderator.GetAsync($"/api/consultations/{y}/queue"), HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAssert.Is(await moderator.GetAsync($"/api/consultations/{y}/items"), HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAssert.Is(await moderator.GetAsync($"/api/consultations/{y}/export"), HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAssert.Is(await moderator.GetAsync($"/api/consultations/{y}/topics"), HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAssert.Is(await moderator.PostAsJsonAsync($"/api/consultations/{y}/moderation", new { action = "claim", itemIds = new[] { itemY } }), HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAssert.Is(await official.PostAsJsonAsync($"/api/consultations/{y}/items/{itemY}/answer", new { text = "Jawaban" }), HttpStatusCode.Forbidden, "forbidden");
         Assert.Equal(HttpStatusCode.OK, (await official.PostAsJsonAsync($"/api/consultations/{x}/items/{itemX}/answer", new { text = "Jawaban" })).StatusCode);
 
         await using var hub = host.Hub(moderatorToken);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using static OpenGov.Dialogue.Gateway.Tests.PublicRecordTests;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
@@ -33,12 +32,12 @@ public sealed class StaffLoginLimitTests(LoginLimitedHost host) : IClassFixture<
 
         for (var i = 1; i <= 3; i++)
         {
-            await AssertProblem(await host.SignIn("target", $"guess number {i} is wrong", from: $"198.51.100.{i}"), HttpStatusCode.Unauthorized, "invalid-credentials");
+            await ProblemAssert.Is(await host.SignIn("target", $"guess number {i} is wrong", from: $"198.51.100.{i}"), HttpStatusCode.Unauthorized, "invalid-credentials");
         }
 
         // The account now waits, even for the right passphrase from a fresh address...
         using var waiting = await host.SignIn("target", GatewayHost.StaffPassphrase, from: "203.0.113.7");
-        await AssertProblem(waiting, HttpStatusCode.TooManyRequests, "rate-limited");
+        await ProblemAssert.Is(waiting, HttpStatusCode.TooManyRequests, "rate-limited");
         Assert.InRange(int.Parse(waiting.Headers.RetryAfter!.ToString(), System.Globalization.CultureInfo.InvariantCulture), 1, 30);
 
         // ...while another person's correct login from another address goes through.
@@ -53,10 +52,10 @@ public sealed class StaffLoginLimitTests(LoginLimitedHost host) : IClassFixture<
 
         for (var i = 0; i < 10; i++)
         {
-            await AssertProblem(await host.SignIn($"nobody{i}", "a wrong passphrase here", from: "192.0.2.66"), HttpStatusCode.Unauthorized, "invalid-credentials");
+            await ProblemAssert.Is(await host.SignIn($"nobody{i}", "a wrong passphrase here", from: "192.0.2.66"), HttpStatusCode.Unauthorized, "invalid-credentials");
         }
 
-        await AssertProblem(await host.SignIn("colleague", GatewayHost.StaffPassphrase, from: "192.0.2.66"), HttpStatusCode.TooManyRequests, "rate-limited");
+        await ProblemAssert.Is(await host.SignIn("colleague", GatewayHost.StaffPassphrase, from: "192.0.2.66"), HttpStatusCode.TooManyRequests, "rate-limited");
         Assert.Equal(HttpStatusCode.OK, (await host.SignIn("colleague", GatewayHost.StaffPassphrase, from: "192.0.2.67")).StatusCode);
     }
 }

@@ -369,6 +369,24 @@ public abstract class ModerationTests : IAsyncLifetime
         Assert.Equal(3, (await restarted.GetModerationLog(0, 10)).Entries.Count);
     }
 
+    [Fact]
+    public async Task An_answer_to_a_question_hundreds_voted_for_reaches_every_voter_in_paced_batches()
+    {
+        var grain = await Create(ModerationMode.Post);
+        var (_, item) = await Submit(grain, "Kapan pasar tradisional direnovasi?");
+        var voters = Enumerable.Range(0, 450).Select(_ => CitizenIds.New()).ToList();
+        await Parallel.ForEachAsync(voters, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (voter, _) => await Citizen(voter).Vote(Id(grain), item, 1));
+
+        // The answer returns at once; the kept copies follow 200 at a time.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await grain.Answer(new AnswerCommand(item, "Tahun depan, bertahap.", null, null, null, Official));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"answering took {clock.Elapsed}");
+        foreach (var voter in voters)
+        {
+            await WaitForNotification(voter, "answered");
+        }
+    }
+
     private async Task<Notification> WaitForNotification(string citizenId, string kind)
     {
         for (var i = 0; i < 100; i++)

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using OpenGov.Dialogue.Gateway.Auth;
 
 namespace OpenGov.Dialogue.WebUi.Tests;
 
@@ -132,7 +133,7 @@ public sealed class OpinionGroupsTests(WebUiHost host)
     private async Task<string> ParticipantToken()
     {
         using var anonymous = host.Client();
-        using var auth = await anonymous.PostAsync("/api/auth/participant", null);
+        using var auth = await ParticipantProofClient.MintAsync(anonymous);
         auth.EnsureSuccessStatusCode();
         return (await auth.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using OpenGov.Dialogue.Gateway.Auth;
 
 namespace OpenGov.Dialogue.WebUi.Tests;
 
@@ -262,7 +263,7 @@ public sealed class ReportPageTests(WebUiHost host)
     private async Task<string> ParticipantToken()
     {
         using var anonymous = host.Client();
-        using var auth = await anonymous.PostAsync("/api/auth/participant", null);
+        using var auth = await ParticipantProofClient.MintAsync(anonymous);
         auth.EnsureSuccessStatusCode();
         return (await auth.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }

@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using OpenGov.Dialogue.Gateway.Hosting;
+using OpenGov.Dialogue.Gateway.Auth;
 
 namespace OpenGov.Dialogue.WebUi.Tests;
 
@@ -58,6 +59,9 @@ public sealed class WebUiHost : IAsyncLifetime
                 ["Dialogue:SubmissionsPerMinute"] = "1000",
                 ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
                 ["Dialogue:AnonymousReadsPerMinute"] = "1000000",
+                ["Dialogue:VotesPerMinute"] = "100000",
+                // The proof of work at a token difficulty: tests mint many participants (AdmissionTests run the default).
+                ["Dialogue:ParticipantProofBits"] = "8",
                 ["Dialogue:StaffLoginsPerMinute"] = "100000",
                 ["Dialogue:TopicsRecomputeSeconds"] = "2",
                 ["Dialogue:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
@@ -210,7 +214,7 @@ public sealed class WebUiHost : IAsyncLifetime
     public async Task<string> Submit(string consultationId, string text)
     {
         using var anonymous = Client();
-        using var auth = await anonymous.PostAsync("/api/auth/participant", null);
+        using var auth = await ParticipantProofClient.MintAsync(anonymous);
         var token = (await auth.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         using var participant = Client(token);
         using var response = await participant.PostAsJsonAsync($"/api/consultations/{consultationId}/items", new { clientId = Guid.NewGuid().ToString("N"), text });

@@ -26,7 +26,6 @@ public sealed record AcceptInvitationResponse(string Login, string DisplayName);
 public static class AuthEndpoints
 {
     public static readonly TimeSpan StaffLifetime = TimeSpan.FromHours(12);
-    private static readonly TimeSpan ParticipantLifetime = TimeSpan.FromDays(30);
 
     public static void MapAuth(this IEndpointRouteBuilder app)
     {
@@ -65,13 +64,6 @@ public static class AuthEndpoints
             accounts.Forget(account.Id);
             return TypedResults.Ok(new AcceptInvitationResponse(account.Login, account.DisplayName));
         }).RequireRateLimiting(AuthSetup.StaffLoginLimit);
-
-        group.MapPost("/participant", (TokenIssuer issuer) =>
-        {
-            var citizenId = CitizenIds.New();
-            var token = issuer.Issue(citizenId, Roles.Participant, ParticipantLifetime, new Claim(Roles.CitizenClaim, citizenId));
-            return TypedResults.Ok(new ParticipantTokenResponse(token, citizenId));
-        }).RequireRateLimiting(AuthSetup.ParticipantMintLimit);
     }
 
     /// <summary>

@@ -59,6 +59,9 @@ public static class AuthSetup
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<StaffConnections>();
         builder.Services.AddHostedService<StaffConnectionSweep>();
+        builder.Services.AddSingleton<ParticipantProof>();
+        builder.Services.AddSingleton<JoinCodes>();
+        builder.Services.AddSingleton<AdmissionFailures>();
         builder.Services.AddSingleton<IUserIdProvider, CitizenUserIdProvider>();
 
         // Registered before the hub's own filter, so it runs first on every call.

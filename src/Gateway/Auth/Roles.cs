@@ -13,6 +13,12 @@ public static class Roles
 
     public const string CitizenClaim = "cid";
 
+    /// <summary>How a participant token was admitted: open, code or invite (absent on older tokens: open).</summary>
+    public const string AdmissionClaim = "adm";
+
+    /// <summary>The consultation a code or invitation token is bound to.</summary>
+    public const string AdmittedToClaim = "con";
+
     public static readonly string[] Staff = [Moderator, Official, Admin];
 
     public static bool IsStaff(ClaimsPrincipal user) => Staff.Any(user.IsInRole);
@@ -67,6 +73,19 @@ public static class Roles
         Official => ViewerRole.Official,
         _ => null,
     };
+
+    /// <summary>How the participant's token was admitted, as the consultation checks it.</summary>
+    public static Admission AdmissionOf(ClaimsPrincipal user)
+    {
+        var consultation = user.FindFirst(AdmittedToClaim)?.Value;
+        var mode = user.FindFirst(AdmissionClaim)?.Value switch
+        {
+            "code" => AdmissionMode.Code,
+            "invite" => AdmissionMode.Invite,
+            _ => AdmissionMode.Open,
+        };
+        return mode == AdmissionMode.Open && consultation is null ? Admission.Open : new Admission(mode, consultation);
+    }
 
     public static string? CitizenIdOf(ClaimsPrincipal user) =>
         user.IsInRole(Participant) ? user.FindFirst(CitizenClaim)?.Value : null;

@@ -13,10 +13,20 @@ public sealed record CreateConsultationRequest(string? Title, string? Descriptio
     public bool? PublishRejected { get; init; }
 
     public int? RetentionDays { get; init; }
+
+    /// <summary><c>open</c> (default), <c>code</c> or <c>invite</c>.</summary>
+    public string? Admission { get; init; }
+
+    public int? JoinCodeMinutes { get; init; }
 }
 
 /// <summary>An admin's change; absent fields stay. <c>retentionDays</c> 0 removes the retention period.</summary>
-public sealed record UpdateConsultationRequest(string? Title, string? Description, string? Status, string? Visibility, bool? PublishRejected, int? RetentionDays);
+public sealed record UpdateConsultationRequest(string? Title, string? Description, string? Status, string? Visibility, bool? PublishRejected, int? RetentionDays)
+{
+    public string? Admission { get; init; }
+
+    public int? JoinCodeMinutes { get; init; }
+}
 
 public sealed record SubmitItemRequest(string? ClientId, string? Text);
 
@@ -68,7 +78,7 @@ public static class ConsultationEndpoints
         group.MapPost("/{id}/items", async Task<Results<Created<SubmitItemResponse>, Ok<SubmitItemResponse>>> (string id, SubmitItemRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var citizen = grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user));
-            var result = await citizen.Submit(CheckedId(id), request.ClientId ?? string.Empty, request.Text ?? string.Empty);
+            var result = await citizen.Submit(CheckedId(id), request.ClientId ?? string.Empty, request.Text ?? string.Empty, Roles.AdmissionOf(user));
             var body = new SubmitItemResponse(result.ItemId, result.Seq, result.Status);
             return result.Outcome == SubmitOutcome.Repeat
                 ? TypedResults.Ok(body)
@@ -83,7 +93,7 @@ public static class ConsultationEndpoints
             }
 
             var citizen = grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user));
-            return TypedResults.Ok(await citizen.Vote(CheckedId(id), itemId, value));
+            return TypedResults.Ok(await citizen.Vote(CheckedId(id), itemId, value, Roles.AdmissionOf(user)));
         }).RequireAuthorization(Roles.Participant);
 
         group.MapGet("/{id}/my-items", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
@@ -152,6 +162,8 @@ public static class ConsultationRequests
             Visibility = request.Visibility is null ? ConsultationVisibility.Public : ParseVisibility(request.Visibility),
             PublishRejected = request.PublishRejected ?? false,
             RetentionDays = request.RetentionDays,
+            Admission = request.Admission is null ? AdmissionMode.Open : ParseAdmission(request.Admission),
+            JoinCodeMinutes = CheckJoinCodeMinutes(request.JoinCodeMinutes) ?? ConsultationDefaults.JoinCodeMinutes,
         };
     }
 
@@ -193,8 +205,21 @@ public static class ConsultationRequests
             actor)
         {
             ClearRetention = request.RetentionDays is 0,
+            Admission = request.Admission is null ? null : ParseAdmission(request.Admission),
+            JoinCodeMinutes = CheckJoinCodeMinutes(request.JoinCodeMinutes),
         };
     }
+
+    private static AdmissionMode ParseAdmission(string admission) => admission switch
+    {
+        "open" => AdmissionMode.Open,
+        "code" => AdmissionMode.Code,
+        "invite" => AdmissionMode.Invite,
+        _ => throw Invalid("admission must be 'open', 'code' or 'invite'."),
+    };
+
+    private static int? CheckJoinCodeMinutes(int? minutes) =>
+        minutes is null or (>= 1 and <= 1440) ? minutes : throw Invalid("joinCodeMinutes must be 1–1440.");
 
     private static ConsultationVisibility ParseVisibility(string visibility) => visibility switch
     {

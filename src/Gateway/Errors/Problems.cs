@@ -19,7 +19,7 @@ public static class Problems
     {
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.Closed or ErrorCodes.InvalidTransition or ErrorCodes.Conflict or ErrorCodes.Claimed or ErrorCodes.AlreadyAppealed => StatusCodes.Status409Conflict,
-        ErrorCodes.Sanctioned => StatusCodes.Status403Forbidden,
+        ErrorCodes.Sanctioned or ErrorCodes.AdmissionRequired => StatusCodes.Status403Forbidden,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCodes.BootstrapOnly => StatusCodes.Status403Forbidden,

@@ -66,6 +66,7 @@ public static class GatewayApp
         app.MapHealth();
         app.MapAuth();
         app.MapStaffAccounts();
+        app.MapAdmission();
         app.MapConsultations();
         app.MapModeration();
         app.MapOpinion();

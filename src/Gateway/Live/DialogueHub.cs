@@ -56,14 +56,14 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
     public async Task<SubmitItemResponse> Submit(string consultationId, string clientId, string text)
     {
         var citizen = grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(Context.User!));
-        var result = await citizen.Submit(ConsultationEndpoints.CheckedId(consultationId), clientId, text);
+        var result = await citizen.Submit(ConsultationEndpoints.CheckedId(consultationId), clientId, text, Roles.AdmissionOf(Context.User!));
         return new SubmitItemResponse(result.ItemId, result.Seq, result.Status);
     }
 
     [Authorize(Policy = Roles.Participant)]
     public Task<VoteResult> Vote(string consultationId, string itemId, int value) =>
         grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(Context.User!))
-            .Vote(ConsultationEndpoints.CheckedId(consultationId), itemId, value);
+            .Vote(ConsultationEndpoints.CheckedId(consultationId), itemId, value, Roles.AdmissionOf(Context.User!));
 
     /// <summary>The presenter screen: returns the current frame; later frames arrive as <c>presenter(frame)</c>.</summary>
     public async Task<PresenterFrame> JoinPresenter(string consultationId)

@@ -44,11 +44,12 @@ public sealed class CitizenGrain(
     public const int MaxNotifications = 200;
 
     private TokenBucket? _bucket;
+    private TokenBucket? _votes;
 
     public async Task<string> GetPseudonym(string consultationId) =>
         Pseudonyms.For(await Salt(consultationId), consultationId);
 
-    public async Task<SubmitResult> Submit(string consultationId, string clientId, string text)
+    public async Task<SubmitResult> Submit(string consultationId, string clientId, string text, Admission? admission = null)
     {
         clientId = Consultations.TextRules.ClientId(clientId);
         EnsureAllowed(consultationId, SanctionKind.Mute);
@@ -72,27 +73,36 @@ public sealed class CitizenGrain(
         {
             EnsureSalt(consultationId);
             state.State.Consultations.Add(consultationId);
-            await state.WriteStateAsync();
+            await Save();
         }
 
         var pseudonym = Pseudonyms.For(SaltOf(consultationId), consultationId);
-        return await consultation.Submit(new SubmitItem(citizenId, pseudonym, clientId, text));
+        return await consultation.Submit(new SubmitItem(citizenId, pseudonym, clientId, text) { Admission = admission });
     }
 
-    public async Task<VoteResult> Vote(string consultationId, string itemId, int value)
+    public async Task<VoteResult> Vote(string consultationId, string itemId, int value, Admission? admission = null)
     {
         EnsureAllowed(consultationId, SanctionKind.Ban);
-        var result = await GrainFactory.GetGrain<IConsultationGrain>(consultationId)
-            .Vote(new CastVote(this.GetPrimaryKeyString(), itemId, value));
+        var perMinute = options.Value.VotesPerMinute;
+        _votes ??= new TokenBucket(perMinute, perMinute, clock.GetUtcNow());
+        if (!_votes.TryTake(clock.GetUtcNow(), out var retryAfter))
+        {
+            throw new DialogueException(
+                ErrorCodes.RateLimited,
+                $"Too many votes: at most {perMinute} a minute.",
+                (int)Math.Ceiling(retryAfter.TotalSeconds));
+        }
 
-        // Remembered once per consultation, after the vote counted: a data request must find it.
+        // Remembered once per consultation, before the vote is cast: a data request must find every vote,
+        // so a vote is never counted for a citizen whose state does not say where to look.
         if (!state.State.Voted.Contains(consultationId))
         {
             state.State.Voted.Add(consultationId);
-            await state.WriteStateAsync();
+            await Save();
         }
 
-        return result;
+        return await GrainFactory.GetGrain<IConsultationGrain>(consultationId)
+            .Vote(new CastVote(this.GetPrimaryKeyString(), itemId, value) { Admission = admission });
     }
 
     public async Task<CitizenData> GetData(string? consultationId)
@@ -129,7 +139,7 @@ public sealed class CitizenGrain(
         else
         {
             state.State = new CitizenState { Sanctions = sanctions };
-            await state.WriteStateAsync();
+            await Save();
         }
 
         await scrubber.ScrubGrainStateAsync();
@@ -144,7 +154,7 @@ public sealed class CitizenGrain(
         s.Notifications.RemoveAll(n => n.ConsultationId == consultationId);
         if (changed || before != s.Notifications.Count)
         {
-            await state.WriteStateAsync();
+            await Save();
         }
     }
 
@@ -163,7 +173,7 @@ public sealed class CitizenGrain(
     public async Task ApplySanction(string consultationId, Sanction sanction)
     {
         state.State.Sanctions[consultationId] = sanction;
-        await state.WriteStateAsync();
+        await Save();
     }
 
     public async Task Notify(Notification notification)
@@ -175,7 +185,7 @@ public sealed class CitizenGrain(
             list.RemoveRange(0, list.Count - MaxNotifications);
         }
 
-        await state.WriteStateAsync();
+        await Save();
     }
 
     public Task<IReadOnlyList<Notification>> GetNotifications() =>
@@ -193,7 +203,32 @@ public sealed class CitizenGrain(
         if (!list[index].Read)
         {
             list[index] = list[index] with { Read = true };
+            await Save();
+        }
+    }
+
+    /// <summary>
+    /// Writes the state; when the write fails, the in-memory change is rolled back by reading the stored
+    /// state again (or, if that fails too, by dropping this activation), so memory never holds what storage does not.
+    /// </summary>
+    private async Task Save()
+    {
+        try
+        {
             await state.WriteStateAsync();
+        }
+        catch
+        {
+            try
+            {
+                await state.ReadStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+            }
+
+            throw;
         }
     }
 
@@ -205,7 +240,7 @@ public sealed class CitizenGrain(
     {
         if (EnsureSalt(consultationId))
         {
-            await state.WriteStateAsync();
+            await Save();
         }
 
         return SaltOf(consultationId);

@@ -20,14 +20,21 @@ public sealed record ItemSubmitted(
     string ClientId,
     string Text,
     ItemStatus Status,
-    TriageResult? Triage = null) : ConsultationEvent;
+    TriageResult? Triage = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] AdmissionMode Admission = AdmissionMode.Open) : ConsultationEvent;
 
 /// <summary>
 /// A citizen's vote on an item; replaces their earlier vote on it. It counts only if the item is public
 /// when the vote is applied (a rejection or merge committed just before wins), except for
 /// <paramref name="Imported"/> history, where votes on later-rejected comments are part of the record.
+/// <paramref name="Admission"/> is how the voter was admitted (officials weigh votes by it).
 /// </summary>
-public sealed record VoteCast(string ItemId, string CitizenId, int Value, bool Imported = false) : ConsultationEvent;
+public sealed record VoteCast(
+    string ItemId,
+    string CitizenId,
+    int Value,
+    bool Imported = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] AdmissionMode Admission = AdmissionMode.Open) : ConsultationEvent;
 
 /// <summary>A moderator takes (or renews) items for review until <paramref name="Until"/>.</summary>
 /// <param name="By">Who holds the claim: the actor's key (account id; the name in claims from before accounts).</param>
@@ -50,7 +57,7 @@ public sealed record Moderated(
     Sanction? Sanction = null,
     ConsultationSettings? Settings = null) : ConsultationEvent;
 
-/// <summary>The consultation's settings after an admin's change (status, title, visibility, retention).</summary>
+/// <summary>The consultation's settings after an admin's change (status, title, visibility, retention, admission).</summary>
 public sealed record ConsultationSettings(
     string Title,
     string Description,
@@ -58,7 +65,9 @@ public sealed record ConsultationSettings(
     ConsultationVisibility Visibility,
     bool PublishRejected,
     int? RetentionDays,
-    DateTimeOffset? ClosedAt);
+    DateTimeOffset? ClosedAt,
+    AdmissionMode Admission = AdmissionMode.Open,
+    int JoinCodeMinutes = ConsultationDefaults.JoinCodeMinutes);
 
 /// <summary>
 /// A citizen asked for their contributions to be erased: their items' texts are replaced, their votes

@@ -60,7 +60,9 @@ public sealed partial class ConsultationGrain
                 command.Visibility ?? s.Visibility,
                 command.PublishRejected ?? s.PublishRejected,
                 command.ClearRetention ? null : command.RetentionDays ?? s.RetentionDays,
-                closedAt);
+                closedAt,
+                command.Admission ?? s.Admission,
+                command.JoinCodeMinutes is { } minutes ? AdmissionRules.CheckJoinCodeMinutes(minutes) : s.JoinCodeMinutes);
             if (settings == CurrentSettings())
             {
                 // Nothing changes: nothing is written, logged or pushed.
@@ -429,7 +431,7 @@ public sealed partial class ConsultationGrain
     private ConsultationSettings CurrentSettings()
     {
         var s = state.State;
-        return new ConsultationSettings(s.Title, s.Description, s.Status, s.Visibility, s.PublishRejected, s.RetentionDays, s.ClosedAt);
+        return new ConsultationSettings(s.Title, s.Description, s.Status, s.Visibility, s.PublishRejected, s.RetentionDays, s.ClosedAt, s.Admission, s.JoinCodeMinutes);
     }
 
     private Task RegisterInDirectory()

@@ -24,6 +24,8 @@ public sealed class ConsultationState
     [Id(9)] public int? RetentionDays { get; set; }
     [Id(10)] public DateTimeOffset? ClosedAt { get; set; }
     [Id(11)] public DateTimeOffset? AnonymisedAt { get; set; }
+    [Id(12)] public AdmissionMode Admission { get; set; }
+    [Id(13)] public int JoinCodeMinutes { get; set; } = ConsultationDefaults.JoinCodeMinutes;
 }
 
 /// <summary>
@@ -48,6 +50,10 @@ public sealed partial class ConsultationGrain(
     private readonly Dictionary<IConsultationObserver, DateTimeOffset> _observers = [];
     private readonly Dictionary<string, (ConsultationLedger.Entry Item, bool VotesOnly)> _outbox = new(StringComparer.Ordinal);
     private readonly List<NotificationDelivery> _notifications = [];
+    private readonly Queue<(string Citizen, Notification Notification)> _toKeep = new();
+    private bool _keeping;
+    private const int KeepBatch = 200;
+    private static readonly TimeSpan KeepPause = TimeSpan.FromMilliseconds(100);
     private readonly SemaphoreSlim _decisions = new(1, 1);
     private ConsultationLedger _ledger = new(ConsultationMode.Qa);
     private long _nextSeq = 1;
@@ -61,7 +67,7 @@ public sealed partial class ConsultationGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _ledger = new ConsultationLedger(state.State.Mode);
+        _ledger = NewLedger(state.State.Mode);
         var unfinished = new List<(ConsultationEvent Event, long Seq)>();
         if (state.RecordExists)
         {
@@ -113,8 +119,10 @@ public sealed partial class ConsultationGrain(
         s.PublishRejected = command.PublishRejected;
         s.RetentionDays = command.RetentionDays;
         s.ClosedAt = command.Status == ConsultationStatus.Closed ? s.CreatedAt : null;
+        s.Admission = command.Admission;
+        s.JoinCodeMinutes = AdmissionRules.CheckJoinCodeMinutes(command.JoinCodeMinutes);
         await state.WriteStateAsync();
-        _ledger = new ConsultationLedger(s.Mode);
+        _ledger = NewLedger(s.Mode);
         this.RegisterGrainTimer(PushPresenter, PresenterEvery, PresenterEvery);
         await RegisterInDirectory();
         return Info();
@@ -138,6 +146,7 @@ public sealed partial class ConsultationGrain(
     public Task<SubmitResult> Submit(SubmitItem command)
     {
         EnsureOpen();
+        AdmissionRules.Check(state.State.Admission, Id, command.Admission);
         EnsureNotSanctioned(command.CitizenId, SanctionKind.Mute);
         var key = (command.CitizenId, command.ClientId);
         if (_ledger.FindSubmission(command.CitizenId, command.ClientId) is { } earlier)
@@ -160,6 +169,7 @@ public sealed partial class ConsultationGrain(
     public async Task<VoteResult> Vote(CastVote command)
     {
         EnsureOpen();
+        AdmissionRules.Check(state.State.Admission, Id, command.Admission);
         VoteRules.Check(state.State.Mode, command.Value);
         var item = _ledger.Find(command.ItemId);
         if (item is null || !ConsultationLedger.IsPublic(item.Status))
@@ -171,7 +181,7 @@ public sealed partial class ConsultationGrain(
         long seq = 0;
         if (_ledger.WouldChange(item, command.CitizenId, command.Value))
         {
-            seq = await Commit((_, _) => new VoteCast(command.ItemId, command.CitizenId, command.Value));
+            seq = await Commit((_, _) => new VoteCast(command.ItemId, command.CitizenId, command.Value, Admission: AdmissionRules.ModeOf(command.Admission)));
         }
 
         return new VoteResult(item.Id, command.Value, seq == 0 ? item.Seq : seq, item.Tally);
@@ -222,7 +232,7 @@ public sealed partial class ConsultationGrain(
             // instead of holding the grain's one thread.
             var triage = await Task.Run(() => Triage(text));
             var seq = await Commit(
-                (_, _) => new ItemSubmitted(itemId, command.CitizenId, command.Pseudonym, command.ClientId, text, status, triage),
+                (_, _) => new ItemSubmitted(itemId, command.CitizenId, command.Pseudonym, command.ClientId, text, status, triage, AdmissionRules.ModeOf(command.Admission)),
                 clientKey: $"{command.CitizenId}:{command.ClientId}");
             return new SubmitResult(SubmitOutcome.Accepted, itemId, seq, status);
         }
@@ -285,9 +295,10 @@ public sealed partial class ConsultationGrain(
                 continue;
             }
 
-            var votesOnly = pending.Event is VoteCast;
             foreach (var item in _ledger.Apply(seq, pending.Record.At, pending.Event))
             {
+                // A vote that raised a burst flag changes the moderators' view, not only the counts.
+                var votesOnly = pending.Event is VoteCast && item.Burst?.Seq != seq;
                 // Views are built once per batch from the item's state then; a change stays "votes only"
                 // only if every change to the item since the last batch was a vote.
                 _outbox[item.Id] = (item, votesOnly && (!_outbox.TryGetValue(item.Id, out var earlier) || earlier.VotesOnly));
@@ -412,7 +423,17 @@ public sealed partial class ConsultationGrain(
             RetentionDays = s.RetentionDays,
             ClosedAt = s.ClosedAt,
             AnonymisedAt = s.AnonymisedAt,
+            Admission = s.Admission,
+            JoinCodeMinutes = s.JoinCodeMinutes,
         };
+    }
+
+    private ConsultationLedger NewLedger(ConsultationMode mode) => new(mode, options.Value.VoteBurstRule());
+
+    public Task<AdmissionTallies> GetAdmissionTallies()
+    {
+        EnsureExists();
+        return Task.FromResult(_ledger.AdmissionTallies(state.State.Admission));
     }
 
     /// <summary>Settings changes are journalled: replay gives the same settings even if the state write after one was lost.</summary>
@@ -429,6 +450,8 @@ public sealed partial class ConsultationGrain(
                 s.PublishRejected = settings.PublishRejected;
                 s.RetentionDays = settings.RetentionDays;
                 s.ClosedAt = settings.ClosedAt;
+                s.Admission = settings.Admission;
+                s.JoinCodeMinutes = settings.JoinCodeMinutes;
                 _settingsChanged = true;
                 break;
             case IdentitiesAnonymised:

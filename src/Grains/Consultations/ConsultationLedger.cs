@@ -8,7 +8,7 @@ namespace OpenGov.Dialogue.Consultations;
 /// what, moderation state, the public log, and an index of items by the sequence number of their
 /// latest change. Plain rules, no Orleans: applying the same events always gives the same state.
 /// </summary>
-public sealed class ConsultationLedger(ConsultationMode mode)
+public sealed class ConsultationLedger(ConsultationMode mode, VoteBurstRule? burstRule = null)
 {
     private readonly Dictionary<string, Entry> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<(string CitizenId, string ClientId), string> _bySubmission = [];
@@ -21,6 +21,10 @@ public sealed class ConsultationLedger(ConsultationMode mode)
     private readonly CitizenNumbers _citizens = new();
     private readonly HashSet<string> _erased = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Sanction> _sanctions = new(StringComparer.Ordinal);
+
+    // How each citizen (by number) was admitted; open when absent (the common case costs nothing).
+    private readonly Dictionary<int, AdmissionMode> _admission = [];
+    private readonly VoteBurstWatch? _bursts = burstRule is null ? null : new VoteBurstWatch(burstRule);
 
     /// <summary>What an erased item's text becomes, in every view and export.</summary>
     public const string ErasedText = "[dihapus atas permintaan penulis]";
@@ -61,7 +65,7 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         IReadOnlyList<Entry> changed = e switch
         {
             ItemSubmitted s => [AddItem(s, at)],
-            VoteCast v => ApplyVote(v),
+            VoteCast v => ApplyVote(v, at, seq),
             ItemsClaimed c => Claim(c),
             ItemsReleased r => Release(r.ItemIds, r.By),
             Moderated m => Moderate(m),
@@ -192,8 +196,49 @@ public sealed class ConsultationLedger(ConsultationMode mode)
 
     public static bool IsPublic(ItemStatus status) => status is ItemStatus.Published or ItemStatus.Answered;
 
+    /// <summary>Participants and each public item's voters by how they were admitted.</summary>
+    public AdmissionTallies AdmissionTallies(AdmissionMode mode)
+    {
+        var participants = AdmissionCount.Zero;
+        foreach (var (number, id) in _citizens.All())
+        {
+            if (!IsErased(id))
+            {
+                participants = participants.Add(AdmissionOf(number));
+            }
+        }
+
+        var items = new List<ItemAdmission>();
+        foreach (var item in _items.Values.Where(i => IsPublic(i.Status)).OrderBy(i => i.SubmitSeq))
+        {
+            var voters = AdmissionCount.Zero;
+            foreach (var (citizen, _) in item.Votes)
+            {
+                voters = voters.Add(AdmissionOf(citizen));
+            }
+
+            items.Add(new ItemAdmission(item.Id, item.Tally, voters));
+        }
+
+        return new AdmissionTallies(mode, participants, items);
+    }
+
+    private AdmissionMode AdmissionOf(int citizen) => _admission.GetValueOrDefault(citizen, AdmissionMode.Open);
+
+    private void Admit(int citizen, AdmissionMode mode, DateTimeOffset at)
+    {
+        // A citizen id comes from one token, so its admission never changes; the first one recorded stands.
+        if (mode != AdmissionMode.Open)
+        {
+            _admission.TryAdd(citizen, mode);
+        }
+
+        _bursts?.Seen(citizen, at);
+    }
+
     private Entry AddItem(ItemSubmitted s, DateTimeOffset at)
     {
+        Admit(_citizens.Of(s.CitizenId), s.Admission, at);
         var citizenId = _citizens.Intern(s.CitizenId);
         var item = new Entry(s.ItemId, citizenId, s.Pseudonym, s.Text, at, s.Status)
         {
@@ -210,11 +255,20 @@ public sealed class ConsultationLedger(ConsultationMode mode)
         return item;
     }
 
-    private Entry[] ApplyVote(VoteCast v)
+    private Entry[] ApplyVote(VoteCast v, DateTimeOffset at, long seq)
     {
-        if (!_items.TryGetValue(v.ItemId, out var item) || (!v.Imported && !IsPublic(item.Status)) || !SetVote(item, _citizens.Of(v.CitizenId), v.Value))
+        var citizen = _citizens.Of(v.CitizenId);
+        if (!_items.TryGetValue(v.ItemId, out var item) || (!v.Imported && !IsPublic(item.Status)) || !SetVote(item, citizen, v.Value))
         {
             return [];
+        }
+
+        Admit(citizen, v.Admission, at);
+        if (!v.Imported && _bursts?.Observe(item.Id, citizen, v.Value, AdmissionOf(citizen), at, seq) is { } burst
+            && (item.Burst is null || burst.At - item.Burst.At > _bursts.Rule.Window))
+        {
+            // Flagged once per window: moderators see it appear, not a new flag per vote.
+            item.Burst = burst;
         }
 
         return [item];
@@ -599,6 +653,9 @@ public sealed class ConsultationLedger(ConsultationMode mode)
             Note = null;
         }
 
+        /// <summary>The latest burst of new identities voting it the same way; moderators see it.</summary>
+        public VoteBurst? Burst { get; set; }
+
         /// <summary>Authors of items merged into this one: they hear about its answer too.</summary>
         public HashSet<string> Followers { get; } = new(StringComparer.Ordinal);
 
@@ -643,7 +700,11 @@ public sealed class ConsultationLedger(ConsultationMode mode)
             var claimed = ClaimedUntil > now;
             return OwnView() with
             {
-                Review = new ReviewInfo(NeedsReview, Triage.Score, Triage.Reason, Triage.DuplicateOf, claimed ? ClaimedByName ?? ClaimedBy : null, claimed ? ClaimedUntil : null, AppealText) { ClaimedByAccount = claimed ? ClaimedBy : null },
+                Review = new ReviewInfo(NeedsReview, Triage.Score, Triage.Reason, Triage.DuplicateOf, claimed ? ClaimedByName ?? ClaimedBy : null, claimed ? ClaimedUntil : null, AppealText)
+                {
+                    Burst = Burst,
+                    ClaimedByAccount = claimed ? ClaimedBy : null,
+                },
             };
         }
 

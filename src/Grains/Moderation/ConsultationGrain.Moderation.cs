@@ -153,6 +153,13 @@ public sealed partial class ConsultationGrain
     public async Task<LogVerification> VerifyModerationLog()
     {
         EnsureExists();
+        var upTo = _ledger.LastSeq;
+        var result = await ReadAndVerifyLog();
+        return result with { UpToSeq = upTo, VerifiedAt = clock.GetUtcNow() };
+    }
+
+    private async Task<LogVerification> ReadAndVerifyLog()
+    {
         var entries = new List<ModerationLogEntry>();
         try
         {
@@ -351,11 +358,54 @@ public sealed partial class ConsultationGrain
         var recipients = citizenIds.Distinct(StringComparer.Ordinal).ToArray();
         foreach (var citizen in recipients)
         {
-            GrainFactory.GetGrain<ICitizenGrain>(citizen).Notify(notification).Ignore();
+            _toKeep.Enqueue((citizen, notification));
         }
 
+        // Live delivery goes at once; keeping a copy for each citizen (one state write each) is paced below.
         _notifications.Add(new NotificationDelivery(recipients, notification));
         Publish(null);
+        if (!_keeping && _toKeep.Count > 0)
+        {
+            _keeping = true;
+            _ = KeepNotifications();
+        }
+    }
+
+    /// <summary>On deactivation whatever is still waiting goes at once: a notification shown live must also be kept.</summary>
+    private void KeepRemainingNotifications()
+    {
+        while (_toKeep.TryDequeue(out var next))
+        {
+            GrainFactory.GetGrain<ICitizenGrain>(next.Citizen).Notify(next.Notification).Ignore();
+        }
+    }
+
+    /// <summary>
+    /// Hands notifications to the citizens' grains in batches of <see cref="KeepBatch"/>, one batch per
+    /// <see cref="KeepPause"/>: answering a question 5,000 people voted for becomes 5,000 small storage
+    /// writes spread over seconds, not one burst that stalls the storage for everyone.
+    /// </summary>
+    private async Task KeepNotifications()
+    {
+        try
+        {
+            while (_toKeep.Count > 0)
+            {
+                for (var i = 0; i < KeepBatch && _toKeep.TryDequeue(out var next); i++)
+                {
+                    GrainFactory.GetGrain<ICitizenGrain>(next.Citizen).Notify(next.Notification).Ignore();
+                }
+
+                if (_toKeep.Count > 0)
+                {
+                    await Task.Delay(KeepPause);
+                }
+            }
+        }
+        finally
+        {
+            _keeping = false;
+        }
     }
 
     private ConsultationLedger.Entry RequireItem(string id) =>

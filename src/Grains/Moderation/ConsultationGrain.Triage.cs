@@ -62,6 +62,7 @@ public sealed partial class ConsultationGrain
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        KeepRemainingNotifications();
         _earlier.Dispose();
         _history.Dispose();
         return Task.CompletedTask;

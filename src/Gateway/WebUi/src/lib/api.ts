@@ -1,4 +1,5 @@
 import { store } from "./dom";
+import { solve, type Challenge } from "./proof";
 
 /** A problem+json error; code is the last part of its stable type (urn:opengov-dialogue:problem:<code>). */
 export class ApiError extends Error {
@@ -43,19 +44,42 @@ export function errorCode(error: unknown): string {
   return match ? match[1] : "generic";
 }
 
-const participant = store<{ token: string; citizenId: string } | null>("dialogue.participant", null);
+interface ParticipantIdentity {
+  token: string;
+  citizenId: string;
+}
 
-/** The anonymous participant identity, kept on this device so votes and own items survive reloads. */
+const participant = store<ParticipantIdentity | null>("dialogue.participant", null);
+let admitted: { consultationId: string; identity: ParticipantIdentity } | null = null;
+
+/** Where the page was admitted with a join code or an invitation: that token (bound to it) acts there. */
+export function useAdmission(consultationId: string, identity: ParticipantIdentity): void {
+  admitted = { consultationId, identity };
+}
+
+/**
+ * The participant identity, kept on this device so votes and own items survive reloads: the token this
+ * consultation admitted (code or invitation), else the anonymous one, minted once with a solved challenge.
+ */
 export async function participantToken(): Promise<string> {
+  if (admitted && !expired(admitted.identity.token)) return admitted.identity.token;
   const saved = participant.get();
   if (saved && !expired(saved.token)) return saved.token;
-  const fresh = await api<{ token: string; citizenId: string }>("/api/auth/participant", { method: "POST" });
+  const { challenge, nonce } = await solvedChallenge();
+  const fresh = await api<ParticipantIdentity>("/api/auth/participant", { method: "POST", body: { challenge, nonce } });
   participant.set(fresh);
   return fresh.token;
 }
 
+/** Fetches a challenge and solves it (a few hundred milliseconds of this device's time). */
+export async function solvedChallenge(): Promise<{ challenge: string; nonce: string }> {
+  const { challenge, bits } = await api<Challenge>("/api/auth/challenge");
+  return { challenge, nonce: await solve(challenge, bits) };
+}
+
 export function forgetParticipant(): void {
   participant.set(null);
+  admitted = null;
 }
 
 export function expired(token: string): boolean {

@@ -17,6 +17,8 @@ export interface ConsultationInfo {
   visibility?: "public" | "unlisted" | "private";
   publishRejected?: boolean;
   closedAt?: string;
+  admission?: "open" | "code" | "invite";
+  joinCodeMinutes?: number;
 }
 
 export interface ConsultationSummary {

@@ -1,5 +1,6 @@
 import "../styles.css";
 import { api, consultationFromUrl, errorCode, participantToken } from "../lib/api";
+import { admit } from "../lib/admission";
 import { mountDataRights } from "../lib/data-rights";
 import { Announcer } from "../lib/announcer";
 import { byId, h, newClientId, replace, store } from "../lib/dom";
@@ -46,6 +47,7 @@ async function showJoin(): Promise<void> {
 
 async function openConsultation(id: string): Promise<void> {
   const view = byId("consultation-view");
+  await admit(id);
   const token = await participantToken();
   const live = new Live(participantToken);
   const items = new ItemStore();

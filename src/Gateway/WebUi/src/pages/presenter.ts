@@ -1,6 +1,6 @@
 import "../styles.css";
 import "../staff.css";
-import { api, consultationFromUrl, participantToken } from "../lib/api";
+import { api, consultationFromUrl, participantToken, staffSession } from "../lib/api";
 import { Announcer } from "../lib/announcer";
 import { byId, h, replace } from "../lib/dom";
 import { applyStatic, formatNumber, mountLanguageSwitch, onLangChange, t } from "../lib/i18n";
@@ -29,6 +29,26 @@ async function show(consultationId: string): Promise<void> {
   const announcer = new Announcer(byId("live-controls"));
   const conn = byId("conn");
   let frame: PresenterFrame | null = null;
+  let joinCode: string | null = null;
+
+  // Code admission: the rotating join code is shown when a moderator opened this screen (their session
+  // is in this tab); it is fetched again when it changes.
+  const staff = staffSession.get();
+  if (consultation.admission === "code" && staff) {
+    const refresh = async () => {
+      let wait = 20_000;
+      try {
+        const current = await api<{ code: string; shownUntil: string }>(`/api/consultations/${consultationId}/join-code`, { token: staff.token });
+        joinCode = current.code;
+        wait = Math.min(wait, Math.max(1_000, Date.parse(current.shownUntil) - Date.now() + 500));
+        render();
+      } catch {
+        // Keep the last code; try again soon.
+      }
+      setTimeout(() => void refresh(), wait);
+    };
+    void refresh();
+  }
 
   live.onState((state) => connectionLabel(conn, state));
   live.connection.on("presenter", (next: PresenterFrame) => {
@@ -62,6 +82,13 @@ async function show(consultationId: string): Promise<void> {
     );
     replace(byId("next"), (frame?.next ?? []).slice(0, 5).map((item) => h("li", { "data-item-id": item.id }, item.text,
       h("span", { class: "muted" }, ` · ${formatNumber(item.votes.up + item.votes.agree)}`))));
-    byId("join").textContent = t("pres.join", { url: location.host, code: consultation.id });
+    byId("join").textContent =
+      consultation.admission === "code"
+        ? joinCode
+          ? t("pres.joinCode", { url: `${location.host}/?c=${consultation.id}`, code: joinCode })
+          : t("pres.joinNoCode", { url: `${location.host}/?c=${consultation.id}` })
+        : consultation.admission === "invite"
+          ? t("pres.joinInvite", { url: `${location.host}/?c=${consultation.id}` })
+          : t("pres.join", { url: location.host, code: consultation.id });
   }
 }

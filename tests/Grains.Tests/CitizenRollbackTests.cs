@@ -1,0 +1,112 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Configuration;
+using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Silo;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace OpenGov.Dialogue.Tests;
+
+/// <summary>
+/// Grain-state storage that fails writes of one state type while <see cref="FailWrites"/> is set, in front
+/// of the real SQLite storage: what a database outage looks like to a grain.
+/// </summary>
+public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+{
+    public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
+
+    public volatile string? FailWrites;
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        FailWrites == stateName ? throw new TimeoutException("storage is down (test)") : inner.WriteStateAsync(stateName, grainId, grainState);
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        FailWrites == stateName ? throw new TimeoutException("storage is down (test)") : inner.ClearStateAsync(stateName, grainId, grainState);
+}
+
+/// <summary>A citizen-state write that fails leaves nothing behind in memory, and no vote counted that the citizen's data would not find.</summary>
+public sealed class CitizenRollbackTests : IAsyncDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));
+    private IHost? _host;
+    private FaultyStorage? _storage;
+
+    [Fact]
+    public async Task A_failed_write_rolls_back_and_a_retry_after_the_outage_succeeds()
+    {
+        var grains = await StartAsync();
+        var consultationId = ConsultationIds.New();
+        var consultation = grains.GetGrain<IConsultationGrain>(consultationId);
+        await consultation.Create(new CreateConsultation("Musrenbang", "", ConsultationMode.Qa, ModerationMode.Post, ConsultationStatus.Open, "admin"));
+        var author = grains.GetGrain<ICitizenGrain>(CitizenIds.New());
+        var item = (await author.Submit(consultationId, "c1", "Lampu jalan mati")).ItemId;
+
+        var voterId = CitizenIds.New();
+        var voter = grains.GetGrain<ICitizenGrain>(voterId);
+        _storage!.FailWrites = "citizen";
+        await Assert.ThrowsAnyAsync<Exception>(() => voter.Vote(consultationId, item, 1));
+        await Assert.ThrowsAnyAsync<Exception>(() => voter.Submit(consultationId, "c2", "Tidak tersimpan"));
+        await Assert.ThrowsAnyAsync<Exception>(() => voter.ApplySanction(consultationId, new Sanction(SanctionKind.Ban, "spam", null)));
+
+        // Nothing half-done: no vote counted, no item, no participation or sanction remembered in memory.
+        Assert.Equal(1, (await consultation.GetInfo())!.ItemCount);
+        Assert.Equal(0, (await consultation.GetRanking(RankingSort.Popular, false, 10)).Single().Votes.Up);
+        var data = await voter.GetData(null);
+        Assert.Empty(data.Consultations);
+        Assert.Empty(data.Sanctions);
+
+        _storage.FailWrites = null;
+        await voter.Vote(consultationId, item, 1);
+        Assert.Equal(1, (await consultation.GetRanking(RankingSort.Popular, false, 10)).Single().Votes.Up);
+        Assert.Single((await voter.GetData(null)).Consultations);
+    }
+
+    private async Task<IGrainFactory> StartAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Critical);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Dialogue:DataDirectory"] = _directory,
+            ["Dialogue:SiloPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Dialogue:GatewayPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        builder.AddDialogueSilo();
+
+        // Put the fault switch in front of the real grain storage.
+        var real = builder.Services.Single(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, StorageNames.Grains));
+        builder.Services.Remove(real);
+        builder.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains, (services, key) =>
+        {
+            var inner = real.KeyedImplementationFactory is { } factory ? (IGrainStorage)factory(services, key)
+                : real.KeyedImplementationInstance is IGrainStorage instance ? instance
+                : (IGrainStorage)ActivatorUtilities.CreateInstance(services, real.KeyedImplementationType!);
+            return _storage = new FaultyStorage(inner);
+        });
+        _host = builder.Build();
+        await _host.StartAsync();
+        _ = _host.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        return _host.Services.GetRequiredService<IGrainFactory>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
