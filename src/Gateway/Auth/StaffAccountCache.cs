@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Storage;
+using Polly;
 
 namespace OpenGov.Dialogue.Gateway.Auth;
 
@@ -17,6 +19,9 @@ public sealed class StaffAccountCache(IGrainFactory grains, TimeProvider clock, 
     private readonly TimeSpan _window = TimeSpan.FromSeconds(options.Value.StaffAccountRecheckSeconds);
     private (bool Any, DateTimeOffset ReadAt) _hasAccounts = (false, DateTimeOffset.MinValue);
 
+    /// <summary>The directory reads are idempotent: a storage hiccup (a pooled connection the database dropped) is retried.</summary>
+    private readonly ResiliencePipeline _retry = StorageRetry.Create(ex => ex is OrleansException or TimeoutException or System.Data.Common.DbException);
+
     private IStaffDirectoryGrain Directory => grains.GetGrain<IStaffDirectoryGrain>(IStaffDirectoryGrain.Key);
 
     public async ValueTask<StaffAccount?> Get(string accountId)
@@ -27,7 +32,7 @@ public sealed class StaffAccountCache(IGrainFactory grains, TimeProvider clock, 
             return cached.Account;
         }
 
-        var account = await Directory.Get(accountId);
+        var account = await _retry.ExecuteAsync(async _ => await Directory.Get(accountId));
         _accounts[accountId] = (account, now);
         return account;
     }
@@ -45,7 +50,7 @@ public sealed class StaffAccountCache(IGrainFactory grains, TimeProvider clock, 
             return any;
         }
 
-        any = await Directory.HasAccounts();
+        any = await _retry.ExecuteAsync(async _ => await Directory.HasAccounts());
         _hasAccounts = (any, now);
         return any;
     }
