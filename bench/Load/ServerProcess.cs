@@ -16,7 +16,7 @@ namespace OpenGov.Dialogue.Load;
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
-    public const string AdminKey = "load-admin-key";
+    public const string AdminKey = "9c41e07b2fd85a36c1e94b0d7a2f6e58";
 
     private readonly Process _process;
     private readonly string _dataDirectory;

@@ -260,6 +260,9 @@ public sealed record ReviewInfo(
     /// <summary>Set when new identities voted this item the same way in a burst (see <see cref="VoteBurst"/>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [Id(7)] public VoteBurst? Burst { get; init; }
+
+    /// <summary>Who holds the claim, as the moderation commands know them (account id); <see cref="ClaimedBy"/> is the name to show.</summary>
+    [Id(8)] public string? ClaimedByAccount { get; init; }
 }
 
 public enum AnswerStatus
@@ -276,7 +279,11 @@ public sealed record OfficialAnswer(
     [property: Id(2)] string? Owner,
     [property: Id(3)] DateOnly? Due,
     [property: Id(4)] string By,
-    [property: Id(5)] DateTimeOffset At);
+    [property: Id(5)] DateTimeOffset At)
+{
+    /// <summary>The answering staff account's id; null in answers from before accounts.</summary>
+    [Id(6)] public string? ByAccount { get; init; }
+}
 
 /// <summary>A published item that reads like a draft: "upvote this instead?".</summary>
 [GenerateSerializer, Immutable, Alias("dialogue.similar-item")]

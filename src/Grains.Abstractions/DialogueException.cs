@@ -40,6 +40,19 @@ public static class ErrorCodes
     public const string AlreadyAppealed = "already-appealed";
     public const string InvalidTransition = "invalid-transition";
 
+    /// <summary>Login and passphrase do not match an enabled account (the same answer for an unknown login or a disabled account).</summary>
+    public const string InvalidCredentials = "invalid-credentials";
+
+    /// <summary>The invitation code is unknown, already used or expired.</summary>
+    public const string InvalidInvitation = "invalid-invitation";
+
+    public const string WeakPassphrase = "weak-passphrase";
+    public const string InvalidAccount = "invalid-account";
+    public const string LoginTaken = "login-taken";
+
+    /// <summary>The admin key only bootstraps: once staff accounts exist it gives no moderator or official token.</summary>
+    public const string BootstrapOnly = "bootstrap-only";
+
     /// <summary>The consultation admits by join code or invitation and the token was not admitted to it.</summary>
     public const string AdmissionRequired = "admission-required";
 }

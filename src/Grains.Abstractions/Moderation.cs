@@ -2,9 +2,19 @@ using Orleans.Concurrency;
 
 namespace OpenGov.Dialogue.Contracts;
 
-/// <summary>Who acts: the staff name from the token and the role that allows (or not) the action.</summary>
+/// <summary>
+/// Who acts: the display name and role from the staff account (or the single sign-on token), and the
+/// account's id. Actors from before accounts existed have no id and are known by name alone.
+/// </summary>
 [GenerateSerializer, Alias("dialogue.actor")]
-public sealed record Actor([property: Id(0)] string Name, [property: Id(1)] ViewerRole Role);
+public sealed record Actor([property: Id(0)] string Name, [property: Id(1)] ViewerRole Role)
+{
+    /// <summary>The staff account ("s…"), single sign-on subject ("oidc:…") or admin-key session ("key:…").</summary>
+    [Id(2)] public string? AccountId { get; init; }
+
+    /// <summary>What tells two actors apart (claims are held by it): the account id, else the name.</summary>
+    public string Key => AccountId ?? Name;
+}
 
 /// <summary>The moderation actions, as they appear in requests and in the public log.</summary>
 public static class ModerationActions
@@ -118,7 +128,11 @@ public sealed record ModerationLogEntry(
     [property: Id(7)] string By,
     [property: Id(8)] bool Appealed,
     [property: Id(9)] string PrevHash,
-    [property: Id(10)] string Hash);
+    [property: Id(10)] string Hash)
+{
+    /// <summary>The acting staff account's id (<see cref="Actor.AccountId"/>); null in entries from before accounts and for citizens' appeals.</summary>
+    [Id(11)] public string? ByAccount { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("dialogue.log-page")]
 public sealed record ModerationLogPage(

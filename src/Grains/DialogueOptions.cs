@@ -18,8 +18,27 @@ public sealed class DialogueOptions : IValidatableObject
     [RegularExpression("^(sqlite|postgres)$")]
     public string Storage { get; set; } = "sqlite";
 
-    /// <summary>Key that staff exchange for a token; generated on first start when empty.</summary>
+    /// <summary>
+    /// Bootstrap key that gives an admin token (and, until the first staff account exists, moderator and
+    /// official tokens); generated on first start when empty. A configured key must carry at least 128
+    /// bits (docs/staff-accounts.md says how they are counted).
+    /// </summary>
     public string? AdminKey { get; set; }
+
+    /// <summary>How long a gateway trusts its cached copy of a staff account: a disabled account's tokens stop working within this time.</summary>
+    [Range(1, 60)]
+    public int StaffAccountRecheckSeconds { get; set; } = 30;
+
+    /// <summary>Days an invitation code stays valid.</summary>
+    [Range(1, 90)]
+    public int InvitationDays { get; set; } = 7;
+
+    /// <summary>Failed logins in a row for one account before it waits (30 s, doubling with each further failure, at most 15 min).</summary>
+    [Range(1, 1000)]
+    public int StaffLoginFailuresBeforeBackoff { get; set; } = 5;
+
+    /// <summary>Optional single sign-on: tokens of an OpenID Connect provider accepted beside the gateway's own.</summary>
+    public OidcOptions Oidc { get; set; } = new();
 
     [Range(1, 100_000)]
     public int MaxTextLength { get; set; } = 2000;
@@ -57,7 +76,7 @@ public sealed class DialogueOptions : IValidatableObject
     public Consultations.VoteBurstRule VoteBurstRule() => new(
         TimeSpan.FromSeconds(VoteBurstWindowSeconds), TimeSpan.FromMinutes(VoteBurstNewIdentityMinutes), VoteBurstMinVotes);
 
-    /// <summary>Attempts at <c>POST /api/auth/token</c> per client address and minute (guessing the admin key).</summary>
+    /// <summary>Attempts at <c>/api/auth/token</c>, <c>/api/auth/login</c> and <c>/api/auth/invitation</c> per client address and minute.</summary>
     [Range(1, 1_000_000)]
     public int StaffLoginsPerMinute { get; set; } = 20;
 
@@ -144,6 +163,24 @@ public sealed class DialogueOptions : IValidatableObject
         if (Storage == "postgres" && string.IsNullOrWhiteSpace(ConnectionString))
         {
             yield return new ValidationResult("Storage 'postgres' needs the connection string ConnectionStrings:Dialogue.", [nameof(ConnectionString)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(AdminKey) && KeyStrength.Problem(AdminKey) is { } weak)
+        {
+            yield return new ValidationResult($"AdminKey {weak}", [nameof(AdminKey)]);
+        }
+
+        if (Oidc.Authority is { Length: > 0 } authority)
+        {
+            if (!Uri.TryCreate(authority, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || (uri.Scheme == "http" && !uri.IsLoopback))
+            {
+                yield return new ValidationResult("Oidc:Authority must be an https URL (http only on a loopback address).", [nameof(Oidc)]);
+            }
+
+            if (string.IsNullOrWhiteSpace(Oidc.Audience))
+            {
+                yield return new ValidationResult("Oidc:Audience is required with Oidc:Authority.", [nameof(Oidc)]);
+            }
         }
 
         if (!CoHostSilo && Storage != "postgres")

@@ -23,7 +23,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// </summary>
 public class GatewayHost : IAsyncLifetime
 {
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = "7f3c9a1e5b8d2f604c1a9e7b3d5f8a20";
 
     public static readonly JsonSerializerOptions Json = CreateJson();
 
@@ -134,6 +134,44 @@ public class GatewayHost : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
+
+    /// <summary>An admin invites a staff account; returns its id and the one-time invitation code.</summary>
+    public async Task<(string AccountId, string Code)> Invite(string login, string displayName, string role, string[]? consultations = null, string? adminToken = null)
+    {
+        using var admin = Client(adminToken ?? await StaffToken());
+        using var response = await admin.PostAsJsonAsync("/api/staff/accounts", new { login, displayName, role, consultations });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty("account").GetProperty("id").GetString()!, body.GetProperty("code").GetString()!);
+    }
+
+    public async Task<HttpResponseMessage> AcceptInvitation(string code, string passphrase) =>
+        await Client().PostAsJsonAsync("/api/auth/invitation", new { code, passphrase });
+
+    /// <summary>Signs in with login and passphrase; <paramref name="from"/> is sent as X-Forwarded-For (believed when 127.0.0.1 is a known proxy).</summary>
+    public async Task<HttpResponseMessage> SignIn(string login, string passphrase, string? from = null)
+    {
+        using var client = Client();
+        if (from is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", from);
+        }
+
+        return await client.PostAsJsonAsync("/api/auth/login", new { login, passphrase });
+    }
+
+    /// <summary>A staff account invited, activated and signed in: its id and token.</summary>
+    public async Task<(string AccountId, string Token)> StaffAccount(string role, string displayName, string[]? consultations = null, string? login = null)
+    {
+        login ??= $"{role}-{Guid.NewGuid():N}"[..20];
+        var (accountId, code) = await Invite(login, displayName, role, consultations);
+        (await AcceptInvitation(code, StaffPassphrase)).EnsureSuccessStatusCode();
+        using var response = await SignIn(login, StaffPassphrase);
+        response.EnsureSuccessStatusCode();
+        return (accountId, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!);
+    }
+
+    public const string StaffPassphrase = "lampu jalan di gang tiga mati";
 
     public async Task<(string Token, string CitizenId)> Participant()
     {

@@ -62,7 +62,7 @@ public abstract class PublicRecordTests(GatewayHost host)
         var entry = (await Log(id)).GetProperty("entries").EnumerateArray().Last();
         Assert.Equal("status", entry.GetProperty("action").GetString());
         Assert.Equal("closed", entry.GetProperty("reason").GetString());
-        Assert.Equal("Test admin", entry.GetProperty("by").GetString());
+        Assert.Equal("bootstrap key", entry.GetProperty("by").GetString());
 
         // Reopening lets them in again.
         (await Patch(id, new { status = "open" })).EnsureSuccessStatusCode();

@@ -94,15 +94,15 @@ public sealed class ModerationFlowTests(WebUiHost host)
         var id = await host.CreateConsultation("pre");
         var first = await host.Submit(id, "Mohon tambah lampu jalan di gang tiga");
         var second = await host.Submit(id, "Spam spam spam beli sekarang");
+        var login = await host.StaffAccount("moderator", "Moderator Keyboard");
         var page = await host.NewPage();
         await page.GotoAsync($"/moderate?c={id}");
 
-        // Sign in: the key field has focus; Tab through role and name, Enter submits.
-        await Assertions.Expect(page.Locator("#signin-key")).ToBeFocusedAsync();
-        await page.Keyboard.TypeAsync(WebUiHost.AdminKey);
+        // Sign in: the login field has focus; Tab to the passphrase, Enter submits.
+        await Assertions.Expect(page.Locator("#signin-login")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(login);
         await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.TypeAsync("Moderator Keyboard");
+        await page.Keyboard.TypeAsync(WebUiHost.StaffPassphrase);
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("#queue li[data-item-id]")).ToHaveCountAsync(2);
 

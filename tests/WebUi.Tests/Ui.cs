@@ -20,15 +20,15 @@ public static class Ui
         await Assertions.Expect(page.Locator("#ask-text")).ToHaveValueAsync(string.Empty);
     }
 
-    /// <summary>Signs in on a staff page (moderate or dashboard) for one consultation.</summary>
+    /// <summary>A new staff account under <paramref name="name"/> signs in on a staff page (moderate or dashboard) for one consultation.</summary>
     public static async Task<IPage> OpenStaff(WebUiHost host, string path, string consultationId, string role, string name)
     {
+        var login = await host.StaffAccount(role, name);
         var page = await host.NewPage();
         await page.GotoAsync($"/{path}?c={consultationId}");
-        await page.Locator("#signin-key").FillAsync(WebUiHost.AdminKey);
-        await page.Locator("#signin-role").SelectOptionAsync(role);
-        await page.Locator("#signin-name").FillAsync(name);
-        await page.Locator("#signin-name").PressAsync("Enter");
+        await page.Locator("#signin-login").FillAsync(login);
+        await page.Locator("#signin-passphrase").FillAsync(WebUiHost.StaffPassphrase);
+        await page.Locator("#signin-passphrase").PressAsync("Enter");
         await Assertions.Expect(page.Locator("#conn")).ToHaveAttributeAsync("data-state", "online");
         return page;
     }

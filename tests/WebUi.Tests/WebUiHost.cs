@@ -25,7 +25,7 @@ namespace OpenGov.Dialogue.WebUi.Tests;
 /// </summary>
 public sealed class WebUiHost : IAsyncLifetime
 {
-    public const string AdminKey = "webui-test-key";
+    public const string AdminKey = "3b8f0e6a91d24c7f5a0e8d3c6b1f4a97";
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private WebApplication? _app;
@@ -164,12 +164,36 @@ public sealed class WebUiHost : IAsyncLifetime
         return client;
     }
 
+    public const string StaffPassphrase = "lampu jalan di gang tiga mati";
+
+    /// <summary>An admin token from the bootstrap key, or for other roles a new staff account's token under that display name.</summary>
     public async Task<string> StaffToken(string role = "admin", string name = "Test admin")
     {
         using var client = Client();
-        using var response = await client.PostAsJsonAsync("/api/auth/token", new { key = AdminKey, role, name });
+        if (role != "admin")
+        {
+            var login = await StaffAccount(role, name);
+            using var signedIn = await client.PostAsJsonAsync("/api/auth/login", new { login, passphrase = StaffPassphrase });
+            signedIn.EnsureSuccessStatusCode();
+            return (await signedIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        }
+
+        using var response = await client.PostAsJsonAsync("/api/auth/token", new { key = AdminKey, role });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    /// <summary>Invites a staff account and sets its passphrase (<see cref="StaffPassphrase"/>); returns its login.</summary>
+    public async Task<string> StaffAccount(string role, string displayName)
+    {
+        var login = $"{role}-{Guid.NewGuid():N}"[..20];
+        using var admin = Client(await StaffToken());
+        using var invited = await admin.PostAsJsonAsync("/api/staff/accounts", new { login, displayName, role });
+        invited.EnsureSuccessStatusCode();
+        var code = (await invited.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!;
+        using var accepted = await Client().PostAsJsonAsync("/api/auth/invitation", new { code, passphrase = StaffPassphrase });
+        accepted.EnsureSuccessStatusCode();
+        return login;
     }
 
     public async Task<string> CreateConsultation(string moderation, string title = "Balai warga Kelurahan Menteng", string mode = "qa")

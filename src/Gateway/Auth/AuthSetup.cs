@@ -24,18 +24,56 @@ public static class AuthSetup
     private static readonly HashSet<string> TransientClaims =
         [JwtRegisteredClaimNames.Iss, JwtRegisteredClaimNames.Aud, JwtRegisteredClaimNames.Nbf, JwtRegisteredClaimNames.Iat, JwtRegisteredClaimNames.Jti];
 
+    /// <summary>The bearer token of a request: the Authorization header, or for the hub the query string.</summary>
+    public static string? TokenOf(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+
+        var query = http.Request.Query["access_token"].ToString();
+        return query.Length > 0 && http.Request.Path.StartsWithSegments("/hubs") ? query : null;
+    }
+
+    /// <summary>Browsers cannot set headers on WebSockets: the hub takes the token from the query string.</summary>
+    public static Task TakeHubToken(MessageReceivedContext context)
+    {
+        var token = context.Request.Query["access_token"];
+        if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments("/hubs"))
+        {
+            context.Token = token;
+        }
+
+        return Task.CompletedTask;
+    }
+
     public static void AddDialogueAuth(this WebApplicationBuilder builder, DialogueOptions options)
     {
         var keys = GatewayKeys.Load(options, Console.WriteLine);
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<StaffAccountCache>();
+        builder.Services.AddSingleton<StaffPassphrases>();
+        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<StaffConnections>();
+        builder.Services.AddHostedService<StaffConnectionSweep>();
         builder.Services.AddSingleton<ParticipantProof>();
         builder.Services.AddSingleton<JoinCodes>();
         builder.Services.AddSingleton<AdmissionFailures>();
         builder.Services.AddSingleton<IUserIdProvider, CitizenUserIdProvider>();
-        builder.Services
-            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(o =>
+
+        // Registered before the hub's own filter, so it runs first on every call.
+        builder.Services.Configure<HubOptions>(o => o.AddFilter<StaffScopeHubFilter>());
+        var singleSignOn = !string.IsNullOrWhiteSpace(options.Oidc.Authority);
+        var auth = builder.Services.AddAuthentication(singleSignOn ? SingleSignOn.SelectorScheme : JwtBearerDefaults.AuthenticationScheme);
+        if (singleSignOn)
+        {
+            auth.AddSingleSignOn(options.Oidc);
+        }
+
+        auth.AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
 
@@ -53,18 +91,8 @@ public static class AuthSetup
                 };
                 o.Events = new JwtBearerEvents
                 {
-                    // Browsers cannot set headers on WebSockets: the hub takes the token from the query string.
-                    OnMessageReceived = context =>
-                    {
-                        var token = context.Request.Query["access_token"];
-                        if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments("/hubs"))
-                        {
-                            context.Token = token;
-                        }
-
-                        return Task.CompletedTask;
-                    },
-                    OnTokenValidated = context =>
+                    OnMessageReceived = TakeHubToken,
+                    OnTokenValidated = async context =>
                     {
                         if (context.Principal?.Identity is ClaimsIdentity validated)
                         {
@@ -75,11 +103,16 @@ public static class AuthSetup
                                 validated.RoleClaimType));
                         }
 
-                        return Task.CompletedTask;
+                        // A disabled or changed account's tokens stop here, within the cache window.
+                        var accounts = context.HttpContext.RequestServices.GetRequiredService<StaffAccountCache>();
+                        if (context.Principal is null || !await accounts.Accepts(context.Principal))
+                        {
+                            context.Fail("The staff account is disabled or changed; sign in again.");
+                        }
                     },
                 };
             });
-        // Guessing the admin key: a handful of tries a minute per client address.
+        // Guessing the admin key or a passphrase: a handful of tries a minute per client address (LoginThrottle adds one per account).
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -112,6 +145,7 @@ public static class AuthSetup
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Participant, p => p.RequireRole(Roles.Participant).RequireClaim(Roles.CitizenClaim))
             .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.AccountAdmins, p => p.RequireRole(Roles.Admin).RequireClaim(StaffClaims.Scope, StaffClaims.AllConsultations))
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff))
             .AddPolicy(Policies.Moderators, p => p.RequireRole(Roles.Moderator, Roles.Admin))
             .AddPolicy(Policies.Officials, p => p.RequireRole(Roles.Official, Roles.Admin));
@@ -130,6 +164,9 @@ public static class Policies
     public const string Staff = "staff";
     public const string Moderators = "moderators";
     public const string Officials = "officials";
+
+    /// <summary>Admins with every consultation in scope: they manage the staff accounts.</summary>
+    public const string AccountAdmins = "account-admins";
 }
 
 /// <summary>Signs the gateway's JWTs.</summary>

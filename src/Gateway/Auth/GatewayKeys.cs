@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
+using System.Text;
 
 namespace OpenGov.Dialogue.Gateway.Auth;
 
 /// <summary>
-/// The admin key staff exchange for tokens, and the key that signs tokens. Both are generated on
-/// the first start and kept in the data directory (readable by the server's user only), so tokens
-/// survive restarts. A configured <c>Dialogue:AdminKey</c> wins over the stored one.
+/// The admin (bootstrap) key and the key that signs tokens. Both are generated on the first start and
+/// kept in the data directory, created readable by the server's user only (0600 in a 0700 folder), so
+/// tokens survive restarts. A configured <c>Dialogue:AdminKey</c> wins over the stored one and must
+/// carry at least 128 bits (<see cref="KeyStrength"/>, checked with the other options on start).
 /// </summary>
 public sealed class GatewayKeys
 {
@@ -21,12 +23,13 @@ public sealed class GatewayKeys
 
     public static GatewayKeys Load(DialogueOptions options, Action<string> announce)
     {
-        Directory.CreateDirectory(options.DataDirectory);
-        var signing = ReadOrCreate(Path.Combine(options.DataDirectory, "signing.key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), out _);
+        // A configured key was checked with the other options (KeyStrength), before anything touched the disk.
         var admin = options.AdminKey;
+        DataFolder.Ensure(options.DataDirectory);
+        var signing = ReadOrCreate(Path.Combine(options.DataDirectory, "signing.key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), out _);
         if (string.IsNullOrWhiteSpace(admin))
         {
-            admin = ReadOrCreate(Path.Combine(options.DataDirectory, "admin.key"), () => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant(), out var created);
+            admin = ReadOrCreate(Path.Combine(options.DataDirectory, "admin.key"), () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), out var created);
             if (created)
             {
                 announce($"Generated admin key (shown once; stored in {Path.GetFullPath(Path.Combine(options.DataDirectory, "admin.key"))}): {admin}");
@@ -46,10 +49,18 @@ public sealed class GatewayKeys
 
         var value = create();
         var tmp = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(tmp, value);
+
+        // Created with its final mode: there is no moment in which another user could open it.
+        var file = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        // No byte-order mark: operators copy the key out of the file.
+        using (var writer = new StreamWriter(tmp, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), file))
+        {
+            writer.Write(value);
         }
 
         try
@@ -68,6 +79,5 @@ public sealed class GatewayKeys
     }
 
     public bool AdminKeyMatches(string? key) =>
-        key is not null && CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.UTF8.GetBytes(key), System.Text.Encoding.UTF8.GetBytes(AdminKey));
+        key is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(AdminKey));
 }

@@ -21,6 +21,8 @@ public static class Roles
 
     public static readonly string[] Staff = [Moderator, Official, Admin];
 
+    public static bool IsStaff(ClaimsPrincipal user) => Staff.Any(user.IsInRole);
+
     /// <summary>Who is asking, as the grains understand it; anonymous readers are participants without an id.</summary>
     public static Viewer ViewerOf(ClaimsPrincipal user)
     {
@@ -42,14 +44,35 @@ public static class Roles
         return new Viewer(ViewerRole.Participant, CitizenIdOf(user));
     }
 
-    /// <summary>The acting staff member, as the grains log and authorise it.</summary>
+    /// <summary>The acting staff member, as the grains log and authorise it: name and id from the token the gateway issued for the account.</summary>
     public static Actor ActorOf(ClaimsPrincipal user)
     {
         var viewer = ViewerOf(user);
-        return viewer.Role == ViewerRole.Participant
-            ? throw new DialogueException(ErrorCodes.Forbidden, "Only staff can do this.")
-            : new Actor(user.Identity?.Name ?? viewer.Role.ToString(), viewer.Role);
+        if (viewer.Role == ViewerRole.Participant)
+        {
+            throw new DialogueException(ErrorCodes.Forbidden, "Only staff can do this.");
+        }
+
+        var subject = StaffClaims.SubjectOf(user);
+        return new Actor(user.FindFirst(StaffClaims.Name)?.Value ?? subject ?? NameOf(viewer.Role), viewer.Role) { AccountId = subject };
     }
+
+    public static string NameOf(ViewerRole role) => role switch
+    {
+        ViewerRole.Admin => Admin,
+        ViewerRole.Moderator => Moderator,
+        ViewerRole.Official => Official,
+        _ => Participant,
+    };
+
+    /// <summary>A staff role from its name; null for anything else.</summary>
+    public static ViewerRole? StaffRole(string? name) => name switch
+    {
+        Admin => ViewerRole.Admin,
+        Moderator => ViewerRole.Moderator,
+        Official => ViewerRole.Official,
+        _ => null,
+    };
 
     /// <summary>How the participant's token was admitted, as the consultation checks it.</summary>
     public static Admission AdmissionOf(ClaimsPrincipal user)

@@ -24,8 +24,9 @@ public static class ConsultationAccess
     public static bool CanTakeRecord(ConsultationInfo info, bool staff) =>
         staff || (info.Status != ConsultationStatus.Draft && info.Visibility == ConsultationVisibility.Public);
 
+    /// <summary>Staff see every consultation in their scope; the others as anyone does.</summary>
     public static bool IsListed(ConsultationSummary summary, ClaimsPrincipal user) =>
-        IsStaff(user) || (summary.Status != ConsultationStatus.Draft && summary.Visibility == ConsultationVisibility.Public);
+        (IsStaff(user) && StaffClaims.MayActOn(user, summary.Id)) || (summary.Status != ConsultationStatus.Draft && summary.Visibility == ConsultationVisibility.Public);
 
     /// <summary>The consultation's info when the caller may read it; otherwise the same 404 as an unknown code.</summary>
     public static async Task<ConsultationInfo> Readable(IGrainFactory grains, string id, ClaimsPrincipal user)

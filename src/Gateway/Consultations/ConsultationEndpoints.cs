@@ -44,7 +44,7 @@ public static class ConsultationEndpoints
 
         group.MapPost("/", async Task<Results<Created<ConsultationInfo>, ProblemHttpResult>> (CreateConsultationRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            var command = ConsultationRequests.Parse(request, user.Identity?.Name ?? "admin");
+            var command = ConsultationRequests.Parse(request, Roles.ActorOf(user).Name);
             var info = await grains.GetGrain<IConsultationGrain>(ConsultationIds.New()).Create(command);
             return TypedResults.Created($"/api/consultations/{info.Id}", info);
         }).RequireAuthorization(Roles.Admin);

@@ -22,6 +22,9 @@ public static class Problems
         ErrorCodes.Sanctioned or ErrorCodes.AdmissionRequired => StatusCodes.Status403Forbidden,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorCodes.BootstrapOnly => StatusCodes.Status403Forbidden,
+        ErrorCodes.InvalidCredentials => StatusCodes.Status401Unauthorized,
+        ErrorCodes.LoginTaken => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };
 

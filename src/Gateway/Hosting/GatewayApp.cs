@@ -59,11 +59,13 @@ public static class GatewayApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseStaffScope();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapHealth();
         app.MapAuth();
+        app.MapStaffAccounts();
         app.MapAdmission();
         app.MapConsultations();
         app.MapModeration();

@@ -32,6 +32,8 @@ public static class WebUiSetup
         ("/dashboard", "dashboard.html"),
         ("/presenter", "presenter.html"),
         ("/report", "report.html"),
+        ("/staff", "staff.html"),
+        ("/welcome", "welcome.html"),
     ];
 
     public static void MapWebUi(this IEndpointRouteBuilder app)

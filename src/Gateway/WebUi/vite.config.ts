@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
 
-// Five pages, one build; the Gateway embeds dist/ and serves it (WebUiSetup.cs).
+// Seven pages, one build; the Gateway embeds dist/ and serves it (WebUiSetup.cs).
 export default defineConfig({
   base: "/",
   build: {
@@ -23,6 +23,8 @@ export default defineConfig({
         dashboard: resolve(import.meta.dirname, "dashboard.html"),
         presenter: resolve(import.meta.dirname, "presenter.html"),
         report: resolve(import.meta.dirname, "report.html"),
+        staff: resolve(import.meta.dirname, "staff.html"),
+        welcome: resolve(import.meta.dirname, "welcome.html"),
       },
     },
   },

@@ -37,7 +37,9 @@ public sealed record VoteCast(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] AdmissionMode Admission = AdmissionMode.Open) : ConsultationEvent;
 
 /// <summary>A moderator takes (or renews) items for review until <paramref name="Until"/>.</summary>
-public sealed record ItemsClaimed(IReadOnlyList<string> ItemIds, string By, DateTimeOffset Until) : ConsultationEvent;
+/// <param name="By">Who holds the claim: the actor's key (account id; the name in claims from before accounts).</param>
+/// <param name="ByName">The holder's display name, shown to other moderators; null in claims from before accounts.</param>
+public sealed record ItemsClaimed(IReadOnlyList<string> ItemIds, string By, DateTimeOffset Until, string? ByName = null) : ConsultationEvent;
 
 public sealed record ItemsReleased(IReadOnlyList<string> ItemIds, string By) : ConsultationEvent;
 

@@ -71,7 +71,7 @@ public sealed partial class ConsultationGrain
 
             var statusChanged = status != s.Status;
             await Commit((seq, at) => new Moderated(
-                RecordEntry(seq, at, statusChanged ? StatusAction : SettingsAction, statusChanged ? Name(status) : null, command.Actor.Name),
+                RecordEntry(seq, at, statusChanged ? StatusAction : SettingsAction, statusChanged ? Name(status) : null, command.Actor.Name, command.Actor.AccountId),
                 Settings: settings));
 
             // The journal has it already (replay restores it); the state row keeps activation and the directory cheap.
@@ -203,7 +203,7 @@ public sealed partial class ConsultationGrain
                     await submitted;
                     var item = RequireItem(e.ItemId);
                     var action = e.Moderated > 0 ? ModerationActions.Approve : ModerationActions.Reject;
-                    await Commit((seq, at) => new Moderated(LogEntry(seq, at, action, item, actor.Name, reason: e.Moderated > 0 ? null : "other")), at: e.At);
+                    await Commit((seq, at) => new Moderated(LogEntry(seq, at, action, item, actor, reason: e.Moderated > 0 ? null : "other")), at: e.At);
                 }
                 else
                 {
@@ -442,8 +442,8 @@ public sealed partial class ConsultationGrain
     }
 
     /// <summary>A log entry about the consultation itself (no item, no pseudonym), sealed onto the chain.</summary>
-    private ModerationLogEntry RecordEntry(long seq, DateTimeOffset at, string action, string? detail, string by) =>
-        ModerationLog.Seal(new ModerationLogEntry(seq, at, action, null, null, detail, null, by, false, string.Empty, string.Empty), _ledger.LastLogHash);
+    private ModerationLogEntry RecordEntry(long seq, DateTimeOffset at, string action, string? detail, string by, string? byAccount = null) =>
+        ModerationLog.Seal(new ModerationLogEntry(seq, at, action, null, null, detail, null, by, false, string.Empty, string.Empty) { ByAccount = byAccount }, _ledger.LastLogHash);
 
     /// <summary>Rejected and never-reviewed texts are published only when the consultation says so.</summary>
     private static string? ExportText(ConsultationLedger.Entry item, bool publishRejected) =>

@@ -334,6 +334,7 @@ public sealed class ConsultationLedger(ConsultationMode mode, VoteBurstRule? bur
             if (_items.TryGetValue(id, out var item))
             {
                 item.ClaimedBy = c.By;
+                item.ClaimedByName = c.ByName;
                 item.ClaimedUntil = c.Until;
                 changed.Add(item);
             }
@@ -350,6 +351,7 @@ public sealed class ConsultationLedger(ConsultationMode mode, VoteBurstRule? bur
             if (_items.TryGetValue(id, out var item) && item.ClaimedBy == by)
             {
                 item.ClaimedBy = null;
+                item.ClaimedByName = null;
                 item.ClaimedUntil = null;
                 changed.Add(item);
             }
@@ -432,6 +434,7 @@ public sealed class ConsultationLedger(ConsultationMode mode, VoteBurstRule? bur
         item.WasPublic |= IsPublic(status);
         item.NeedsReview = false;
         item.ClaimedBy = null;
+        item.ClaimedByName = null;
         item.ClaimedUntil = null;
     }
 
@@ -641,7 +644,10 @@ public sealed class ConsultationLedger(ConsultationMode mode, VoteBurstRule? bur
 
         public TriageResult Triage { get; set; } = TriageResult.None;
 
+        /// <summary>The claim holder's actor key (see <see cref="Actor.Key"/>).</summary>
         public string? ClaimedBy { get; set; }
+
+        public string? ClaimedByName { get; set; }
 
         public DateTimeOffset? ClaimedUntil { get; set; }
 
@@ -718,9 +724,10 @@ public sealed class ConsultationLedger(ConsultationMode mode, VoteBurstRule? bur
             var claimed = ClaimedUntil > now;
             return OwnView() with
             {
-                Review = new ReviewInfo(NeedsReview, Triage.Score, Triage.Reason, Triage.DuplicateOf, claimed ? ClaimedBy : null, claimed ? ClaimedUntil : null, AppealText)
+                Review = new ReviewInfo(NeedsReview, Triage.Score, Triage.Reason, Triage.DuplicateOf, claimed ? ClaimedByName ?? ClaimedBy : null, claimed ? ClaimedUntil : null, AppealText)
                 {
                     Burst = Burst,
+                    ClaimedByAccount = claimed ? ClaimedBy : null,
                 },
             };
         }

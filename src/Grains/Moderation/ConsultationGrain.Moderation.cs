@@ -35,7 +35,7 @@ public sealed partial class ConsultationGrain
         return command.Action switch
         {
             ModerationActions.Claim => await UnderDecisionLock(() => Claim(ids, command)),
-            ModerationActions.Release => await UnderDecisionLock(() => Release(ids, command.Actor.Name)),
+            ModerationActions.Release => await UnderDecisionLock(() => Release(ids, command.Actor.Key)),
             _ => await Decide(ids, command),
         };
     }
@@ -55,8 +55,8 @@ public sealed partial class ConsultationGrain
                 throw new DialogueException(ErrorCodes.InvalidAction, "Only published items can be answered.");
             }
 
-            var answer = new OfficialAnswer(text, command.Status, owner, command.Due, command.Actor.Name, clock.GetUtcNow());
-            await Commit((seq, at) => new Moderated(LogEntry(seq, at, ModerationActions.Answer, item, command.Actor.Name), Answer: answer));
+            var answer = new OfficialAnswer(text, command.Status, owner, command.Due, command.Actor.Name, clock.GetUtcNow()) { ByAccount = command.Actor.AccountId };
+            await Commit((seq, at) => new Moderated(LogEntry(seq, at, ModerationActions.Answer, item, command.Actor), Answer: answer));
             var recipients = _ledger.VotersOf(item).Concat(item.Followers).Append(item.CitizenId);
             Tell(recipients, item, "answered", Truncate(text));
             return item.PublicView()!;
@@ -91,7 +91,7 @@ public sealed partial class ConsultationGrain
             // the citizen grain's copy only answers early, so failing to update it changes nothing.
             var action = $"{ModerationActions.Sanction}:{command.Kind.ToString().ToLowerInvariant()}";
             await Commit((seq, at) => new Moderated(
-                LogEntry(seq, at, action, item, command.Actor.Name, reason: command.Reason),
+                LogEntry(seq, at, action, item, command.Actor, reason: command.Reason),
                 CitizenId: item.CitizenId,
                 Sanction: sanction));
             try
@@ -134,7 +134,7 @@ public sealed partial class ConsultationGrain
                 throw new DialogueException(ErrorCodes.AlreadyAppealed, "This item was appealed already; an item can be appealed once.");
             }
 
-            await Commit((seq, at) => new Moderated(LogEntry(seq, at, ModerationActions.Appeal, item, "author"), Text: appealText));
+            await Commit((seq, at) => new Moderated(LogEntry(seq, at, ModerationActions.Appeal, item, Author), Text: appealText));
             return item.OwnView();
         }
         finally
@@ -200,7 +200,7 @@ public sealed partial class ConsultationGrain
         {
             var item = _ledger.Find(id);
             var error = item is null ? ErrorCodes.NotFound
-                : item.ClaimedByOtherThan(command.Actor.Name, now) ? ErrorCodes.Claimed
+                : item.ClaimedByOtherThan(command.Actor.Key, now) ? ErrorCodes.Claimed
                 : null;
             if (error is null)
             {
@@ -216,7 +216,7 @@ public sealed partial class ConsultationGrain
         {
             // Claims run under the decision lock and the ledger shows a claim only once it is durable,
             // so the next claimant's check above sees it: two moderators can never both win an item.
-            var seq = await Commit((_, _) => new ItemsClaimed(claimable, command.Actor.Name, until));
+            var seq = await Commit((_, _) => new ItemsClaimed(claimable, command.Actor.Key, until, command.Actor.Name));
             outcomes.AddRange(claimable.Select(id => new ItemOutcome(id, true, null, seq)));
         }
 
@@ -281,8 +281,8 @@ public sealed partial class ConsultationGrain
     private async Task<long> DecideOne(string id, ModerationCommand command, string? note, string? text, IReadOnlyList<string>? tags)
     {
         var item = RequireItem(id);
-        var by = command.Actor.Name;
-        if (item.ClaimedByOtherThan(by, clock.GetUtcNow()))
+        var by = command.Actor;
+        if (item.ClaimedByOtherThan(by.Key, clock.GetUtcNow()))
         {
             throw new DialogueException(ErrorCodes.Claimed, $"Item '{id}' is claimed by another moderator.");
         }
@@ -331,8 +331,11 @@ public sealed partial class ConsultationGrain
         }
     }
 
+    /// <summary>The citizen who appeals, as the public log names them.</summary>
+    private static readonly Actor Author = new("author", ViewerRole.Participant);
+
     /// <summary>The public entry, sealed onto the chain; every public field must be set before sealing.</summary>
-    private ModerationLogEntry LogEntry(long seq, DateTimeOffset at, string action, ConsultationLedger.Entry item, string by, string? reason = null, string? target = null) =>
+    private ModerationLogEntry LogEntry(long seq, DateTimeOffset at, string action, ConsultationLedger.Entry item, Actor by, string? reason = null, string? target = null) =>
         ModerationLog.Seal(
             new ModerationLogEntry(
                 seq,
@@ -342,10 +345,10 @@ public sealed partial class ConsultationGrain
                 item.Pseudonym,
                 action is ModerationActions.Reject || action.StartsWith(ModerationActions.Sanction, StringComparison.Ordinal) ? reason : null,
                 action == ModerationActions.Merge ? target : null,
-                by,
+                by.Name,
                 item.Appealed,
                 string.Empty,
-                string.Empty),
+                string.Empty) { ByAccount = by.AccountId },
             _ledger.LastLogHash);
 
     /// <summary>Keeps a notification for each citizen (until read) and sends it to their connections.</summary>

@@ -33,6 +33,13 @@ public static class ModerationLog
             e.By,
             e.Appealed ? "1" : "0",
             e.PrevHash);
+
+        // Entries from before staff accounts hash exactly as they did, so their chain still verifies.
+        if (e.ByAccount is not null)
+        {
+            canonical += '\u001f' + e.ByAccount;
+        }
+
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 

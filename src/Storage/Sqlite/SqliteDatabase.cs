@@ -21,7 +21,7 @@ public sealed class SqliteDatabase(string dataDirectory)
     /// <summary>Creates the files and schema when missing; safe to call on every start.</summary>
     public void EnsureCreated()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(JournalPath)!);
+        DataFolder.Ensure(Path.GetDirectoryName(JournalPath)!);
         Apply(JournalConnectionString, "journal.sql");
         Apply(GrainsConnectionString, "orleans-persistence.sql");
     }

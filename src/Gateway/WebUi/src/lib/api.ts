@@ -94,16 +94,39 @@ export function expired(token: string): boolean {
 export interface StaffSession {
   token: string;
   role: string;
+  /** The display name the moderation log shows. */
   name: string;
+  /** Who the server knows this session as (account id, or "key:…" for the bootstrap key): claims are held by it. */
+  actor: string;
 }
 
 export const staffSession = store<StaffSession | null>("dialogue.staff", null, sessionStorage);
 
-export async function staffSignIn(key: string, role: string, name: string): Promise<StaffSession> {
-  const { token } = await api<{ token: string }>("/api/auth/token", { method: "POST", body: { key, role, name } });
-  const session = { token, role, name };
+function claims(token: string): { sub?: string; name?: string; role?: string } {
+  try {
+    return JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))) as { sub?: string; name?: string; role?: string };
+  } catch {
+    return {};
+  }
+}
+
+function keep(token: string): StaffSession {
+  const c = claims(token);
+  const session = { token, role: c.role ?? "", name: c.name ?? "", actor: c.sub ?? "" };
   staffSession.set(session);
   return session;
+}
+
+/** A named staff account: login and passphrase. */
+export async function staffLogin(login: string, passphrase: string): Promise<StaffSession> {
+  const { token } = await api<{ token: string }>("/api/auth/login", { method: "POST", body: { login, passphrase } });
+  return keep(token);
+}
+
+/** The bootstrap admin key (admin; moderator and official only until the first account exists). */
+export async function staffSignIn(key: string, role: string): Promise<StaffSession> {
+  const { token } = await api<{ token: string }>("/api/auth/token", { method: "POST", body: { key, role } });
+  return keep(token);
 }
 
 export function consultationFromUrl(): string | null {

@@ -50,7 +50,10 @@ export interface ReviewInfo {
   triageScore: number;
   triageReason: string;
   duplicateOf: string | null;
+  /** The holder's display name. */
   claimedBy: string | null;
+  /** The holder as the server knows them (account id); absent in claims from before accounts. */
+  claimedByAccount?: string | null;
   claimedUntil: string | null;
   appealText: string | null;
 }

@@ -171,7 +171,7 @@ async function main(): Promise<void> {
   /** Claims the first unclaimed item in the queue and makes it current. */
   async function next(): Promise<void> {
     const now = Date.now();
-    const free = visible.find((i) => i.review?.needsReview && (!i.review.claimedBy || i.review.claimedBy === session.name || Date.parse(i.review.claimedUntil ?? "") < now) && i.id !== currentId)
+    const free = visible.find((i) => i.review?.needsReview && (!i.review.claimedBy || (i.review.claimedByAccount ?? i.review.claimedBy) === session.actor || Date.parse(i.review.claimedUntil ?? "") < now) && i.id !== currentId)
       ?? visible.find((i) => i.review?.needsReview);
     if (!free) return;
     setCurrent(free.id);
@@ -356,13 +356,13 @@ async function main(): Promise<void> {
         h("p", { class: "item-text", "data-testid": "item-text" }, item.text),
         itemMeta(item),
         review ? h("p", { class: "small triage" }, t("mod.triage", { score: formatNumber(Math.round(review.triageScore * 100) / 100), reason: review.triageReason })) : null,
-        claimed ? h("p", { class: `small claim${claimed.claimedBy === session.name ? " me" : ""}` },
-          claimed.claimedBy === session.name ? t("mod.claimedByMe", { time: formatTime(claimed.claimedUntil!) }) : t("mod.claimedBy", { name: claimed.claimedBy!, time: formatTime(claimed.claimedUntil!) })) : null,
+        claimed ? h("p", { class: `small claim${(claimed.claimedByAccount ?? claimed.claimedBy) === session.actor ? " me" : ""}` },
+          (claimed.claimedByAccount ?? claimed.claimedBy) === session.actor ? t("mod.claimedByMe", { time: formatTime(claimed.claimedUntil!) }) : t("mod.claimedBy", { name: claimed.claimedBy!, time: formatTime(claimed.claimedUntil!) })) : null,
         review?.duplicateOf ? h("p", { class: "small" }, t("mod.duplicateOf", { id: review.duplicateOf }), " — ", store.items.get(review.duplicateOf)?.text.slice(0, 80) ?? "") : null,
         review?.appealText ? h("p", { class: "small" }, t("mod.appeal", { text: review.appealText })) : null,
         item.status === "rejected" && item.rejectionReason ? h("p", { class: "small" }, t("mine.reason", { reason: label("reason", item.rejectionReason) })) : null,
         h("div", { class: "actions" },
-          button(claimed?.claimedBy === session.name ? "release" : "claim", claimed?.claimedBy === session.name ? "mod.release" : "mod.claim"),
+          button((claimed?.claimedByAccount ?? claimed?.claimedBy) === session.actor ? "release" : "claim", (claimed?.claimedByAccount ?? claimed?.claimedBy) === session.actor ? "mod.release" : "mod.claim"),
           button("approve", "mod.approve", "small"),
           button("reject", "mod.reject", "small danger"),
           h("details", { class: "more" },

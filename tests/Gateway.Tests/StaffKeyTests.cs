@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using OpenGov.Dialogue.Gateway.Auth;
+using OpenGov.Dialogue.Gateway.Hosting;
+
+namespace OpenGov.Dialogue.Gateway.Tests;
+
+/// <summary>The admin key and the signing key: strength, file modes, bootstrap-only use.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class StaffKeyTests
+{
+    private static string TempFolder() => Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"), "data");
+
+    [Theory]
+    [InlineData("test-admin-key")]
+    [InlineData("0123456789abcdef0123456789abcde")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    public void Gateway_refuses_to_start_with_a_configured_key_under_128_bits(string key)
+    {
+        var folder = TempFolder();
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayApp.Create([], builder =>
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Dialogue:DataDirectory"] = folder,
+                ["Dialogue:AdminKey"] = key,
+                ["Dialogue:SiloPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Dialogue:GatewayPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            })));
+        Assert.Contains("Dialogue: AdminKey is too weak: it must carry at least 128 bits", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder), "nothing is written before the options are valid");
+    }
+
+    [Theory]
+    [InlineData("7f3c9a1e5b8d2f604c1a9e7b3d5f8a20", 128)]
+    [InlineData("q3J9-x_Lr0ZtV8mYp2WcKb", 132)]
+    [InlineData("Tr0ub4dor&3-horse!!X", 130)]
+    public void Keys_count_bits_by_their_alphabet(string key, double bits)
+    {
+        Assert.Equal(bits, KeyStrength.Bits(key));
+        Assert.Null(KeyStrength.Problem(key));
+    }
+
+    [Fact]
+    public void Generated_keys_are_readable_by_the_owner_only_from_the_start()
+    {
+        var folder = TempFolder();
+        try
+        {
+            var lines = new List<string>();
+            var keys = GatewayKeys.Load(new DialogueOptions { DataDirectory = folder }, lines.Add);
+
+            Assert.Equal(DataFolder.OwnerOnly, File.GetUnixFileMode(folder));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, "admin.key")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, "signing.key")));
+            Assert.Null(KeyStrength.Problem(keys.AdminKey));
+            Assert.Equal(keys.AdminKey, System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(Path.Combine(folder, "admin.key"))));
+            Assert.Contains(keys.AdminKey, Assert.Single(lines), StringComparison.Ordinal);
+
+            // A second start reads the same keys and announces nothing.
+            Assert.Equal(keys.AdminKey, GatewayKeys.Load(new DialogueOptions { DataDirectory = folder }, lines.Add).AdminKey);
+            Assert.Single(lines);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
+        }
+    }
+}
+
+/// <summary>Before the first account the key serves every role; after it, tokens it gave moderators stop working too.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class BootstrapKeyTests(StaffAccountsHost host) : IClassFixture<StaffAccountsHost>
+{
+    [Fact]
+    public async Task Moderator_key_tokens_stop_working_once_the_first_account_exists()
+    {
+        var id = await host.CreateConsultation();
+        Assert.Equal(DataFolder.OwnerOnly, File.GetUnixFileMode(host.DataDirectory));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(host.DataDirectory, "signing.key")));
+        using var moderator = host.Client(await host.StaffToken("moderator"));
+        Assert.Equal(HttpStatusCode.OK, (await moderator.GetAsync($"/api/consultations/{id}/queue")).StatusCode);
+
+        await host.Invite("first-admin", "Admin Pertama", "admin");
+
+        var deadline = DateTime.UtcNow.AddSeconds(3);
+        HttpStatusCode status;
+        while ((status = (await moderator.GetAsync($"/api/consultations/{id}/queue")).StatusCode) == HttpStatusCode.OK && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        using var admin = host.Client(await host.StaffToken("admin"));
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/consultations/{id}/queue")).StatusCode);
+    }
+}
