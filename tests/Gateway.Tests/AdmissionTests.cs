@@ -93,14 +93,14 @@ public sealed class AdmissionTests(AdmissionGatewayHost host, ITestOutputHelper 
         Assert.True(code.GetProperty("acceptedUntil").GetDateTimeOffset() > code.GetProperty("shownUntil").GetDateTimeOffset());
 
         var wrongCode = ((int.Parse(shown) + 1) % 1_000_000).ToString("D6");
-        await ProblemAssert.Is(await Join(id, wrongCode), HttpStatusCode.BadRequest, AdmissionEndpoints.ErrorJoinCode);
-        await ProblemAssert.Is(await Join(open.Id, shown), HttpStatusCode.BadRequest, AdmissionEndpoints.ErrorJoinCode);
+        await ProblemAssert.Is(await host.JoinWithCode(id, wrongCode), HttpStatusCode.BadRequest, AdmissionEndpoints.ErrorJoinCode);
+        await ProblemAssert.Is(await host.JoinWithCode(open.Id, shown), HttpStatusCode.BadRequest, AdmissionEndpoints.ErrorJoinCode);
         using (var noProof = await host.Client().PostAsJsonAsync("/api/auth/join", new { consultationId = id, code = shown }))
         {
             await ProblemAssert.Is(noProof, HttpStatusCode.BadRequest, AdmissionEndpoints.ErrorProof);
         }
 
-        using var joined = await Join(id, $"{shown[..3]} {shown[3..]}");
+        using var joined = await host.JoinWithCode(id, $"{shown[..3]} {shown[3..]}");
         Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
         var token = (await joined.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         var claims = new JwtSecurityTokenHandler().ReadJwtToken(token).Claims.ToList();
@@ -186,7 +186,7 @@ public sealed class AdmissionTests(AdmissionGatewayHost host, ITestOutputHelper 
         var shown = (await admin.GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/join-code")).GetProperty("code").GetString()!;
         foreach (var _ in Enumerable.Range(0, 3))
         {
-            using var joined = await Join(id, shown);
+            using var joined = await host.JoinWithCode(id, shown);
             var token = (await joined.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
             Assert.Equal(HttpStatusCode.OK, (await host.Client(token).PostAsJsonAsync($"/api/consultations/{id}/items/{item}/votes", new { value = 1 })).StatusCode);
         }
@@ -286,13 +286,6 @@ public sealed class AdmissionTests(AdmissionGatewayHost host, ITestOutputHelper 
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
-    private async Task<HttpResponseMessage> Join(string id, string code)
-    {
-        using var http = host.Client();
-        var (challenge, nonce) = await ParticipantProofClient.SolveAsync(http);
-        return await http.PostAsJsonAsync("/api/auth/join", new { consultationId = id, code, challenge, nonce });
-    }
-
     private Task<HttpResponseMessage> Redeem(string id, string code) =>
         host.Client().PostAsJsonAsync("/api/auth/invite", new { consultationId = id, code });
 
@@ -318,24 +311,17 @@ public sealed class AdmissionFailureTests(AdmissionFailuresGatewayHost host) : I
         // Right codes first: many arrivals from one venue address are not held back.
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await Join(id, shown)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await host.JoinWithCode(id, shown)).StatusCode);
         }
 
         for (var i = 0; i < 3; i++)
         {
-            await ProblemAssert.Is(await Join(id, wrong), HttpStatusCode.BadRequest, AdmissionEndpoints.ErrorJoinCode);
+            await ProblemAssert.Is(await host.JoinWithCode(id, wrong), HttpStatusCode.BadRequest, AdmissionEndpoints.ErrorJoinCode);
         }
 
-        using var limited = await Join(id, shown);
+        using var limited = await host.JoinWithCode(id, shown);
         await ProblemAssert.Is(limited, HttpStatusCode.TooManyRequests, "rate-limited");
         Assert.NotNull(limited.Headers.RetryAfter);
         await ProblemAssert.Is(await host.Client().PostAsJsonAsync("/api/auth/invite", new { consultationId = id, code = "AAAAA-AAAAA" }), HttpStatusCode.TooManyRequests, "rate-limited");
-    }
-
-    private async Task<HttpResponseMessage> Join(string id, string code)
-    {
-        using var http = host.Client();
-        var (challenge, nonce) = await ParticipantProofClient.SolveAsync(http);
-        return await http.PostAsJsonAsync("/api/auth/join", new { consultationId = id, code, challenge, nonce });
     }
 }

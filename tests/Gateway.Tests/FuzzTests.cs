@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using OpenGov.Dialogue.Load.Fuzz;
 using Xunit.Abstractions;
 
@@ -40,24 +38,6 @@ public sealed class FuzzTests(GatewayHost host, ITestOutputHelper output) : ICla
         await ProblemAssert.Is(response, System.Net.HttpStatusCode.BadRequest, "invalid-consultation");
     }
 
-    /// <summary>Two consultations (one open Q&amp;A, one code-admitted deliberation) with an item each, and a token per role.</summary>
-    public static async Task<FuzzTarget> Target(GatewayHost host)
-    {
-        var admin = await host.StaffToken();
-        using var staff = host.Client(admin);
-        var open = await host.CreateConsultation();
-        var code = (await (await staff.PostAsJsonAsync("/api/consultations", new { title = "Fuzz code", mode = "deliberation", admission = "code" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        var (participant, _) = await host.Participant();
-        using var author = host.Client(participant);
-        var item = (await (await author.PostAsJsonAsync($"/api/consultations/{open}/items", new { clientId = "fuzz", text = "Pertanyaan untuk diuji" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        var tokens = new Dictionary<string, string?>
-        {
-            ["anonymous"] = null,
-            ["participant"] = participant,
-            ["moderator"] = await host.StaffToken("moderator"),
-            ["official"] = await host.StaffToken("official"),
-            ["admin"] = admin,
-        };
-        return new FuzzTarget(host.BaseAddress, [open, code], [item, "i1"], tokens, admin);
-    }
+    private static async Task<FuzzTarget> Target(GatewayHost host) =>
+        await FuzzTarget.PrepareAsync(host.BaseAddress, await host.StaffToken(), await host.StaffToken("moderator"), await host.StaffToken("official"), (await host.Participant()).Token);
 }

@@ -181,6 +181,14 @@ public class GatewayHost : IAsyncLifetime
         return (body.GetProperty("token").GetString()!, body.GetProperty("citizenId").GetString()!);
     }
 
+    /// <summary>Joins a code-admitted consultation as a phone does: a solved challenge and the code shown in the hall.</summary>
+    public async Task<HttpResponseMessage> JoinWithCode(string consultationId, string code)
+    {
+        using var http = Client();
+        var (challenge, nonce) = await ParticipantProofClient.SolveAsync(http);
+        return await http.PostAsJsonAsync("/api/auth/join", new { consultationId, code, challenge, nonce });
+    }
+
     public async Task<string> CreateConsultation(string mode = "qa", string moderation = "post")
     {
         using var admin = Client(await StaffToken());

@@ -11,7 +11,38 @@ using Microsoft.AspNetCore.SignalR;
 namespace OpenGov.Dialogue.Load.Fuzz;
 
 /// <summary>What the fuzzer aims at: two consultations with an item each, and a token per role (null: anonymous).</summary>
-public sealed record FuzzTarget(Uri Address, IReadOnlyList<string> Consultations, IReadOnlyList<string> Items, IReadOnlyDictionary<string, string?> Tokens, string AdminToken);
+public sealed record FuzzTarget(Uri Address, IReadOnlyList<string> Consultations, IReadOnlyList<string> Items, IReadOnlyDictionary<string, string?> Tokens, string AdminToken)
+{
+    /// <summary>
+    /// Creates what the cases aim at through the API (an open Q&amp;A with one item, a code-admitted
+    /// deliberation) for the given tokens: the test host and the bench's server process both use it.
+    /// </summary>
+    public static async Task<FuzzTarget> PrepareAsync(Uri address, string admin, string moderator, string official, string participant)
+    {
+        using var http = new HttpClient { BaseAddress = address };
+        async Task<string> Post(string path, string token, object body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        }
+
+        var open = await Post("/api/consultations", admin, new { title = "Fuzz open", mode = "qa", moderation = "post" });
+        var code = await Post("/api/consultations", admin, new { title = "Fuzz code", mode = "deliberation", admission = "code" });
+        var item = await Post($"/api/consultations/{open}/items", participant, new { clientId = "fuzz", text = "Pertanyaan untuk diuji" });
+        var tokens = new Dictionary<string, string?>
+        {
+            ["anonymous"] = null,
+            ["participant"] = participant,
+            ["moderator"] = moderator,
+            ["official"] = official,
+            ["admin"] = admin,
+        };
+        return new FuzzTarget(address, [open, code], [item, "i1"], tokens, admin);
+    }
+}
 
 /// <summary>One case that broke a rule: what was sent and what came back.</summary>
 public sealed record FuzzFailure(string Case, string Problem);

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
 
 namespace OpenGov.Dialogue.Load.Fuzz;
 
@@ -18,24 +16,15 @@ public static class FuzzScenario
         var seed = options.Int("seed", 1);
         await using var server = await ServerProcess.StartAsync();
         using var api = new DialogueApi(server.Address, ServerProcess.AdminKey);
-        var admin = await api.StaffToken("admin", "Fuzz admin");
-        var open = await api.CreateConsultation(admin, "qa", "post");
-        using var created = await api.Send(HttpMethod.Post, "/api/consultations", admin, new { title = "Fuzz code", mode = "deliberation", admission = "code" });
-        var code = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        var participant = await api.ParticipantToken();
-        using var submitted = await api.Send(HttpMethod.Post, $"/api/consultations/{open}/items", participant, new { clientId = "fuzz", text = "Pertanyaan untuk diuji" });
-        var item = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        var tokens = new Dictionary<string, string?>
-        {
-            ["anonymous"] = null,
-            ["participant"] = participant,
-            ["moderator"] = await api.StaffToken("moderator", "Fuzz moderator"),
-            ["official"] = await api.StaffToken("official", "Fuzz official"),
-            ["admin"] = admin,
-        };
+        var target = await FuzzTarget.PrepareAsync(
+            server.Address,
+            await api.StaffToken("admin", "Fuzz admin"),
+            await api.StaffToken("moderator", "Fuzz moderator"),
+            await api.StaffToken("official", "Fuzz official"),
+            await api.ParticipantToken());
 
         var clock = Stopwatch.StartNew();
-        var report = await new ApiFuzzer(new FuzzTarget(server.Address, [open, code], [item, "i1"], tokens, admin), seed).RunAsync(rest, hub, raw);
+        var report = await new ApiFuzzer(target, seed).RunAsync(rest, hub, raw);
         Console.WriteLine("| REST cases | hub cases | raw frames | 5xx | broken rules | hub connections closed for size | seconds |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
         Console.WriteLine($"| {report.Cases} | {report.HubCases} | {report.RawFrames} | {report.ServerErrors} | {report.Failures.Count} | {report.ClosedForSize} | {clock.Elapsed.TotalSeconds:F0} |");

@@ -88,35 +88,35 @@ public static class AdmissionEndpoints
 
         var consultations = app.MapGroup("/api/consultations").WithTags("Admission");
 
-        consultations.MapGet("/{id}/join-code", async Task<Results<Ok<JoinCodeView>, ProblemHttpResult>> (string id, JoinCodes codes, IGrainFactory grains) =>
+        consultations.MapGet("/{id}/join-code", async Task<Results<Ok<JoinCodeView>, ProblemHttpResult>> (string id, ClaimsPrincipal user, JoinCodes codes, IGrainFactory grains) =>
         {
-            var info = await Existing(grains, id);
+            var info = await ConsultationAccess.Readable(grains, id, user);
             return info.Admission == AdmissionMode.Code
                 ? TypedResults.Ok(codes.Current(info.Id, info.JoinCodeMinutes))
                 : Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.Conflict, "This consultation does not admit by join code (admission is not 'code').");
         }).RequireAuthorization(Policies.Staff);
 
-        consultations.MapPost("/{id}/invites", async Task<Results<Ok<IssuedInvites>, ProblemHttpResult>> (string id, IssueInvitesRequest request, IGrainFactory grains) =>
+        consultations.MapPost("/{id}/invites", async Task<Results<Ok<IssuedInvites>, ProblemHttpResult>> (string id, IssueInvitesRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             if (request.Count is not (>= 1 and <= InviteCodes.MaxPerRequest))
             {
                 return Problems.Create(StatusCodes.Status400BadRequest, ErrorInvite, $"count must be 1–{InviteCodes.MaxPerRequest}.");
             }
 
-            var info = await Existing(grains, id);
+            var info = await ConsultationAccess.Readable(grains, id, user);
             var codes = Enumerable.Range(0, request.Count.Value).Select(_ => InviteCodes.New()).Distinct().ToList();
             var byShard = codes.Select(c => InviteCodes.Hash(info.Id, c)!).GroupBy(h => InviteCodes.Shard(grains, info.Id, h));
             await Task.WhenAll(byShard.Select(g => g.Key.Add([.. g])));
             return TypedResults.Ok(new IssuedInvites(codes, await InviteTotal(grains, info.Id)));
         }).RequireAuthorization(Roles.Admin);
 
-        consultations.MapGet("/{id}/invites", async (string id, IGrainFactory grains) =>
-            TypedResults.Ok(await InviteTotal(grains, (await Existing(grains, id)).Id)))
+        consultations.MapGet("/{id}/invites", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(await InviteTotal(grains, (await ConsultationAccess.Readable(grains, id, user)).Id)))
             .RequireAuthorization(Policies.Staff);
 
-        consultations.MapGet("/{id}/admission", async (string id, IGrainFactory grains) =>
+        consultations.MapGet("/{id}/admission", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            await Existing(grains, id);
+            await ConsultationAccess.Readable(grains, id, user);
             return TypedResults.Ok(await grains.GetGrain<IConsultationGrain>(id).GetAdmissionTallies());
         }).RequireAuthorization(Policies.Staff);
     }
@@ -136,10 +136,6 @@ public static class AdmissionEndpoints
 
     private static async Task<ConsultationInfo?> Consultation(IGrainFactory grains, string? id) =>
         id is not null && ConsultationIds.IsValid(id) ? await grains.GetGrain<IConsultationGrain>(id).GetInfo() : null;
-
-    private static async Task<ConsultationInfo> Existing(IGrainFactory grains, string id) =>
-        await grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(id)).GetInfo()
-            ?? throw new DialogueException(ErrorCodes.NotFound, $"Consultation '{id}' does not exist.");
 
     private static async Task<InviteCount> InviteTotal(IGrainFactory grains, string id)
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -32,7 +33,7 @@ public sealed class ParticipantProof(GatewayKeys keys, IOptions<DialogueOptions>
     public ProofChallenge Issue()
     {
         var issued = clock.GetUtcNow().ToUnixTimeSeconds();
-        var random = Base64Url(RandomNumberGenerator.GetBytes(12));
+        var random = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(12));
         var body = $"{Bits}.{issued.ToString(CultureInfo.InvariantCulture)}.{random}";
         return new ProofChallenge($"{body}.{Mac(body)}", Bits, DateTimeOffset.FromUnixTimeSeconds(issued) + Lifetime);
     }
@@ -131,8 +132,5 @@ public sealed class ParticipantProof(GatewayKeys keys, IOptions<DialogueOptions>
         return high == 0 ? 64 : System.Numerics.BitOperations.LeadingZeroCount(high);
     }
 
-    private string Mac(string body) => Base64Url(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(body)).AsSpan(0, 16));
-
-    private static string Base64Url(ReadOnlySpan<byte> bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private string Mac(string body) => Base64Url.EncodeToString(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(body)).AsSpan(0, 16));
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
@@ -41,12 +42,10 @@ public sealed class StaffPassphrases
 
     public static (string Code, string Hash) NewInvitationCode()
     {
-        var code = Base64Url(RandomNumberGenerator.GetBytes(16));
+        var code = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
         return (code, HashOf(code));
     }
 
     public static string HashOf(string? code) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes((code ?? string.Empty).Trim())));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

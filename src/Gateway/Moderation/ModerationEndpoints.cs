@@ -54,7 +54,7 @@ public static class ModerationEndpoints
                 return TypedResults.Ok(await consultation.VerifyModerationLog());
             }
 
-            var info = await consultation.GetInfo() ?? throw new DialogueException(ErrorCodes.NotFound, $"Consultation '{id}' does not exist.");
+            var info = await consultation.GetInfo() ?? throw ConsultationAccess.Missing(id);
             var result = await cache.GetOrCreateAsync($"verify:{info.Id}:{info.LastSeq}", entry =>
             {
                 entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30);
