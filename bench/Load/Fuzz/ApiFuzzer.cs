@@ -136,16 +136,21 @@ public sealed class ApiFuzzer(FuzzTarget target, int seed)
         var role = target.Tokens.Keys.ElementAt(_random.Next(target.Tokens.Count));
         var path = FillPath(endpoint.Path) + Query();
         var (body, contentType, describe) = Body();
-        using var request = new HttpRequestMessage(endpoint.Method, path);
-        if (body is not null)
+        HttpRequestMessage Request()
         {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        }
+            var request = new HttpRequestMessage(endpoint.Method, path);
+            if (body is not null)
+            {
+                request.Content = new ByteArrayContent(body);
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            }
 
-        if (target.Tokens[role] is { } token)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (target.Tokens[role] is { } token)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            return request;
         }
 
         var name = $"{endpoint.Method} {Shorten(path)} as {role} with {describe}";
@@ -153,7 +158,7 @@ public sealed class ApiFuzzer(FuzzTarget target, int seed)
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            response = await SendOnce(Request, cancellationToken);
         }
         catch (HttpRequestException ex)
         {
@@ -217,6 +222,25 @@ public sealed class ApiFuzzer(FuzzTarget target, int seed)
                     report.Failures.Add(new FuzzFailure(name, $"refused with {status} but state changed: {before} → {after}"));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Sends the request; when the pooled connection it went out on turns out to have been closed by the server
+    /// meanwhile (a connection an earlier case's refused upload ended), sends it once more on a fresh one.
+    /// Whatever answer comes back is judged by the same rules.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendOnce(Func<HttpRequestMessage> request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var first = request();
+            return await _http.SendAsync(first, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.Unknown)
+        {
+            using var again = request();
+            return await _http.SendAsync(again, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
     }
 
