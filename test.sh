@@ -73,5 +73,11 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
+# Name the failed tests and their first message lines last, so a log that keeps only its tail still shows them.
+for trx in "${trx_files[@]}"; do
+  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/FAILED: \1/p'
+  awk '/<Message>/{on=1; n=0} on && n<6 {print "  " $0; n++} /<\/Message>/{on=0}' "$trx" | head -n 40
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
