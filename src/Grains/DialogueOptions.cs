@@ -124,6 +124,18 @@ public sealed class DialogueOptions : IValidatableObject
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
+    /// Cluster mode: how long a membership probe to another silo may take before it counts as missed
+    /// (Orleans' <c>ClusterMembershipOptions.ProbeTimeout</c>). With <see cref="MembershipMissedProbes"/>
+    /// it bounds how soon a silo that stopped answering is declared dead and its grains move.
+    /// </summary>
+    [Range(1, 120)]
+    public int MembershipProbeSeconds { get; set; } = 10;
+
+    /// <summary>Missed probes in a row before a silo suspects another (Orleans' <c>NumMissedProbesLimit</c>).</summary>
+    [Range(1, 10)]
+    public int MembershipMissedProbes { get; set; } = 3;
+
+    /// <summary>
     /// PostgreSQL connection string, from <c>ConnectionStrings:Dialogue</c> (the usual place for
     /// one); required when <see cref="Storage"/> is <c>postgres</c>.
     /// </summary>

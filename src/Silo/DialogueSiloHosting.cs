@@ -97,6 +97,11 @@ public static class DialogueSiloHosting
                 o.ServiceId = options.ServiceId;
                 o.ClusterId = options.ClusterId;
             });
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(options.MembershipProbeSeconds);
+                o.NumMissedProbesLimit = options.MembershipMissedProbes;
+            });
             if (options.Storage == "postgres")
             {
                 var advertised = ResolveAdvertisedAddress(options.AdvertisedHost);
@@ -152,6 +157,10 @@ public static class DialogueSiloHosting
                 o.Invariant = PostgresInvariant;
                 o.ConnectionString = options.ConnectionString;
             });
+
+            // Read the membership table every few seconds (Orleans' default is a minute), so requests stop
+            // going to a silo soon after the cluster declares it dead instead of waiting out their timeout.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(options.MembershipProbeSeconds / 2.0));
             if (ClusterTls.Certificate(options) is { } certificate)
             {
                 client.UseTls(certificate, tls => ClusterTls.Configure(tls, certificate));
