@@ -166,6 +166,23 @@ public sealed class DialogueOptions : IValidatableObject
 
     public string? ClusterCertificatePassword { get; set; }
 
+    /// <summary>
+    /// Port of the standalone silo's HTTP listener for monitoring: <c>/health/live</c>, <c>/health/ready</c> and
+    /// <c>/metrics</c>, without authentication, for a private network only. 0 (the default) opens none. It binds
+    /// like the Orleans ports: loopback when <see cref="AdvertisedHost"/> is a loopback address, every interface
+    /// otherwise. A gateway ignores it (its own port serves health and, with a token, metrics).
+    /// </summary>
+    [Range(0, 65535)]
+    public int SiloHttpPort { get; set; }
+
+    /// <summary>
+    /// Gateway: a second port that serves <c>/metrics</c> without authentication, for a Prometheus server on a
+    /// private network; on the main port <c>/metrics</c> needs an admin token. 0 (the default) opens none. It binds
+    /// like <see cref="SiloHttpPort"/>.
+    /// </summary>
+    [Range(0, 65535)]
+    public int MetricsPort { get; set; }
+
     /// <summary>How often the retention job looks for closed consultations whose retention period is over.</summary>
     [Range(1, 1440)]
     public int RetentionCheckMinutes { get; set; } = 60;

@@ -212,6 +212,17 @@ public static class DialogueSiloHosting
         }
     }
 
+    /// <summary>
+    /// Where a monitoring port (<see cref="DialogueOptions.SiloHttpPort"/>, <see cref="DialogueOptions.MetricsPort"/>)
+    /// listens: by the rule of the Orleans ports, loopback when the advertised address is loopback (the default),
+    /// every IPv4 interface otherwise.
+    /// </summary>
+    public static IPEndPoint MonitoringEndpoint(DialogueOptions options, int port)
+    {
+        var advertised = ResolveAdvertisedAddress(options.AdvertisedHost);
+        return new IPEndPoint(IPAddress.IsLoopback(advertised) ? advertised : IPAddress.Any, port);
+    }
+
     private static IPAddress ResolveAdvertisedAddress(string host) =>
         IPAddress.TryParse(host, out var address)
             ? address
