@@ -18,8 +18,11 @@ public static class HealthEndpoint
         app.MapGet("/health", Ready).ExcludeFromDescription();
     }
 
-    private static Task<IResult> Ready(IGrainFactory grains, IDialogueJournal journal, CancellationToken ct) =>
-        Readiness.WithinTimeoutAsync(
+    /// <summary>A stopping gateway is not ready, so a proxy sends its clients' reconnects elsewhere.</summary>
+    private static Task<IResult> Ready(IGrainFactory grains, IDialogueJournal journal, IHostApplicationLifetime lifetime, CancellationToken ct) =>
+        lifetime.ApplicationStopping.IsCancellationRequested
+            ? Task.FromResult(Readiness.NotReady("The gateway is stopping."))
+            : Readiness.WithinTimeoutAsync(
             async timeout =>
             {
                 await grains.GetGrain<IConsultationDirectoryGrain>(0).List().WaitAsync(timeout);

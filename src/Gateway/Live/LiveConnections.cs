@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace OpenGov.Dialogue.Gateway.Live;
@@ -42,6 +43,33 @@ public sealed class LiveConnections(IOptions<LiveOptions> options, ILogger<Defau
         }
     }
 
+    /// <summary>
+    /// A gateway that stops hands its clients over: each connection is told to reconnect (after a delay
+    /// spread over <paramref name="spreadMilliseconds"/>, so a hall does not arrive at the other gateways
+    /// in one instant) and is then closed. Clients join again from their last sequence number.
+    /// </summary>
+    /// <returns>How many connections were handed over.</returns>
+    public async Task<int> HandOverAsync(int spreadMilliseconds, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        var writes = new List<Task>();
+        foreach (var live in _connections.Values)
+        {
+            var hint = new ReconnectHint(Random.Shared.Next(0, Math.Max(1, spreadMilliseconds)));
+            writes.Add(live.HandOverAsync(new InvocationMessage(ReconnectHint.Method, [hint])));
+            count++;
+        }
+
+        // A stalled socket does not hold the stop up: whatever was not written in two seconds is closed anyway.
+        await Task.WhenAny(Task.WhenAll(writes), Task.Delay(TimeSpan.FromSeconds(2), cancellationToken));
+        foreach (var live in _connections.Values)
+        {
+            live.Abort();
+        }
+
+        return count;
+    }
+
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
     {
         if (_connections.TryRemove(connection.ConnectionId, out _))
@@ -77,6 +105,28 @@ public sealed class LiveConnection(HubConnectionContext context)
     private bool _aborted;
 
     public string Id => context.ConnectionId;
+
+    /// <summary>Writes the hint whatever the state of the previous frame (the connection closes next anyway).</summary>
+    public async Task HandOverAsync(HubMessage hint)
+    {
+        try
+        {
+            await context.WriteAsync(hint);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+    }
+
+    public void Abort()
+    {
+        lock (_lock)
+        {
+            _aborted = true;
+        }
+
+        context.Abort();
+    }
 
     /// <summary>
     /// Writes the messages unless the previous write is still pending; never waits. A connection that
@@ -129,5 +179,38 @@ public sealed class LiveConnection(HubConnectionContext context)
             LiveMetrics.FramesSent.Add(1);
             return SendOutcome.Sent;
         }
+    }
+}
+
+/// <summary>Server → client <c>reconnect(hint)</c>: this gateway is stopping; connect again (to any gateway) after <see cref="DelayMs"/>.</summary>
+public sealed record ReconnectHint(int DelayMs)
+{
+    public const string Method = "reconnect";
+}
+
+/// <summary>
+/// Hands the hub connections over when the gateway starts stopping. SignalR closes every connection
+/// from its own <c>ApplicationStopping</c> callback; this one is registered later, so it runs first
+/// (cancellation callbacks run newest first) and the hint goes out before the connections close.
+/// </summary>
+public sealed class LiveHandover(LiveConnections connections, IHostApplicationLifetime lifetime, IOptions<LiveOptions> options, ILogger<LiveHandover> logger) : IHostedService
+{
+    private CancellationTokenRegistration _registration;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _registration = lifetime.ApplicationStopping.Register(() =>
+        {
+            // A stop callback cannot be awaited; HandOverAsync bounds itself to about two seconds.
+            var count = connections.HandOverAsync(options.Value.HandoverSpreadMilliseconds, CancellationToken.None).GetAwaiter().GetResult();
+            logger.LogInformation("Stopping: handed {Count} hub connections over to the other gateways", count);
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _registration.Dispose();
+        return Task.CompletedTask;
     }
 }

@@ -24,6 +24,13 @@ public sealed class LiveOptions
     public double ResubscribeSeconds { get; set; } = 5;
 
     /// <summary>
+    /// A stopping gateway tells each hub client to reconnect after a random delay up to this many
+    /// milliseconds, so thousands of phones do not reach the other gateways in the same instant.
+    /// </summary>
+    [Range(0, 60_000)]
+    public int HandoverSpreadMilliseconds { get; set; } = 2000;
+
+    /// <summary>
     /// The kernel's send buffer for a hub WebSocket (0 leaves it to the kernel). Left to autotuning, a
     /// phone that stops reading lets Linux grow it to 4 MiB: minutes of a hall's frames pinned per
     /// phone before anyone notices. 64 KiB (the kernel doubles it) carries a hall's frames easily.

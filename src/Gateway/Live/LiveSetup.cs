@@ -26,6 +26,7 @@ public static class LiveSetup
         builder.Services.AddOptions<LiveFeedOptions>().BindConfiguration(LiveFeedOptions.Section);
         builder.Services.AddSingleton<FeedAdmission>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsultationFeed>());
+        builder.Services.AddHostedService<LiveHandover>();
     }
 
     public static void MapDialogueHub(this IEndpointRouteBuilder app) => app.MapHub<DialogueHub>(DialogueHub.Path);

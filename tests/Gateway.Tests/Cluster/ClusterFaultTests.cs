@@ -67,6 +67,28 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_stopping_gateway_hands_its_live_clients_over_with_a_reconnect_hint_and_they_get_exactly_the_gap()
+    {
+        await using var rig = await ClusterRig.StartAsync(silos: 2, gateways: 2, new() { ["Dialogue__Live__HandoverSpreadMilliseconds"] = "500" });
+        var consultations = await Consultations(rig, 2);
+        await using var traffic = await ClusterTraffic.StartAsync(rig, consultations, Participants);
+        await Steady(traffic);
+
+        var stoppedAt = traffic.Now;
+        var stop = await rig.Gateways[0].StopGracefullyAsync();
+        var recovered = await WaitRecovered(traffic, stoppedAt, 30);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await traffic.StopAsync();
+
+        var moved = traffic.Listeners.Where(l => l.Rejoins > 0).ToList();
+        output.WriteLine($"gateway SIGTERM: stopped in {stop.TotalSeconds:F1} s; {moved.Count} live clients handed over ({moved.Sum(l => l.Hints)} hints); every participant acknowledged again {recovered:F1} s after the stop began");
+        Assert.Equal(consultations.Count, moved.Count);
+        Assert.All(moved, l => Assert.Equal(1, l.Hints));
+        Assert.All(moved, l => Assert.Equal(1, l.Gateway));
+        await AssertNothingLostOrDoubled(rig, traffic);
+    }
+
+    [Fact]
     public async Task A_silo_paused_past_the_membership_timeout_is_declared_dead_its_grains_move_and_it_never_serves_again()
     {
         // Three silos: with two, the survivor gets no probes from the paused one, judges itself degraded

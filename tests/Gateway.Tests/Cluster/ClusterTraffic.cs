@@ -223,6 +223,11 @@ public sealed class ClusterTraffic : IAsyncDisposable
 
         private int _rejoins;
 
+        /// <summary>Reconnect hints received from a stopping gateway.</summary>
+        public int Hints => _hints;
+
+        private int _hints;
+
         public long LastSeq => Views.IsEmpty ? 0 : Views.Max(v => v.Seq);
 
         public async Task StartAsync()
@@ -253,6 +258,7 @@ public sealed class ClusterTraffic : IAsyncDisposable
                     Views.Enqueue(item);
                 }
             });
+            connection.On<ReconnectHint>(ReconnectHint.Method, _ => Interlocked.Increment(ref _hints));
             connection.Closed += _ => _disposed ? Task.CompletedTask : Rejoin();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await connection.StartAsync(timeout.Token);

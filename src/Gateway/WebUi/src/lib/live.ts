@@ -39,6 +39,11 @@ export class ItemStore {
   }
 }
 
+/** A delay between half and all of base: the random half spreads reconnecting clients out. */
+export function jittered(base: number): number {
+  return base / 2 + Math.random() * (base / 2);
+}
+
 /** Two views of one change can share a seq (the public stub and the author's own view): keep the one with text. */
 function richer(candidate: ItemView, known: ItemView): boolean {
   return candidate.text.length > 0 && known.text.length === 0;
@@ -54,6 +59,8 @@ export class Live {
   private readonly connectedHandlers: Array<() => Promise<void>> = [];
   private readonly stateHandlers: Array<(state: ConnectionState) => void> = [];
   private stopped = false;
+  /** Set by a stopping gateway's reconnect(hint): the first reconnect waits this long instead of the backoff. */
+  private handoverDelay: number | null = null;
 
   constructor(accessToken: () => Promise<string> | string) {
     this.connection = new HubConnectionBuilder()
@@ -62,14 +69,17 @@ export class Live {
       // at 55–65 % of the bytes (town hall bench): a phone in a busy hall receives several frames a second.
       // Undefined fields are left out, as JSON.stringify leaves them out.
       .withHubProtocol(new MessagePackHubProtocol({ ignoreUndefined: true }))
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => Math.min(1000 * 2 ** ctx.previousRetryCount, 10_000) })
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => this.retryDelay(ctx.previousRetryCount) })
       .configureLogging(LogLevel.Warning)
       .build();
+    this.connection.on("reconnect", (hint: { delayMs: number }) => {
+      this.handoverDelay = Math.max(0, Math.min(60_000, Number(hint?.delayMs) || 0));
+    });
     this.connection.onreconnecting(() => this.setState("reconnecting"));
     this.connection.onreconnected(() => void this.connected());
     this.connection.onclose(() => {
       this.setState("offline");
-      if (!this.stopped) setTimeout(() => void this.start(), 3000);
+      if (!this.stopped) setTimeout(() => void this.start(), jittered(3000));
     });
     addEventListener("online", () => {
       if (this.connection.state === HubConnectionState.Disconnected) void this.start();
@@ -95,7 +105,7 @@ export class Live {
       await this.connected();
     } catch {
       this.setState("offline");
-      if (!this.stopped) setTimeout(() => void this.start(), 3000);
+      if (!this.stopped) setTimeout(() => void this.start(), jittered(3000));
     }
   }
 
@@ -115,6 +125,19 @@ export class Live {
       hasMore = page.hasMore && page.items.length > 0;
     }
     return { ...response, items: changed };
+  }
+
+  /**
+   * Exponential backoff with jitter (half fixed, half random), so a hall that lost its gateway does not
+   * come back in lockstep; a stopping gateway's hint replaces the first delay.
+   */
+  private retryDelay(previousRetryCount: number): number {
+    if (previousRetryCount === 0 && this.handoverDelay !== null) {
+      const delay = this.handoverDelay;
+      this.handoverDelay = null;
+      return delay;
+    }
+    return jittered(Math.min(1000 * 2 ** previousRetryCount, 10_000));
   }
 
   private async connected(): Promise<void> {
