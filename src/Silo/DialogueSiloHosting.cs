@@ -13,6 +13,7 @@ using OpenGov.Dialogue.Storage;
 using OpenGov.Dialogue.Storage.Postgres;
 using OpenGov.Dialogue.Storage.Sqlite;
 using Orleans.Configuration;
+using Polly.Contrib.WaitAndRetry;
 
 namespace OpenGov.Dialogue.Silo;
 
@@ -21,7 +22,9 @@ public static class DialogueSiloHosting
     /// <summary>The ADO.NET providers pick the driver by this name (Npgsql's own factory).</summary>
     private const string PostgresInvariant = "Npgsql";
 
-    private const int ClientConnectAttempts = 60;
+    private const int ClientConnectAttempts = 40;
+
+    private static readonly TimeSpan MaxConnectDelay = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Reads and validates the <c>Dialogue</c> options, prepares storage and adds an Orleans silo
@@ -167,17 +170,20 @@ public static class DialogueSiloHosting
                 client.UseTls(certificate, tls => ClusterTls.Configure(tls, certificate));
             }
 
-            // Gateways and silos may start together: wait up to a minute for the first silo
-            // instead of failing the start.
-            var attempts = 0;
+            // Gateways and silos may start together, and a gateway may come up while the silos restart:
+            // wait for a silo with jittered exponential backoff (Polly's decorrelated jitter, median first
+            // delay 0.5 s, each at most 5 s, for about two minutes) so many gateways do not retry in step.
+            var delays = Backoff.DecorrelatedJitterBackoffV2(TimeSpan.FromMilliseconds(500), ClientConnectAttempts)
+                .Select(d => d < MaxConnectDelay ? d : MaxConnectDelay)
+                .GetEnumerator();
             client.UseConnectionRetryFilter(async (_, cancellationToken) =>
             {
-                if (++attempts > ClientConnectAttempts)
+                if (!delays.MoveNext())
                 {
                     return false;
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                await Task.Delay(delays.Current, cancellationToken);
                 return true;
             });
         });
