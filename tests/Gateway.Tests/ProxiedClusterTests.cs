@@ -13,6 +13,7 @@ using OpenGov.Dialogue.Gateway.Auth;
 using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Gateway.Hosting;
 using OpenGov.Dialogue.Gateway.Live;
+using OpenGov.Dialogue.Storage.Postgres;
 using Xunit.Abstractions;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
@@ -29,7 +30,7 @@ public sealed class ProxiedClusterTests(ProcessTopology topology, ITestOutputHel
     [Fact]
     public async Task Through_nginx_REST_SignalR_and_the_live_feed_work_and_both_gateways_serve()
     {
-        Assert.Contains("schema_version=", topology.MigrateOutput, StringComparison.Ordinal);
+        Assert.Contains($"schema_version_before=0 schema_version={PostgresMigrations.LatestVersion} applied={PostgresMigrations.All.Count}", topology.MigrateOutput, StringComparison.Ordinal);
         Assert.Equal(2, await topology.ActiveSilos());
         using var proxy = new HttpClient { BaseAddress = topology.Proxy, Timeout = TimeSpan.FromSeconds(30) };
 
@@ -51,13 +52,13 @@ public sealed class ProxiedClusterTests(ProcessTopology topology, ITestOutputHel
         Assert.Equal("text/event-stream", feed.ContentType);
 
         // SignalR as the web page connects: negotiate first, then the WebSocket (the hub's affinity keeps both on one gateway).
-        var received = new ConcurrentDictionary<string, ConcurrentDictionary<string, bool>>();
+        var received = Enumerable.Range(0, Participants).Select(_ => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal)).ToArray();
         var hubs = new List<HubConnection>();
         try
         {
             for (var i = 0; i < Participants; i++)
             {
-                var seen = received.GetOrAdd(i.ToString(CultureInfo.InvariantCulture), _ => new(StringComparer.Ordinal));
+                var seen = received[i];
                 var token = tokens[i];
                 var hub = new HubConnectionBuilder()
                     .WithUrl(new Uri(topology.Proxy, "/hubs/dialogue"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
@@ -92,8 +93,8 @@ public sealed class ProxiedClusterTests(ProcessTopology topology, ITestOutputHel
             }
 
             // Every hub client receives every item live.
-            await WaitUntil(() => received.Values.All(seen => submitted.All(s => seen.ContainsKey(s.Id))), 20, () =>
-                $"hub clients missing items: {string.Join(", ", received.Select(r => $"{r.Key}:{r.Value.Count}"))}");
+            await WaitUntil(() => received.All(seen => submitted.All(s => seen.ContainsKey(s.Id))), 20, () =>
+                $"items each hub client received: {string.Join(", ", received.Select(r => r.Count))} of {submitted.Count}");
 
             // The feed reader gets them as they happen: its response is still open when the last one arrives.
             await WaitUntil(() => submitted.All(s => feed.Text.Contains(s.Text, StringComparison.Ordinal)), 20, () => $"feed so far:\n{feed.Text}");
