@@ -42,6 +42,17 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The metrics tests check each scrape with promtool, from Debian's prometheus package; install it once when it is missing.
+if ! command -v promtool >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing prometheus (promtool) for the metrics tests"
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus; } >/tmp/dialogue-prometheus-install.log 2>&1 \
+      || { tail -n 20 /tmp/dialogue-prometheus-install.log; echo "installing prometheus failed: the metrics tests will fail (promtool missing)"; }
+  else
+    echo "promtool is missing: run 'sudo apt-get install -y prometheus' (the metrics tests need promtool)"
+  fi
+fi
+
 # The reverse-proxy test (tests/Gateway.Tests/ProxiedClusterTests.cs) runs Debian's nginx with docker/nginx.conf in
 # the foreground; install it once when it is missing. RUNLEVEL=1 keeps the package from starting its own daemon on port 80.
 if [ ! -x /usr/sbin/nginx ]; then

@@ -132,6 +132,18 @@ public sealed class DialogueOptions : IValidatableObject
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
+    /// Cluster mode: how long a membership probe to another silo may take before it counts as missed
+    /// (Orleans' <c>ClusterMembershipOptions.ProbeTimeout</c>). With <see cref="MembershipMissedProbes"/>
+    /// it bounds how soon a silo that stopped answering is declared dead and its grains move.
+    /// </summary>
+    [Range(1, 120)]
+    public int MembershipProbeSeconds { get; set; } = 10;
+
+    /// <summary>Missed probes in a row before a silo suspects another (Orleans' <c>NumMissedProbesLimit</c>).</summary>
+    [Range(1, 10)]
+    public int MembershipMissedProbes { get; set; } = 3;
+
+    /// <summary>
     /// PostgreSQL connection string, from <c>ConnectionStrings:Dialogue</c> (the usual place for
     /// one); required when <see cref="Storage"/> is <c>postgres</c>.
     /// </summary>
@@ -161,6 +173,23 @@ public sealed class DialogueOptions : IValidatableObject
     public string? ClusterCertificatePath { get; set; }
 
     public string? ClusterCertificatePassword { get; set; }
+
+    /// <summary>
+    /// Port of the standalone silo's HTTP listener for monitoring: <c>/health/live</c>, <c>/health/ready</c> and
+    /// <c>/metrics</c>, without authentication, for a private network only. 0 (the default) opens none. It binds
+    /// like the Orleans ports: loopback when <see cref="AdvertisedHost"/> is a loopback address, every interface
+    /// otherwise. A gateway ignores it (its own port serves health and, with a token, metrics).
+    /// </summary>
+    [Range(0, 65535)]
+    public int SiloHttpPort { get; set; }
+
+    /// <summary>
+    /// Gateway: a second port that serves <c>/metrics</c> without authentication, for a Prometheus server on a
+    /// private network; on the main port <c>/metrics</c> needs an admin token. 0 (the default) opens none. It binds
+    /// like <see cref="SiloHttpPort"/>.
+    /// </summary>
+    [Range(0, 65535)]
+    public int MetricsPort { get; set; }
 
     /// <summary>How often the retention job looks for closed consultations whose retention period is over.</summary>
     [Range(1, 1440)]

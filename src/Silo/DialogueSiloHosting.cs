@@ -97,6 +97,11 @@ public static class DialogueSiloHosting
                 o.ServiceId = options.ServiceId;
                 o.ClusterId = options.ClusterId;
             });
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(options.MembershipProbeSeconds);
+                o.NumMissedProbesLimit = options.MembershipMissedProbes;
+            });
             if (options.Storage == "postgres")
             {
                 var advertised = ResolveAdvertisedAddress(options.AdvertisedHost);
@@ -152,6 +157,10 @@ public static class DialogueSiloHosting
                 o.Invariant = PostgresInvariant;
                 o.ConnectionString = options.ConnectionString;
             });
+
+            // Read the membership table every few seconds (Orleans' default is a minute), so requests stop
+            // going to a silo soon after the cluster declares it dead instead of waiting out their timeout.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(options.MembershipProbeSeconds / 2.0));
             if (ClusterTls.Certificate(options) is { } certificate)
             {
                 client.UseTls(certificate, tls => ClusterTls.Configure(tls, certificate));
@@ -201,6 +210,17 @@ public static class DialogueSiloHosting
                 $"The PostgreSQL schema is at version {version}; this build needs {PostgresMigrations.LatestVersion}. " +
                 "Run 'dialogue migrate --connection \"<connection string>\"' or set Dialogue:MigrateOnStart=true.");
         }
+    }
+
+    /// <summary>
+    /// Where a monitoring port (<see cref="DialogueOptions.SiloHttpPort"/>, <see cref="DialogueOptions.MetricsPort"/>)
+    /// listens: by the rule of the Orleans ports, loopback when the advertised address is loopback (the default),
+    /// every IPv4 interface otherwise.
+    /// </summary>
+    public static IPEndPoint MonitoringEndpoint(DialogueOptions options, int port)
+    {
+        var advertised = ResolveAdvertisedAddress(options.AdvertisedHost);
+        return new IPEndPoint(IPAddress.IsLoopback(advertised) ? advertised : IPAddress.Any, port);
     }
 
     private static IPAddress ResolveAdvertisedAddress(string host) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using OpenGov.Dialogue.Journal;
@@ -79,6 +80,7 @@ public abstract class GroupCommitJournal : IDialogueJournal, IAsyncDisposable
                 var conflicts = await _retry.ExecuteAsync(
                     static (state, ct) => state.Journal.WriteBatchAsync(state.Records, ct),
                     (Journal: this, Records: records));
+                var committed = Stopwatch.GetTimestamp();
                 foreach (var append in batch)
                 {
                     if (conflicts.Contains(append.Record))
@@ -88,6 +90,7 @@ public abstract class GroupCommitJournal : IDialogueJournal, IAsyncDisposable
                     }
                     else
                     {
+                        DialogueMetrics.JournalAppendDuration.Record(Stopwatch.GetElapsedTime(append.Arrived, committed).TotalSeconds);
                         append.Done.TrySetResult();
                     }
                 }
@@ -106,6 +109,9 @@ public abstract class GroupCommitJournal : IDialogueJournal, IAsyncDisposable
     private sealed class Append(JournalRecord record)
     {
         public JournalRecord Record { get; } = record;
+
+        /// <summary>When the append reached the journal (<see cref="Stopwatch.GetTimestamp"/>), for the append latency.</summary>
+        public long Arrived { get; } = Stopwatch.GetTimestamp();
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -153,6 +153,32 @@ public abstract class PublicRecordTests(GatewayHost host)
         Assert.Equal(HttpStatusCode.OK, (await moderator.GetAsync($"/api/consultations/{draft}")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("ranking")]
+    [InlineData("similar?text=jalan")]
+    [InlineData("presenter")]
+    [InlineData("moderation-log")]
+    [InlineData("moderation-log/verify")]
+    public async Task Every_read_view_of_a_draft_or_private_consultation_answers_as_an_unknown_code_to_those_who_may_not_read_it(string view)
+    {
+        var draft = await Create(new { title = "Draft view", status = "draft" });
+        var hidden = await Create(new { title = "Private view", visibility = "private" });
+        var open = await Create(new { title = "Open view" });
+
+        using var anonymous = host.Client();
+        var (token, _) = await host.Participant();
+        using var participant = host.Client(token);
+        using var moderator = host.Client(await host.StaffToken("moderator"));
+
+        await AssertProblem(await anonymous.GetAsync($"/api/consultations/{draft}/{view}"), HttpStatusCode.NotFound, "not-found");
+        await AssertProblem(await participant.GetAsync($"/api/consultations/{draft}/{view}"), HttpStatusCode.NotFound, "not-found");
+        await AssertProblem(await anonymous.GetAsync($"/api/consultations/{hidden}/{view}"), HttpStatusCode.NotFound, "not-found");
+        await AssertProblem(await anonymous.GetAsync($"/api/consultations/{Contracts.ConsultationIds.New()}/{view}"), HttpStatusCode.NotFound, "not-found");
+        Assert.Equal(HttpStatusCode.OK, (await participant.GetAsync($"/api/consultations/{hidden}/{view}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await moderator.GetAsync($"/api/consultations/{draft}/{view}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/consultations/{open}/{view}")).StatusCode);
+    }
+
     [Fact]
     public async Task The_hubs_opinion_groups_check_the_consultation_and_its_mode_as_REST_does()
     {

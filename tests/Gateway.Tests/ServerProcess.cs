@@ -14,6 +14,8 @@ public sealed class ServerProcess(string project, Dictionary<string, string> env
 
     public bool HasExited => _process?.HasExited ?? true;
 
+    public int? Pid => _process?.Id;
+
     public static ServerProcess Gateway(Dictionary<string, string> environment) => new("Gateway", environment);
 
     public static ServerProcess Silo(Dictionary<string, string> environment) => new("Silo", environment);
@@ -88,6 +90,20 @@ public sealed class ServerProcess(string project, Dictionary<string, string> env
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Waits for the process to end by itself; a timeout is an error with its last output.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process!.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The {project} did not exit within {timeout.TotalSeconds} s:\n{Output()}");
         }
     }
 

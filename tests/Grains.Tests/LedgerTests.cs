@@ -25,6 +25,31 @@ public sealed class LedgerTests
         new(new ModerationLogEntry(seq, At, action, itemId, "Warga-A", reason, target, "mod", false, ModerationLog.Genesis, "h"));
 
     [Fact]
+    public void Queue_length_follows_the_queue_through_decisions_merges_and_appeals()
+    {
+        var ledger = WithItems(ConsultationMode.Qa, ItemStatus.Published, ItemStatus.Published, ItemStatus.Published, ItemStatus.Pending);
+        Assert.Equal(4, ledger.QueueLength);
+
+        var steps = new (string Action, string Item, string? Target, int Expected)[]
+        {
+            (ModerationActions.Approve, "i1", null, 3),
+            (ModerationActions.Approve, "i1", null, 3),
+            (ModerationActions.Reject, "i2", null, 2),
+            (ModerationActions.Merge, "i3", "i4", 1),
+            (ModerationActions.Appeal, "i2", null, 2),
+            (ModerationActions.Appeal, "i2", null, 2),
+            (ModerationActions.Pin, "i4", null, 2),
+        };
+        foreach (var (action, item, target, expected) in steps)
+        {
+            var seq = ledger.LastSeq + 1;
+            ledger.Apply(seq, At, Decision(seq, action, item, action == ModerationActions.Reject ? "spam" : null, target));
+            Assert.Equal(expected, ledger.QueueLength);
+            Assert.Equal(ledger.Queue().Count(), ledger.QueueLength);
+        }
+    }
+
+    [Fact]
     public void One_vote_per_citizen_per_item_and_a_new_vote_replaces_the_old()
     {
         var ledger = WithItems(ConsultationMode.Deliberation, ItemStatus.Published);

@@ -27,6 +27,7 @@ public static class GatewayApp
         builder.AddDialogueAuth(options);
         builder.AddDialogueErrors();
         builder.AddDialogueLive();
+        builder.AddGatewayMetrics(options);
         builder.Services.AddOpenApi();
 
         // Cached exports, bounded by their bytes.
@@ -64,6 +65,7 @@ public static class GatewayApp
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapHealth();
+        app.MapMetrics();
         app.MapAuth();
         app.MapStaffAccounts();
         app.MapAdmission();

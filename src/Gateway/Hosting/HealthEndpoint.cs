@@ -1,29 +1,30 @@
-using OpenGov.Dialogue.Gateway.Errors;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Journal;
+using OpenGov.Dialogue.Silo.Monitoring;
 
 namespace OpenGov.Dialogue.Gateway.Hosting;
 
 public static class HealthEndpoint
 {
-    /// <summary>200 only when a grain answers (silo up, grain storage readable) and the journal reads.</summary>
-    public static void MapHealth(this IEndpointRouteBuilder app) =>
-        app.MapGet("/health", async Task<IResult> (IGrainFactory grains, IDialogueJournal journal, CancellationToken ct) =>
-        {
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(TimeSpan.FromSeconds(5));
-                await grains.GetGrain<IConsultationDirectoryGrain>(0).List().WaitAsync(timeout.Token);
-                await foreach (var _ in journal.ReadAsync("health-check", long.MaxValue - 1, timeout.Token))
-                {
-                }
+    /// <summary>
+    /// <c>/health/live</c>: 200 while the process runs, touching neither the cluster nor the database.
+    /// <c>/health/ready</c> (and <c>/health</c>, its older name): 200 only when a grain answers (silo up, grain
+    /// storage readable) and the journal reads, within <see cref="Readiness.Timeout"/>; otherwise 503 problem+json.
+    /// </summary>
+    public static void MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health/live", Readiness.Live).ExcludeFromDescription();
+        app.MapGet("/health/ready", Ready).ExcludeFromDescription();
+        app.MapGet("/health", Ready).ExcludeFromDescription();
+    }
 
-                return TypedResults.Ok(new { status = "ready" });
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+    private static Task<IResult> Ready(IGrainFactory grains, IDialogueJournal journal, CancellationToken ct) =>
+        Readiness.WithinTimeoutAsync(
+            async timeout =>
             {
-                return TypedResults.Problem(statusCode: 503, title: "Not ready", type: ProblemTypes.For("not-ready"));
-            }
-        }).ExcludeFromDescription();
+                await grains.GetGrain<IConsultationDirectoryGrain>(0).List().WaitAsync(timeout);
+                await Readiness.JournalReadsAsync(journal, timeout);
+            },
+            "The cluster or the storage database did not answer.",
+            ct);
 }

@@ -428,6 +428,7 @@ public sealed class ConsultationFeed(
             // Pace by the cost of the last sweep: a small room gets every change at once, a hall of
             // thousands gets fewer, fuller frames instead of a queue that grows (DESIGN.md §4).
             var spent = Stopwatch.GetElapsedTime(started);
+            LiveMetrics.SweepDuration.Record(spent.TotalSeconds);
             if (spent > MinPacing)
             {
                 await Task.Delay(spent / 2 < MaxPacing ? spent / 2 : MaxPacing);

@@ -24,6 +24,7 @@ public sealed class LiveConnections(IOptions<LiveOptions> options, ILogger<Defau
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
         _connections[connection.ConnectionId] = new LiveConnection(connection);
+        LiveMetrics.HubConnected();
         LimitSendBuffer(connection);
         return base.OnConnectedAsync(connection);
     }
@@ -43,7 +44,11 @@ public sealed class LiveConnections(IOptions<LiveOptions> options, ILogger<Defau
 
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
     {
-        _connections.TryRemove(connection.ConnectionId, out _);
+        if (_connections.TryRemove(connection.ConnectionId, out _))
+        {
+            LiveMetrics.HubDisconnected();
+        }
+
         return base.OnDisconnectedAsync(connection);
     }
 }
@@ -121,6 +126,7 @@ public sealed class LiveConnection(HubConnectionContext context)
                 }
             }
 
+            LiveMetrics.FramesSent.Add(1);
             return SendOutcome.Sent;
         }
     }

@@ -2,12 +2,20 @@ using System.Diagnostics.Metrics;
 
 namespace OpenGov.Dialogue.Gateway.Live;
 
-/// <summary>The live fan-out's counters, for a metrics exporter to read (meter <c>OpenGov.Dialogue.Live</c>).</summary>
+/// <summary>The live fan-out's instruments, for a metrics exporter to read (meter <c>OpenGov.Dialogue.Live</c>; docs/observability.md).</summary>
 public static class LiveMetrics
 {
     public const string MeterName = "OpenGov.Dialogue.Live";
 
     private static readonly Meter Meter = new(MeterName);
+
+    // Tag values of Connections: the two ways a live reader is connected.
+    private static readonly KeyValuePair<string, object?> Hub = new("transport", "hub");
+    private static readonly KeyValuePair<string, object?> Sse = new("transport", "sse");
+
+    /// <summary>Frames written to a hub connection (one per connection and sweep that had something for it).</summary>
+    public static readonly Counter<long> FramesSent =
+        Meter.CreateCounter<long>("dialogue.live.frames_sent", unit: "{frame}", description: "Frames written to hub connections.");
 
     /// <summary>Frames not written to a connection because its previous frame was still unsent; it gets the newer state later.</summary>
     public static readonly Counter<long> FramesSkipped =
@@ -20,4 +28,20 @@ public static class LiveMetrics
     /// <summary>Gaps in a consultation's changes (a reactivated grain, a lost notification) fetched from the grain and sent.</summary>
     public static readonly Counter<long> GapsResent =
         Meter.CreateCounter<long>("dialogue.live.gaps_resent", description: "Gaps in the changes of a consultation fetched and resent.");
+
+    /// <summary>One sweep of a consultation's send loop over all its audiences (it paces the next sweep by this).</summary>
+    public static readonly Histogram<double> SweepDuration = DialogueMetrics.Seconds(
+        "dialogue.live.sweep.duration", "Time one send-loop sweep takes over a consultation's audiences.", Meter);
+
+    /// <summary>Open live connections: SignalR hub connections and readers of the public live feed (server-sent events).</summary>
+    public static readonly UpDownCounter<long> Connections =
+        Meter.CreateUpDownCounter<long>("dialogue.live.connections", unit: "{connection}", description: "Open hub connections and live-feed (SSE) readers.");
+
+    public static void HubConnected() => Connections.Add(1, Hub);
+
+    public static void HubDisconnected() => Connections.Add(-1, Hub);
+
+    public static void FeedReaderConnected() => Connections.Add(1, Sse);
+
+    public static void FeedReaderDisconnected() => Connections.Add(-1, Sse);
 }

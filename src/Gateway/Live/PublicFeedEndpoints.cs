@@ -105,6 +105,7 @@ public static class PublicFeedEndpoints
                 http.Abort();
             });
             await feed.AddFeedReader(id, reader);
+            LiveMetrics.FeedReaderConnected();
             try
             {
                 var session = new FeedSession(http, reader, jsonOptions.Value.SerializerOptions, settings);
@@ -121,6 +122,7 @@ public static class PublicFeedEndpoints
             }
             finally
             {
+                LiveMetrics.FeedReaderDisconnected();
                 feed.RemoveFeedReader(id, reader);
             }
 

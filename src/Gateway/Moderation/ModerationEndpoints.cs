@@ -32,29 +32,43 @@ public static class ModerationEndpoints
             TypedResults.Ok(await Consultation(grains, id).Appeal(Roles.RequireCitizen(user), itemId, request.Text)))
             .RequireAuthorization(Roles.Participant);
 
-        group.MapGet("/ranking", async (string id, string? sort, bool? pinnedFirst, int? limit, IGrainFactory grains) =>
-            TypedResults.Ok(await Consultation(grains, id).GetRanking(ParseSort(sort), pinnedFirst ?? false, limit ?? 50)));
+        // The read views below answer only those who may read the consultation (drafts: staff; private: a
+        // token); to anyone else they answer exactly as an unknown code does.
+        group.MapGet("/ranking", async (string id, string? sort, bool? pinnedFirst, int? limit, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            await ConsultationAccess.Readable(grains, id, user);
+            return TypedResults.Ok(await Consultation(grains, id).GetRanking(ParseSort(sort), pinnedFirst ?? false, limit ?? 50));
+        });
 
-        group.MapGet("/similar", async (string id, string? text, int? top, IGrainFactory grains) =>
-            TypedResults.Ok(await Consultation(grains, id).FindSimilar(text ?? string.Empty, top ?? 5)));
+        group.MapGet("/similar", async (string id, string? text, int? top, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            await ConsultationAccess.Readable(grains, id, user);
+            return TypedResults.Ok(await Consultation(grains, id).FindSimilar(text ?? string.Empty, top ?? 5));
+        });
 
-        group.MapGet("/presenter", async (string id, IGrainFactory grains) =>
-            TypedResults.Ok(await Consultation(grains, id).GetPresenter()));
+        group.MapGet("/presenter", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            await ConsultationAccess.Readable(grains, id, user);
+            return TypedResults.Ok(await Consultation(grains, id).GetPresenter());
+        });
 
-        group.MapGet("/moderation-log", async (string id, long? after, int? limit, IGrainFactory grains) =>
-            TypedResults.Ok(await Consultation(grains, id).GetModerationLog(after ?? 0, limit ?? 500)));
+        group.MapGet("/moderation-log", async (string id, long? after, int? limit, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            await ConsultationAccess.Readable(grains, id, user);
+            return TypedResults.Ok(await Consultation(grains, id).GetModerationLog(after ?? 0, limit ?? 500));
+        });
 
         // Re-reading every stored row is the expensive part: anonymous readers share one result per last
         // sequence number for half a minute; staff always get a fresh read.
         group.MapGet("/moderation-log/verify", async (string id, ClaimsPrincipal user, IGrainFactory grains, IMemoryCache cache) =>
         {
             var consultation = Consultation(grains, id);
-            if (user.Identity?.IsAuthenticated == true && Roles.ViewerOf(user).Role != ViewerRole.Participant)
+            var info = await ConsultationAccess.Readable(grains, id, user);
+            if (ConsultationAccess.IsStaff(user))
             {
                 return TypedResults.Ok(await consultation.VerifyModerationLog());
             }
 
-            var info = await consultation.GetInfo() ?? throw ConsultationAccess.Missing(id);
             var result = await cache.GetOrCreateAsync($"verify:{info.Id}:{info.LastSeq}", entry =>
             {
                 entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30);

@@ -93,16 +93,30 @@ public sealed class CitizenGrain(
                 (int)Math.Ceiling(retryAfter.TotalSeconds));
         }
 
-        // Remembered once per consultation, before the vote is cast: a data request must find every vote,
-        // so a vote is never counted for a citizen whose state does not say where to look.
-        if (!state.State.Voted.Contains(consultationId))
+        var vote = GrainFactory.GetGrain<IConsultationGrain>(consultationId)
+            .Vote(new CastVote(this.GetPrimaryKeyString(), itemId, value) { Admission = admission });
+        if (state.State.Voted.Contains(consultationId))
         {
-            state.State.Voted.Add(consultationId);
-            await Save();
+            return await vote;
         }
 
-        return await GrainFactory.GetGrain<IConsultationGrain>(consultationId)
-            .Vote(new CastVote(this.GetPrimaryKeyString(), itemId, value) { Admission = admission });
+        // Remembered once per consultation, written while the vote is cast (not before it: a town hall's
+        // first votes would wait for a state write each) and acknowledged only when both are stored, so a
+        // data request finds every acknowledged vote. A vote whose record could not be written is answered
+        // with an error; the client's retry of the same vote changes no tally and writes the record.
+        state.State.Voted.Add(consultationId);
+        var recorded = Save();
+        try
+        {
+            var result = await vote;
+            await recorded;
+            return result;
+        }
+        catch
+        {
+            await recorded.ContinueWith(static _ => { }, TaskScheduler.Current);
+            throw;
+        }
     }
 
     public async Task<CitizenData> GetData(string? consultationId)

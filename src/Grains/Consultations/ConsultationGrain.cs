@@ -63,6 +63,9 @@ public sealed partial class ConsultationGrain(
     private bool _presenterDirty;
     private string? _presenterSignature;
 
+    // This activation's share of the queue-length gauge (DialogueMetrics.ModerationQueueLength).
+    private int _queueReported;
+
     // The last seq the batches to the observers covered: each batch says where it starts, so a gateway can tell what it missed.
     private long _publishedSeq;
 
@@ -97,6 +100,7 @@ public sealed partial class ConsultationGrain(
         }
 
         _nextItemNumber = _ledger.HighestItemNumber + 1;
+        ReportQueueLength(_ledger.QueueLength);
         // No timer for a code nobody created (a probe, a typo); Create starts it.
         if (state.RecordExists)
         {
@@ -186,6 +190,7 @@ public sealed partial class ConsultationGrain(
         if (_ledger.WouldChange(item, command.CitizenId, command.Value))
         {
             seq = await Commit((_, _) => new VoteCast(command.ItemId, command.CitizenId, command.Value, Admission: AdmissionRules.ModeOf(command.Admission)));
+            DialogueMetrics.VotesApplied.Add(1);
         }
 
         return new VoteResult(item.Id, command.Value, seq == 0 ? item.Seq : seq, item.Tally);
@@ -253,6 +258,7 @@ public sealed partial class ConsultationGrain(
             var seq = await Commit(
                 (_, _) => new ItemSubmitted(itemId, command.CitizenId, command.Pseudonym, command.ClientId, text, status, triage, AdmissionRules.ModeOf(command.Admission)),
                 clientKey: $"{command.CitizenId}:{command.ClientId}");
+            DialogueMetrics.ItemsSubmitted.Add(1);
             return new SubmitResult(SubmitOutcome.Accepted, itemId, seq, status);
         }
         finally
@@ -351,7 +357,18 @@ public sealed partial class ConsultationGrain(
             GrainFactory.GetGrain<ITopicsGrain>(Id).Apply(topics).Ignore();
         }
 
+        ReportQueueLength(_ledger.QueueLength);
         Publish(null);
+    }
+
+    /// <summary>Moves this consultation's share of the queue-length gauge to <paramref name="length"/> (0 when it deactivates).</summary>
+    private void ReportQueueLength(int length)
+    {
+        if (length != _queueReported)
+        {
+            DialogueMetrics.ModerationQueueLength.Add(length - _queueReported);
+            _queueReported = length;
+        }
     }
 
     public Task<TopicSnapshot> GetTopicInputs() =>

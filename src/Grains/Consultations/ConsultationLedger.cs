@@ -39,6 +39,9 @@ public sealed class ConsultationLedger(ConsultationMode mode, VoteBurstRule? bur
 
     public int ItemCount => _items.Count;
 
+    /// <summary>How many items wait for review (the length of <see cref="Queue"/>), kept as items change so reading it costs nothing.</summary>
+    public int QueueLength { get; private set; }
+
     /// <summary>Highest n of any "i{n}" item id seen, so new ids never collide after a failed append.</summary>
     public int HighestItemNumber { get; private set; }
 
@@ -270,6 +273,7 @@ public sealed class ConsultationLedger(ConsultationMode mode, VoteBurstRule? bur
         };
         item.WasPublic = IsPublic(item.Status);
         _items.Add(item.Id, item);
+        QueueLength += item.NeedsReview ? 1 : 0;
         _bySubmission[(citizenId, s.ClientId)] = item.Id;
         if (s.ItemId.StartsWith('i') && int.TryParse(s.ItemId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
         {
@@ -421,6 +425,7 @@ public sealed class ConsultationLedger(ConsultationMode mode, VoteBurstRule? bur
             case ModerationActions.Appeal:
                 item.Appealed = true;
                 item.AppealText = m.Text;
+                QueueLength += item.NeedsReview ? 0 : 1;
                 item.NeedsReview = true;
                 return [item];
             default:
@@ -428,8 +433,9 @@ public sealed class ConsultationLedger(ConsultationMode mode, VoteBurstRule? bur
         }
     }
 
-    private static void Decide(Entry item, ItemStatus status)
+    private void Decide(Entry item, ItemStatus status)
     {
+        QueueLength -= item.NeedsReview ? 1 : 0;
         item.Status = status;
         item.WasPublic |= IsPublic(status);
         item.NeedsReview = false;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OpenGov.Dialogue.Analysis.Duplicates;
 using OpenGov.Dialogue.Analysis.Triage;
 using OpenGov.Dialogue.Contracts;
@@ -41,8 +42,10 @@ public sealed partial class ConsultationGrain
     /// <summary>Scored when submitted, against everything before it; stored with the item.</summary>
     private TriageResult Triage(string text)
     {
+        var started = Stopwatch.GetTimestamp();
         var scored = Scorer.Score(text, _earlier, topicReference: null, _history);
         var duplicate = _earlier.FindSimilar(text, 1, DuplicateAbove).FirstOrDefault();
+        DialogueMetrics.ScoringDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return new TriageResult(Math.Round(scored.RejectProbability, 3), duplicate is null ? scored.Reason : TriageReason.Duplicate, duplicate?.Id);
     }
 
@@ -63,6 +66,7 @@ public sealed partial class ConsultationGrain
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         KeepRemainingNotifications();
+        ReportQueueLength(0);
         _earlier.Dispose();
         _history.Dispose();
         return Task.CompletedTask;

@@ -1,0 +1,241 @@
+using System.Net.Http.Json;
+using OpenGov.Dialogue.Contracts;
+using Xunit.Abstractions;
+
+namespace OpenGov.Dialogue.Gateway.Tests.Cluster;
+
+/// <summary>Cluster fault tests run one at a time: each starts its own four or five processes.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ClusterFaultCollection
+{
+    public const string Name = "cluster faults";
+}
+
+/// <summary>
+/// Faults real deployments see, on real processes and a real PostgreSQL: a silo or a gateway killed
+/// mid-event, a silo paused past the membership timeout, a rolling restart. Each test keeps traffic
+/// flowing through the fault and then checks that nothing acknowledged was lost or stored twice and
+/// that every live client holds every published item exactly once. Recovery figures are printed.
+/// </summary>
+[Collection(ClusterFaultCollection.Name)]
+public sealed class ClusterFaultTests(ITestOutputHelper output)
+{
+    private const int Participants = 8;
+
+    [Fact]
+    public async Task A_killed_silo_costs_seconds_and_loses_nothing_and_live_delivery_resumes_on_both_gateways_without_rejoining()
+    {
+        await using var rig = await ClusterRig.StartAsync(silos: 2, gateways: 2);
+        var consultations = await Consultations(rig, 3);
+        await using var traffic = await ClusterTraffic.StartAsync(rig, consultations, Participants);
+        await Steady(traffic);
+
+        var killedAt = traffic.Now;
+        await rig.Silos[0].KillAsync();
+        var recovered = await WaitRecovered(traffic, killedAt, 40);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await traffic.StopAsync();
+
+        var pause = traffic.LongestPause(killedAt, traffic.Now);
+        output.WriteLine($"silo SIGKILL: every participant acknowledged again {recovered:F1} s after the kill; longest pause a participant saw {pause:F1} s; {traffic.Failures} failed attempts retried");
+        Assert.True(recovered <= 30, $"The service answered every participant again only {recovered:F1} s after the kill.");
+        await AssertNothingLostOrDoubled(rig, traffic);
+        Assert.All(traffic.Listeners, l => Assert.Equal(0, l.Rejoins));
+    }
+
+    [Fact]
+    public async Task A_killed_gateways_clients_move_to_the_other_gateway_and_get_exactly_the_gap()
+    {
+        await using var rig = await ClusterRig.StartAsync(silos: 2, gateways: 2);
+        var consultations = await Consultations(rig, 2);
+        await using var traffic = await ClusterTraffic.StartAsync(rig, consultations, Participants);
+        await Steady(traffic);
+
+        var killedAt = traffic.Now;
+        await rig.Gateways[0].KillAsync();
+        var recovered = await WaitRecovered(traffic, killedAt, 30);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await traffic.StopAsync();
+
+        output.WriteLine($"gateway SIGKILL: every participant acknowledged again {recovered:F1} s after the kill; longest pause {traffic.LongestPause(killedAt, traffic.Now):F1} s");
+        Assert.True(recovered <= 30);
+        await AssertNothingLostOrDoubled(rig, traffic);
+
+        // The killed gateway's listeners joined again on the other one; the others never had to.
+        Assert.All(traffic.Listeners.Where(l => l.Rejoins > 0), l => Assert.Equal(1, l.Gateway));
+        Assert.Equal(consultations.Count, traffic.Listeners.Count(l => l.Rejoins > 0));
+    }
+
+    [Fact]
+    public async Task A_silo_paused_past_the_membership_timeout_is_declared_dead_its_grains_move_and_it_never_serves_again()
+    {
+        // Three silos: with two, the survivor gets no probes from the paused one, judges itself degraded
+        // and does not vote (Orleans' local health check), so nobody declares the paused silo dead.
+        await using var rig = await ClusterRig.StartAsync(silos: 3, gateways: 2, new()
+        {
+            ["Dialogue__MembershipProbeSeconds"] = "2",
+        });
+        var consultations = await Consultations(rig, 3);
+        await using var traffic = await ClusterTraffic.StartAsync(rig, consultations, Participants);
+        await Steady(traffic);
+
+        var paused = rig.Silos[0];
+        var pausedAt = traffic.Now;
+        paused.Pause();
+        var declaredDead = await Within(60, async () => await rig.MembershipStatus(paused.SiloPort) == 6);
+        var declaredAfter = traffic.Now - pausedAt;
+        var recovered = await WaitRecovered(traffic, pausedAt, 60);
+
+        // Woken up, it reads that it was declared dead and stops instead of serving its old activations.
+        paused.Resume();
+        var exited = await Within(60, () => Task.FromResult(!paused.IsRunning));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await traffic.StopAsync();
+
+        output.WriteLine($"silo SIGSTOP: declared dead {declaredAfter:F1} s after the pause; every participant acknowledged again after {recovered:F1} s; the woken silo exited: {exited}");
+        Assert.True(declaredDead, "The paused silo was never declared dead in the membership table.");
+        Assert.True(exited, "The silo kept running after it woke up to find itself declared dead.");
+        await AssertNothingLostOrDoubled(rig, traffic);
+    }
+
+    [Fact]
+    public async Task A_rolling_restart_of_every_silo_under_load_loses_nothing()
+    {
+        await using var rig = await ClusterRig.StartAsync(silos: 2, gateways: 2);
+        var consultations = await Consultations(rig, 2);
+        await using var traffic = await ClusterTraffic.StartAsync(rig, consultations, Participants);
+        await Steady(traffic);
+
+        var startedAt = traffic.Now;
+        var stops = new List<double>();
+        foreach (var silo in rig.Silos)
+        {
+            stops.Add((await silo.StopGracefullyAsync()).TotalSeconds);
+            silo.Start();
+            await silo.WaitReadyAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await traffic.StopAsync();
+        var pause = traffic.LongestPause(startedAt, traffic.Now);
+        output.WriteLine($"rolling restart: graceful stops took {string.Join(" and ", stops.Select(s => $"{s:F1} s"))}; longest pause a participant saw {pause:F1} s");
+        await AssertNothingLostOrDoubled(rig, traffic);
+        Assert.True(pause <= 30, $"A participant waited {pause:F1} s.");
+    }
+
+    private static async Task<List<string>> Consultations(ClusterRig rig, int count)
+    {
+        var admin = await rig.AdminToken();
+        var ids = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(await rig.CreateConsultation(admin, $"Musrenbang {i + 1}"));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Traffic has flowed for a while and every participant has been answered.</summary>
+    private static async Task Steady(ClusterTraffic traffic)
+    {
+        Assert.True(await Within(30, () => Task.FromResult(traffic.AckTimes.Count == Participants && traffic.AckTimes.Values.All(t => t.Count >= 3))),
+            "The traffic never reached a steady state before the fault.");
+    }
+
+    private static async Task<double> WaitRecovered(ClusterTraffic traffic, double from, int seconds)
+    {
+        await Within(seconds, () => Task.FromResult(!double.IsPositiveInfinity(traffic.RecoveredAfter(from))));
+        return traffic.RecoveredAfter(from);
+    }
+
+    private static async Task<bool> Within(int seconds, Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return true;
+                }
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or HttpRequestException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// What the store holds against what was acknowledged, and what every live client holds against
+    /// what is published: every acknowledged item stored once, every acknowledged upvote counted (and
+    /// none counted that was never sent), every listener with every published item and no (item, seq) twice.
+    /// </summary>
+    private async Task AssertNothingLostOrDoubled(ClusterRig rig, ClusterTraffic traffic)
+    {
+        var admin = await rig.AdminToken();
+        using var http = new HttpClient { BaseAddress = rig.Gateways.First(g => g.IsRunning).Http };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", admin);
+        var stored = new Dictionary<string, List<ItemView>>();
+        foreach (var consultation in traffic.Listeners.Select(l => l.Consultation).Distinct())
+        {
+            var items = new List<ItemView>();
+            for (long after = 0; ;)
+            {
+                var page = (await http.GetFromJsonAsync<RestApiTests.ItemPageDto>($"/api/consultations/{consultation}/items?after={after}&limit=500", GatewayHost.Json))!;
+                items.AddRange(page.Items);
+                after = page.LastSeq;
+                if (!page.HasMore)
+                {
+                    break;
+                }
+            }
+
+            stored[consultation] = items;
+        }
+
+        var acked = traffic.Acked.ToList();
+        Assert.NotEmpty(acked);
+        foreach (var (consultation, clientId, ack) in acked)
+        {
+            var item = Assert.Single(stored[consultation], i => i.Id == ack.Id);
+            Assert.Contains(clientId, item.Text);
+        }
+
+        // Every submission was retried to an answer with its client id, so each text is stored exactly once.
+        foreach (var (consultation, items) in stored)
+        {
+            Assert.Equal(items.Count, items.Select(i => i.Text).Distinct().Count());
+            Assert.Equal(acked.Count(a => a.Consultation == consultation), items.Count);
+        }
+
+        var tried = traffic.VotesTried.ToList();
+        var counted = traffic.VotesAcked.ToList();
+        foreach (var (consultation, items) in stored)
+        {
+            foreach (var item in items)
+            {
+                Assert.InRange(
+                    item.Votes.Up,
+                    counted.Count(v => v.Consultation == consultation && v.Item == item.Id),
+                    tried.Count(v => v.Consultation == consultation && v.Item == item.Id));
+            }
+        }
+
+        // Live clients converge on what is published: each item, and no (item, seq) delivered twice.
+        foreach (var listener in traffic.Listeners)
+        {
+            var published = stored[listener.Consultation].Where(i => i.Status == ItemStatus.Published).ToList();
+            var complete = await Within(20, () => Task.FromResult(published.All(p => listener.Views.Any(v => v.Id == p.Id))));
+            var views = listener.Views.ToArray();
+            Assert.True(complete, $"A listener on gateway {listener.Gateway} misses {published.Count(p => views.All(v => v.Id != p.Id))} of {published.Count} published items.");
+            Assert.Equal(views.Length, views.Select(v => (v.Id, v.Seq)).Distinct().Count());
+        }
+
+        output.WriteLine($"checked: {acked.Count} acknowledged submissions, {counted.Count} acknowledged upvotes ({tried.Count} sent), {traffic.Listeners.Count} live clients");
+    }
+}

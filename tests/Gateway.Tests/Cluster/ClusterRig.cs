@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Npgsql;
+using OpenGov.Dialogue.Gateway.Auth;
+using OpenGov.Dialogue.Tests;
+
+namespace OpenGov.Dialogue.Gateway.Tests.Cluster;
+
+/// <summary>
+/// A cluster as an operator runs it: standalone silo processes and gateway processes that are pure
+/// Orleans clients (<c>Dialogue:CoHostSilo=false</c>), all on one fresh PostgreSQL database, each
+/// configured only through environment variables, with fixed ports so a node restarts where it was.
+/// </summary>
+public sealed class ClusterRig : IAsyncDisposable
+{
+    private readonly PostgresDatabase _database = new();
+    private readonly string _keys = Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));
+
+    private ClusterRig()
+    {
+    }
+
+    public List<Node> Silos { get; } = [];
+
+    public List<Node> Gateways { get; } = [];
+
+    public string ConnectionString => _database.ConnectionString;
+
+    public string DatabaseName => _database.Name;
+
+    public static async Task<ClusterRig> StartAsync(int silos, int gateways, Dictionary<string, string>? extra = null)
+    {
+        var rig = new ClusterRig();
+        try
+        {
+            await rig._database.InitializeAsync();
+            for (var i = 0; i < silos; i++)
+            {
+                rig.Silos.Add(new Node(rig, $"silo{i + 1}", isGateway: false, extra));
+            }
+
+            foreach (var silo in rig.Silos)
+            {
+                silo.Start();
+            }
+
+            foreach (var silo in rig.Silos)
+            {
+                await silo.WaitReadyAsync();
+            }
+
+            // One after the other: the first gateway writes the shared token-signing key the others read.
+            for (var i = 0; i < gateways; i++)
+            {
+                var gateway = new Node(rig, $"gateway{i + 1}", isGateway: true, extra);
+                rig.Gateways.Add(gateway);
+                gateway.Start();
+                await gateway.WaitReadyAsync();
+            }
+
+            return rig;
+        }
+        catch
+        {
+            await rig.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>An admin token from the bootstrap key (no staff account exists in these clusters).</summary>
+    public async Task<string> AdminToken()
+    {
+        using var http = new HttpClient { BaseAddress = Gateways.First(g => g.IsRunning).Http };
+        using var response = await http.PostAsJsonAsync("/api/auth/token", new { key = GatewayHost.AdminKey, role = "admin", name = "Admin" });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    public async Task<string> ParticipantToken(Uri gateway)
+    {
+        using var http = new HttpClient { BaseAddress = gateway };
+        using var response = await ParticipantProofClient.MintAsync(http);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    public async Task<string> CreateConsultation(string admin, string title)
+    {
+        using var http = new HttpClient { BaseAddress = Gateways.First(g => g.IsRunning).Http };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", admin);
+        using var created = await http.PostAsJsonAsync("/api/consultations", new { title, mode = "qa", moderation = "post" });
+        created.EnsureSuccessStatusCode();
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Membership status of the silo on this Orleans port (3 = active, 6 = dead), or null when it has no row.</summary>
+    public async Task<int?> MembershipStatus(int siloPort)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT status FROM orleans_membership WHERE port = @port ORDER BY generation DESC LIMIT 1", connection);
+        command.Parameters.AddWithValue("port", siloPort);
+        return await command.ExecuteScalarAsync() is int status ? status : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Gateways.Concat(Silos))
+        {
+            node.Dispose();
+        }
+
+        await _database.DisposeAsync();
+        try
+        {
+            Directory.Delete(_keys, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>One silo or gateway process; restarting it starts a new process on the same ports.</summary>
+    public sealed class Node : IDisposable
+    {
+        private const int SigTerm = 15;
+        private const int SigCont = 18;
+        private const int SigStop = 19;
+
+        private readonly ClusterRig _rig;
+        private readonly Dictionary<string, string> _environment;
+        private ServerProcess? _process;
+
+        internal Node(ClusterRig rig, string name, bool isGateway, Dictionary<string, string>? extra)
+        {
+            _rig = rig;
+            Name = name;
+            IsGateway = isGateway;
+            SiloPort = GatewayHost.FreePort();
+            GatewayPort = GatewayHost.FreePort();
+            Http = isGateway ? new Uri($"http://127.0.0.1:{GatewayHost.FreePort()}") : null;
+            _environment = new()
+            {
+                ["Dialogue__Storage"] = "postgres",
+                ["ConnectionStrings__Dialogue"] = rig._database.ConnectionString,
+                ["Dialogue__DataDirectory"] = rig._keys,
+                ["Dialogue__AdminKey"] = GatewayHost.AdminKey,
+                ["Dialogue__SubmissionsPerMinute"] = "1000",
+                ["Dialogue__VotesPerMinute"] = "100000",
+                ["Dialogue__ParticipantProofBits"] = "0",
+                ["Dialogue__ParticipantTokensPerAddress"] = "1000000",
+                ["Dialogue__AnonymousReadsPerMinute"] = "1000000",
+                ["Dialogue__SiloPort"] = SiloPort.ToString(CultureInfo.InvariantCulture),
+                ["Dialogue__GatewayPort"] = GatewayPort.ToString(CultureInfo.InvariantCulture),
+            };
+            if (isGateway)
+            {
+                _environment["Dialogue__CoHostSilo"] = "false";
+                _environment["ASPNETCORE_URLS"] = Http!.ToString();
+            }
+
+            foreach (var (key, value) in extra ?? [])
+            {
+                _environment[key] = value;
+            }
+        }
+
+        public string Name { get; }
+
+        public bool IsGateway { get; }
+
+        /// <summary>Orleans silo-to-silo port (silos only).</summary>
+        public int SiloPort { get; }
+
+        /// <summary>Orleans client gateway port (silos only).</summary>
+        public int GatewayPort { get; }
+
+        /// <summary>HTTP address (gateways only).</summary>
+        public Uri? Http { get; }
+
+        public bool IsRunning => _process is { HasExited: false };
+
+        public int? Pid => _process?.Pid;
+
+        public string Output() => _process?.AllOutput() ?? string.Empty;
+
+        public void Start()
+        {
+            _process?.Dispose();
+            _process = IsGateway ? ServerProcess.Gateway(new(_environment)) : ServerProcess.Silo(new(_environment));
+            _process.Start();
+        }
+
+        /// <summary>A gateway answers its health check; a silo is active in the membership table.</summary>
+        public Task WaitReadyAsync(int seconds = 60) =>
+            IsGateway
+                ? _process!.WaitHealthyAsync(Http!, seconds)
+                : _process!.WaitUntilAsync(async () => await _rig.MembershipStatus(SiloPort) == 3, seconds, "become active in the cluster");
+
+        /// <summary>SIGKILL: no shutdown code runs.</summary>
+        public Task KillAsync() => _process!.KillAsync();
+
+        /// <summary>SIGTERM, as an orchestrator stops a container, then waits for the process to end by itself.</summary>
+        public async Task<TimeSpan> StopGracefullyAsync(int seconds = 60)
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            Signal(SigTerm);
+            await _process!.WaitForExitAsync(TimeSpan.FromSeconds(seconds));
+            return started.Elapsed;
+        }
+
+        /// <summary>SIGSTOP: the process stops answering without closing a socket, as in a network partition.</summary>
+        public void Pause() => Signal(SigStop);
+
+        public void Resume() => Signal(SigCont);
+
+        public Task WaitForExitAsync(int seconds) => _process!.WaitForExitAsync(TimeSpan.FromSeconds(seconds));
+
+        public void Dispose()
+        {
+            if (IsRunning)
+            {
+                // A paused process cannot die of SIGKILL until it runs again on some kernels' accounting; wake it first.
+                Signal(SigCont);
+            }
+
+            _process?.Dispose();
+        }
+
+        private void Signal(int signal)
+        {
+            if (_process?.Pid is { } pid && kill(pid, signal) != 0)
+            {
+                throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+            }
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int kill(int pid, int sig);
+    }
+}
