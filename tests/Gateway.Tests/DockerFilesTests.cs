@@ -23,7 +23,7 @@ public sealed class DockerFilesTests
     private static readonly Dictionary<string, string[]> PortSettings = new(StringComparer.Ordinal)
     {
         ["silo"] = ["Dialogue__SiloPort", "Dialogue__GatewayPort", "Dialogue__SiloHttpPort"],
-        ["gateway"] = ["ASPNETCORE_HTTP_PORTS"],
+        ["gateway"] = ["ASPNETCORE_HTTP_PORTS", "Dialogue__MetricsPort"],
     };
 
     private readonly Dockerfile _dockerfile = Dockerfile.Load();
@@ -158,7 +158,8 @@ public sealed class DockerFilesTests
         foreach (var (service, target) in _compose.BuiltServices().Where(s => PortSettings.ContainsKey(s.Target)))
         {
             var environment = Effective(service, target);
-            var configured = PortSettings[target].SelectMany(key => Ports(environment, key, service)).ToHashSet();
+            // A port setting at 0 opens nothing.
+            var configured = PortSettings[target].SelectMany(key => Ports(environment, key, service)).Where(p => p != 0).ToHashSet();
             Assert.Equal(configured.Order(), _dockerfile.Stage(target).Exposed.Order());
             if (_compose.Strings(service, "expose") is { Count: > 0 } exposed)
             {
@@ -209,6 +210,9 @@ public sealed class DockerFilesTests
         foreach (var gateway in gateways)
         {
             Assert.Equal("false", _compose.Environment(gateway)["Dialogue__CoHostSilo"]);
+
+            // The monitoring port binds every interface only for a non-loopback advertised host.
+            Assert.Equal(gateway, _compose.Environment(gateway)["Dialogue__AdvertisedHost"]);
             Assert.All(silos, silo => Assert.NotNull(Condition(gateway, silo)));
         }
 

@@ -64,7 +64,7 @@ public sealed class ProcessTopology : IAsyncLifetime
 
         foreach (var (name, _) in compose.BuiltServices().Where(s => s.Target == "gateway"))
         {
-            var ports = new Dictionary<string, int> { ["ASPNETCORE_HTTP_PORTS"] = GatewayHost.FreePort() };
+            var ports = new Dictionary<string, int> { ["ASPNETCORE_HTTP_PORTS"] = GatewayHost.FreePort(), ["Dialogue__MetricsPort"] = GatewayHost.FreePort() };
             var environment = Local(compose, dockerfile, name, "gateway", ports);
 
             // Kestrel on loopback only: URLS wins over the image's HTTP_PORTS, which the healthcheck still reads.

@@ -146,11 +146,15 @@ public sealed class ProxiedClusterTests(ProcessTopology topology, ITestOutputHel
         });
     }
 
-    /// <summary>The HEALTHCHECK commands of the Dockerfile, run as docker would run them, against the running processes.</summary>
+    /// <summary>
+    /// The HEALTHCHECK commands of the Dockerfile, run as docker would run them, against the running processes; and the
+    /// unauthenticated monitoring ports the images configure (silo 8081, gateway 9090) serve the scrape.
+    /// </summary>
     [Fact]
     public async Task The_Dockerfile_healthchecks_pass_against_the_running_silos_and_gateways_and_fail_without_a_server()
     {
         var dockerfile = Dockerfile.Load();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         foreach (var (name, (process, target, ports)) in topology.Services)
         {
             Assert.False(process.HasExited, $"{name} exited");
@@ -162,7 +166,16 @@ public sealed class ProxiedClusterTests(ProcessTopology topology, ITestOutputHel
             // Nothing listening: the probe fails instead of passing by default.
             var closed = ports.ToDictionary(p => p.Key, _ => GatewayHost.FreePort().ToString(CultureInfo.InvariantCulture));
             Assert.NotEqual(0, (await Run(command, closed)).ExitCode);
+
+            foreach (var (key, port) in ports.Where(p => p.Key is "Dialogue__SiloHttpPort" or "Dialogue__MetricsPort"))
+            {
+                using var scrape = await http.GetAsync($"http://127.0.0.1:{port}/metrics");
+                Assert.True(scrape.IsSuccessStatusCode, $"{name} {key}: /metrics answered {(int)scrape.StatusCode}");
+                Assert.Contains("target_info", await scrape.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
         }
+
+        Assert.Equal(2, topology.Services.Values.Count(s => s.Ports.ContainsKey("Dialogue__MetricsPort")));
     }
 
     private static async Task<(int ExitCode, string Output)> Run(string[] command, Dictionary<string, string> environment)
