@@ -97,6 +97,7 @@ public static class DialogueSiloHosting
                 o.ServiceId = options.ServiceId;
                 o.ClusterId = options.ClusterId;
             });
+            silo.AddIncomingGrainCallFilter<StorageFaultFilter>();
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromSeconds(options.MembershipProbeSeconds);

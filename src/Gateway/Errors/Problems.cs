@@ -21,6 +21,7 @@ public static class Problems
         ErrorCodes.Closed or ErrorCodes.InvalidTransition or ErrorCodes.Conflict or ErrorCodes.Claimed or ErrorCodes.AlreadyAppealed => StatusCodes.Status409Conflict,
         ErrorCodes.Sanctioned or ErrorCodes.AdmissionRequired => StatusCodes.Status403Forbidden,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
+        ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCodes.BootstrapOnly => StatusCodes.Status403Forbidden,
         ErrorCodes.InvalidCredentials => StatusCodes.Status401Unauthorized,

@@ -99,6 +99,43 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_database_restart_answers_503_with_Retry_After_at_once_recovers_by_itself_and_retries_never_duplicate()
+    {
+        await using var rig = await ClusterRig.StartAsync(silos: 2, gateways: 2, ownServer: true);
+        var consultations = await Consultations(rig, 2);
+        await using var traffic = await ClusterTraffic.StartAsync(rig, consultations, Participants);
+        await Steady(traffic);
+
+        var stoppedAt = traffic.Now;
+        await rig.Server!.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var startedAt = traffic.Now;
+        await rig.Server.StartAsync();
+        var recovered = await WaitRecovered(traffic, startedAt, 60);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await traffic.StopAsync();
+
+        // While the database was down (a second after the stop, until the start): refused at once, as 503 problems with Retry-After.
+        var down = traffic.Refusals.Where(r => r.SentAt > stoppedAt + 1 && r.SentAt + r.Seconds < startedAt).ToList();
+        output.WriteLine($"database restart: {down.Count} submissions refused while it was down (statuses {string.Join(", ", down.GroupBy(r => r.Status).Select(g => $"{g.Key} × {g.Count()}"))}; slowest answer {down.Select(r => r.Seconds).DefaultIfEmpty().Max():F2} s); every participant acknowledged again {recovered:F1} s after the start");
+        Assert.NotEmpty(down);
+        if (down.Any(r => r.Status != 503))
+        {
+            output.WriteLine(string.Join('\n', rig.Gateways.SelectMany(g => g.Output().Split('\n')).Where(l => l.Contains("Exception", StringComparison.Ordinal)).Distinct().Take(20)));
+        }
+
+        Assert.All(down, r =>
+        {
+            Assert.Equal(503, r.Status);
+            Assert.True(r.RetryAfter);
+            Assert.Equal("application/problem+json", r.MediaType);
+            Assert.True(r.Seconds < 5, $"A refusal took {r.Seconds:F1} s.");
+        });
+        Assert.True(recovered <= 30, $"The service answered every participant again only {recovered:F1} s after the database was back.");
+        await AssertNothingLostOrDoubled(rig, traffic);
+    }
+
+    [Fact]
     public async Task A_rolling_restart_of_every_silo_under_load_loses_nothing()
     {
         await using var rig = await ClusterRig.StartAsync(silos: 2, gateways: 2);

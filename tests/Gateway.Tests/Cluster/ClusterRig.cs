@@ -16,6 +16,7 @@ namespace OpenGov.Dialogue.Gateway.Tests.Cluster;
 public sealed class ClusterRig : IAsyncDisposable
 {
     private readonly PostgresDatabase _database = new();
+    private PrivatePostgres? _server;
     private readonly string _keys = Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));
 
     private ClusterRig()
@@ -26,16 +27,27 @@ public sealed class ClusterRig : IAsyncDisposable
 
     public List<Node> Gateways { get; } = [];
 
-    public string ConnectionString => _database.ConnectionString;
+    public string ConnectionString => _server?.ConnectionString ?? _database.ConnectionString;
 
-    public string DatabaseName => _database.Name;
+    /// <summary>The cluster's own PostgreSQL server, when it was started with one (to restart it).</summary>
+    public PrivatePostgres? Server => _server;
 
-    public static async Task<ClusterRig> StartAsync(int silos, int gateways, Dictionary<string, string>? extra = null)
+    /// <param name="ownServer">A PostgreSQL server of this cluster's own, which the test may stop and start; else a fresh database on the shared test server.</param>
+    public static async Task<ClusterRig> StartAsync(int silos, int gateways, Dictionary<string, string>? extra = null, bool ownServer = false)
     {
         var rig = new ClusterRig();
         try
         {
-            await rig._database.InitializeAsync();
+            if (ownServer)
+            {
+                rig._server = new PrivatePostgres();
+                await rig._server.InitializeAsync();
+                await OpenGov.Dialogue.Storage.Postgres.PostgresMigrations.ApplyAsync(rig._server.ConnectionString);
+            }
+            else
+            {
+                await rig._database.InitializeAsync();
+            }
             for (var i = 0; i < silos; i++)
             {
                 rig.Silos.Add(new Node(rig, $"silo{i + 1}", isGateway: false, extra));
@@ -113,7 +125,14 @@ public sealed class ClusterRig : IAsyncDisposable
             node.Dispose();
         }
 
-        await _database.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+        else
+        {
+            await _database.DisposeAsync();
+        }
         try
         {
             Directory.Delete(_keys, recursive: true);
@@ -145,7 +164,7 @@ public sealed class ClusterRig : IAsyncDisposable
             _environment = new()
             {
                 ["Dialogue__Storage"] = "postgres",
-                ["ConnectionStrings__Dialogue"] = rig._database.ConnectionString,
+                ["ConnectionStrings__Dialogue"] = rig.ConnectionString,
                 ["Dialogue__DataDirectory"] = rig._keys,
                 ["Dialogue__AdminKey"] = GatewayHost.AdminKey,
                 ["Dialogue__SubmissionsPerMinute"] = "1000",

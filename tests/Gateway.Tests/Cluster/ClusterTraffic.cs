@@ -40,6 +40,11 @@ public sealed class ClusterTraffic : IAsyncDisposable
 
     public List<LiveListener> Listeners { get; } = [];
 
+    /// <summary>Every submission attempt that was not acknowledged: when it was sent, how long the answer took, its status (0: no answer).</summary>
+    public ConcurrentBag<Refusal> Refusals { get; } = [];
+
+    public sealed record Refusal(double SentAt, double Seconds, int Status, bool RetryAfter, string? MediaType);
+
     /// <summary>Seconds on this run's clock of every acknowledgement, per participant (for pauses and recovery).</summary>
     public ConcurrentDictionary<int, ConcurrentQueue<double>> AckTimes { get; } = new();
 
@@ -135,6 +140,7 @@ public sealed class ClusterTraffic : IAsyncDisposable
                 // submission may have been stored, and the checks must know which.
                 while (true)
                 {
+                    var sent = Now;
                     try
                     {
                         using var response = await clients[gateway].PostAsJsonAsync($"/api/consultations/{consultation}/items", body);
@@ -145,9 +151,12 @@ public sealed class ClusterTraffic : IAsyncDisposable
                             times.Enqueue(Now);
                             break;
                         }
+
+                        Refusals.Add(new Refusal(sent, Now - sent, (int)response.StatusCode, response.Headers.RetryAfter is not null, response.Content.Headers.ContentType?.MediaType));
                     }
                     catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                     {
+                        Refusals.Add(new Refusal(sent, Now - sent, 0, false, null));
                     }
 
                     Interlocked.Increment(ref _failures);
