@@ -53,6 +53,18 @@ if ! command -v promtool >/dev/null 2>&1; then
   fi
 fi
 
+# The reverse-proxy test (tests/Gateway.Tests/ProxiedClusterTests.cs) runs Debian's nginx with docker/nginx.conf in
+# the foreground; install it once when it is missing. RUNLEVEL=1 keeps the package from starting its own daemon on port 80.
+if [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing nginx for the reverse-proxy test"
+    { apt-get update && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y nginx; } >/tmp/dialogue-nginx-install.log 2>&1 \
+      || { tail -n 20 /tmp/dialogue-nginx-install.log; echo "installing nginx failed: the reverse-proxy test will fail"; }
+  else
+    echo "nginx is missing: run 'sudo apt-get install -y nginx' (the reverse-proxy test needs /usr/sbin/nginx)"
+  fi
+fi
+
 # A build that fails is a failed run, even when older binaries of the same projects are still on disk.
 if ! dotnet build OpenGov.Dialogue.sln -c Release 2>&1 | tail -n 30; then
   echo "build failed"

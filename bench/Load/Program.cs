@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
 {
     "moderation-burst" => await ModerationBurst.RunAsync(options),
     "townhall" => await Townhall.RunAsync(options),
+    "cluster" => await Cluster.RunAsync(options),
     "ingest" => await Ingest.RunAsync(options),
     "replay" => await Replay.RunAsync(options),
     "soak" => await Soak.RunAsync(options),
@@ -17,8 +18,9 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dialogue-load <townhall|ingest|moderation-burst|replay|soak|identities|fuzz> [--connections N] [--rate R] [--votes V] [--submissions N] [--seconds S] [--moderators M] [--target URL --admin-key K]");
+    Console.Error.WriteLine("usage: dialogue-load <townhall|cluster|ingest|moderation-burst|replay|soak|identities|fuzz> [--connections N] [--rate R] [--votes V] [--submissions N] [--seconds S] [--moderators M] [--target URL --admin-key K]");
     Console.Error.WriteLine("  townhall [--protocol json|messagepack] [--warmup S] [--probes P] [--baseline false]");
+    Console.Error.WriteLine("  cluster [--postgres CONNECTION (or DIALOGUE_TEST_POSTGRES)] [--silos 2] [--gateways 2] [--single false] and the townhall options; default 2000 connections, 200 votes/s, 15 s");
     Console.Error.WriteLine("  replay [--conversation NAME] [--data DIR] [--speedup F] [--max-gap S] [--probes P] [--baseline off]");
     Console.Error.WriteLine("  soak [--seconds 1800] [--connections 1000] [--rate 2] [--votes 100] [--sample 10]");
     Console.Error.WriteLine("  identities [--identities 1000] [--bits 16] [--budget 1000] [--parallel 2]");

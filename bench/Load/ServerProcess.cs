@@ -38,7 +38,11 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The baseline: a bare SignalR relay hub, no Orleans, no storage.</summary>
     public static Task<ServerProcess> StartBaselineAsync() => StartAsync("dialogue-baseline.dll", null);
 
-    private static async Task<ServerProcess> StartAsync(string assembly, Dictionary<string, string>? settings)
+    /// <summary>A standalone silo (src/Silo): no HTTP API, so it is not waited for here; the caller watches the membership table.</summary>
+    public static Task<ServerProcess> StartSiloAsync(Dictionary<string, string> settings) =>
+        StartAsync("OpenGov.Dialogue.Silo.dll", settings, waitHealthy: false);
+
+    private static async Task<ServerProcess> StartAsync(string assembly, Dictionary<string, string>? settings, bool waitHealthy = true)
     {
         var port = FreePort();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "dialogue-load", Guid.NewGuid().ToString("N"));
@@ -73,7 +77,11 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
-        await WaitHealthy(server.Address, process);
+        if (waitHealthy)
+        {
+            await WaitHealthy(server.Address, process);
+        }
+
         return server;
     }
 
@@ -89,6 +97,8 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.Refresh();
         return _process.TotalProcessorTime;
     }
+
+    public bool HasExited => _process.HasExited;
 
     public async ValueTask DisposeAsync()
     {

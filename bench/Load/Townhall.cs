@@ -30,7 +30,12 @@ public static class Townhall
         var probes = Math.Min(n, options.Int("probes", 200));
         var protocol = options.Protocol();
 
-        var ours = await RunOurs(options, n, rate, voteRate, seconds, probes, protocol);
+        Result ours;
+        await using (var deployment = await Deployment.SingleAsync(options))
+        {
+            ours = await RunOurs(options, deployment, n, rate, voteRate, seconds, probes, protocol);
+        }
+
         var baseline = options.String("target") is null && options.String("baseline") != "false" ? await RunBaseline(n, rate + voteRate, options.Double("warmup", 5), seconds, probes, protocol) : null;
 
         var ratio = baseline is null ? double.NaN : ours.DeliveredPerSecond / baseline.DeliveredPerSecond;
@@ -56,8 +61,13 @@ public static class Townhall
     /// <param name="MessageBytes">Mean size of a WebSocket message at the listening connections.</param>
     /// <param name="ReadsPerMessage">Receive calls per WebSocket message there: above 1 when the server split messages into several WebSocket frames.</param>
     /// <param name="GeneratorWaitP99">How late work ran in the load generator's own thread pool (<see cref="PoolWait"/>): part of every latency measured here.</param>
-    public sealed record Result(double DeliveredPerSecond, double FramesPerSecond, double P50, double P99, double AckP99, long Sent, double RssMiB, double RssPerConnectionKiB, double ServerCpuSeconds, double MessageBytes, double ReadsPerMessage, double GeneratorWaitP99)
+    /// <param name="Seconds">The measured window.</param>
+    /// <param name="Processes">Each server process's share (a cluster's silos and gateways): CPU seconds in the measured window, memory once connected.</param>
+    public sealed record Result(double DeliveredPerSecond, double FramesPerSecond, double P50, double P99, double AckP99, long Sent, double RssMiB, double RssPerConnectionKiB, double ServerCpuSeconds, double MessageBytes, double ReadsPerMessage, double GeneratorWaitP99, IReadOnlyList<ProcessShare>? Processes = null, double Seconds = double.NaN)
     {
+        /// <summary>Server CPU per delivered update, in microseconds: what each listener's update costs the deployment.</summary>
+        public double CpuMicrosPerUpdate(double cpuSeconds) => cpuSeconds * 1e6 / (DeliveredPerSecond * Seconds);
+
         public string Row(string name) =>
             $"| {name} | {Stats.F(DeliveredPerSecond)} | {Stats.F(FramesPerSecond)} | {Stats.F(P50)} | {Stats.F(P99)} | {Stats.F(AckP99)} | {Sent} | {Stats.F(RssMiB)} | {Stats.F(RssPerConnectionKiB)} | {Stats.F(ServerCpuSeconds)} | {Stats.F(MessageBytes)} | {Stats.F(ReadsPerMessage)} | {Stats.F(GeneratorWaitP99)} |";
     }
@@ -164,22 +174,24 @@ public static class Townhall
         }
     }
 
-    private static async Task<Result> RunOurs(LoadOptions options, int n, double rate, double voteRate, double seconds, int probes, WireProtocol protocol)
+    /// <summary>
+    /// The town hall against a deployment: participant <c>i</c> gets its token from, listens on and sends through
+    /// gateway <c>i mod gateways</c>, so a cluster's gateways share the hall evenly.
+    /// </summary>
+    public static async Task<Result> RunOurs(LoadOptions options, Deployment deployment, int n, double rate, double voteRate, double seconds, int probes, WireProtocol protocol)
     {
-        var (api, server) = await options.Server();
-        await using var _ = server;
-        using var __ = api;
+        var api = deployment.Gateways[0];
         var admin = await api.StaffToken("admin", "Bench");
         var id = await api.CreateConsultation(admin, "qa", "post");
         var tokens = new string[n];
-        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) => tokens[i] = await api.ParticipantToken());
+        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) => tokens[i] = await deployment.Gateway(i).ParticipantToken());
 
         var receipts = new Receipts();
         var connections = new HubConnection[probes];
         var listeners = new RawListener[n - probes];
-        var hubUrl = new Uri(api.Address, "/hubs/dialogue");
-        var (warmRss, warm) = await Connect(n, () => server?.RssMiB() ?? double.NaN, async (i, _) =>
+        var (warmRss, warm) = await Connect(n, deployment.RssMiB, async (i, _) =>
         {
+            var hubUrl = new Uri(deployment.Gateway(i).Address, "/hubs/dialogue");
             if (i >= probes)
             {
                 var listener = RawListener.Feed(protocol, receipts.Counts);
@@ -225,7 +237,8 @@ public static class Townhall
         });
         // Idle connections settle (--idle seconds) before their memory is read.
         await Task.Delay(TimeSpan.FromSeconds(options.Double("idle", 2)));
-        var connectedRss = server?.RssMiB() ?? double.NaN;
+        var connectedRss = deployment.RssMiB();
+        var rssByProcess = deployment.Processes.Select(p => p.Process.RssMiB()).ToArray();
 
         var published = new ConcurrentQueue<string>();
         var votesPerItem = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
@@ -238,7 +251,8 @@ public static class Townhall
             var text = $"Pertanyaan {i}: bagaimana rencana transportasi umum di wilayah {i % 40}?";
             var at = Stopwatch.GetTimestamp();
             receipts.SubmitSent[text] = at;
-            using var response = await api.Send(HttpMethod.Post, $"/api/consultations/{id}/items", tokens[i % Math.Max(1, n / 10)], new { clientId = $"t{i}", text });
+            var author = i % Math.Max(1, n / 10);
+            using var response = await deployment.Gateway(author).Send(HttpMethod.Post, $"/api/consultations/{id}/items", tokens[author], new { clientId = $"t{i}", text });
             if (response.IsSuccessStatusCode)
             {
                 receipts.Ack(at);
@@ -257,9 +271,9 @@ public static class Townhall
 
             // Distinct voters per item (each vote adds one), so the response's count names this vote.
             var item = items[Interlocked.Increment(ref cast) % items.Length];
-            var voter = tokens[(int)((uint)(item.GetHashCode() + votesPerItem.AddOrUpdate(item, 1, (_, c) => c + 1)) % (uint)n)];
+            var voter = (int)((uint)(item.GetHashCode() + votesPerItem.AddOrUpdate(item, 1, (_, c) => c + 1)) % (uint)n);
             var at = Stopwatch.GetTimestamp();
-            using var response = await api.Send(HttpMethod.Post, $"/api/consultations/{id}/items/{item}/votes", voter, new { value = 1 });
+            using var response = await deployment.Gateway(voter).Send(HttpMethod.Post, $"/api/consultations/{id}/items/{item}/votes", tokens[voter], new { value = 1 });
             if (response.IsSuccessStatusCode)
             {
                 receipts.Ack(at);
@@ -273,16 +287,18 @@ public static class Townhall
         // form (tiered JIT) as it would in a hall that has been running for a while.
         var warmup = options.Double("warmup", 5);
         await Task.WhenAll(Paced(rate, warmup, _ => Submit()), Paced(voteRate, warmup, _ => Vote()));
-        var cpuBefore = server?.CpuTime() ?? TimeSpan.Zero;
+        var cpuBefore = deployment.CpuTime();
+        var cpuByProcess = deployment.Processes.Select(p => p.Process.CpuTime()).ToArray();
         receipts.StartMeasuring();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Paced(rate, seconds, _ => Submit()), Paced(voteRate, seconds, _ => Vote()));
         await Task.Delay(3000);
         var elapsed = clock.Elapsed.TotalSeconds;
         receipts.StopMeasuring();
-        var cpu = ((server?.CpuTime() ?? TimeSpan.Zero) - cpuBefore).TotalSeconds;
+        var cpu = (deployment.CpuTime() - cpuBefore).TotalSeconds;
+        var shares = deployment.Processes.Select((p, k) => new ProcessShare(p.Name, (p.Process.CpuTime() - cpuByProcess[k]).TotalSeconds, rssByProcess[k])).ToList();
         receipts.PairVotes();
-        var result = receipts.Result(elapsed, warmRss, connectedRss, n - warm, cpu);
+        var result = receipts.Result(elapsed, warmRss, connectedRss, n - warm, cpu) with { Processes = shares, Seconds = elapsed };
         await CloseAll(connections, listeners);
         return result;
     }
@@ -368,3 +384,6 @@ public static class Townhall
     private static Task Paced(double perSecond, double seconds, Func<int, Task> send) =>
         Timeline.RunAsync(Timeline.Steady(perSecond, seconds), 128, TimeSpan.FromSeconds(seconds * 2), send);
 }
+
+/// <summary>One server process's part of a run: CPU seconds in the measured window and memory once every client connected.</summary>
+public sealed record ProcessShare(string Name, double CpuSeconds, double RssMiB);

@@ -25,6 +25,14 @@ public sealed class DialogueOptions : IValidatableObject
     /// </summary>
     public string? AdminKey { get; set; }
 
+    /// <summary>
+    /// The key that signs tokens, join codes and proof-of-work challenges, base64 of at least 32 random bytes.
+    /// Every gateway behind one load balancer needs the same one; in containers it comes from a secret in the
+    /// environment (<c>Dialogue__SigningKey</c>). Empty: <c>signing.key</c> in the data directory, generated on
+    /// the first start (gateways then share that folder).
+    /// </summary>
+    public string? SigningKey { get; set; }
+
     /// <summary>How long a gateway trusts its cached copy of a staff account: a disabled account's tokens stop working within this time.</summary>
     [Range(1, 60)]
     public int StaffAccountRecheckSeconds { get; set; } = 30;
@@ -199,6 +207,12 @@ public sealed class DialogueOptions : IValidatableObject
             yield return new ValidationResult($"AdminKey {weak}", [nameof(AdminKey)]);
         }
 
+        if (!string.IsNullOrWhiteSpace(SigningKey) && SigningKeyBytes(SigningKey) is null)
+        {
+            yield return new ValidationResult(
+                $"SigningKey must be base64 of at least {MinSigningKeyBytes} random bytes (for example: openssl rand -base64 48).", [nameof(SigningKey)]);
+        }
+
         if (Oidc.Authority is { Length: > 0 } authority)
         {
             if (!Uri.TryCreate(authority, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || (uri.Scheme == "http" && !uri.IsLoopback))
@@ -216,5 +230,15 @@ public sealed class DialogueOptions : IValidatableObject
         {
             yield return new ValidationResult("CoHostSilo=false (a gateway without its own silo) needs Storage 'postgres' for the cluster membership table.", [nameof(CoHostSilo)]);
         }
+    }
+
+    /// <summary>HMAC-SHA256 keys shorter than its output would be the weakest link of every token.</summary>
+    public const int MinSigningKeyBytes = 32;
+
+    /// <summary>The configured signing key's bytes, or null when it is not base64 of at least <see cref="MinSigningKeyBytes"/> bytes.</summary>
+    public static byte[]? SigningKeyBytes(string key)
+    {
+        var buffer = new byte[key.Length];
+        return Convert.TryFromBase64String(key.Trim(), buffer, out var written) && written >= MinSigningKeyBytes ? buffer[..written] : null;
     }
 }

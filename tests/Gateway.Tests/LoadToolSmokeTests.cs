@@ -47,6 +47,34 @@ public sealed class LoadToolSmokeTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The cluster scenario at a tiny size on the test PostgreSQL server: one process, then 2 silos and 2 gateways,
+    /// and both gateways did work (their CPU in the measured window), so the participants were really spread.
+    /// </summary>
+    [Fact]
+    public async Task Cluster_scenario_runs_one_process_then_two_silos_and_two_gateways_and_prints_both()
+    {
+        var (exit, stdout) = await RunLoadTool("cluster", "--connections", "100", "--probes", "20", "--seconds", "3", "--warmup", "1", "--votes", "40", "--rate", "5", "--idle", "1");
+        output.WriteLine(stdout);
+
+        Assert.Equal(0, exit);
+        var last = stdout.Split('\n').Last(l => l.StartsWith("connections=", StringComparison.Ordinal));
+        var figures = last.Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => double.TryParse(p[1], System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : double.NaN);
+        Assert.Equal(100, figures["connections"]);
+        Assert.Equal(2, figures["gateways"]);
+        Assert.True(figures["delivered_per_s"] > 0, last);
+        Assert.True(figures["single_delivered_per_s"] > 0, last);
+        double Cpu(string process) => double.Parse(
+            stdout.Split('\n').Single(l => l.StartsWith($"| {process} |", StringComparison.Ordinal)).Split('|')[2],
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Cpu("1 process: gateway+silo") > 0);
+        Assert.True(Cpu("cluster: silo1") + Cpu("cluster: silo2") > 0);
+
+        // Half the hall on each gateway: neither idles while the other works.
+        var share = Cpu("cluster: gateway1") / (Cpu("cluster: gateway1") + Cpu("cluster: gateway2"));
+        Assert.InRange(share, 0.2, 0.8);
+    }
+
+    /// <summary>
     /// The replay scenario on a tiny conversation this test writes itself in the Pol.is open-data
     /// format (the shared data folder is not in the repository and need not exist on a CI machine).
     /// </summary>

@@ -33,6 +33,39 @@ public sealed class StaffKeyTests
     }
 
     [Theory]
+    [InlineData("c2hvcnQga2V5")]
+    [InlineData("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg==")]
+    [InlineData("not base64, but long enough to pass for a key of 32 characters")]
+    public void Gateway_refuses_to_start_with_a_configured_signing_key_that_is_not_base64_of_32_bytes(string key)
+    {
+        var folder = TempFolder();
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayApp.Create([], builder =>
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Dialogue:DataDirectory"] = folder,
+                ["Dialogue:SigningKey"] = key,
+                ["Dialogue:SiloPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Dialogue:GatewayPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            })));
+        Assert.Contains("Dialogue: SigningKey must be base64 of at least 32 random bytes", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder), "nothing is written before the options are valid");
+    }
+
+    /// <summary>Containers get both keys from secrets: the gateway uses them and writes nothing (its folder may be read-only).</summary>
+    [Fact]
+    public void Configured_keys_are_used_as_they_are_and_nothing_is_written()
+    {
+        var folder = TempFolder();
+        var signing = Enumerable.Range(0, 48).Select(i => (byte)(i * 7)).ToArray();
+
+        var keys = GatewayKeys.Load(new DialogueOptions { DataDirectory = folder, AdminKey = GatewayHost.AdminKey, SigningKey = Convert.ToBase64String(signing) }, _ => { });
+
+        Assert.Equal(signing, keys.SigningKey);
+        Assert.Equal(GatewayHost.AdminKey, keys.AdminKey);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Theory]
     [InlineData("7f3c9a1e5b8d2f604c1a9e7b3d5f8a20", 128)]
     [InlineData("q3J9-x_Lr0ZtV8mYp2WcKb", 132)]
     [InlineData("Tr0ub4dor&3-horse!!X", 130)]

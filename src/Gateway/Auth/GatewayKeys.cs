@@ -7,7 +7,8 @@ namespace OpenGov.Dialogue.Gateway.Auth;
 /// The admin (bootstrap) key and the key that signs tokens. Both are generated on the first start and
 /// kept in the data directory, created readable by the server's user only (0600 in a 0700 folder), so
 /// tokens survive restarts. A configured <c>Dialogue:AdminKey</c> wins over the stored one and must
-/// carry at least 128 bits (<see cref="KeyStrength"/>, checked with the other options on start).
+/// carry at least 128 bits (<see cref="KeyStrength"/>, checked with the other options on start); a configured
+/// <c>Dialogue:SigningKey</c> wins over <c>signing.key</c>, so gateways behind one proxy can share it without a shared folder.
 /// </summary>
 public sealed class GatewayKeys
 {
@@ -25,10 +26,22 @@ public sealed class GatewayKeys
     {
         // A configured key was checked with the other options (KeyStrength), before anything touched the disk.
         var admin = options.AdminKey;
-        DataFolder.Ensure(options.DataDirectory);
-        var signing = ReadOrCreate(Path.Combine(options.DataDirectory, "signing.key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), out _);
+
+        // Configured keys (containers: secrets in the environment) leave nothing to write: the data folder may be read-only.
+        byte[] signing;
+        if (!string.IsNullOrWhiteSpace(options.SigningKey))
+        {
+            signing = DialogueOptions.SigningKeyBytes(options.SigningKey) ?? throw new InvalidOperationException("Dialogue:SigningKey is not base64 of at least 32 bytes.");
+        }
+        else
+        {
+            DataFolder.Ensure(options.DataDirectory);
+            signing = Convert.FromBase64String(ReadOrCreate(Path.Combine(options.DataDirectory, "signing.key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), out _));
+        }
+
         if (string.IsNullOrWhiteSpace(admin))
         {
+            DataFolder.Ensure(options.DataDirectory);
             admin = ReadOrCreate(Path.Combine(options.DataDirectory, "admin.key"), () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), out var created);
             if (created)
             {
@@ -36,7 +49,7 @@ public sealed class GatewayKeys
             }
         }
 
-        return new GatewayKeys(admin, Convert.FromBase64String(signing));
+        return new GatewayKeys(admin, signing);
     }
 
     private static string ReadOrCreate(string path, Func<string> create, out bool created)
