@@ -30,6 +30,9 @@ fi
 
 results="TestResults"
 rm -rf "$results"
+mkdir -p "$results"
+# Tests that measure something (the cluster fault tests' recovery times) append a line here; printed at the end.
+export DIALOGUE_TEST_FIGURES="$(pwd)/$results/figures.txt"
 
 # The browser tests (tests/WebUi.Tests) drive Debian's Chromium; install it once when it is missing.
 if [ ! -x /usr/bin/chromium ]; then
@@ -94,6 +97,11 @@ fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # A test host crash leaves no failed counter behind: count it, never report green.
   failed=1
+fi
+
+if [ -s "$DIALOGUE_TEST_FIGURES" ]; then
+  echo "Figures measured by this run:"
+  sed 's/^/  /' "$DIALOGUE_TEST_FIGURES"
 fi
 
 # Name the failed tests and their first message lines last, so a log that keeps only its tail still shows them.

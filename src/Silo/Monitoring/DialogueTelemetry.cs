@@ -34,6 +34,8 @@ public static class DialogueTelemetry
             .WithMetrics(m => m
                 .AddMeter([.. Meters, PrometheusConventions.MeterName, .. meters])
                 .AddView(PrometheusConventions.View)
-                .AddPrometheusExporter());
+                // No cached scrape: a scrape right after an event must show it (the exporter's default
+                // reuses a response for 300 ms); the endpoint is admin-only or on a private port.
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
     }
 }

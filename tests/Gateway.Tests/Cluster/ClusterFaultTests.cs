@@ -37,7 +37,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         await traffic.StopAsync();
 
         var pause = traffic.LongestPause(killedAt, traffic.Now);
-        output.WriteLine($"silo SIGKILL: every participant acknowledged again {recovered:F1} s after the kill; longest pause a participant saw {pause:F1} s; {traffic.Failures} failed attempts retried");
+        Report($"silo SIGKILL: every participant acknowledged again {recovered:F1} s after the kill; longest pause a participant saw {pause:F1} s; {traffic.Failures} failed attempts retried");
         Assert.True(recovered <= 30, $"The service answered every participant again only {recovered:F1} s after the kill.");
         await AssertNothingLostOrDoubled(rig, traffic);
         Assert.All(traffic.Listeners, l => Assert.Equal(0, l.Rejoins));
@@ -57,7 +57,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(3));
         await traffic.StopAsync();
 
-        output.WriteLine($"gateway SIGKILL: every participant acknowledged again {recovered:F1} s after the kill; longest pause {traffic.LongestPause(killedAt, traffic.Now):F1} s");
+        Report($"gateway SIGKILL: every participant acknowledged again {recovered:F1} s after the kill; longest pause {traffic.LongestPause(killedAt, traffic.Now):F1} s");
         Assert.True(recovered <= 30);
         await AssertNothingLostOrDoubled(rig, traffic);
 
@@ -81,7 +81,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         await traffic.StopAsync();
 
         var moved = traffic.Listeners.Where(l => l.Rejoins > 0).ToList();
-        output.WriteLine($"gateway SIGTERM: stopped in {stop.TotalSeconds:F1} s; {moved.Count} live clients handed over ({moved.Sum(l => l.Hints)} hints); every participant acknowledged again {recovered:F1} s after the stop began");
+        Report($"gateway SIGTERM: stopped in {stop.TotalSeconds:F1} s; {moved.Count} live clients handed over ({moved.Sum(l => l.Hints)} hints); every participant acknowledged again {recovered:F1} s after the stop began");
         Assert.Equal(consultations.Count, moved.Count);
         Assert.All(moved, l => Assert.Equal(1, l.Hints));
         Assert.All(moved, l => Assert.Equal(1, l.Gateway));
@@ -114,7 +114,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(3));
         await traffic.StopAsync();
 
-        output.WriteLine($"silo SIGSTOP: declared dead {declaredAfter:F1} s after the pause; every participant acknowledged again after {recovered:F1} s; the woken silo exited: {exited}");
+        Report($"silo SIGSTOP: declared dead {declaredAfter:F1} s after the pause; every participant acknowledged again after {recovered:F1} s; the woken silo exited: {exited}");
         Assert.True(declaredDead, "The paused silo was never declared dead in the membership table.");
         Assert.True(exited, "The silo kept running after it woke up to find itself declared dead.");
         await AssertNothingLostOrDoubled(rig, traffic);
@@ -139,7 +139,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
 
         // While the database was down (a second after the stop, until the start): refused at once, as 503 problems with Retry-After.
         var down = traffic.Refusals.Where(r => r.SentAt > stoppedAt + 1 && r.SentAt + r.Seconds < startedAt).ToList();
-        output.WriteLine($"database restart: {down.Count} submissions refused while it was down (statuses {string.Join(", ", down.GroupBy(r => r.Status).Select(g => $"{g.Key} × {g.Count()}"))}; slowest answer {down.Select(r => r.Seconds).DefaultIfEmpty().Max():F2} s); every participant acknowledged again {recovered:F1} s after the start");
+        Report($"database restart: {down.Count} submissions refused while it was down (statuses {string.Join(", ", down.GroupBy(r => r.Status).Select(g => $"{g.Key} × {g.Count()}"))}; slowest answer {down.Select(r => r.Seconds).DefaultIfEmpty().Max():F2} s); every participant acknowledged again {recovered:F1} s after the start");
         Assert.NotEmpty(down);
         if (down.Any(r => r.Status != 503))
         {
@@ -177,10 +177,28 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(3));
         await traffic.StopAsync();
         var pause = traffic.LongestPause(startedAt, traffic.Now);
-        output.WriteLine($"rolling restart: graceful stops took {string.Join(" and ", stops.Select(s => $"{s:F1} s"))}; longest pause a participant saw {pause:F1} s");
+        Report($"rolling restart: graceful stops took {string.Join(" and ", stops.Select(s => $"{s:F1} s"))}; longest pause a participant saw {pause:F1} s");
         await AssertNothingLostOrDoubled(rig, traffic);
         Assert.True(pause <= 30, $"A participant waited {pause:F1} s.");
     }
+
+    /// <summary>
+    /// A measured figure: to the test's output, and to the file ./test.sh prints at the end of its run
+    /// (DIALOGUE_TEST_FIGURES), so every run shows its recovery times.
+    /// </summary>
+    private void Report(string line)
+    {
+        output.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("DIALOGUE_TEST_FIGURES") is { Length: > 0 } path)
+        {
+            lock (FiguresLock)
+            {
+                File.AppendAllText(path, $"{line}{Environment.NewLine}");
+            }
+        }
+    }
+
+    private static readonly Lock FiguresLock = new();
 
     private static async Task<List<string>> Consultations(ClusterRig rig, int count)
     {
