@@ -92,6 +92,9 @@ public sealed class ApiFuzzer(FuzzTarget target, int seed)
     private readonly Random _random = new(seed);
     private readonly Dictionary<string, int> _lastHubMessage = [];
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 16 }) { BaseAddress = target.Address, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>For the one repeat of a request whose pooled connection was gone: never reuses a connection.</summary>
+    private readonly HttpClient _fresh = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { BaseAddress = target.Address, Timeout = TimeSpan.FromSeconds(60) };
     private readonly HttpClient _admin = new() { BaseAddress = target.Address, Timeout = TimeSpan.FromSeconds(60) };
 
     public async Task<FuzzReport> RunAsync(int restCases, int hubCases, int rawFrames, CancellationToken cancellationToken = default)
@@ -237,10 +240,11 @@ public sealed class ApiFuzzer(FuzzTarget target, int seed)
             using var first = request();
             return await _http.SendAsync(first, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
-        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.Unknown)
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded or HttpRequestError.Unknown)
         {
+            // On a connection of its own: the pool may hold more than one connection the server has closed.
             using var again = request();
-            return await _http.SendAsync(again, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return await _fresh.SendAsync(again, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
     }
 

@@ -106,7 +106,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         paused.Pause();
         var declaredDead = await Within(60, async () => await rig.MembershipStatus(paused.SiloPort) == 6);
         var declaredAfter = traffic.Now - pausedAt;
-        var recovered = await WaitRecovered(traffic, pausedAt, 60);
+        var recovered = await WaitRecovered(traffic, pausedAt, 90);
 
         // Woken up, it reads that it was declared dead and stops instead of serving its old activations.
         paused.Resume();
@@ -117,6 +117,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         Report($"silo SIGSTOP: declared dead {declaredAfter:F1} s after the pause; every participant acknowledged again after {recovered:F1} s; the woken silo exited: {exited}");
         Assert.True(declaredDead, "The paused silo was never declared dead in the membership table.");
         Assert.True(exited, "The silo kept running after it woke up to find itself declared dead.");
+        Assert.True(recovered < double.PositiveInfinity, "The service did not answer every participant again while the silo was paused: its grains never moved.");
         await AssertNothingLostOrDoubled(rig, traffic);
     }
 
