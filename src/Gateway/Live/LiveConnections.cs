@@ -18,13 +18,26 @@ public sealed class LiveConnections(IOptions<LiveOptions> options, ILogger<Defau
 {
     private readonly ConcurrentDictionary<string, LiveConnection> _connections = new(StringComparer.Ordinal);
 
+    /// <summary>Time for the transports to put the reconnect hints on the wire before the connections are aborted.</summary>
+    public static readonly TimeSpan FlushGrace = TimeSpan.FromMilliseconds(300);
+
     public int Count => _connections.Count;
+
+    /// <summary>Runs once, at the first connection (see <see cref="LiveHandover"/>).</summary>
+    public Action? OnFirstConnection
+    {
+        get => _onFirst;
+        set => _onFirst = value;
+    }
+
+    private Action? _onFirst;
 
     public LiveConnection? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
         _connections[connection.ConnectionId] = new LiveConnection(connection);
+        Interlocked.Exchange(ref _onFirst, null)?.Invoke();
         LiveMetrics.HubConnected();
         LimitSendBuffer(connection);
         return base.OnConnectedAsync(connection);
@@ -61,7 +74,10 @@ public sealed class LiveConnections(IOptions<LiveOptions> options, ILogger<Defau
         }
 
         // A stalled socket does not hold the stop up: whatever was not written in two seconds is closed anyway.
+        // A completed write is in the connection's pipe, not yet on the wire: the transports get a moment to
+        // send it before the connections are aborted (an abort drops what the pipe still holds).
         await Task.WhenAny(Task.WhenAll(writes), Task.Delay(TimeSpan.FromSeconds(2), cancellationToken));
+        await Task.Delay(FlushGrace, cancellationToken);
         foreach (var live in _connections.Values)
         {
             live.Abort();
@@ -189,9 +205,10 @@ public sealed record ReconnectHint(int DelayMs)
 }
 
 /// <summary>
-/// Hands the hub connections over when the gateway starts stopping. SignalR closes every connection
-/// from its own <c>ApplicationStopping</c> callback; this one is registered later, so it runs first
-/// (cancellation callbacks run newest first) and the hint goes out before the connections close.
+/// Hands the hub connections over when the gateway starts stopping. Registered on
+/// <c>ApplicationStopping</c> at the first hub connection: cancellation callbacks run newest first, so
+/// this runs before what SignalR's connection handling registered earlier (registered at start, the
+/// hint was lost in one of two test runs: the connections were already closed).
 /// </summary>
 public sealed class LiveHandover(LiveConnections connections, IHostApplicationLifetime lifetime, IOptions<LiveOptions> options, ILogger<LiveHandover> logger) : IHostedService
 {
@@ -199,9 +216,9 @@ public sealed class LiveHandover(LiveConnections connections, IHostApplicationLi
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _registration = lifetime.ApplicationStopping.Register(() =>
+        connections.OnFirstConnection = () => _registration = lifetime.ApplicationStopping.Register(() =>
         {
-            // A stop callback cannot be awaited; HandOverAsync bounds itself to about two seconds.
+            // A stop callback cannot be awaited; HandOverAsync bounds itself to a few seconds.
             var count = connections.HandOverAsync(options.Value.HandoverSpreadMilliseconds, CancellationToken.None).GetAwaiter().GetResult();
             logger.LogInformation("Stopping: handed {Count} hub connections over to the other gateways", count);
         });

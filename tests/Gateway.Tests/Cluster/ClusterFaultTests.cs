@@ -26,9 +26,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     public async Task A_killed_silo_costs_seconds_and_loses_nothing_and_live_delivery_resumes_on_both_gateways_without_rejoining()
     {
         await using var rig = await ClusterRig.StartAsync(silos: 2, gateways: 2);
-        var consultations = await Consultations(rig, 3);
-        await using var traffic = await ClusterTraffic.StartAsync(rig, consultations, Participants);
-        await Steady(traffic);
+        await using var traffic = await SteadyTraffic(rig, consultations: 3);
 
         var killedAt = traffic.Now;
         await rig.Silos[0].KillAsync();
@@ -47,9 +45,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     public async Task A_killed_gateways_clients_move_to_the_other_gateway_and_get_exactly_the_gap()
     {
         await using var rig = await ClusterRig.StartAsync(silos: 2, gateways: 2);
-        var consultations = await Consultations(rig, 2);
-        await using var traffic = await ClusterTraffic.StartAsync(rig, consultations, Participants);
-        await Steady(traffic);
+        await using var traffic = await SteadyTraffic(rig, consultations: 2);
 
         var killedAt = traffic.Now;
         await rig.Gateways[0].KillAsync();
@@ -63,16 +59,14 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
 
         // The killed gateway's listeners joined again on the other one; the others never had to.
         Assert.All(traffic.Listeners.Where(l => l.Rejoins > 0), l => Assert.Equal(1, l.Gateway));
-        Assert.Equal(consultations.Count, traffic.Listeners.Count(l => l.Rejoins > 0));
+        Assert.Equal(traffic.Consultations.Count, traffic.Listeners.Count(l => l.Rejoins > 0));
     }
 
     [Fact]
     public async Task A_stopping_gateway_hands_its_live_clients_over_with_a_reconnect_hint_and_they_get_exactly_the_gap()
     {
         await using var rig = await ClusterRig.StartAsync(silos: 2, gateways: 2, new() { ["Dialogue__Live__HandoverSpreadMilliseconds"] = "500" });
-        var consultations = await Consultations(rig, 2);
-        await using var traffic = await ClusterTraffic.StartAsync(rig, consultations, Participants);
-        await Steady(traffic);
+        await using var traffic = await SteadyTraffic(rig, consultations: 2);
 
         var stoppedAt = traffic.Now;
         var stop = await rig.Gateways[0].StopGracefullyAsync();
@@ -82,7 +76,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
 
         var moved = traffic.Listeners.Where(l => l.Rejoins > 0).ToList();
         Report($"gateway SIGTERM: stopped in {stop.TotalSeconds:F1} s; {moved.Count} live clients handed over ({moved.Sum(l => l.Hints)} hints); every participant acknowledged again {recovered:F1} s after the stop began");
-        Assert.Equal(consultations.Count, moved.Count);
+        Assert.Equal(traffic.Consultations.Count, moved.Count);
         Assert.All(moved, l => Assert.Equal(1, l.Hints));
         Assert.All(moved, l => Assert.Equal(1, l.Gateway));
         await AssertNothingLostOrDoubled(rig, traffic);
@@ -97,9 +91,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         {
             ["Dialogue__MembershipProbeSeconds"] = "2",
         });
-        var consultations = await Consultations(rig, 3);
-        await using var traffic = await ClusterTraffic.StartAsync(rig, consultations, Participants);
-        await Steady(traffic);
+        await using var traffic = await SteadyTraffic(rig, consultations: 3);
 
         var paused = rig.Silos[0];
         var pausedAt = traffic.Now;
@@ -117,6 +109,14 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         Report($"silo SIGSTOP: declared dead {declaredAfter:F1} s after the pause; every participant acknowledged again after {recovered:F1} s; the woken silo exited: {exited}");
         Assert.True(declaredDead, "The paused silo was never declared dead in the membership table.");
         Assert.True(exited, "The silo kept running after it woke up to find itself declared dead.");
+        if (double.IsPositiveInfinity(recovered))
+        {
+            // Which participants were stuck, and how their attempts ended after the silo was declared dead.
+            var stuck = traffic.AckTimes.Where(p => !p.Value.Any(t => t > pausedAt && t < pausedAt + declaredAfter + 90)).Select(p => p.Key).ToList();
+            var after = traffic.Refusals.Where(r => r.SentAt > pausedAt + declaredAfter).GroupBy(r => (r.Status, Slow: r.Seconds > 9)).Select(g => $"{g.Key.Status}{(g.Key.Slow ? " (timed out)" : "")} × {g.Count()}");
+            output.WriteLine($"stuck participants: {string.Join(", ", stuck)}; refusals after the declaration: {string.Join(", ", after)}");
+        }
+
         Assert.True(recovered < double.PositiveInfinity, "The service did not answer every participant again while the silo was paused: its grains never moved.");
         await AssertNothingLostOrDoubled(rig, traffic);
     }
@@ -125,9 +125,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     public async Task A_database_restart_answers_503_with_Retry_After_at_once_recovers_by_itself_and_retries_never_duplicate()
     {
         await using var rig = await ClusterRig.StartAsync(silos: 2, gateways: 2, ownServer: true);
-        var consultations = await Consultations(rig, 2);
-        await using var traffic = await ClusterTraffic.StartAsync(rig, consultations, Participants);
-        await Steady(traffic);
+        await using var traffic = await SteadyTraffic(rig, consultations: 2);
 
         var stoppedAt = traffic.Now;
         await rig.Server!.StopAsync();
@@ -162,9 +160,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     public async Task A_rolling_restart_of_every_silo_under_load_loses_nothing()
     {
         await using var rig = await ClusterRig.StartAsync(silos: 2, gateways: 2);
-        var consultations = await Consultations(rig, 2);
-        await using var traffic = await ClusterTraffic.StartAsync(rig, consultations, Participants);
-        await Steady(traffic);
+        await using var traffic = await SteadyTraffic(rig, consultations: 2);
 
         var startedAt = traffic.Now;
         var stops = new List<double>();
@@ -201,23 +197,20 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
 
     private static readonly Lock FiguresLock = new();
 
-    private static async Task<List<string>> Consultations(ClusterRig rig, int count)
+    /// <summary>New consultations with participants and live clients on every gateway, once traffic has flowed for a while and every participant has been answered.</summary>
+    private static async Task<ClusterTraffic> SteadyTraffic(ClusterRig rig, int consultations)
     {
         var admin = await rig.AdminToken();
         var ids = new List<string>();
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < consultations; i++)
         {
             ids.Add(await rig.CreateConsultation(admin, $"Musrenbang {i + 1}"));
         }
 
-        return ids;
-    }
-
-    /// <summary>Traffic has flowed for a while and every participant has been answered.</summary>
-    private static async Task Steady(ClusterTraffic traffic)
-    {
+        var traffic = await ClusterTraffic.StartAsync(rig, ids, Participants);
         Assert.True(await Within(30, () => Task.FromResult(traffic.AckTimes.Count == Participants && traffic.AckTimes.Values.All(t => t.Count >= 3))),
             "The traffic never reached a steady state before the fault.");
+        return traffic;
     }
 
     private static async Task<double> WaitRecovered(ClusterTraffic traffic, double from, int seconds)

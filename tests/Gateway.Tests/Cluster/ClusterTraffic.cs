@@ -30,6 +30,8 @@ public sealed class ClusterTraffic : IAsyncDisposable
         _consultations = consultations;
     }
 
+    public IReadOnlyList<string> Consultations => _consultations;
+
     /// <summary>Submissions the server acknowledged, by consultation.</summary>
     public ConcurrentBag<(string Consultation, string ClientId, SubmitItemResponse Ack)> Acked { get; } = [];
 
