@@ -58,6 +58,7 @@ def main():
     parser.add_argument("--min-df", type=int, default=2)
     parser.add_argument("--no-sublinear", action="store_true")
     parser.add_argument("--C", type=float, default=None, help="default 0.5 (topics) or 10 (binary)")
+    parser.add_argument("--model", choices=["svm", "lr"], default=None, help="topics: svm (default) or multinomial lr; binary: lr")
     parser.add_argument("--k", type=int, default=None, help="groups: clusters (default: number of labels)")
     args = parser.parse_args()
 
@@ -84,7 +85,8 @@ def main():
         train, test = folds != f, folds == f
         x_train, x_test = featurise(args, texts[train], texts[test])
         if args.task == "topics":
-            model = LinearSVC(C=args.C if args.C is not None else 0.5).fit(x_train, labels[train])
+            model = (LogisticRegression(C=args.C if args.C is not None else 10, max_iter=2000) if args.model == "lr"
+                     else LinearSVC(C=args.C if args.C is not None else 0.5)).fit(x_train, labels[train])
             predicted = model.predict(x_test)
             values = {"macroF1": f1_score(labels[test], predicted, average="macro"),
                       "accuracy": accuracy_score(labels[test], predicted)}
