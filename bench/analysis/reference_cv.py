@@ -59,6 +59,7 @@ def main():
     parser.add_argument("--no-sublinear", action="store_true")
     parser.add_argument("--C", type=float, default=None, help="default 0.5 (topics) or 10 (binary)")
     parser.add_argument("--model", choices=["svm", "lr"], default=None, help="topics: svm (default) or multinomial lr; binary: lr")
+    parser.add_argument("--balanced", action="store_true", help="class_weight='balanced'")
     parser.add_argument("--k", type=int, default=None, help="groups: clusters (default: number of labels)")
     args = parser.parse_args()
 
@@ -78,6 +79,7 @@ def main():
         print(f"NMI={normalized_mutual_info_score(labels, predicted):.4f} k={clusters}")
         return 0
 
+    weight = "balanced" if args.balanced else None
     names = ["macroF1", "accuracy"] if args.task == "topics" else ["F1", "AUC", "accuracy"]
     figures = {n: [] for n in names}
     for f in range(k):
@@ -85,15 +87,15 @@ def main():
         train, test = folds != f, folds == f
         x_train, x_test = featurise(args, texts[train], texts[test])
         if args.task == "topics":
-            model = (LogisticRegression(C=args.C if args.C is not None else 10, max_iter=2000) if args.model == "lr"
-                     else LinearSVC(C=args.C if args.C is not None else 0.5)).fit(x_train, labels[train])
+            model = (LogisticRegression(C=args.C if args.C is not None else 10, max_iter=2000, class_weight=weight) if args.model == "lr"
+                     else LinearSVC(C=args.C if args.C is not None else 0.5, class_weight=weight)).fit(x_train, labels[train])
             predicted = model.predict(x_test)
             values = {"macroF1": f1_score(labels[test], predicted, average="macro"),
                       "accuracy": accuracy_score(labels[test], predicted)}
         else:
             y_train = labels[train] == args.positive
             y_test = labels[test] == args.positive
-            model = LogisticRegression(C=args.C if args.C is not None else 10, max_iter=2000).fit(x_train, y_train)
+            model = LogisticRegression(C=args.C if args.C is not None else 10, max_iter=2000, class_weight=weight).fit(x_train, y_train)
             scores = model.predict_proba(x_test)[:, 1]
             predicted = scores >= 0.5
             values = {"F1": f1_score(y_test, predicted), "AUC": roc_auc_score(y_test, scores),
