@@ -24,6 +24,9 @@ public sealed record TopicTaggerOptions
     /// <summary>Weight examples inversely to their topic's frequency, so rare topics are not drowned out.</summary>
     public bool BalanceClasses { get; init; } = true;
 
+    /// <summary>With <see cref="BalanceClasses"/>: weight (n / (k·nᶜ))^power; ½ (√) by default, 1 is scikit-learn's 'balanced'.</summary>
+    public double ClassWeightPower { get; init; } = 0.5;
+
     /// <summary>SDCA (fast) or L-BFGS (slower, sometimes more accurate) maximum entropy.</summary>
     public TopicTrainer Trainer { get; init; } = TopicTrainer.Sdca;
 
@@ -112,7 +115,7 @@ public sealed class TopicTagger
             Text = Input(r.Text, features).Text,
             CharGrams = Input(r.Text, features).CharGrams,
             Label = r.Label,
-            Weight = options.BalanceClasses ? (float)Math.Sqrt(rows.Count / (double)(topics.Count * counts[r.Label])) : 1f,
+            Weight = options.BalanceClasses ? (float)Math.Pow(rows.Count / (double)(topics.Count * counts[r.Label]), options.ClassWeightPower) : 1f,
         }));
         // The label mapping is fitted apart so the served model needs only the text column.
         var keyed = ml.Transforms.Conversion.MapValueToKey(nameof(TopicTrainingRow.Label)).Fit(data).Transform(data);
