@@ -115,7 +115,7 @@ public sealed class TopicTagger
             Text = Input(r.Text, features).Text,
             CharGrams = Input(r.Text, features).CharGrams,
             Label = r.Label,
-            Weight = options.BalanceClasses ? (float)Math.Pow(rows.Count / (double)(topics.Count * counts[r.Label]), options.ClassWeightPower) : 1f,
+            Weight = options.BalanceClasses ? (float)ClassWeight(rows.Count / (double)(topics.Count * counts[r.Label]), options.ClassWeightPower) : 1f,
         }));
         // The label mapping is fitted apart so the served model needs only the text column.
         var keyed = ml.Transforms.Conversion.MapValueToKey(nameof(TopicTrainingRow.Label)).Fit(data).Transform(data);
@@ -197,6 +197,9 @@ public sealed class TopicTagger
         var (settings, model) = ModelFile.Read<Settings>(stream, Kind, ml);
         return new TopicTagger(ml, model, settings.Topics, settings.UnsureBelow, new Features(settings.WordBoundaryCharGrams, settings.Presence));
     }
+
+    /// <summary>Math.Sqrt for the default ½, so the shipped weights stay bit-for-bit what they were.</summary>
+    private static double ClassWeight(double ratio, double power) => power == 0.5 ? Math.Sqrt(ratio) : Math.Pow(ratio, power);
 
     private static NormalizedTextRow Input(string normalized, Features features) => features switch
     {
