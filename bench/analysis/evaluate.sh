@@ -16,6 +16,18 @@ run() {
   echo
 }
 
+# The scikit-learn reference (Debian's python3-sklearn) on the folds the C# side wrote; skipped when missing.
+reference() {
+  echo "\$ /usr/bin/python3 bench/analysis/reference_cv.py $*" | sed "s#$FOLDS#\$FOLDS#g"
+  if /usr/bin/python3 -c "import sklearn" 2>/dev/null; then
+    /usr/bin/python3 bench/analysis/reference_cv.py "$@" 2>&1
+    echo "(exit $?)"
+  else
+    echo "(skipped: no scikit-learn for /usr/bin/python3; apt-get install -y python3-sklearn)"
+  fi
+  echo
+}
+
 {
   echo "# data: $DATA"
   echo "## topics"
@@ -23,6 +35,14 @@ run() {
   run eval topics --train "$DATA/davidson-hate-offensive/train.csv" --holdout 0.2 --text-column tweet --label-column class
   run eval topics --train "$DATA/wethepeople-petitions/train.csv" --holdout 0.2 --text-column title+content --label-column tags --first-label-of ,
   run eval topics --train "$DATA/jigsaw-toxic-sample/test_examples.csv" --holdout 0.3 --text-column comment_text --label-column toxic
+
+  echo "## cross-validation (5-fold on the training file; ML.NET, then scikit-learn on the same folds)"
+  FOLDS=$(mktemp -d)
+  run eval topics --train "$DATA/laporgub-complaints/train.csv" --text-column text --label-column category --cv 5 --folds-file "$FOLDS/topics.jsonl"
+  reference topics "$FOLDS/topics.jsonl"
+  run eval binary --train "$DATA/id-multilabel-hate-abusive/train.csv" --text-column Tweet --label-column HS --cv 5 --folds-file "$FOLDS/hs.jsonl"
+  reference binary "$FOLDS/hs.jsonl"
+  rm -rf "$FOLDS"
 
   echo "## binary"
   run eval binary --train "$DATA/id-multilabel-hate-abusive/train.csv" --holdout 0.2 --text-column Tweet --label-column HS

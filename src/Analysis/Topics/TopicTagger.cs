@@ -24,8 +24,20 @@ public sealed record TopicTaggerOptions
     /// <summary>Weight examples inversely to their topic's frequency, so rare topics are not drowned out.</summary>
     public bool BalanceClasses { get; init; } = true;
 
+    /// <summary>With <see cref="BalanceClasses"/>: weight (n / (k·nᶜ))^power; ½ (√) by default, 1 is scikit-learn's 'balanced'.</summary>
+    public double ClassWeightPower { get; init; } = 0.5;
+
     /// <summary>SDCA (fast) or L-BFGS (slower, sometimes more accurate) maximum entropy.</summary>
     public TopicTrainer Trainer { get; init; } = TopicTrainer.Sdca;
+
+    /// <summary>
+    /// Word 1–2-grams and word-boundary character 3–5-grams (like scikit-learn's char_wb) as two TF-IDF bags,
+    /// each L2-normalised, instead of <see cref="CharNgramLength"/>'s character n-grams across the text.
+    /// </summary>
+    public bool WordBoundaryCharGrams { get; init; }
+
+    /// <summary>With <see cref="WordBoundaryCharGrams"/>: each word or character n-gram counts once per text (presence tf).</summary>
+    public bool Presence { get; init; }
 
     public int Seed { get; init; } = 1;
 }
@@ -34,6 +46,12 @@ public enum TopicTrainer
 {
     Sdca,
     Lbfgs,
+
+    /// <summary>
+    /// One linear SVM per topic (SDCA, hinge loss; <see cref="TopicTaggerOptions.L2Regularization"/> is the SDCA λ,
+    /// about 1 / (C · n) for scikit-learn's LinearSVC C), Platt-calibrated and normalised across topics.
+    /// </summary>
+    Svm,
 }
 
 /// <summary>The tagger's answer: the best topic, its probability, and whether that is too low to trust.</summary>
@@ -52,8 +70,11 @@ public sealed class TopicTagger
     private readonly MLContext _ml;
     private readonly ITransformer _model;
 
-    private TopicTagger(MLContext ml, ITransformer model, IReadOnlyList<string> topics, double unsureBelow)
+    private readonly Features _features;
+
+    private TopicTagger(MLContext ml, ITransformer model, IReadOnlyList<string> topics, double unsureBelow, Features features)
     {
+        _features = features;
         _ml = ml;
         _model = model;
         Topics = topics;
@@ -87,18 +108,32 @@ public sealed class TopicTagger
         }
 
         var ml = new MLContext(options.Seed);
+        var features = new Features(options.WordBoundaryCharGrams, options.WordBoundaryCharGrams && options.Presence);
         var counts = rows.CountBy(r => r.Label).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
         var data = ml.Data.LoadFromEnumerable(rows.Select(r => new TopicTrainingRow
         {
-            Text = r.Text,
+            Text = Input(r.Text, features).Text,
+            CharGrams = Input(r.Text, features).CharGrams,
             Label = r.Label,
-            Weight = options.BalanceClasses ? (float)Math.Sqrt(rows.Count / (double)(topics.Count * counts[r.Label])) : 1f,
+            Weight = options.BalanceClasses ? (float)ClassWeight(rows.Count / (double)(topics.Count * counts[r.Label]), options.ClassWeightPower) : 1f,
         }));
         // The label mapping is fitted apart so the served model needs only the text column.
         var keyed = ml.Transforms.Conversion.MapValueToKey(nameof(TopicTrainingRow.Label)).Fit(data).Transform(data);
-        var pipeline = TextFeaturization.Estimator(ml, options.CharNgramLength)
+        var pipeline = (features.WordBoundaryCharGrams
+                ? features.Presence ? TextFeaturization.PresenceBags(ml) : TextFeaturization.WordsAndBoundedCharGrams(ml)
+                : TextFeaturization.Estimator(ml, options.CharNgramLength))
             .AppendCacheCheckpoint(ml)
-            .Append(options.Trainer == TopicTrainer.Lbfgs
+            .Append(options.Trainer == TopicTrainer.Svm
+                ? ml.MulticlassClassification.Trainers.OneVersusAll(
+                    ml.BinaryClassification.Trainers.SdcaNonCalibrated(
+                        labelColumnName: nameof(TopicTrainingRow.Label),
+                        featureColumnName: TextFeaturization.FeaturesColumn,
+                        exampleWeightColumnName: nameof(TopicTrainingRow.Weight),
+                        lossFunction: new Microsoft.ML.Trainers.HingeLoss(),
+                        l2Regularization: options.L2Regularization,
+                        maximumNumberOfIterations: options.MaximumIterations),
+                    labelColumnName: nameof(TopicTrainingRow.Label))
+                : options.Trainer == TopicTrainer.Lbfgs
                 ? ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
                     labelColumnName: nameof(TopicTrainingRow.Label),
                     featureColumnName: TextFeaturization.FeaturesColumn,
@@ -116,7 +151,7 @@ public sealed class TopicTagger
         var slotNames = default(VBuffer<ReadOnlyMemory<char>>);
         model.GetOutputSchema(keyed.Schema)["Score"].GetSlotNames(ref slotNames);
         var ordered = slotNames.DenseValues().Select(v => v.ToString()).ToList();
-        return new TopicTagger(ml, model, ordered, options.UnsureBelow);
+        return new TopicTagger(ml, model, ordered, options.UnsureBelow, features);
     }
 
     public TopicPrediction Predict(string text)
@@ -143,7 +178,7 @@ public sealed class TopicTagger
             throw new ArgumentException("text is empty", nameof(text));
         }
 
-        var scores = _predictor.Predict(new NormalizedTextRow { Text = _normalizer.Normalize(text) }).Score;
+        var scores = _predictor.Predict(Input(_normalizer.Normalize(text), _features)).Score;
         if (scores.Length != Topics.Count)
         {
             throw new InvalidOperationException($"the model scores {scores.Length} topics but knows {Topics.Count}");
@@ -153,21 +188,40 @@ public sealed class TopicTagger
     }
 
     public void Save(Stream stream) =>
-        ModelFile.Write(stream, Kind, new Settings(Topics.ToList(), UnsureBelow), _ml, _model,
+        ModelFile.Write(stream, Kind, new Settings(Topics.ToList(), UnsureBelow, _features.WordBoundaryCharGrams, _features.Presence), _ml, _model,
             _ml.Data.LoadFromEnumerable(Array.Empty<NormalizedTextRow>()).Schema);
 
     public static TopicTagger Load(Stream stream)
     {
         var ml = new MLContext(1);
         var (settings, model) = ModelFile.Read<Settings>(stream, Kind, ml);
-        return new TopicTagger(ml, model, settings.Topics, settings.UnsureBelow);
+        return new TopicTagger(ml, model, settings.Topics, settings.UnsureBelow, new Features(settings.WordBoundaryCharGrams, settings.Presence));
     }
 
-    private sealed record Settings(List<string> Topics, double UnsureBelow);
+    /// <summary>Math.Sqrt for the default ½, so the shipped weights stay bit-for-bit what they were.</summary>
+    private static double ClassWeight(double ratio, double power) => power == 0.5 ? Math.Sqrt(ratio) : Math.Pow(ratio, power);
+
+    private static NormalizedTextRow Input(string normalized, Features features) => features switch
+    {
+        { Presence: true } => new NormalizedTextRow
+        {
+            Text = TextFeaturization.DistinctWordGrams(normalized),
+            CharGrams = TextFeaturization.WordBoundaryCharGrams(normalized, distinct: true),
+        },
+        { WordBoundaryCharGrams: true } => new NormalizedTextRow { Text = normalized, CharGrams = TextFeaturization.WordBoundaryCharGrams(normalized) },
+        _ => new NormalizedTextRow { Text = normalized },
+    };
+
+    private sealed record Features(bool WordBoundaryCharGrams, bool Presence);
+
+    /// <summary>Saved settings; a model saved before the word-boundary options existed loads with both false.</summary>
+    private sealed record Settings(List<string> Topics, double UnsureBelow, bool WordBoundaryCharGrams = false, bool Presence = false);
 
     private sealed class TopicTrainingRow
     {
         public string Text { get; set; } = string.Empty;
+
+        public string CharGrams { get; set; } = string.Empty;
 
         public string Label { get; set; } = string.Empty;
 

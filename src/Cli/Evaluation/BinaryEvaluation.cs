@@ -6,14 +6,10 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// <summary><c>eval binary</c>: one class against the rest (abusive or not, hate or not).</summary>
 internal static class BinaryEvaluation
 {
-    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--positive 1] [--char-ngrams 5] [--all-char-lengths true|false] [--l2 X] [--iterations N] [--trainer sdca|lbfgs] [--separate-bags true|false] [--map-spellings true|false] [--balanced true|false] [--char-wb true|false] [--presence true|false] [--nb true|false] [--nb-l2 X] [--nb-share 0..1]";
+    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--positive 1] [--char-ngrams 5] [--all-char-lengths true|false] [--l2 X] [--iterations N] [--trainer sdca|lbfgs] [--separate-bags true|false] [--map-spellings true|false] [--balanced true|false] [--char-wb true|false] [--presence true|false] [--nb true|false] [--nb-l2 X] [--nb-share 0..1]" + CrossValidation.HelpSuffix;
 
-    public static Task<int> RunAsync(CliArgs args)
+    private static BinaryClassifierOptions Options(CliArgs args)
     {
-        var positive = args.Optional("positive") ?? "1";
-        var (train, test) = LabelledData.TrainAndTest(args);
-        Console.WriteLine($"train={train.Count} test={test.Count} positive='{positive}' train_positives={train.Count(r => r.Label == positive)} test_positives={test.Count(r => r.Label == positive)}");
-
         var defaults = new BinaryClassifierOptions();
         var l2 = args.Optional("l2");
         var options = defaults with
@@ -37,6 +33,34 @@ internal static class BinaryEvaluation
             AllCharLengths = args.Optional("all-char-lengths") is { } all ? all == "true" : defaults.AllCharLengths,
             L2Regularization = l2 is null ? defaults.L2Regularization : (float)args.OptionalDouble("l2", 0),
         };
+        return options;
+    }
+
+    public static Task<int> RunAsync(CliArgs args)
+    {
+        var positive = args.Optional("positive") ?? "1";
+        if (CrossValidation.Requested(args))
+        {
+            var cvOptions = Options(args);
+            return Task.FromResult(CrossValidation.Run(args, null, (train, test) =>
+            {
+                if (!train.Any(r => r.Label == positive))
+                {
+                    throw new CliException($"no training row has the label '{positive}' (--positive)");
+                }
+
+                var classifier = BinaryTextClassifier.Train(train.Select(r => new BinaryExample(r.Text, r.Label == positive)), cvOptions);
+                var scores = test.Select(r => classifier.Probability(r.Text)).ToList();
+                var truth = test.Select(r => r.Label == positive).ToList();
+                var predicted = scores.Select(s => s >= 0.5).ToList();
+                return [("F1", Metrics.F1(truth, predicted)), ("AUC", Metrics.Auc(truth, scores)), ("accuracy", Metrics.Accuracy(truth.Select(t => t.ToString()).ToList(), predicted.Select(p => p.ToString()).ToList()))];
+            }));
+        }
+
+        var (train, test) = LabelledData.TrainAndTest(args);
+        Console.WriteLine($"train={train.Count} test={test.Count} positive='{positive}' train_positives={train.Count(r => r.Label == positive)} test_positives={test.Count(r => r.Label == positive)}");
+
+        var options = Options(args);
 
         var watch = Stopwatch.StartNew();
         var classifier = BinaryTextClassifier.Train(train.Select(r => new BinaryExample(r.Text, r.Label == positive)), options);

@@ -6,7 +6,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// <summary><c>eval topics</c>: train the topic tagger on one file, score it on another (or a held-out split).</summary>
 internal static class TopicsEvaluation
 {
-    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--first-label-of ,] [--char-ngrams 0] [--trainer sdca|lbfgs] [--l2 X] [--balanced true|false]";
+    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--first-label-of ,] [--char-ngrams 0] [--trainer sdca|lbfgs|svm] [--l2 X] [--balanced true|false] [--class-weight-power 0.5] [--char-wb true|false] [--presence true|false]" + CrossValidation.HelpSuffix;
 
     /// <summary>Model settings a user may override to compare variants; defaults are the shipped ones.</summary>
     private static TopicTaggerOptions Options(CliArgs args)
@@ -23,14 +23,30 @@ internal static class TopicsEvaluation
                 null => defaults.Trainer,
                 "sdca" => TopicTrainer.Sdca,
                 "lbfgs" => TopicTrainer.Lbfgs,
-                var other => throw new CliException($"--trainer must be sdca or lbfgs, got '{other}'"),
+                "svm" => TopicTrainer.Svm,
+                var other => throw new CliException($"--trainer must be sdca, lbfgs or svm, got '{other}'"),
             },
+            ClassWeightPower = args.OptionalDouble("class-weight-power", defaults.ClassWeightPower),
+            WordBoundaryCharGrams = args.Optional("char-wb") is { } wb ? wb == "true" : defaults.WordBoundaryCharGrams,
+            Presence = args.Optional("presence") is { } presence ? presence == "true" : defaults.Presence,
             L2Regularization = l2 is null ? defaults.L2Regularization : (float)args.OptionalDouble("l2", 0),
         };
     }
 
     public static Task<int> RunAsync(CliArgs args)
     {
+        if (CrossValidation.Requested(args))
+        {
+            var options = Options(args);
+            return Task.FromResult(CrossValidation.Run(args, args.Optional("first-label-of"), (train, test) =>
+            {
+                var tagger = TopicTagger.Train(train.Select(r => new LabelledText(r.Text, r.Label)), options);
+                var truth = test.Select(r => r.Label).ToList();
+                var labels = test.Select(r => tagger.Predict(r.Text).Topic).ToList();
+                return [("macroF1", Metrics.MacroF1(truth, labels)), ("accuracy", Metrics.Accuracy(truth, labels))];
+            }));
+        }
+
         var (train, test) = LabelledData.TrainAndTest(args, args.Optional("first-label-of"));
         Console.WriteLine($"train={train.Count} test={test.Count} classes={train.Select(r => r.Label).Distinct().Count()}");
 

@@ -50,6 +50,32 @@ public sealed class TopicTaggerTests
         Assert.Equal(sequential, parallel);
     }
 
+    [Theory]
+    [InlineData(false, TopicTrainer.Sdca)]
+    [InlineData(true, TopicTrainer.Sdca)]
+    [InlineData(false, TopicTrainer.Svm)]
+    public void Word_boundary_char_grams_tag_and_survive_save_and_load(bool presence, TopicTrainer trainer)
+    {
+        var options = new TopicTaggerOptions { WordBoundaryCharGrams = true, Presence = presence, Trainer = trainer, L2Regularization = 1e-4f };
+        var tagger = TopicTagger.Train(SyntheticComments.Generate(60).Select(r => new LabelledText(r.Text, r.Topic)), options);
+        var test = SyntheticComments.Generate(15, seed: 99);
+        var correct = test.Count(r => tagger.Predict(r.Text).Topic == r.Topic);
+        Assert.True(correct >= test.Count * 0.9, $"{correct} of {test.Count} correct");
+
+        // Probabilities over the topics, also for the SVM (calibrated one-vs-all).
+        var probabilities = tagger.Probabilities(test[0].Text);
+        Assert.Equal(1.0, probabilities.Sum(), 3);
+
+        using var stream = new MemoryStream();
+        tagger.Save(stream);
+        stream.Position = 0;
+        var loaded = TopicTagger.Load(stream);
+        foreach (var (text, _) in test.Take(5))
+        {
+            Assert.Equal(tagger.Probabilities(text), loaded.Probabilities(text));
+        }
+    }
+
     [Fact]
     public void One_topic_only_is_a_clear_error()
     {
