@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Npgsql;
 using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Tests;
 using OpenGov.Dialogue.Gateway.Auth;
@@ -107,19 +106,9 @@ public sealed class ClusterTests(PostgresDatabase database) : IClassFixture<Post
         ["Dialogue__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
     };
 
-    private async Task<bool> IsActive(int siloPort) =>
-        await Scalar("SELECT count(*) FROM orleans_membership WHERE status = 3 AND port = @port", siloPort) == 1;
+    private async Task<bool> IsActive(int siloPort) => await Membership.ActiveAt(database.ConnectionString, siloPort) == 1;
 
-    private Task<long> ActiveSilos() => Scalar("SELECT count(*) FROM orleans_membership WHERE status = 3", 0);
-
-    private async Task<long> Scalar(string sql, int port)
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("port", port);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> ActiveSilos() => Membership.ActiveSilos(database.ConnectionString);
 
     private static async Task<string> Token(HttpClient http, string path, object? request)
     {

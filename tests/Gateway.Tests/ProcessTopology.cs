@@ -110,13 +110,7 @@ public sealed class ProcessTopology : IAsyncLifetime
         }
     }
 
-    public async Task<long> ActiveSilos()
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM orleans_membership WHERE status = 3", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    public Task<long> ActiveSilos() => Membership.ActiveSilos(ConnectionString);
 
     private void Start(string name, string target, ServerProcess process, Dictionary<string, int> ports)
     {
@@ -293,16 +287,9 @@ public sealed class NginxProcess : IDisposable
                 throw new InvalidOperationException($"nginx exited with code {_process.ExitCode}:\n{ErrorLog()}");
             }
 
-            try
+            if (await ServerProcess.AnswersHealthAsync(http))
             {
-                using var health = await http.GetAsync("/health");
-                if (health.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
+                return;
             }
 
             await Task.Delay(200);

@@ -45,21 +45,21 @@ public sealed class ServerProcess(string project, Dictionary<string, string> env
     public async Task WaitHealthyAsync(Uri baseAddress, int seconds = 60)
     {
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        await WaitUntilAsync(
-            async () =>
-            {
-                try
-                {
-                    using var health = await http.GetAsync("/health");
-                    return health.IsSuccessStatusCode;
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-                {
-                    return false;
-                }
-            },
-            seconds,
-            "become healthy");
+        await WaitUntilAsync(() => AnswersHealthAsync(http), seconds, "become healthy");
+    }
+
+    /// <summary>One probe of <c>/health</c>: true on a success status, false on an error status or no answer.</summary>
+    public static async Task<bool> AnswersHealthAsync(HttpClient http)
+    {
+        try
+        {
+            using var health = await http.GetAsync("/health");
+            return health.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 
     public async Task WaitUntilAsync(Func<Task<bool>> ready, int seconds, string what)

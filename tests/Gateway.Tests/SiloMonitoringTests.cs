@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Npgsql;
 using OpenGov.Dialogue.Storage.Postgres;
 using OpenGov.Dialogue.Tests;
 
@@ -26,13 +25,7 @@ public sealed class SiloMonitoringTests(PostgresDatabase database) : IClassFixtu
         await silo.WaitUntilAsync(async () => await StatusOf(http, "/health/ready") == HttpStatusCode.OK, 60, "answer /health/ready");
 
         // Ready means active: the membership table says so by the time the silo does.
-        await using (var connection = new NpgsqlConnection(database.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var active = new NpgsqlCommand("SELECT count(*) FROM orleans_membership WHERE status = 3 AND port = @port", connection);
-            active.Parameters.AddWithValue("port", siloPort);
-            Assert.Equal(1L, (long)(await active.ExecuteScalarAsync())!);
-        }
+        Assert.Equal(1L, await Membership.ActiveAt(database.ConnectionString, siloPort));
 
         using var ready = await http.GetAsync("/health/ready");
         Assert.Equal("ready", (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());

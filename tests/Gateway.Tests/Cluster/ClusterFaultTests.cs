@@ -96,7 +96,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         var paused = rig.Silos[0];
         var pausedAt = traffic.Now;
         paused.Pause();
-        var declaredDead = await Within(60, async () => await rig.MembershipStatus(paused.SiloPort) == 6);
+        var declaredDead = await Within(60, async () => await rig.MembershipStatus(paused.SiloPort) == Membership.Dead);
         var declaredAfter = traffic.Now - pausedAt;
         var recovered = await WaitRecovered(traffic, pausedAt, 90);
 

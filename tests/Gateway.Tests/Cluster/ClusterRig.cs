@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Npgsql;
 using OpenGov.Dialogue.Gateway.Auth;
 using OpenGov.Dialogue.Tests;
 
@@ -108,15 +107,7 @@ public sealed class ClusterRig : IAsyncDisposable
     }
 
     /// <summary>Membership status of the silo on this Orleans port (3 = active, 6 = dead), or null when it has no row.</summary>
-    public async Task<int?> MembershipStatus(int siloPort)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT status FROM orleans_membership WHERE port = @port ORDER BY generation DESC LIMIT 1", connection);
-        command.Parameters.AddWithValue("port", siloPort);
-        return await command.ExecuteScalarAsync() is int status ? status : null;
-    }
+    public Task<int?> MembershipStatus(int siloPort) => Membership.LatestStatus(ConnectionString, siloPort);
 
     public async ValueTask DisposeAsync()
     {
@@ -217,7 +208,7 @@ public sealed class ClusterRig : IAsyncDisposable
         public Task WaitReadyAsync(int seconds = 60) =>
             IsGateway
                 ? _process!.WaitHealthyAsync(Http!, seconds)
-                : _process!.WaitUntilAsync(async () => await _rig.MembershipStatus(SiloPort) == 3, seconds, "become active in the cluster");
+                : _process!.WaitUntilAsync(async () => await _rig.MembershipStatus(SiloPort) == Membership.Active, seconds, "become active in the cluster");
 
         /// <summary>SIGKILL: no shutdown code runs.</summary>
         public Task KillAsync() => _process!.KillAsync();
@@ -240,12 +231,6 @@ public sealed class ClusterRig : IAsyncDisposable
 
         public void Dispose()
         {
-            if (IsRunning)
-            {
-                // A paused process cannot die of SIGKILL until it runs again on some kernels' accounting; wake it first.
-                Signal(SigCont);
-            }
-
             _process?.Dispose();
         }
 
