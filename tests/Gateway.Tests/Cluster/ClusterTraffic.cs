@@ -264,8 +264,11 @@ public sealed class ClusterTraffic : IAsyncDisposable
             connection.Closed += _ => _disposed ? Task.CompletedTask : Rejoin();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await connection.StartAsync(timeout.Token);
+            // The hub joins the live group before it reads the gap, so a change can come both in a live frame and in
+            // the join's answer; clients keep one copy (the web page's ItemStore does). Only the join's copies are
+            // dropped here: the feed itself must still never push an (item, seq) twice.
             var joined = await connection.InvokeAsync<JoinResponse>("Join", consultation, afterSeq, timeout.Token);
-            foreach (var item in joined.Items)
+            foreach (var item in joined.Items.Where(i => !Views.Any(v => v.Id == i.Id && v.Seq == i.Seq)))
             {
                 Views.Enqueue(item);
             }
