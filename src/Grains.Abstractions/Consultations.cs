@@ -350,6 +350,9 @@ public sealed record ChangeBatch(
 
     /// <summary>The consultation's last seq when the batch was published: the batch covers every change up to it.</summary>
     [Id(7)] public long UpToSeq { get; init; }
+
+    /// <summary>The topic groups after a regrouping, for staff and officials only (not the public feed).</summary>
+    [Id(8)] public TopicsView? Topics { get; init; }
 }
 
 /// <summary>The presenter screen: the highlighted item large, the next few below.</summary>

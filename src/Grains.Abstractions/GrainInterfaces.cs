@@ -117,6 +117,10 @@ public interface IConsultationGrain : IGrainWithStringKey
     [OneWay, Alias("publish-opinion")]
     Task PublishOpinion(OpinionView view);
 
+    /// <summary>The topics grain hands over the topic groups after a regrouping, to push to staff and officials.</summary>
+    [OneWay, Alias("publish-topics")]
+    Task PublishTopics(TopicsView view);
+
     /// <summary>Every published item with its text, tags and votes: the topic grain rebuilds itself from it.</summary>
     [Alias("topic-inputs")]
     Task<TopicSnapshot> GetTopicInputs();

@@ -14,7 +14,8 @@ public sealed record TopicInput(
     [property: Id(2)] bool InAnalysis,
     [property: Id(3)] string? Text,
     [property: Id(4)] IReadOnlyList<string>? Tags,
-    [property: Id(5)] int Votes);
+    [property: Id(5)] int Votes,
+    [property: Id(6)] DateTimeOffset? CreatedAt = null);
 
 /// <summary>Every published item of a consultation as of <see cref="LastSeq"/>: how the topic analysis rebuilds itself.</summary>
 [GenerateSerializer, Immutable, Alias("dialogue.topic-snapshot")]
@@ -56,7 +57,16 @@ public sealed record TopicsView(
     [property: Id(7)] int Untagged,
     [property: Id(8)] bool TaggerReady,
     [property: Id(9)] DateTimeOffset? ComputedAt,
-    [property: Id(10)] int Grouped);
+    [property: Id(10)] int Grouped)
+{
+    [Id(11)] public int RecentMinutes { get; init; } = 10;
+
+    /// <summary>Items posted in the last <see cref="RecentMinutes"/> minutes (the trend window).</summary>
+    [Id(12)] public int Recent { get; init; }
+
+    /// <summary>When this view was built: the trend counts are as of then.</summary>
+    [Id(13)] public DateTimeOffset? At { get; init; }
+}
 
 /// <param name="Terms">Distinctive words of the group, most distinctive first: its label.</param>
 /// <param name="VoteShare">The group's votes over all votes (0 when nobody voted yet).</param>
@@ -68,7 +78,25 @@ public sealed record TopicGroupView(
     [property: Id(2)] int Size,
     [property: Id(3)] int Votes,
     [property: Id(4)] double VoteShare,
-    [property: Id(5)] IReadOnlyList<TopicItemView> Items);
+    [property: Id(5)] IReadOnlyList<TopicItemView> Items)
+{
+    /// <summary>The group's items posted in the trend window (<see cref="TopicsView.RecentMinutes"/>): its growth.</summary>
+    [Id(6)] public int Recent { get; init; }
+
+    /// <summary>Sentences taken verbatim from the group's posts, each with the posts it stands for (empty until grouped).</summary>
+    [Id(7)] public IReadOnlyList<BriefSentence> Brief { get; init; } = [];
+}
+
+/// <summary>
+/// One sentence of an extractive brief, quoted verbatim from post <see cref="SourceItemId"/>; it stands for
+/// the posts in <see cref="ItemIds"/> (those of its group nearest to it), which carry <see cref="Votes"/> votes.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("dialogue.brief-sentence")]
+public sealed record BriefSentence(
+    [property: Id(0)] string Text,
+    [property: Id(1)] string SourceItemId,
+    [property: Id(2)] IReadOnlyList<string> ItemIds,
+    [property: Id(3)] int Votes);
 
 /// <param name="Suggested">The tagger's topic for an untagged item, or null (tagged, or no model yet).</param>
 [GenerateSerializer, Immutable, Alias("dialogue.topic-item")]
@@ -80,11 +108,20 @@ public sealed record TopicItemView(
     [property: Id(4)] TopicSuggestion? Suggested);
 
 /// <param name="Unsure">Confidence is below the tagger's threshold: a guess to check, not a tag.</param>
+/// <param name="Source"><c>model</c>: the tagger trained on this consultation's tags; <c>default</c>: the team's default
+/// starting taxonomy (infrastruktur, kesehatan, pendidikan, …), used until moderators have tagged two topics.</param>
 [GenerateSerializer, Immutable, Alias("dialogue.topic-suggestion")]
 public sealed record TopicSuggestion(
     [property: Id(0)] string Topic,
     [property: Id(1)] double Confidence,
-    [property: Id(2)] bool Unsure);
+    [property: Id(2)] bool Unsure,
+    [property: Id(3)] string Source = TopicSuggestionSources.Model);
+
+public static class TopicSuggestionSources
+{
+    public const string Model = "model";
+    public const string Default = "default";
+}
 
 /// <param name="Tagged">Items a moderator gave this tag.</param>
 /// <param name="Suggested">Untagged items the tagger puts here with confidence.</param>
@@ -110,4 +147,8 @@ public interface ITopicsGrain : IGrainWithStringKey
     /// <param name="itemsPerGroup">How many typical items each group carries (1–20).</param>
     [Alias("get")]
     Task<TopicsView> Get(int itemsPerGroup);
+
+    /// <summary>The topic groups' view is pushed to staff and officials after each regrouping; this sends one now (a test hook and a resync).</summary>
+    [Alias("push")]
+    Task Push();
 }

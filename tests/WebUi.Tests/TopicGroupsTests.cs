@@ -70,7 +70,7 @@ public sealed class TopicGroupsTests(WebUiHost host)
             await Assertions.Expect(group).ToContainTextAsync("8 kiriman · 0% dari semua suara");
         }
 
-        await Assertions.Expect(dashboard.GetByTestId("topic-tags")).ToContainTextAsync("setidaknya dua label berbeda");
+        await Assertions.Expect(dashboard.GetByTestId("topic-tags")).ToContainTextAsync("daftar bawaan");
         await dashboard.Locator("#lang").SelectOptionAsync("en");
         await Assertions.Expect(dashboard.GetByTestId("topics-summary")).ToContainTextAsync("3 groups of 24 posts");
         await Assertions.Expect(groups.GetByRole(AriaRole.Heading).First).ToHaveTextAsync(new Regex(@"^Topic group \d+: "));

@@ -92,5 +92,5 @@ internal sealed class FeedIntake(IConsultationGrain grain, long coveredSeq, Time
 
     private static bool IsEmpty(ChangeBatch batch) =>
         batch.Items.Count == 0 && batch.Notifications.Count == 0 && batch.Presenter is null && batch.Opinion is null
-        && batch.Consultation is null && batch.Log.Count == 0;
+        && batch.Topics is null && batch.Consultation is null && batch.Log.Count == 0;
 }

@@ -28,7 +28,7 @@ internal sealed class Backlog
 /// <summary>
 /// Batches merged into one frame's content: the newest full view and the newest vote count per
 /// item (a vote count older than the view is dropped), in sequence order; every notification; the
-/// newest presenter frame and opinion summary.
+/// newest presenter frame, opinion summary and topic groups.
 /// </summary>
 internal sealed class Round
 {
@@ -43,6 +43,9 @@ internal sealed class Round
     public PresenterFrame? Presenter { get; private set; }
     public OpinionView? Opinion { get; private set; }
     public OpinionView? PublicOpinion { get; private set; }
+
+    /// <summary>The newest topic groups: staff and officials only.</summary>
+    public TopicsView? Topics { get; private set; }
     public ConsultationInfo? Consultation { get; private set; }
     public ModerationLogEntry[] Log { get; private set; } = [];
 
@@ -66,6 +69,7 @@ internal sealed class Round
         Notifications.Clear();
         Presenter = null;
         Opinion = null;
+        Topics = null;
         Consultation = null;
         var log = new List<ModerationLogEntry>();
         MaxSeq = 0;
@@ -87,6 +91,7 @@ internal sealed class Round
             Notifications.AddRange(batch.Notifications);
             Presenter = batch.Presenter ?? Presenter;
             Opinion = batch.Opinion ?? Opinion;
+            Topics = batch.Topics ?? Topics;
             Consultation = batch.Consultation ?? Consultation;
             log.AddRange(batch.Log);
             foreach (var change in batch.Items)
@@ -175,6 +180,11 @@ internal sealed class LiveFrames(string consultationId, Backlog backlog)
         if (round.Consultation is not null)
         {
             messages.Add(Message("consultation", round.Consultation));
+        }
+
+        if (audience != LiveAudience.Public && round.Topics is not null)
+        {
+            messages.Add(Message("topics", round.Topics));
         }
 
         if (audience != LiveAudience.Public && round.Log.Length > 0)

@@ -382,9 +382,15 @@ public sealed partial class ConsultationGrain(
         return Task.CompletedTask;
     }
 
-    private void Publish(PresenterFrame? presenter, OpinionView? opinion = null)
+    public Task PublishTopics(TopicsView view)
     {
-        if (_outbox.Count == 0 && _notifications.Count == 0 && presenter is null && opinion is null && _logOutbox.Count == 0 && !_settingsChanged)
+        Publish(null, topics: view);
+        return Task.CompletedTask;
+    }
+
+    private void Publish(PresenterFrame? presenter, OpinionView? opinion = null, TopicsView? topics = null)
+    {
+        if (_outbox.Count == 0 && _notifications.Count == 0 && presenter is null && opinion is null && topics is null && _logOutbox.Count == 0 && !_settingsChanged)
         {
             return;
         }
@@ -395,6 +401,7 @@ public sealed partial class ConsultationGrain(
         {
             Consultation = _settingsChanged ? Info() : null,
             Log = [.. _logOutbox],
+            Topics = topics,
             AfterSeq = _publishedSeq,
             UpToSeq = _ledger.LastSeq,
         };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using OpenGov.Dialogue.Analysis.Briefs;
 using OpenGov.Dialogue.Analysis.Grouping;
 using OpenGov.Dialogue.Analysis.Topics;
 using OpenGov.Dialogue.Contracts;
@@ -19,6 +20,9 @@ public sealed class TopicBoard
 
     /// <summary>The typical items the grouper picks per group; the view tops up with the most voted.</summary>
     public const int Representatives = 5;
+
+    /// <summary>The trend window: a group's growth is its items posted in the last this many minutes.</summary>
+    public static readonly TimeSpan TrendWindow = TimeSpan.FromMinutes(10);
 
     private readonly Dictionary<string, Item> _items = new(StringComparer.Ordinal);
 
@@ -53,6 +57,15 @@ public sealed class TopicBoard
     public IReadOnlyDictionary<string, TopicPrediction> Suggestions => _suggestions;
 
     private readonly Dictionary<string, TopicPrediction> _suggestions = new(StringComparer.Ordinal);
+
+    // Where the suggestions come from: a new suggester replaces them all, so they share one source.
+    private string _suggestionSource = TopicSuggestionSources.Model;
+
+    // Set by each view: the tagger is ready, so suggestions of the default taxonomy are not shown.
+    private bool _hideSuggestions;
+
+    // The extractive brief of each group of the last grouping, made with it.
+    private IReadOnlyDictionary<int, IReadOnlyList<ExtractedSentence>> _briefs = new Dictionary<int, IReadOnlyList<ExtractedSentence>>();
 
     public DateTimeOffset? ComputedAt { get; private set; }
 
@@ -137,6 +150,7 @@ public sealed class TopicBoard
 
         item.InAnalysis = input.InAnalysis;
         item.Text = input.Text;
+        item.CreatedAt = input.CreatedAt ?? item.CreatedAt;
         item.Tags = [.. tags];
         item.Seq = input.Seq;
         if (input.Seq > item.VoteSeq)
@@ -165,6 +179,8 @@ public sealed class TopicBoard
     /// </summary>
     public IReadOnlyList<BoardItem> Snapshot() =>
         [.. _items.Values.Where(i => i.InAnalysis).Select(i => new BoardItem(i.Id, i.Number, i.Text, i.Tokens, i.Votes))];
+
+
 
     /// <inheritdoc cref="Sample(int)"/>
     public static IReadOnlyList<CommentText> Sample(IReadOnlyList<BoardItem> snapshot, int max)
@@ -241,7 +257,8 @@ public sealed class TopicBoard
     /// <paramref name="placer"/> puts items that came or changed since the run into its groups, now and as they arrive.
     /// <paramref name="suggestions"/> are the tagger's answers for the texts in <paramref name="suggestedFor"/>; with
     /// <paramref name="newModel"/> they replace every earlier suggestion, otherwise they add to them. An answer
-    /// for a text that has changed since is dropped (the next run asks again).
+    /// for a text that has changed since is dropped (the next run asks again). <paramref name="source"/> says where
+    /// suggestions come from (taken with a new suggester); <paramref name="briefs"/> are the new grouping's briefs.
     /// </summary>
     public void Computed(
         long? groupedVersion,
@@ -250,7 +267,9 @@ public sealed class TopicBoard
         IReadOnlyList<CommentText>? suggestedFor,
         IReadOnlyDictionary<string, TopicPrediction>? suggestions,
         bool newModel,
-        DateTimeOffset at)
+        DateTimeOffset at,
+        string source = TopicSuggestionSources.Model,
+        IReadOnlyDictionary<int, IReadOnlyList<ExtractedSentence>>? briefs = null)
     {
         if (groupedVersion is { } version)
         {
@@ -258,6 +277,7 @@ public sealed class TopicBoard
             if (grouping is not null)
             {
                 Grouping = grouping;
+                _briefs = briefs ?? new Dictionary<int, IReadOnlyList<ExtractedSentence>>();
                 _placer = placer;
                 _placed.Clear();
                 foreach (var item in _items.Values)
@@ -275,6 +295,7 @@ public sealed class TopicBoard
             if (newModel)
             {
                 _suggestions.Clear();
+                _suggestionSource = source;
             }
 
             foreach (var asked in suggestedFor)
@@ -295,19 +316,36 @@ public sealed class TopicBoard
     /// </summary>
     public static int GroupCount(int items) => Math.Clamp((int)Math.Sqrt(items / 2.0), 2, 12);
 
-    /// <summary>The officials' view: sizes, votes and members counted now, over the last grouping.</summary>
-    public TopicsView View(string consultationId, int itemsPerGroup, bool taggerReady)
+    /// <summary>
+    /// The officials' view: sizes, votes, members and growth (items posted after <paramref name="now"/> minus
+    /// <see cref="TrendWindow"/>) counted now, over the last grouping. Once the consultation's own tagger is
+    /// ready, suggestions of the default taxonomy still held are left out (the tagger's replace them within a tick).
+    /// </summary>
+    public TopicsView View(string consultationId, int itemsPerGroup, bool taggerReady, DateTimeOffset? now = null)
     {
         var inAnalysis = InAnalysis().ToList();
         var votes = inAnalysis.Sum(i => i.Votes);
         var status = Count < MinItems ? TopicsStatus.TooFewItems
             : Grouping is null || ComputedAt is null ? TopicsStatus.Computing
             : TopicsStatus.Grouped;
-        var groups = status == TopicsStatus.Grouped ? Groups(inAnalysis, votes, itemsPerGroup) : [];
-        return new TopicsView(consultationId, status, Count, votes, MinItems, groups, TagCounts(inAnalysis), inAnalysis.Count(i => i.Tags.Count == 0), taggerReady, ComputedAt, Grouping?.Groups.Sum(g => g.Size) ?? 0);
+        var since = (now ?? DateTimeOffset.MaxValue) - TrendWindow;
+        _hideSuggestions = taggerReady && _suggestionSource == TopicSuggestionSources.Default;
+        var groups = status == TopicsStatus.Grouped ? Groups(inAnalysis, votes, itemsPerGroup, since) : [];
+        return new TopicsView(consultationId, status, Count, votes, MinItems, groups, TagCounts(inAnalysis), inAnalysis.Count(i => i.Tags.Count == 0), taggerReady, ComputedAt, Grouping?.Groups.Sum(g => g.Size) ?? 0)
+        {
+            RecentMinutes = (int)TrendWindow.TotalMinutes,
+            Recent = inAnalysis.Count(i => i.CreatedAt > since),
+            At = now,
+        };
     }
 
-    private List<TopicGroupView> Groups(List<Item> inAnalysis, int totalVotes, int itemsPerGroup)
+    private bool HasSuggestion(Item item, out TopicPrediction prediction)
+    {
+        prediction = null!;
+        return item.Tags.Count == 0 && !_hideSuggestions && _suggestions.TryGetValue(item.Id, out prediction!);
+    }
+
+    private List<TopicGroupView> Groups(List<Item> inAnalysis, int totalVotes, int itemsPerGroup, DateTimeOffset since)
     {
         var grouping = Grouping!;
         var members = new Dictionary<int, List<Item>>();
@@ -340,16 +378,27 @@ public sealed class TopicBoard
                 .Select(ItemView)
                 .ToList();
             var groupVotes = list.Sum(i => i.Votes);
-            views.Add(new TopicGroupView(group.GroupId, group.DistinctiveTerms, list.Count, groupVotes, totalVotes == 0 ? 0 : groupVotes / (double)totalVotes, top));
+            views.Add(new TopicGroupView(group.GroupId, group.DistinctiveTerms, list.Count, groupVotes, totalVotes == 0 ? 0 : groupVotes / (double)totalVotes, top)
+            {
+                Recent = list.Count(i => i.CreatedAt > since),
+                Brief = _briefs.TryGetValue(group.GroupId, out var brief) ? [.. brief.Select(Sentence)] : [],
+            });
         }
 
         return [.. views.OrderByDescending(v => v.Size).ThenBy(v => v.Id)];
     }
 
     private TopicItemView ItemView(Item item) =>
-        new(item.Id, item.Text, item.Votes, item.Tags, item.Tags.Count == 0 && Suggestions.TryGetValue(item.Id, out var s) ? Suggestion(s) : null);
+        new(item.Id, item.Text, item.Votes, item.Tags, HasSuggestion(item, out var s) ? Suggestion(s) : null);
 
-    private static TopicSuggestion Suggestion(TopicPrediction p) => new(p.Topic, Math.Round(p.Confidence, 3), p.IsUnsure);
+    private TopicSuggestion Suggestion(TopicPrediction p) => new(p.Topic, Math.Round(p.Confidence, 3), p.IsUnsure, _suggestionSource);
+
+    /// <summary>A brief sentence with the votes its posts carry now (posts that left the analysis since are dropped).</summary>
+    private BriefSentence Sentence(ExtractedSentence draft)
+    {
+        var ids = draft.ItemIds.Where(id => _items.TryGetValue(id, out var i) && i.InAnalysis).ToList();
+        return new BriefSentence(draft.Text, draft.SourceId, ids, ids.Sum(id => _items[id].Votes));
+    }
 
     private List<TagCountView> TagCounts(List<Item> inAnalysis)
     {
@@ -362,7 +411,7 @@ public sealed class TopicBoard
                 counts[tag] = c with { Tagged = c.Tagged + 1 };
             }
 
-            if (item.Tags.Count == 0 && Suggestions.TryGetValue(item.Id, out var s))
+            if (HasSuggestion(item, out var s))
             {
                 var c = counts.GetValueOrDefault(s.Topic);
                 counts[s.Topic] = s.IsUnsure ? c with { Unsure = c.Unsure + 1 } : c with { Suggested = c.Suggested + 1 };
@@ -415,6 +464,9 @@ public sealed class TopicBoard
         public bool InAnalysis { get; set; }
 
         public int Votes { get; set; }
+
+        /// <summary>When the item was posted (null from an older input without it: never counted as recent).</summary>
+        public DateTimeOffset? CreatedAt { get; set; }
 
         public long Seq { get; set; }
 

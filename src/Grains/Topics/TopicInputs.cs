@@ -25,7 +25,7 @@ public static class TopicInputs
     public static TopicInput Full(long seq, ConsultationLedger.Entry item)
     {
         var inAnalysis = ConsultationLedger.IsPublic(item.Status) && !item.Erased;
-        return new TopicInput(item.Id, seq, inAnalysis, inAnalysis ? item.Text : string.Empty, item.Tags, Votes(item));
+        return new TopicInput(item.Id, seq, inAnalysis, inAnalysis ? item.Text : string.Empty, item.Tags, Votes(item), item.CreatedAt);
     }
 
     /// <summary>Every vote cast counts: upvotes in Q&amp;A, agree, disagree and pass in deliberation.</summary>

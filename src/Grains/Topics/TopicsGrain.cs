@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenGov.Dialogue.Analysis.Briefs;
 using OpenGov.Dialogue.Analysis.Grouping;
 using OpenGov.Dialogue.Analysis.Topics;
 using OpenGov.Dialogue.Contracts;
@@ -19,6 +20,10 @@ namespace OpenGov.Dialogue.Consultations.Topics;
 /// retrains in the background from the moderators' tags and suggests a topic for untagged items.
 /// The items come from the consultation grain (its journal is the source); only the group ids are
 /// stored (<see cref="TopicIdsState"/>), after a regrouping that changed them, so they survive reactivation.
+/// After each regrouping (or new suggestions) the view is pushed through the consultation grain to the
+/// gateways, which send it as a <c>topics</c> frame to staff and officials: dashboards do not poll.
+/// Until moderators have tagged two topics, untagged items get suggestions from the team's default taxonomy
+/// (<see cref="DefaultTaxonomy"/>, when <see cref="DialogueOptions.DefaultTaxonomy"/> is on), labelled as such.
 /// Reentrant so that reads and incoming changes are served while a grouping runs.
 /// </summary>
 [Reentrant]
@@ -32,7 +37,11 @@ public sealed class TopicsGrain(
 
     private readonly TopicBoard _board = new();
     private readonly RetrainingTopicTagger _tagger = new();
-    private TopicTagger? _suggestedWith;
+    /// <summary>The typical items per group in a pushed view (what the dashboard shows).</summary>
+    public const int PushedItemsPerGroup = 3;
+
+    // The tagger or the default taxonomy that made the current suggestions.
+    private object? _suggestedWith;
     private long _suggestedInputs = -1;
     private bool _computing;
     private TimeSpan _lastDuration;
@@ -69,7 +78,17 @@ public sealed class TopicsGrain(
     }
 
     public Task<TopicsView> Get(int itemsPerGroup) =>
-        Task.FromResult(_board.View(Id, Math.Clamp(itemsPerGroup, 1, 20), _tagger.Current is not null));
+        Task.FromResult(_board.View(Id, Math.Clamp(itemsPerGroup, 1, 20), _tagger.Current is not null, clock.GetUtcNow()));
+
+    public Task Push()
+    {
+        PushView();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>One-way through the consultation grain, which adds it to its next batch for the gateways.</summary>
+    private void PushView() =>
+        GrainFactory.GetGrain<IConsultationGrain>(Id).PublishTopics(_board.View(Id, PushedItemsPerGroup, _tagger.Current is not null, clock.GetUtcNow())).Ignore();
 
     private async Task OnTick(CancellationToken cancellationToken)
     {
@@ -86,7 +105,7 @@ public sealed class TopicsGrain(
         }
 
         var now = clock.GetUtcNow();
-        var model = _tagger.Current;
+        object? model = _tagger.Current is { } tagger ? tagger : options.Value.DefaultTaxonomy ? DefaultTaxonomy.Instance : null;
         var regroup = _board.GroupsDirty && now - _lastGrouping >= Max(MinInterval, _lastDuration * 10);
 
         // A new model answers for every untagged item; the same model only for items it has not seen (new or
@@ -112,7 +131,7 @@ public sealed class TopicsGrain(
         try
         {
             var watch = Stopwatch.StartNew();
-            var (comments, placed, grouping, placer, suggestions, kept) =
+            var (comments, placed, grouping, placer, suggestions, kept, briefs) =
                 await BackgroundWork.Run(() => Compute(snapshot, sampleSize, previous, model, untagged));
             if (comments is not null)
             {
@@ -130,7 +149,9 @@ public sealed class TopicsGrain(
                 _suggestedInputs = inputs;
             }
 
-            _board.Computed(version, grouping, placer, untagged, suggestions, newModel, clock.GetUtcNow());
+            var source = model is DefaultTaxonomy ? TopicSuggestionSources.Default : TopicSuggestionSources.Model;
+            _board.Computed(version, grouping, placer, untagged, suggestions, newModel, clock.GetUtcNow(), source, briefs);
+            PushView();
             if (kept is not null)
             {
                 _storedSeed = null;
@@ -189,18 +210,21 @@ public sealed class TopicsGrain(
         }
     }
 
-    private static (IReadOnlyList<CommentText>? Comments, int Placed, ConcernGrouping? Grouping, ConcernPlacer? Placer, Dictionary<string, TopicPrediction>? Suggestions, TopicIdsState? Kept) Compute(
-        IReadOnlyList<BoardItem>? snapshot, int sampleSize, ConcernGrouping? previous, TopicTagger? model, IReadOnlyList<CommentText>? untagged)
+    private static (IReadOnlyList<CommentText>? Comments, int Placed, ConcernGrouping? Grouping, ConcernPlacer? Placer, Dictionary<string, TopicPrediction>? Suggestions, TopicIdsState? Kept, Dictionary<int, IReadOnlyList<ExtractedSentence>>? Briefs) Compute(
+        IReadOnlyList<BoardItem>? snapshot, int sampleSize, ConcernGrouping? previous, object? model, IReadOnlyList<CommentText>? untagged)
     {
         IReadOnlyList<CommentText>? comments = null;
         var placed = 0;
         ConcernGrouping? grouping = null;
         ConcernPlacer? placer = null;
         TopicIdsState? kept = null;
+        Dictionary<int, IReadOnlyList<ExtractedSentence>>? briefs = null;
         if (snapshot is not null)
         {
             (comments, placed, grouping, placer) = TopicRegrouping.Run(snapshot, sampleSize, previous);
             kept = TopicIds.Keep(grouping, comments);
+            briefs = ExtractiveBriefs.Make([.. snapshot.Select(i => new BriefPost(i.Id, i.Text, i.Votes))], grouping.Assignments)
+                .ToDictionary(b => b.GroupId, b => b.Sentences);
         }
 
         Dictionary<string, TopicPrediction>? suggestions = null;
@@ -209,11 +233,20 @@ public sealed class TopicsGrain(
             suggestions = new Dictionary<string, TopicPrediction>(StringComparer.Ordinal);
             foreach (var item in untagged.Where(c => !string.IsNullOrWhiteSpace(c.Text)))
             {
-                suggestions[item.Id] = model.Predict(item.Text);
+                var prediction = model switch
+                {
+                    TopicTagger tagger => tagger.Predict(item.Text),
+                    DefaultTaxonomy taxonomy => taxonomy.Predict(item.Text),
+                    _ => null,
+                };
+                if (prediction is not null)
+                {
+                    suggestions[item.Id] = prediction;
+                }
             }
         }
 
-        return (comments, placed, grouping, placer, suggestions, kept);
+        return (comments, placed, grouping, placer, suggestions, kept, briefs);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -208,6 +208,16 @@ export interface TopicSuggestion {
   topic: string;
   confidence: number;
   unsure: boolean;
+  /** "model": the consultation's own tagger; "default": the team's default starting taxonomy. */
+  source: "model" | "default";
+}
+
+/** A sentence quoted verbatim from post sourceItemId; it stands for the posts in itemIds, which carry votes votes. */
+export interface BriefSentence {
+  text: string;
+  sourceItemId: string;
+  itemIds: string[];
+  votes: number;
 }
 
 export interface TopicItemView {
@@ -226,6 +236,9 @@ export interface TopicGroupView {
   votes: number;
   voteShare: number;
   items: TopicItemView[];
+  /** Items of the group posted in the trend window (TopicsView.recentMinutes). */
+  recent: number;
+  brief: BriefSentence[];
 }
 
 export interface TagCountView {
@@ -249,6 +262,11 @@ export interface TopicsView {
   computedAt: string | null;
   /** Items the last regrouping grouped; the others were placed into the nearest group. */
   grouped: number;
+  recentMinutes: number;
+  /** Items posted in the last recentMinutes minutes. */
+  recent: number;
+  /** When the view was built (trend counts are as of then). */
+  at: string | null;
 }
 
 /** One item of the JSON export (GET /api/consultations/{id}/export?format=json). */

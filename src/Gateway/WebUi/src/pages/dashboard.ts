@@ -69,6 +69,13 @@ async function main(): Promise<void> {
   // Status changes and the moderation log: accepted quietly (the dashboard shows neither live yet).
   live.connection.on("consultation", () => undefined);
   live.connection.on("log", () => undefined);
+  // The topic groups after each regrouping on the server: no polling.
+  live.connection.on("topics", (view: TopicsView) => {
+    if (view.consultationId !== id) return;
+    topics = view;
+    topicsError = null;
+    renderTopics();
+  });
   live.connection.on("opinion", (view: OpinionView) => {
     if (view.consultationId !== id || (opinion && view.version < opinion.version)) return;
     opinion = view;
@@ -78,6 +85,8 @@ async function main(): Promise<void> {
     const joined = await live.join(id, store);
     consultation = joined.consultation;
     render();
+    // Once per (re)connect: what a regrouping pushed while the page was away.
+    void loadTopics();
     if (consultation.mode === "deliberation") {
       const view = await live.connection.invoke<OpinionView>("OpinionGroups", id);
       if (!opinion || view.version >= opinion.version) opinion = view;
@@ -85,7 +94,6 @@ async function main(): Promise<void> {
     }
   });
   await live.start();
-  void loadTopics();
   onLangChange(() => {
     render();
     renderTopics();
@@ -96,21 +104,18 @@ async function main(): Promise<void> {
   byId("export-json").addEventListener("click", () => download(`${id}.json`, "application/json", JSON.stringify(items(), null, 2)));
 
   /**
-   * The topic groups are recomputed in the background on the server (at most every ~10 s), so the
-   * panel asks again every 10 s; sooner while the first grouping is still running. A hidden tab skips
-   * the request but keeps the schedule.
+   * The topic groups as they are now, read once after each (re)connect; from then on the server pushes
+   * a "topics" frame after every regrouping. A pushed view newer than the answer wins.
    */
   async function loadTopics(): Promise<void> {
-    if (!document.hidden) {
-      try {
-        topics = await api<TopicsView>(`/api/consultations/${id}/topics?top=3`, { token: session.token });
-        topicsError = null;
-      } catch (error) {
-        topicsError = errorText(errorCode(error));
-      }
-      renderTopics();
+    try {
+      const view = await api<TopicsView>(`/api/consultations/${id}/topics?top=3`, { token: session.token });
+      if (!topics || !topics.at || !view.at || view.at >= topics.at) topics = view;
+      topicsError = null;
+    } catch (error) {
+      topicsError = errorText(errorCode(error));
     }
-    window.setTimeout(() => void loadTopics(), topics?.status === "computing" ? 2000 : 10_000);
+    renderTopics();
   }
 
   function renderTopics(): void {
@@ -122,7 +127,7 @@ async function main(): Promise<void> {
         ? t("topics.computing")
         : view.status === "too-few-items"
           ? t("topics.tooFew", { n: formatNumber(view.items), min: formatNumber(view.minItems) })
-          : t("topics.summary", { g: formatNumber(view.groups.length), n: formatNumber(view.items), time: view.computedAt ? formatTime(view.computedAt) : "" });
+          : t("topics.summary", { g: formatNumber(view.groups.length), n: formatNumber(view.items), time: view.computedAt ? formatTime(view.computedAt) : "", recent: formatNumber(view.recent), m: formatNumber(view.recentMinutes) });
     if (topicsError) return;
     replace(byId("topic-groups"), (view?.groups ?? []).map((g) => topicGroup(g)));
     replace(
@@ -141,8 +146,23 @@ async function main(): Promise<void> {
     const terms = group.terms.length > 0 ? group.terms.join(" · ") : t("topics.noTerms");
     return h("li", { class: "topic-group", "data-group-id": group.id, "data-testid": "topic-group" },
       h("h3", {}, t("topics.groupLabel", { n: formatNumber(group.id), terms })),
-      h("p", { class: "small" }, t("topics.groupLine", { n: formatNumber(group.size), pct: formatPercent(group.voteShare), v: formatNumber(group.votes) })),
-      h("ol", { class: "ranked" }, group.items.map(topicItem)),
+      h("p", { class: "small" },
+        t("topics.groupLine", { n: formatNumber(group.size), pct: formatPercent(group.voteShare), v: formatNumber(group.votes) }),
+        " · ",
+        h("span", { class: group.recent > 0 ? "trend up" : "trend", "data-testid": "topic-trend" },
+          t("topics.trend", { n: formatNumber(group.recent), m: formatNumber(topics?.recentMinutes ?? 10) }))),
+      group.brief.length > 0
+        ? h("div", { class: "brief", "data-testid": "topic-brief" },
+          h("h4", {}, t("topics.briefH")),
+          h("ul", {}, group.brief.map((s) =>
+            h("li", { "data-source-item-id": s.sourceItemId, "data-item-ids": s.itemIds.join(" ") },
+              h("q", {}, s.text),
+              h("span", { class: "small muted" }, " ", t("topics.briefLine", { n: formatNumber(s.itemIds.length), v: formatNumber(s.votes) })))),
+          ))
+        : null,
+      h("details", {},
+        h("summary", {}, t("topics.typicalH")),
+        h("ol", { class: "ranked" }, group.items.map(topicItem))),
     );
   }
 
@@ -153,7 +173,8 @@ async function main(): Promise<void> {
       h("p", { class: "small muted" },
         t("topics.itemLine", { v: formatNumber(item.votes) }),
         item.tags.length > 0 ? [" · ", t("topics.tags", { tags: item.tags.join(", ") })] : null,
-        suggestion ? [" · ", t(suggestion.unsure ? "topics.suggestedUnsure" : "topics.suggested", { topic: suggestion.topic, pct: formatPercent(suggestion.confidence) })] : null,
+        suggestion ? [" · ", t(suggestion.unsure ? "topics.suggestedUnsure" : "topics.suggested", { topic: suggestion.topic, pct: formatPercent(suggestion.confidence) }),
+          suggestion.source === "default" ? [" ", h("span", { class: "badge", "data-testid": "default-taxonomy" }, t("topics.defaultTaxonomy"))] : null] : null,
       ),
     );
   }
