@@ -18,6 +18,8 @@ public static class CommandLine
         ["eval groups"] = (GroupsEvaluation.Help, GroupsEvaluation.RunAsync, 0),
         ["eval moderation"] = (ModerationEvaluation.Help, ModerationEvaluation.RunAsync, 0),
         ["eval duplicates"] = (DuplicatesEvaluation.Help, DuplicatesEvaluation.RunAsync, 0),
+        ["eval briefs"] = (BriefsEvaluation.Help, BriefsEvaluation.RunAsync, 0),
+        ["eval taxonomy"] = (TaxonomyEvaluation.Help, TaxonomyEvaluation.RunAsync, 0),
         ["export"] = (Exchange.ExportCommand.Help, Exchange.ExportCommand.RunAsync, 0),
         ["import polis"] = (Exchange.ImportPolisCommand.Help, Exchange.ImportPolisCommand.RunAsync, 1),
     };

@@ -116,13 +116,13 @@ public sealed class DialogueOptions : IValidatableObject
     /// the consultation.
     /// </summary>
     [Range(TopicBoard.MinItems, 1_000_000)]
+    public int TopicsSampleSize { get; set; } = 3000;
+
     /// <summary>
     /// Suggest topics from the team's default taxonomy (infrastruktur, kesehatan, pendidikan, …) for untagged
     /// items until moderators have tagged two topics; suggestions only, labelled as coming from the default list.
     /// </summary>
     public bool DefaultTaxonomy { get; set; } = true;
-
-    public int TopicsSampleSize { get; set; } = 3000;
 
     /// <summary>Orleans ServiceId: storage rows are keyed by it, so it must not change between runs.</summary>
     [Required]

@@ -259,6 +259,95 @@ public sealed class TopicsGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_regrouping_is_pushed_with_growth_and_briefs_and_before_any_tag_the_default_taxonomy_suggests()
+    {
+        var grain = await Create();
+        var observer = new TopicsObserver();
+        await grain.Subscribe(_silo.Grains.CreateObjectReference<IConsultationObserver>(observer));
+        await Publish(grain, 8);
+
+        // Pushed to the gateways without anyone asking: all 24 items grouped, all of them posted just now.
+        var pushed = await observer.WaitFor(v => v.Status == TopicsStatus.Grouped && v.Grouped == 24 && v.Tags.Sum(t => t.Suggested + t.Unsure) > 0);
+        Assert.Equal(grain.GetPrimaryKeyString(), pushed.ConsultationId);
+        Assert.Equal(24, pushed.Recent);
+        Assert.Equal(10, pushed.RecentMinutes);
+        Assert.All(pushed.Groups, g => Assert.Equal(g.Size, g.Recent));
+
+        // Briefs: verbatim sentences of the group's own posts, each naming the posts it stands for.
+        var texts = await _silo.Grains.GetGrain<ITopicsGrain>(grain.GetPrimaryKeyString()).Get(20);
+        var members = texts.Groups.ToDictionary(g => g.Id, g => g.Items.Select(i => i.ItemId).ToHashSet());
+        Assert.All(pushed.Groups, g =>
+        {
+            Assert.InRange(g.Brief.Count, 1, 4);
+            Assert.All(g.Brief, s =>
+            {
+                Assert.Contains(s.SourceItemId, s.ItemIds);
+                Assert.All(s.ItemIds, id => Assert.Contains(id, members[g.Id]));
+                Assert.Equal(0, s.Votes);
+            });
+        });
+
+        // No moderator has tagged anything: suggestions come from the default taxonomy and say so.
+        Assert.False(pushed.TaggerReady);
+        var suggested = pushed.Groups.SelectMany(g => g.Items).Where(i => i.Suggested is not null).ToList();
+        Assert.NotEmpty(suggested);
+        Assert.All(suggested, i => Assert.Equal(TopicSuggestionSources.Default, i.Suggested!.Source));
+        var schools = texts.Groups.SelectMany(g => g.Items).Where(i => _topicOf[i.ItemId] == "sekolah" && i.Suggested is { Unsure: false }).ToList();
+        Assert.NotEmpty(schools);
+        Assert.All(schools, i => Assert.Equal("pendidikan", i.Suggested!.Topic));
+
+        // Once moderators have tagged two topics, the consultation's own tagger answers instead.
+        foreach (var topic in new[] { "jalan", "sekolah" })
+        {
+            var tagged = _topicOf.Where(p => p.Value == topic).Select(p => p.Key).Take(3).ToArray();
+            await grain.Moderate(new ModerationCommand(ModerationActions.Tag, tagged, Moderator) { Tags = [topic] });
+        }
+
+        var afterTags = await observer.WaitFor(v => v.TaggerReady && v.Groups.SelectMany(g => g.Items).Any(i => i.Suggested is not null));
+        Assert.All(afterTags.Groups.SelectMany(g => g.Items).Where(i => i.Suggested is not null), i => Assert.Equal(TopicSuggestionSources.Model, i.Suggested!.Source));
+    }
+
+    private sealed class TopicsObserver : IConsultationObserver
+    {
+        private readonly List<TopicsView> _views = [];
+
+        public Task OnChanges(string consultationId, ChangeBatch batch)
+        {
+            if (batch.Topics is { } view)
+            {
+                lock (_views)
+                {
+                    _views.Add(view);
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public async Task<TopicsView> WaitFor(Func<TopicsView, bool> match)
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                lock (_views)
+                {
+                    if (_views.LastOrDefault(match) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                await Task.Delay(100);
+            }
+
+            lock (_views)
+            {
+                var last = _views.LastOrDefault();
+                throw new TimeoutException($"No matching topics view was pushed within 20 s ({_views.Count} pushed; last: {last?.Status}, {last?.Items} items, {last?.Grouped} grouped).");
+            }
+        }
+    }
+
+    [Fact]
     public async Task After_a_restart_the_analysis_is_rebuilt_from_the_consultation()
     {
         var grain = await Create();

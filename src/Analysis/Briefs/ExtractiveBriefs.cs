@@ -23,8 +23,9 @@ public sealed record GroupBrief(int GroupId, IReadOnlyList<ExtractedSentence> Se
 public sealed record BriefOptions
 {
     /// <summary>
-    /// A post counts as covered by a sentence from this cosine similarity on (TF-IDF of words and in-word
-    /// character 3–5-grams, stop words out, sub-linear tf, idf over the whole consultation).
+    /// A post counts as covered by a sentence from this cosine similarity on (TF-IDF of words, stop words out,
+    /// sub-linear tf, idf over the whole consultation). At 0.2 on LaporGub, 7 % of posts would also count as covered
+    /// by some other group's brief, against 21 % by their own (docs/analysis.md, "Briefs").
     /// </summary>
     public double CoverFrom { get; init; } = 0.2;
 
@@ -40,14 +41,20 @@ public sealed record BriefOptions
     /// <summary>A sentence longer than this is not quoted (a brief must stay readable).</summary>
     public int MaxChars { get; init; } = 280;
 
+    /// <summary>
+    /// Compare by in-word character 3–5-grams as well as words (affixed forms meet their root). Off: on LaporGub
+    /// (`eval briefs`) they raised coverage less than they raised the coverage by other groups' briefs, at 5× the time.
+    /// </summary>
+    public bool CharGrams { get; init; }
+
     /// <summary>Only the sentences nearest the centre are considered, so a group of 10,000 posts costs as one of 500.</summary>
     public int MaxCandidates { get; init; } = 500;
 }
 
 /// <summary>
 /// Extractive briefs of topic groups: 2–4 sentences per group taken verbatim from its posts, no generated
-/// text. Sentences and posts become TF-IDF vectors of words and in-word character 3–5-grams (idf over every
-/// post of the consultation, so the words that set a group apart weigh most). The group's centre is the vote-weighted mean of its posts; sentences
+/// text. Sentences and posts become TF-IDF vectors of their words (stop words out; idf over every post of
+/// the consultation, so the words that set a group apart weigh most). The group's centre is the vote-weighted mean of its posts; sentences
 /// are chosen by maximal marginal relevance (close to the centre, unlike the sentences already chosen);
 /// then every post is counted for its nearest chosen sentence when they are similar enough. A group of
 /// under 10 posts gets 2 sentences, under 40 gets 3, larger ones 4 (fewer when fewer distinct ones exist).
@@ -58,8 +65,8 @@ public static partial class ExtractiveBriefs
     public static IReadOnlyList<GroupBrief> Make(IReadOnlyList<BriefPost> posts, IReadOnlyDictionary<string, int> groupOf, BriefOptions? options = null)
     {
         options ??= new BriefOptions();
-        var tokens = posts.Select(p => Features(p.Text)).ToList();
-        var idf = InverseDocumentFrequency(tokens);
+        var features = posts.Select(p => Features(p.Text, options.CharGrams)).ToList();
+        var idf = InverseDocumentFrequency(features);
         var byGroup = new SortedDictionary<int, List<int>>();
         for (var i = 0; i < posts.Count; i++)
         {
@@ -77,81 +84,76 @@ public static partial class ExtractiveBriefs
         var briefs = new List<GroupBrief>(byGroup.Count);
         foreach (var (group, members) in byGroup)
         {
-            briefs.Add(Brief(group, members, posts, tokens, idf, options));
+            briefs.Add(Brief(group, members, posts, features, idf, options));
         }
 
         return briefs;
     }
 
-    private static GroupBrief Brief(int group, List<int> members, IReadOnlyList<BriefPost> posts, List<List<string>> tokens, Dictionary<string, double> idf, BriefOptions options)
+    private static GroupBrief Brief(int group, List<int> members, IReadOnlyList<BriefPost> posts, List<int[]> features, Dictionary<int, double> idf, BriefOptions options)
     {
-        var postVectors = members.Select(m => Vector(tokens[m], idf)).ToList();
-        var centre = new Dictionary<string, double>(StringComparer.Ordinal);
+        var postVectors = members.Select(m => Vector(features[m], idf)).ToList();
+        var centre = new Dictionary<int, double>();
         for (var k = 0; k < members.Count; k++)
         {
             var weight = 1 + Math.Log(1 + Math.Max(0, posts[members[k]].Votes));
-            foreach (var (word, value) in postVectors[k])
+            var v = postVectors[k];
+            for (var j = 0; j < v.Keys.Length; j++)
             {
-                centre[word] = centre.GetValueOrDefault(word) + weight * value;
+                centre[v.Keys[j]] = centre.GetValueOrDefault(v.Keys[j]) + weight * v.Values[j];
             }
         }
 
-        Normalize(centre);
-        var candidates = new List<Candidate>();
-        for (var k = 0; k < members.Count; k++)
+        var centreVector = SparseVector.From(centre);
+        var candidates = Candidates(members, posts, idf, centreVector, options.MaxChars, options.MinWords, options.CharGrams);
+        if (candidates.Count == 0)
         {
-            var post = posts[members[k]];
-            foreach (var sentence in Sentences(post.Text))
-            {
-                var words = TextNormalizer.ForTopics.Tokenize(sentence);
-                if (words.Count < options.MinWords || sentence.Length > options.MaxChars)
-                {
-                    continue;
-                }
-
-                var vector = Vector(Features(words), idf);
-                if (vector.Count > 0)
-                {
-                    candidates.Add(new Candidate(sentence, post.Id, vector, Cosine(vector, centre)));
-                }
-            }
+            // Every sentence is too long or too short: quote them as they are rather than say nothing.
+            candidates = Candidates(members, posts, idf, centreVector, int.MaxValue, 1, options.CharGrams);
         }
 
-        var pool = candidates
+        List<Candidate?> pool = [.. candidates
             .Select((c, order) => (c, order))
             .OrderByDescending(x => x.c.Relevance).ThenBy(x => x.order)
             .Take(options.MaxCandidates)
-            .Select(x => x.c)
-            .ToList();
+            .Select(x => x.c)];
         var want = members.Count < 10 ? 2 : members.Count < 40 ? 3 : 4;
         var chosen = new List<Candidate>();
+        var redundancy = new double[pool.Count];
         while (chosen.Count < want)
         {
-            Candidate? best = null;
+            var best = -1;
             var bestScore = double.NegativeInfinity;
-            foreach (var candidate in pool)
+            for (var c = 0; c < pool.Count; c++)
             {
-                var redundancy = chosen.Count == 0 ? 0 : chosen.Max(c => Cosine(c.Vector, candidate.Vector));
-                if (redundancy >= options.SameFrom)
+                if (pool[c] is null || redundancy[c] >= options.SameFrom)
                 {
                     continue;
                 }
 
-                var score = options.Lambda * candidate.Relevance - (1 - options.Lambda) * redundancy;
+                var score = options.Lambda * pool[c]!.Relevance - (1 - options.Lambda) * redundancy[c];
                 if (score > bestScore)
                 {
-                    best = candidate;
+                    best = c;
                     bestScore = score;
                 }
             }
 
-            if (best is null)
+            if (best < 0)
             {
                 break;
             }
 
-            chosen.Add(best);
-            pool.Remove(best);
+            var taken = pool[best]!;
+            chosen.Add(taken);
+            pool[best] = null;
+            for (var c = 0; c < pool.Count; c++)
+            {
+                if (pool[c] is { } other)
+                {
+                    redundancy[c] = Math.Max(redundancy[c], Cosine(taken.Vector, other.Vector));
+                }
+            }
         }
 
         var stands = chosen.Select(_ => new List<string>()).ToList();
@@ -183,6 +185,30 @@ public static partial class ExtractiveBriefs
         return new GroupBrief(group, sentences, members.Count, covered);
     }
 
+    private static List<Candidate> Candidates(List<int> members, IReadOnlyList<BriefPost> posts, Dictionary<int, double> idf, SparseVector centre, int maxChars, int minWords, bool charGrams)
+    {
+        var candidates = new List<Candidate>();
+        foreach (var member in members)
+        {
+            var post = posts[member];
+            foreach (var sentence in Sentences(post.Text))
+            {
+                if (sentence.Length > maxChars || TextNormalizer.ForTopics.Tokenize(sentence).Count < minWords)
+                {
+                    continue;
+                }
+
+                var vector = Vector(Features(sentence, charGrams), idf);
+                if (vector.Keys.Length > 0)
+                {
+                    candidates.Add(new Candidate(sentence, post.Id, vector, Cosine(vector, centre)));
+                }
+            }
+        }
+
+        return candidates;
+    }
+
     /// <summary>The sentences of a text, verbatim: split after . ! ? (or a run of them) followed by a space, and at line breaks.</summary>
     public static IEnumerable<string> Sentences(string text)
     {
@@ -200,104 +226,121 @@ public static partial class ExtractiveBriefs
     }
 
     /// <summary>
-    /// The features a text is compared by: its words (stop words out) and the character 3–5-grams inside each
-    /// word's boundaries, so that affixed forms meet their root (<c>diaspal</c> and <c>aspal</c>, <c>berlubang</c> and <c>lubang</c>).
+    /// The features a text is compared by, hashed: its words (stop words out) and, with <paramref name="charGrams"/>,
+    /// the character 3–5-grams inside each word's boundaries, so that affixed forms meet their root
+    /// (<c>diaspal</c> and <c>aspal</c>, <c>berlubang</c> and <c>lubang</c>).
     /// </summary>
-    public static List<string> Features(string text) => Features(TextNormalizer.ForTopics.Tokenize(text));
-
-    private static List<string> Features(IReadOnlyList<string> words)
+    public static int[] Features(string text, bool charGrams = false)
     {
-        var features = new List<string>(words.Count * 12);
+        var words = TextNormalizer.ForTopics.Tokenize(text);
+        var features = new List<int>(words.Count * (charGrams ? 12 : 1));
         foreach (var word in words)
         {
-            features.Add(word);
-            var padded = " " + word + " ";
+            features.Add(string.GetHashCode(word.AsSpan()));
+            if (!charGrams)
+            {
+                continue;
+            }
+
+            var padded = (" " + word + " ").AsSpan();
             for (var n = 3; n <= 5; n++)
             {
                 for (var i = 0; i + n <= padded.Length; i++)
                 {
-                    // A gram is never a whole word (those carry no space), so the two kinds cannot collide.
-                    var gram = padded.Substring(i, n);
-                    if (gram.Contains(' ', StringComparison.Ordinal))
-                    {
-                        features.Add(gram);
-                    }
-                    else
-                    {
-                        features.Add("#" + gram);
-                    }
+                    // Salted apart from whole words, so a gram and a word of the same letters never meet.
+                    features.Add(HashCode.Combine(0x6772616d, string.GetHashCode(padded.Slice(i, n))));
                 }
             }
         }
 
-        return features;
+        return [.. features];
     }
 
     /// <summary>Cosine similarity of two L2-normalised sparse vectors.</summary>
-    public static double Cosine(IReadOnlyDictionary<string, double> a, IReadOnlyDictionary<string, double> b)
+    public static double Cosine(SparseVector a, SparseVector b)
     {
-        if (a.Count > b.Count)
+        double dot = 0;
+        int i = 0, j = 0;
+        while (i < a.Keys.Length && j < b.Keys.Length)
         {
-            (a, b) = (b, a);
-        }
-
-        var dot = 0.0;
-        foreach (var (word, value) in a)
-        {
-            if (b.TryGetValue(word, out var other))
+            var x = a.Keys[i];
+            var y = b.Keys[j];
+            if (x == y)
             {
-                dot += value * other;
+                dot += a.Values[i++] * b.Values[j++];
+            }
+            else if (x < y)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
             }
         }
 
         return dot;
     }
 
-    /// <summary>Sub-linear tf × idf of the known words, L2-normalised.</summary>
-    public static Dictionary<string, double> Vector(IReadOnlyList<string> words, IReadOnlyDictionary<string, double> idf)
+    /// <summary>Sub-linear tf × idf of the known features, L2-normalised.</summary>
+    public static SparseVector Vector(int[] features, IReadOnlyDictionary<int, double> idf)
     {
-        var vector = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var group in words.GroupBy(w => w, StringComparer.Ordinal))
+        var counts = new Dictionary<int, int>(features.Length);
+        foreach (var feature in features)
         {
-            if (idf.TryGetValue(group.Key, out var weight))
+            counts[feature] = counts.GetValueOrDefault(feature) + 1;
+        }
+
+        var weights = new Dictionary<int, double>(counts.Count);
+        foreach (var (feature, count) in counts)
+        {
+            if (idf.TryGetValue(feature, out var weight))
             {
-                vector[group.Key] = (1 + Math.Log(group.Count())) * weight;
+                weights[feature] = (1 + Math.Log(count)) * weight;
             }
         }
 
-        Normalize(vector);
-        return vector;
+        return SparseVector.From(weights);
     }
 
     /// <summary>Smoothed idf, ln((1 + n) / (1 + df)) + 1, as scikit-learn computes it.</summary>
-    public static Dictionary<string, double> InverseDocumentFrequency(IReadOnlyList<IReadOnlyList<string>> documents)
+    public static Dictionary<int, double> InverseDocumentFrequency(IReadOnlyList<int[]> documents)
     {
-        var df = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var words in documents)
+        var df = new Dictionary<int, int>();
+        foreach (var features in documents)
         {
-            foreach (var word in words.Distinct(StringComparer.Ordinal))
+            foreach (var feature in features.Distinct())
             {
-                df[word] = df.GetValueOrDefault(word) + 1;
+                df[feature] = df.GetValueOrDefault(feature) + 1;
             }
         }
 
-        return df.ToDictionary(p => p.Key, p => Math.Log((1.0 + documents.Count) / (1.0 + p.Value)) + 1, StringComparer.Ordinal);
-    }
-
-    private static void Normalize(Dictionary<string, double> vector)
-    {
-        var norm = Math.Sqrt(vector.Values.Sum(v => v * v));
-        if (norm > 0)
-        {
-            foreach (var key in vector.Keys.ToList())
-            {
-                vector[key] /= norm;
-            }
-        }
+        return df.ToDictionary(p => p.Key, p => Math.Log((1.0 + documents.Count) / (1.0 + p.Value)) + 1);
     }
 
     [GeneratedRegex(@"(?<=[.!?])\s+")]
     private static partial Regex SentenceEnd();
 
-    private sealed record Candidate(string Text, string SourceId, Dictionary<string, double> Vector, double Relevance);
+    private sealed record Candidate(string Text, string SourceId, SparseVector Vector, double Relevance);
+}
+
+/// <summary>A sparse vector: keys ascending, L2-normalised values.</summary>
+public sealed record SparseVector(int[] Keys, double[] Values)
+{
+    public static SparseVector From(Dictionary<int, double> weights)
+    {
+        var keys = weights.Keys.ToArray();
+        Array.Sort(keys);
+        var values = keys.Select(k => weights[k]).ToArray();
+        var norm = Math.Sqrt(values.Sum(v => v * v));
+        if (norm > 0)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] /= norm;
+            }
+        }
+
+        return new SparseVector(keys, values);
+    }
 }

@@ -223,7 +223,9 @@ public sealed class TopicsGrain(
         {
             (comments, placed, grouping, placer) = TopicRegrouping.Run(snapshot, sampleSize, previous);
             kept = TopicIds.Keep(grouping, comments);
-            briefs = ExtractiveBriefs.Make([.. snapshot.Select(i => new BriefPost(i.Id, i.Text, i.Votes))], grouping.Assignments)
+            // Over the grouped sample (every item up to TopicsSampleSize): a brief's cost stays bounded like the grouping's.
+            var grouped = comments.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+            briefs = ExtractiveBriefs.Make([.. snapshot.Where(i => grouped.Contains(i.Id)).Select(i => new BriefPost(i.Id, i.Text, i.Votes))], grouping.Assignments)
                 .ToDictionary(b => b.GroupId, b => b.Sentences);
         }
 

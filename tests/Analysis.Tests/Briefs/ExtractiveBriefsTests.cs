@@ -76,7 +76,9 @@ public sealed class ExtractiveBriefsTests
         Assert.Equal(3, roads.Sentences.Count);
         Assert.Equal(12, roads.Posts);
         Assert.DoesNotContain(roads.Sentences, s => s.Text == "Terima kasih.");
-        Assert.True(roads.Coverage >= 0.75, $"coverage {roads.Coverage:0.00}: {string.Join(" | ", roads.Sentences.Select(s => s.Text + " " + string.Join(',', s.ItemIds)))}");
+        // 8 of the 11 complaints (words only; "Terima kasih." stands for nothing).
+        Assert.DoesNotContain("i12", roads.Sentences.SelectMany(s => s.ItemIds));
+        Assert.True(roads.Covered >= 8, $"coverage {roads.Coverage:0.00}: {string.Join(" | ", roads.Sentences.Select(s => s.Text + " " + string.Join(',', s.ItemIds)))}");
 
         // Non-redundant: the street-light complaints get their own sentence beside the potholes.
         Assert.Contains(roads.Sentences, s => s.Text.Contains("Lampu", StringComparison.Ordinal));
