@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Gateway.Live;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
@@ -17,6 +19,12 @@ public sealed class TopicsApiTests(GatewayHost host) : IClassFixture<GatewayHost
     private async Task<string> ConsultationWithComplaints(int perTopic)
     {
         var id = await host.CreateConsultation();
+        await Post(id, perTopic);
+        return id;
+    }
+
+    private async Task Post(string id, int perTopic)
+    {
         var random = new Random(5);
         for (var i = 0; i < perTopic; i++)
         {
@@ -29,8 +37,72 @@ public sealed class TopicsApiTests(GatewayHost host) : IClassFixture<GatewayHost
                 Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             }
         }
+    }
 
-        return id;
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Staff_and_officials_are_pushed_each_regrouping_over_the_hub_and_participants_are_not(bool messagePack)
+    {
+        var id = await host.CreateConsultation();
+        var pushed = new Dictionary<string, List<TopicsView>> { ["official"] = [], ["moderator"] = [], ["participant"] = [] };
+        var connections = new List<HubConnection>();
+        foreach (var role in pushed.Keys)
+        {
+            var token = role == "participant" ? (await host.Participant()).Token : await host.StaffToken(role);
+            var connection = host.Hub(token, messagePack);
+            var views = pushed[role];
+            connection.On<TopicsView>("topics", view =>
+            {
+                lock (views)
+                {
+                    views.Add(view);
+                }
+            });
+            await connection.StartAsync();
+            await connection.InvokeAsync<JoinResponse>(nameof(DialogueHub.Join), id, 0L);
+            connections.Add(connection);
+        }
+
+        try
+        {
+            await Post(id, 8);
+            TopicsView? last = null;
+            for (var i = 0; i < 200 && last is not { Status: TopicsStatus.Grouped, Grouped: 24 }; i++)
+            {
+                await Task.Delay(100);
+                lock (pushed["official"])
+                {
+                    last = pushed["official"].LastOrDefault();
+                }
+            }
+
+            Assert.NotNull(last);
+            Assert.Equal(TopicsStatus.Grouped, last.Status);
+            Assert.Equal(24, last.Grouped);
+            Assert.Equal(id, last.ConsultationId);
+            Assert.Equal(24, last.Recent);
+            Assert.All(last.Groups, g => Assert.NotEmpty(g.Brief));
+            Assert.All(last.Groups.SelectMany(g => g.Brief), s => Assert.Contains(s.SourceItemId, s.ItemIds));
+            Assert.Contains(last.Groups.SelectMany(g => g.Items), i => i.Suggested is { Source: TopicSuggestionSources.Default });
+            lock (pushed["moderator"])
+            {
+                Assert.Contains(pushed["moderator"], v => v.Grouped == 24);
+            }
+
+            // Quoting citizens beside vote shares and the tagger's guesses is a staff view: never to participants.
+            lock (pushed["participant"])
+            {
+                Assert.Empty(pushed["participant"]);
+            }
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 
     [Fact]
