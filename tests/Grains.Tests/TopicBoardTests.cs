@@ -176,6 +176,41 @@ public sealed class TopicBoardTests
         Assert.All(view.Groups, g => Assert.Single(g.Items.Select(i => topicOf[i.ItemId]).Distinct()));
     }
 
+    [Fact]
+    public void Growth_counts_items_posted_in_the_last_ten_minutes_and_a_hidden_post_leaves_the_brief_at_once()
+    {
+        var now = new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+        var board = new TopicBoard();
+        var texts = new[] { "Jalan rusak dan berlubang di depan pasar.", "Sekolah kekurangan guru dan buku pelajaran.", "Lampu jalan mati di gang kami." };
+        for (var i = 1; i <= 30; i++)
+        {
+            var created = now - TimeSpan.FromMinutes(i <= 12 ? 2 : 30);
+            board.Apply(new TopicInput($"i{i}", i, true, texts[i % 3] + $" Nomor {i}", [], i % 4, created));
+        }
+
+        var sample = board.Sample(100);
+        var (grouping, placer) = TopicRegrouping.Run(sample, board.Outside(sample), null);
+        var posts = sample.Select(c => new Analysis.Briefs.BriefPost(c.Id, c.Text, 0)).ToList();
+        var briefs = Analysis.Briefs.ExtractiveBriefs.Make(posts, grouping.Assignments).ToDictionary(b => b.GroupId, b => b.Sentences);
+        board.Computed(board.Version, grouping, placer, null, null, false, now, briefs: briefs);
+
+        var view = board.View("c", 3, false, now);
+        Assert.Equal(12, view.Recent);
+        Assert.Equal(12, view.Groups.Sum(g => g.Recent));
+        Assert.Equal(0, board.View("c", 3, false, now + TimeSpan.FromMinutes(9)).Recent);
+        var quoted = view.Groups.SelectMany(g => g.Brief).ToList();
+        Assert.NotEmpty(quoted);
+        Assert.All(quoted, s => Assert.Equal(s.ItemIds.Sum(id => int.Parse(id[1..]) % 4), s.Votes));
+
+        // The author erases (or a moderator hides) a quoted post: its sentence is gone from the next view, and
+        // the post no longer counts under any other sentence.
+        var source = quoted[0].SourceItemId;
+        board.Apply(new TopicInput(source, 100, false, string.Empty, [], 0));
+        var after = board.View("c", 3, false, now).Groups.SelectMany(g => g.Brief).ToList();
+        Assert.DoesNotContain(after, s => s.SourceItemId == source);
+        Assert.DoesNotContain(after, s => s.ItemIds.Contains(source));
+    }
+
     [Theory]
     [InlineData(20, 3)]
     [InlineData(31, 3)]

@@ -73,6 +73,7 @@ public static class GatewayApp
         app.MapModeration();
         app.MapOpinion();
         app.MapTopics();
+        app.MapBrief();
         app.MapOpenData();
         app.MapDataRights();
         app.MapDialogueHub();

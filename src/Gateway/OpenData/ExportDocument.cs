@@ -1,4 +1,6 @@
 using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Gateway.Consultations;
+using OpenGov.Dialogue.Gateway.Live;
 
 namespace OpenGov.Dialogue.Gateway.OpenData;
 
@@ -18,6 +20,9 @@ public sealed record ExportDocument(
     TopicsView? TopicGroups,
     ExportLogSummary ModerationLog)
 {
+    /// <summary>The consultation's brief at export time (largest, most-voted and growing concerns, open questions).</summary>
+    public ConsultationBrief? Brief { get; init; }
+
     public const string FormatName = "opengov-dialogue-export/1";
 
     public static async Task<ExportDocument> Build(ConsultationExport export, IGrainFactory grains)
@@ -26,7 +31,9 @@ public sealed record ExportDocument(
         var opinion = export.Info.Mode == ConsultationMode.Deliberation
             ? (await grains.GetGrain<IOpinionGrain>(id).Get(null)) with { Map = [] }
             : null;
-        var topics = await grains.GetGrain<ITopicsGrain>(id).Get(3);
+        // As the public feed shows them: the tagger's guesses are a moderators' working aid.
+        var topics = FeedFrames.PublicTopics(await grains.GetGrain<ITopicsGrain>(id).Get(3));
+        var published = await grains.GetGrain<IConsultationGrain>(id).GetRanking(RankingSort.Popular, false, 1000);
         return new ExportDocument(
             FormatName,
             "CC-BY-4.0",
@@ -37,7 +44,10 @@ public sealed record ExportDocument(
             [.. export.Votes.Select(v => new ExportDocumentVote(v.At, $"i{v.Item}", v.Participant, v.Value))],
             opinion,
             topics,
-            new ExportLogSummary(export.LogEntries, export.LogCounts, export.LastLogHash, $"/api/consultations/{id}/moderation-log", $"/api/consultations/{id}/moderation-log/verify"));
+            new ExportLogSummary(export.LogEntries, export.LogCounts, export.LastLogHash, $"/api/consultations/{id}/moderation-log", $"/api/consultations/{id}/moderation-log/verify"))
+        {
+            Brief = ConsultationBrief.Build(export.Info, topics, published, export.ExportedAt),
+        };
     }
 }
 

@@ -381,7 +381,7 @@ public sealed class TopicBoard
             views.Add(new TopicGroupView(group.GroupId, group.DistinctiveTerms, list.Count, groupVotes, totalVotes == 0 ? 0 : groupVotes / (double)totalVotes, top)
             {
                 Recent = list.Count(i => i.CreatedAt > since),
-                Brief = _briefs.TryGetValue(group.GroupId, out var brief) ? [.. brief.Select(Sentence)] : [],
+                Brief = _briefs.TryGetValue(group.GroupId, out var brief) ? [.. brief.Where(StillQuotable).Select(Sentence)] : [],
             });
         }
 
@@ -392,6 +392,13 @@ public sealed class TopicBoard
         new(item.Id, item.Text, item.Votes, item.Tags, HasSuggestion(item, out var s) ? Suggestion(s) : null);
 
     private TopicSuggestion Suggestion(TopicPrediction p) => new(p.Topic, Math.Round(p.Confidence, 3), p.IsUnsure, _suggestionSource);
+
+    /// <summary>
+    /// A sentence is quoted only while its post is in the analysis with the same text: a post hidden, rejected,
+    /// erased by its author or edited since the grouping takes its sentence out of the brief at once.
+    /// </summary>
+    private bool StillQuotable(ExtractedSentence draft) =>
+        _items.TryGetValue(draft.SourceId, out var source) && source.InAnalysis && source.Text.Contains(draft.Text, StringComparison.Ordinal);
 
     /// <summary>A brief sentence with the votes its posts carry now (posts that left the analysis since are dropped).</summary>
     private BriefSentence Sentence(ExtractedSentence draft)
