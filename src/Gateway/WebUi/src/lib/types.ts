@@ -269,6 +269,40 @@ export interface TopicsView {
   at: string | null;
 }
 
+/** A topic group in the consultation brief, with its verbatim sentences. */
+export interface BriefConcern {
+  groupId: number;
+  terms: string[];
+  posts: number;
+  votes: number;
+  recent: number;
+  sentences: BriefSentence[];
+}
+
+export interface BriefPost {
+  itemId: string;
+  text: string;
+  votes: number;
+  createdAt: string;
+  due: string | null;
+}
+
+/** GET /api/consultations/{id}/brief, and "brief" in the JSON export. */
+export interface ConsultationBrief {
+  consultationId: string;
+  at: string;
+  recentMinutes: number;
+  posts: number;
+  votes: number;
+  recent: number;
+  largest: BriefConcern[];
+  mostVoted: BriefConcern[];
+  growing: BriefConcern[];
+  topPosts: BriefPost[];
+  unanswered: BriefPost[];
+  overdue: BriefPost[];
+}
+
 /** One item of the JSON export (GET /api/consultations/{id}/export?format=json). */
 export interface ExportItem {
   /** "i" and the item's number; the live item id is the number alone. */
@@ -313,6 +347,7 @@ export interface ExportDocument {
   votes: ExportVote[];
   opinionGroups: OpinionView | null;
   topicGroups: TopicsView | null;
+  brief: ConsultationBrief | null;
   moderationLog: ExportLogSummary;
 }
 

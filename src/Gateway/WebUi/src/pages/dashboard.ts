@@ -20,9 +20,10 @@ import { Announcer } from "../lib/announcer";
 import { byId, h, replace } from "../lib/dom";
 import { applyStatic, errorText, formatDateTime, formatNumber, formatPercent, formatTime, lang, mountLanguageSwitch, onLangChange, t, type Key } from "../lib/i18n";
 import { ItemStore, Live } from "../lib/live";
+import { briefSections } from "../lib/brief";
 import { answerBlock, answerStatusLabel, connectionLabel, itemMeta, itemText } from "../lib/render";
 import { signOutButton, staffStart } from "../lib/staff";
-import type { ConsultationInfo, ItemView, OpinionView, TopicGroupView, TopicItemView, TopicsView, VoteUpdate } from "../lib/types";
+import type { ConsultationBrief, ConsultationInfo, ItemView, OpinionView, TopicGroupView, TopicItemView, TopicsView, VoteUpdate } from "../lib/types";
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, ScatterController, DoughnutController, ArcElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     topics = view;
     topicsError = null;
     renderTopics();
+    scheduleBrief();
   });
   live.connection.on("opinion", (view: OpinionView) => {
     if (view.consultationId !== id || (opinion && view.version < opinion.version)) return;
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
     render();
     // Once per (re)connect: what a regrouping pushed while the page was away.
     void loadTopics();
+    void loadBrief();
     if (consultation.mode === "deliberation") {
       const view = await live.connection.invoke<OpinionView>("OpinionGroups", id);
       if (!opinion || view.version >= opinion.version) opinion = view;
@@ -97,11 +100,37 @@ async function main(): Promise<void> {
   onLangChange(() => {
     render();
     renderTopics();
+    renderBrief();
     announcer.render();
     connectionLabel(conn, (conn.dataset.state as "online") ?? "online");
   });
   byId("export-csv").addEventListener("click", () => download(`${id}.csv`, "text/csv", toCsv(items())));
   byId("export-json").addEventListener("click", () => download(`${id}.json`, "application/json", JSON.stringify(items(), null, 2)));
+
+  let brief: ConsultationBrief | null = null;
+  let briefTimer = 0;
+
+  /** The brief follows the pushed regroupings (and answers, through them), read at most every 5 s. */
+  function scheduleBrief(): void {
+    if (briefTimer) return;
+    briefTimer = window.setTimeout(() => {
+      briefTimer = 0;
+      void loadBrief();
+    }, 5000);
+  }
+
+  async function loadBrief(): Promise<void> {
+    try {
+      brief = await api<ConsultationBrief>(`/api/consultations/${id}/brief`, { token: session.token });
+    } catch {
+      // Kept as it was: the next push tries again.
+    }
+    renderBrief();
+  }
+
+  function renderBrief(): void {
+    replace(byId("brief-body"), brief ? briefSections(brief) : h("p", { class: "muted" }, t("topics.computing")));
+  }
 
   /**
    * The topic groups as they are now, read once after each (re)connect; from then on the server pushes

@@ -1,9 +1,10 @@
 import "../styles.css";
 import "../report.css";
 import { api, ApiError, consultationFromUrl } from "../lib/api";
-import { byId } from "../lib/dom";
+import { byId, replace } from "../lib/dom";
 import { applyStatic, mountLanguageSwitch, onLangChange, t } from "../lib/i18n";
 import type { ExportDocument, LogVerification } from "../lib/types";
+import { briefSections } from "../lib/brief";
 import { renderAnswers } from "./report/answers";
 import { renderOpinion, renderTopics } from "./report/groups";
 import { renderHeader } from "./report/header";
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
   const render = () => {
     renderHeader(report);
     renderParticipation(report);
+    byId("brief").hidden = !report.doc.brief;
+    if (report.doc.brief) replace(byId("brief-body"), briefSections(report.doc.brief));
     renderTopics(report);
     renderOpinion(report);
     renderAnswers(report);
