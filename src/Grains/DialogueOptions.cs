@@ -104,8 +104,10 @@ public sealed class DialogueOptions : IValidatableObject
     public string[] KnownProxies { get; set; } = [];
 
     /// <summary>
-    /// Shortest time between two recomputations of a consultation's topic groups (when something
-    /// changed); a grouping that takes long stretches it to ten times its own duration.
+    /// Shortest time between two recomputations of a consultation's topic groups while posts keep coming
+    /// (a grouping that takes long stretches it to ten times its own duration). Once no post has come or
+    /// changed for a second, half of it (and three times the last duration) is enough: the burst is over, the
+    /// CPU it used is free, and officials see the regrouped burst within seconds.
     /// </summary>
     [Range(1, 3600)]
     public int TopicsRecomputeSeconds { get; set; } = 10;

@@ -13,8 +13,8 @@ namespace OpenGov.Dialogue.Consultations.Topics;
 /// <summary>
 /// The topic analysis of one consultation, off the vote path: the consultation grain sends each
 /// durable change to a published item one-way; a timer regroups the texts when something changed
-/// (at most every <see cref="DialogueOptions.TopicsRecomputeSeconds"/>, and never more than a tenth of
-/// the time) on the low-priority analysis thread (<see cref="BackgroundWork"/>), passing the previous grouping so ids stay stable. A regrouping
+/// (while posts keep coming at most every <see cref="DialogueOptions.TopicsRecomputeSeconds"/> and never more
+/// than a tenth of the time; once they stop for a second, after half of that and at most a quarter of the time) on the low-priority analysis thread (<see cref="BackgroundWork"/>), passing the previous grouping so ids stay stable. A regrouping
 /// groups at most <see cref="DialogueOptions.TopicsSampleSize"/> items and places the rest into the
 /// nearest group; items arriving between regroupings are placed as they come. The topic tagger
 /// retrains in the background from the moderators' tags and suggests a topic for untagged items.
@@ -47,6 +47,12 @@ public sealed class TopicsGrain(
     private TimeSpan _lastDuration;
     private DateTimeOffset _lastGrouping = DateTimeOffset.MinValue;
 
+    // When a post last came, went or changed text (votes alone do not count): a quiet board regroups sooner.
+    private DateTimeOffset _lastChange = DateTimeOffset.MinValue;
+
+    /// <summary>No post came or changed for this long: the burst is over.</summary>
+    private static readonly TimeSpan QuietAfter = TimeSpan.FromSeconds(1);
+
     // The stored ids of the last activation: the seed until this one has grouped.
     private ConcernGrouping? _storedSeed;
     private TopicIdsState? _saved;
@@ -72,6 +78,10 @@ public sealed class TopicsGrain(
         foreach (var input in inputs)
         {
             _board.Apply(input);
+            if (input.Text is not null)
+            {
+                _lastChange = clock.GetUtcNow();
+            }
         }
 
         return Task.CompletedTask;
@@ -106,7 +116,9 @@ public sealed class TopicsGrain(
 
         var now = clock.GetUtcNow();
         object? model = _tagger.Current is { } tagger ? tagger : options.Value.DefaultTaxonomy ? DefaultTaxonomy.Instance : null;
-        var regroup = _board.GroupsDirty && now - _lastGrouping >= Max(MinInterval, _lastDuration * 10);
+        var quiet = now - _lastChange >= QuietAfter;
+        var wait = quiet ? Max(MinInterval / 2, _lastDuration * 3) : Max(MinInterval, _lastDuration * 10);
+        var regroup = _board.GroupsDirty && now - _lastGrouping >= wait;
 
         // A new model answers for every untagged item; the same model only for items it has not seen (new or
         // edited), and only when some came or changed: the list is not even built on a quiet tick.
