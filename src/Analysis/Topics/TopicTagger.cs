@@ -39,6 +39,15 @@ public sealed record TopicTaggerOptions
     /// <summary>With <see cref="WordBoundaryCharGrams"/>: each word or character n-gram counts once per text (presence tf).</summary>
     public bool Presence { get; init; }
 
+    /// <summary>
+    /// With <see cref="Presence"/>: word 1–2-grams and character n-grams found in fewer training texts than this are
+    /// left out of the vocabulary (scikit-learn's min_df); 1 keeps every term.
+    /// </summary>
+    public int MinDocumentFrequency { get; init; } = 1;
+
+    /// <summary>Drop Indonesian and English stop words before featurising (negations always stay).</summary>
+    public bool RemoveStopWords { get; init; } = true;
+
     public int Seed { get; init; } = 1;
 }
 
@@ -66,7 +75,7 @@ public sealed class TopicTagger
 {
     private const string Kind = "topic-tagger";
     private readonly PooledPredictor<NormalizedTextRow, TopicScores> _predictor;
-    private readonly TextNormalizer _normalizer = TextNormalizer.ForTopics;
+    private readonly TextNormalizer _normalizer;
     private readonly MLContext _ml;
     private readonly ITransformer _model;
 
@@ -75,6 +84,7 @@ public sealed class TopicTagger
     private TopicTagger(MLContext ml, ITransformer model, IReadOnlyList<string> topics, double unsureBelow, Features features)
     {
         _features = features;
+        _normalizer = Normalizer(features.RemoveStopWords);
         _ml = ml;
         _model = model;
         Topics = topics;
@@ -91,7 +101,12 @@ public sealed class TopicTagger
     {
         ArgumentNullException.ThrowIfNull(examples);
         options ??= new TopicTaggerOptions();
-        var normalizer = TextNormalizer.ForTopics;
+        if (options.MinDocumentFrequency > 1 && !(options.WordBoundaryCharGrams && options.Presence))
+        {
+            throw new ArgumentException("MinDocumentFrequency needs WordBoundaryCharGrams and Presence", nameof(options));
+        }
+
+        var normalizer = Normalizer(options.RemoveStopWords);
         var rows = examples
             .Where(e => !string.IsNullOrWhiteSpace(e.Text) && !string.IsNullOrWhiteSpace(e.Label))
             .Select(e => (Text: normalizer.Normalize(e.Text), e.Label))
@@ -108,12 +123,23 @@ public sealed class TopicTagger
         }
 
         var ml = new MLContext(options.Seed);
-        var features = new Features(options.WordBoundaryCharGrams, options.WordBoundaryCharGrams && options.Presence);
+        var features = new Features(options.WordBoundaryCharGrams, options.WordBoundaryCharGrams && options.Presence, options.RemoveStopWords);
         var counts = rows.CountBy(r => r.Label).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
-        var data = ml.Data.LoadFromEnumerable(rows.Select(r => new TopicTrainingRow
+        var inputs = rows.Select(r => Input(r.Text, features)).ToList();
+        if (options.MinDocumentFrequency > 1)
         {
-            Text = Input(r.Text, features).Text,
-            CharGrams = Input(r.Text, features).CharGrams,
+            // Presence rows hold each term once, so a term's count over the rows is its document frequency.
+            // Terms below the minimum are left out of the training rows only: the bags' vocabularies are built
+            // from these rows, so at prediction time such terms are unknown and ignored, as in scikit-learn.
+            var words = TextFeaturization.MinDocumentFrequencyFilter(inputs.Select(i => i.Text), options.MinDocumentFrequency);
+            var chars = TextFeaturization.MinDocumentFrequencyFilter(inputs.Select(i => i.CharGrams), options.MinDocumentFrequency);
+            inputs = inputs.Select(i => new NormalizedTextRow { Text = words(i.Text), CharGrams = chars(i.CharGrams) }).ToList();
+        }
+
+        var data = ml.Data.LoadFromEnumerable(rows.Select((r, n) => new TopicTrainingRow
+        {
+            Text = inputs[n].Text,
+            CharGrams = inputs[n].CharGrams,
             Label = r.Label,
             Weight = options.BalanceClasses ? (float)ClassWeight(rows.Count / (double)(topics.Count * counts[r.Label]), options.ClassWeightPower) : 1f,
         }));
@@ -188,14 +214,14 @@ public sealed class TopicTagger
     }
 
     public void Save(Stream stream) =>
-        ModelFile.Write(stream, Kind, new Settings(Topics.ToList(), UnsureBelow, _features.WordBoundaryCharGrams, _features.Presence), _ml, _model,
+        ModelFile.Write(stream, Kind, new Settings(Topics.ToList(), UnsureBelow, _features.WordBoundaryCharGrams, _features.Presence, _features.RemoveStopWords), _ml, _model,
             _ml.Data.LoadFromEnumerable(Array.Empty<NormalizedTextRow>()).Schema);
 
     public static TopicTagger Load(Stream stream)
     {
         var ml = new MLContext(1);
         var (settings, model) = ModelFile.Read<Settings>(stream, Kind, ml);
-        return new TopicTagger(ml, model, settings.Topics, settings.UnsureBelow, new Features(settings.WordBoundaryCharGrams, settings.Presence));
+        return new TopicTagger(ml, model, settings.Topics, settings.UnsureBelow, new Features(settings.WordBoundaryCharGrams, settings.Presence, settings.RemoveStopWords));
     }
 
     /// <summary>Math.Sqrt for the default ½, so the shipped weights stay bit-for-bit what they were.</summary>
@@ -212,10 +238,12 @@ public sealed class TopicTagger
         _ => new NormalizedTextRow { Text = normalized },
     };
 
-    private sealed record Features(bool WordBoundaryCharGrams, bool Presence);
+    private static TextNormalizer Normalizer(bool removeStopWords) => removeStopWords ? TextNormalizer.ForTopics : TextNormalizer.Default;
 
-    /// <summary>Saved settings; a model saved before the word-boundary options existed loads with both false.</summary>
-    private sealed record Settings(List<string> Topics, double UnsureBelow, bool WordBoundaryCharGrams = false, bool Presence = false);
+    private sealed record Features(bool WordBoundaryCharGrams, bool Presence, bool RemoveStopWords = true);
+
+    /// <summary>Saved settings; a model saved before the word-boundary options existed loads with both false (and stop words removed).</summary>
+    private sealed record Settings(List<string> Topics, double UnsureBelow, bool WordBoundaryCharGrams = false, bool Presence = false, bool RemoveStopWords = true);
 
     private sealed class TopicTrainingRow
     {
