@@ -119,4 +119,23 @@ public sealed class CrossValidationSpecs : IDisposable
         var (mixed, _, _) = await Run("eval", "moderation", "--data", root, "--cv", "--train", root);
         Assert.Equal(2, mixed);
     }
+
+    [Fact]
+    public async Task Eval_opinion_cv_scores_each_conversation_and_prints_the_mean()
+    {
+        var folders = string.Join(',', PolisData.Folder("15-per-hour-seattle"), PolisData.Folder("scoop-hivemind.biodiversity"));
+
+        var (exit, output, error) = await Run("eval", "opinion", "--polis", folders, "--cv");
+
+        Assert.True(exit == 0, error);
+        var folds = output.Split('\n').Where(l => l.StartsWith("fold ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, folds.Count);
+        Assert.Contains("conversation=15-per-hour-seattle ARI=", folds[0], StringComparison.Ordinal);
+        Assert.Contains("conversation=scoop-hivemind.biodiversity ARI=", folds[1], StringComparison.Ordinal);
+        Assert.StartsWith("per-conversation2 ARI = ", output.TrimEnd('\n').Split('\n')[^1], StringComparison.Ordinal);
+
+        var (wrongK, _, message) = await Run("eval", "opinion", "--polis", folders, "--cv", "5");
+        Assert.Equal(2, wrongK);
+        Assert.Contains("number of conversations (2)", message, StringComparison.Ordinal);
+    }
 }
