@@ -42,6 +42,26 @@ reference() {
   reference topics "$FOLDS/topics.jsonl"
   run eval binary --train "$DATA/id-multilabel-hate-abusive/train.csv" --text-column Tweet --label-column HS --cv 5 --folds-file "$FOLDS/hs.jsonl"
   reference binary "$FOLDS/hs.jsonl"
+  run eval binary --train "$DATA/id-multilabel-hate-abusive/train.csv" --text-column Tweet --label-column Abusive --cv 5 --folds-file "$FOLDS/abusive.jsonl"
+  reference binary "$FOLDS/abusive.jsonl"
+  run eval topics --train "$DATA/davidson-hate-offensive/train.csv" --text-column tweet --label-column class --cv 5 --folds-file "$FOLDS/davidson.jsonl"
+  reference topics "$FOLDS/davidson.jsonl"
+  # Grouping: group 4 folds, place the 5th; the reference's KMeans takes about 100 s per fold.
+  run eval groups --data "$DATA/laporgub-complaints/train.csv" --text-column text --label-column category --k 17 --cv 5 --folds-file "$FOLDS/groups.jsonl"
+  reference groups-cv "$FOLDS/groups.jsonl"
+  # Moderated out: leave one conversation out (K = the number of conversations).
+  run eval moderation --data "$DATA/polis" --cv --folds-file "$FOLDS/moderation.jsonl"
+  run eval moderation --data "$DATA/polis" --cv --online
+  reference binary "$FOLDS/moderation.jsonl"
+  # Opinion groups: one fold per conversation; the plain PCA + k-means baseline.
+  run eval opinion --polis "$DATA/polis" --cv
+  run eval opinion --polis "$DATA/polis" --cv --keep-polis-participants
+  run eval opinion --polis "$DATA/polis" --cv --replay
+  if /usr/bin/python3 -c "import sklearn" 2>/dev/null; then
+    echo "\$ /usr/bin/python3 bench/analysis/reference_opinion.py \$DATA/polis"
+    /usr/bin/python3 bench/analysis/reference_opinion.py "$DATA/polis" 2>&1
+    echo
+  fi
   rm -rf "$FOLDS"
 
   echo "## binary"

@@ -4,6 +4,10 @@
 Usage: /usr/bin/python3 bench/analysis/reference_cv.py topics F.jsonl
        /usr/bin/python3 bench/analysis/reference_cv.py binary F.jsonl [--positive 1]
        /usr/bin/python3 bench/analysis/reference_cv.py groups F.jsonl          (KMeans NMI, no folds)
+       /usr/bin/python3 bench/analysis/reference_cv.py groups-cv F.jsonl       (KMeans fitted on folds != f, NMI/ARI on fold f,
+                                                                               as `dialogue eval groups --cv K --folds-file F`)
+       /usr/bin/python3 bench/analysis/reference_cv.py binary F.jsonl          on the folds file of `eval moderation --cv`:
+                                                                               text only, leave one conversation out
 
 The recipe (docs/analysis.md, /work/shared/FACTS.md): TF-IDF of word 1-2-grams and of char_wb 3-5-grams,
 min_df 2, sublinear tf, each L2-normalised, the two matrices concatenated; LinearSVC(C=0.5) for topics,
@@ -21,7 +25,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, f1_score, normalized_mutual_info_score, roc_auc_score
+from sklearn.metrics import (accuracy_score, adjusted_rand_score, f1_score, normalized_mutual_info_score,
+                             roc_auc_score)
 from sklearn.svm import LinearSVC
 
 
@@ -50,7 +55,7 @@ def featurise(args, train_texts, test_texts):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("task", choices=["topics", "binary", "groups"])
+    parser.add_argument("task", choices=["topics", "binary", "groups", "groups-cv"])
     parser.add_argument("folds")
     parser.add_argument("--positive", default="1")
     parser.add_argument("--word-ngrams", default="1-2")
@@ -80,13 +85,22 @@ def main():
         return 0
 
     weight = "balanced" if args.balanced else None
-    names = ["macroF1", "accuracy"] if args.task == "topics" else ["F1", "AUC", "accuracy"]
+    names = {"topics": ["macroF1", "accuracy"], "groups-cv": ["NMI_heldout", "ARI_heldout", "NMI_grouped"]}.get(
+        args.task, ["F1", "AUC", "accuracy"])
     figures = {n: [] for n in names}
     for f in range(k):
         start = time.time()
         train, test = folds != f, folds == f
         x_train, x_test = featurise(args, texts[train], texts[test])
-        if args.task == "topics":
+        if args.task == "groups-cv":
+            from sklearn.cluster import KMeans
+            clusters = args.k or len(set(labels))
+            model = KMeans(n_clusters=clusters, n_init=10, random_state=42).fit(x_train)
+            placed = model.predict(x_test)
+            values = {"NMI_heldout": normalized_mutual_info_score(labels[test], placed),
+                      "ARI_heldout": adjusted_rand_score(labels[test], placed),
+                      "NMI_grouped": normalized_mutual_info_score(labels[train], model.labels_)}
+        elif args.task == "topics":
             model = (LogisticRegression(C=args.C if args.C is not None else 10, max_iter=2000, class_weight=weight) if args.model == "lr"
                      else LinearSVC(C=args.C if args.C is not None else 0.5, class_weight=weight)).fit(x_train, labels[train])
             predicted = model.predict(x_test)

@@ -19,6 +19,9 @@ public sealed record BinaryClassifierOptions
 
     public float? L2Regularization { get; init; } = 1e-5f;
 
+    /// <summary>With presence bags: terms found in fewer training texts than this are left out (scikit-learn's min_df); 1 keeps all.</summary>
+    public int MinDocumentFrequency { get; init; } = 1;
+
     public int MaximumIterations { get; init; } = 30;
 
     /// <summary>L-BFGS instead of SDCA: slower to train, sometimes better ranked (AUC).</summary>
@@ -122,9 +125,17 @@ public sealed class BinaryTextClassifier
         var ml = new MLContext(options.Seed);
         var presence = options.Presence && options.WordBoundaryCharGrams && !options.UseLbfgs;
         var settings = new Settings(options.MapInformalSpellings, options.WordBoundaryCharGrams, presence);
-        var data = ml.Data.LoadFromEnumerable(rows.Select(r =>
+        var inputs = rows.Select(r => Input(r.Text, settings)).ToList();
+        if (presence && options.MinDocumentFrequency > 1)
         {
-            var input = Input(r.Text, settings);
+            var words = TextFeaturization.MinDocumentFrequencyFilter(inputs.Select(i => i.Text), options.MinDocumentFrequency);
+            var chars = TextFeaturization.MinDocumentFrequencyFilter(inputs.Select(i => i.CharGrams), options.MinDocumentFrequency);
+            inputs = inputs.Select(i => new NormalizedTextRow { Text = words(i.Text), CharGrams = chars(i.CharGrams) }).ToList();
+        }
+
+        var data = ml.Data.LoadFromEnumerable(rows.Select((r, n) =>
+        {
+            var input = inputs[n];
             return new BinaryTrainingRow
             {
                 Text = input.Text,

@@ -138,6 +138,26 @@ internal static class TextFeaturization
     public const char BigramJoiner = '\u00a0';
 
     /// <summary>
+    /// scikit-learn's min_df for presence rows (each term once per row, so a term's count over the rows is its
+    /// document frequency): a filter that keeps only the space-separated terms found in at least
+    /// <paramref name="minimum"/> of <paramref name="texts"/>. Applied to the training rows only, it leaves rare
+    /// terms out of the bags' vocabularies; at prediction time they are unknown to the model and ignored.
+    /// </summary>
+    public static Func<string, string> MinDocumentFrequencyFilter(IEnumerable<string> texts, int minimum)
+    {
+        var df = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
+            foreach (var term in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                df[term] = df.GetValueOrDefault(term) + 1;
+            }
+        }
+
+        return text => string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(t => df.GetValueOrDefault(t) >= minimum));
+    }
+
+    /// <summary>
     /// Presence TF-IDF bags: <c>Text</c> holds <see cref="DistinctWordGrams"/> and <c>CharGrams</c> the distinct
     /// word-boundary character n-grams, so every term counts once; idf weighted, each bag L2-normalised on its own, then joined.
     /// </summary>

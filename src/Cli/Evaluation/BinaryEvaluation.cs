@@ -6,7 +6,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// <summary><c>eval binary</c>: one class against the rest (abusive or not, hate or not).</summary>
 internal static class BinaryEvaluation
 {
-    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--positive 1] [--char-ngrams 5] [--all-char-lengths true|false] [--l2 X] [--iterations N] [--trainer sdca|lbfgs] [--separate-bags true|false] [--map-spellings true|false] [--balanced true|false] [--char-wb true|false] [--presence true|false] [--nb true|false] [--nb-l2 X] [--nb-share 0..1]" + CrossValidation.HelpSuffix;
+    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--positive 1] [--char-ngrams 5] [--all-char-lengths true|false] [--l2 X] [--iterations N] [--trainer sdca|lbfgs] [--separate-bags true|false] [--map-spellings true|false] [--balanced true|false] [--char-wb true|false] [--presence true|false] [--nb true|false] [--nb-l2 X] [--nb-share 0..1] [--min-df 1]" + CrossValidation.HelpSuffix;
 
     private static BinaryClassifierOptions Options(CliArgs args)
     {
@@ -32,6 +32,7 @@ internal static class BinaryEvaluation
             NaiveBayesShare = args.Optional("nb-share") is null ? defaults.NaiveBayesShare : args.OptionalDouble("nb-share", 0.5),
             AllCharLengths = args.Optional("all-char-lengths") is { } all ? all == "true" : defaults.AllCharLengths,
             L2Regularization = l2 is null ? defaults.L2Regularization : (float)args.OptionalDouble("l2", 0),
+            MinDocumentFrequency = args.OptionalInt("min-df", defaults.MinDocumentFrequency),
         };
         return options;
     }

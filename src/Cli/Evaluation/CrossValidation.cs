@@ -62,7 +62,7 @@ internal static class CrossValidation
         return 0;
     }
 
-    private static void WriteFolds(string path, List<LabelledRow> rows, int[] folds)
+    internal static void WriteFolds(string path, IReadOnlyList<LabelledRow> rows, int[] folds)
     {
         using var writer = new StreamWriter(path);
         for (var i = 0; i < rows.Count; i++)

@@ -12,11 +12,55 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// </summary>
 public static class EvalOpinionCommand
 {
-    public const string Help = "opinion groups vs Pol.is's own: --polis DIR [--replay] [--recompute-every N] [--keep-polis-participants] [--restarts N] [--margin X] [--dump positions.csv]";
+    public const string Help = "opinion groups vs Pol.is's own: --polis DIR [--replay] [--recompute-every N] [--keep-polis-participants] [--restarts N] [--margin X] [--dump positions.csv] | --polis DIR[,DIR...] --cv [K]  (one fold per conversation, DIR may be one folder of conversation folders: per-conversation ARI, mean ± sd)";
 
     public static Task<int> RunAsync(CliArgs args)
     {
-        var folder = args.Required("polis");
+        if (!args.Has("cv"))
+        {
+            Evaluate(args.Required("polis"), args);
+            return Task.FromResult(0);
+        }
+
+        // Nothing is trained on the conversations (the method has no learned parameters), so "cross-validation"
+        // here is one fold per conversation: each is grouped on its own and scored against Pol.is's groups;
+        // the spread over conversations is what an unseen conversation may get.
+        var folders = ModerationEvaluation.ConversationDirs(args.Required("polis"));
+        if (folders.Count < 2)
+        {
+            throw new CliException($"--cv needs at least 2 conversations in --polis (a comma-separated list or one folder of conversation folders), found {folders.Count}");
+        }
+
+        if (args.Optional("cv") is { } raw && args.OptionalInt("cv", folders.Count) != folders.Count)
+        {
+            throw new CliException($"--cv for opinion groups is one fold per conversation: K is the number of conversations ({folders.Count}), got {raw}; give bare --cv or --cv {folders.Count}");
+        }
+
+        var results = new List<(string Name, double Ari)>();
+        foreach (var folder in folders)
+        {
+            if (args.Has("replay") && !File.Exists(Path.Combine(folder, "votes.csv")))
+            {
+                Console.WriteLine($"== {folder}: skipped, no votes.csv to replay");
+                continue;
+            }
+
+            Console.WriteLine($"== {folder}");
+            results.Add((Path.GetFileName(folder.TrimEnd('/')), Evaluate(folder, args)));
+        }
+
+        for (var i = 0; i < results.Count; i++)
+        {
+            Console.WriteLine($"fold {i + 1}/{results.Count} conversation={results[i].Name} ARI={Format(results[i].Ari)}");
+        }
+
+        var (mean, sd) = OpenGov.Dialogue.Analysis.Data.StratifiedFolds.MeanAndSd(results.Select(r => r.Ari).ToList());
+        Console.WriteLine($"per-conversation{results.Count} ARI = {mean:0.0000} ± {sd:0.0000}  (conversations: {string.Join(" ", results.Select(r => r.Ari.ToString("0.0000", CultureInfo.InvariantCulture)))})");
+        return Task.FromResult(0);
+    }
+
+    private static double Evaluate(string folder, CliArgs args)
+    {
         var replay = args.Has("replay");
         var recomputeEvery = args.OptionalInt("recompute-every", 1000);
         if (recomputeEvery < 1)
@@ -126,7 +170,7 @@ public static class EvalOpinionCommand
         }
         Console.WriteLine(
             $"ARI={Format(ari)} groups={snapshot.Groups.Count} polis_groups={polisGroups} participants={theirs.Count} seconds={Format(seconds)}{extra}");
-        return Task.FromResult(0);
+        return ari;
     }
 
     private static void PrintSummary(OpinionModel model, OpinionSnapshot snapshot, List<int> ours, List<int> theirs)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using OpenGov.Dialogue.Analysis.Data;
 using OpenGov.Dialogue.Analysis.Grouping;
 using OpenGov.Dialogue.Analysis.Text;
 
@@ -12,7 +13,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// </summary>
 internal static class GroupsEvaluation
 {
-    public const string Help = "--data A.csv --text-column T --label-column L [--k N] [--dimensions 100] [--first-label-of ,] [--replicate N] [--restarts 3] [--representation cooccurrence|lsa] [--baseline] [--sample N]";
+    public const string Help = "--data A.csv --text-column T --label-column L [--k N] [--dimensions 100] [--first-label-of ,] [--replicate N] [--restarts 3] [--representation cooccurrence|lsa] [--baseline] [--sample N] | --cv K [--seed 42] [--folds-file F.jsonl]  (group the texts of K − 1 stratified folds, place the held-out fold's texts into those groups, NMI/ARI on the held-out texts)";
 
     public static Task<int> RunAsync(CliArgs args)
     {
@@ -45,6 +46,47 @@ internal static class GroupsEvaluation
             },
         });
         var comments = rows.Select((r, i) => new CommentText(i.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Text)).ToList();
+        if (args.Has("cv"))
+        {
+            if (args.Has("replicate") || args.Has("sample") || args.Has("baseline"))
+            {
+                throw new CliException("--cv cannot be combined with --replicate, --sample or --baseline");
+            }
+
+            var folds = args.OptionalInt("cv", 5);
+            var seed = args.OptionalInt("seed", 42);
+            if (folds < 2)
+            {
+                throw new CliException($"--cv must be at least 2, got {folds}");
+            }
+
+            var assignment = StratifiedFolds.Assign(rows.Select(r => r.Text).ToList(), labels, folds, seed);
+            if (args.Optional("folds-file") is { } path)
+            {
+                CrossValidation.WriteFolds(path, rows, assignment);
+            }
+
+            Console.WriteLine($"cv={folds} seed={seed} rows={rows.Count} k={k} (group folds ≠ f, place fold f, score fold f)");
+            var results = new List<IReadOnlyList<(string Name, double Value)>>();
+            for (var f = 0; f < folds; f++)
+            {
+                var foldWatch = Stopwatch.StartNew();
+                var figures = CrossValidateFold(grouper, rows, assignment, f);
+                results.Add(figures);
+                Console.WriteLine($"fold {f + 1}/{folds} grouped={assignment.Count(a => a != f)} placed={assignment.Count(a => a == f)} "
+                    + string.Join(" ", figures.Select(m => $"{m.Name}={Metrics.Format(m.Value)}")) + $" seconds={foldWatch.Elapsed.TotalSeconds:0.0}");
+            }
+
+            foreach (var name in results[0].Select(m => m.Name))
+            {
+                var values = results.Select(r => r.First(m => m.Name == name).Value).ToList();
+                var (mean, sd) = StratifiedFolds.MeanAndSd(values);
+                Console.WriteLine($"cv{folds} {name} = {Metrics.Format(mean)} ± {Metrics.Format(sd)}  (folds: {string.Join(" ", values.Select(Metrics.Format))})");
+            }
+
+            return Task.FromResult(0);
+        }
+
 
         // CPU seconds of the whole process (all threads): the cost on an otherwise idle core, which
         // wall-clock time on a shared machine does not show.
@@ -76,6 +118,35 @@ internal static class GroupsEvaluation
 
         Console.WriteLine($"NMI={Metrics.Format(Metrics.Nmi(labels, clusters))} ARI={Metrics.Format(Metrics.Ari(labels, clusters))} groups={grouping.Groups.Count} seconds={seconds:0.00}");
         return Task.FromResult(0);
+    }
+
+    /// <summary>
+    /// One fold of <c>--cv</c>: the rows outside fold <paramref name="fold"/> are grouped (labels unseen), the
+    /// fold's rows are placed into those groups by <see cref="ConcernPlacer"/> as the topics grain places texts
+    /// beyond its sample, and NMI / ARI against the labels are measured on the placed rows (held out) and on the
+    /// grouped ones.
+    /// </summary>
+    internal static IReadOnlyList<(string Name, double Value)> CrossValidateFold(ConcernGrouper grouper, IReadOnlyList<LabelledRow> rows, IReadOnlyList<int> folds, int fold)
+    {
+        var grouped = Enumerable.Range(0, rows.Count).Where(i => folds[i] != fold).ToList();
+        var placed = Enumerable.Range(0, rows.Count).Where(i => folds[i] == fold).ToList();
+        if (grouped.Count == 0 || placed.Count == 0)
+        {
+            throw new CliException($"fold {fold} is empty or holds every row");
+        }
+
+        static string Id(int i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (grouping, _) = grouper.GroupWithPlacer(
+            [.. grouped.Select(i => new CommentText(Id(i), rows[i].Text))],
+            others: placed.Select(i => (Id(i), (IReadOnlyList<string>)ConcernPlacer.Tokenize(rows[i].Text))));
+        List<string> Truth(List<int> set) => set.Select(i => rows[i].Label).ToList();
+        List<int> Clusters(List<int> set) => set.Select(i => grouping.Assignments[Id(i)]).ToList();
+        return
+        [
+            ("NMI_heldout", Metrics.Nmi(Truth(placed), Clusters(placed))),
+            ("ARI_heldout", Metrics.Ari(Truth(placed), Clusters(placed))),
+            ("NMI_grouped", Metrics.Nmi(Truth(grouped), Clusters(grouped))),
+        ];
     }
 
     private static ConcernGrouping Group(ConcernGrouper grouper, List<CommentText> comments, int sample)

@@ -13,16 +13,120 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// </summary>
 internal static class ModerationEvaluation
 {
-    public const string Help = "--train DIR[,DIR...] --test DIR[,DIR...] [--online] [--l2 30] [--equal-say true|false]  (Pol.is open-data conversation folders; --online: the moderator's decisions on earlier comments are known)";
+    public const string Help = "--train DIR[,DIR...] --test DIR[,DIR...] [--online] [--l2 30] [--equal-say true|false]  (Pol.is open-data conversation folders; --online: the moderator's decisions on earlier comments are known) | --data DIR[,DIR...] --cv [K] [--folds-file F.jsonl]  (leave one conversation out; DIR may be one folder of conversation folders; K = the number of conversations)";
 
     public static Task<int> RunAsync(CliArgs args)
     {
         var online = args.Has("online");
+        var l2 = args.OptionalDouble("l2", 30.0);
+        var equalSay = args.Optional("equal-say") != "false";
+        if (args.Has("cv"))
+        {
+            return Task.FromResult(CrossValidate(args, online, l2, equalSay));
+        }
+
         var train = Dirs(args.Required("train")).Select(d => Replay(d, online)).ToList();
         var test = Dirs(args.Required("test")).Select(d => Replay(d, online)).ToList();
+        var figures = Score(train, test, online, l2, equalSay, verbose: true);
+        Console.WriteLine($"AUC={Metrics.Format(figures.Auc)} F1={Metrics.Format(figures.F1)}");
+        return Task.FromResult(0);
+    }
+
+    /// <summary>
+    /// <c>--cv</c>: leave one conversation out. Each conversation of <c>--data</c> is the test set once,
+    /// with the text model, the signal weights and the F1 threshold learned on all the others; nothing of
+    /// the test conversation is seen in training (except, with --online, its own earlier decisions, as in
+    /// the product). K is the number of conversations; <c>--cv K</c> must equal it, bare <c>--cv</c> takes it.
+    /// </summary>
+    private static int CrossValidate(CliArgs args, bool online, double l2, bool equalSay)
+    {
+        if (args.Has("train") || args.Has("test"))
+        {
+            throw new CliException("--cv is leave one conversation out over --data DIR[,DIR...] (or one folder of conversation folders): give --cv with --data, or --train/--test, not both");
+        }
+
+        var dirs = ConversationDirs(args.Required("data"));
+        if (dirs.Count < 2)
+        {
+            throw new CliException($"--cv needs at least 2 conversations, found {dirs.Count}");
+        }
+
+        if (args.Optional("cv") is { } raw && args.OptionalInt("cv", dirs.Count) != dirs.Count)
+        {
+            throw new CliException($"--cv for moderation is leave one conversation out: K is the number of conversations ({dirs.Count}), got {raw}; give bare --cv or --cv {dirs.Count}");
+        }
+
+        var conversations = dirs.Select(d => Replay(d, online)).ToList();
+        var folds = LeaveOneGroupOut.Assign(conversations.Select(c => c.Dir).ToList());
+        if (args.Optional("folds-file") is { } path)
+        {
+            WriteFolds(path, conversations, folds);
+        }
+
+        Console.WriteLine($"cv=leave-one-conversation-out conversations={conversations.Count} mode={(online ? "online" : "cold")} comments={conversations.Sum(c => c.Items.Count)}");
+        var results = new List<Figures>();
+        for (var f = 0; f < conversations.Count; f++)
+        {
+            var test = conversations.Where((_, i) => folds[i] == f).ToList();
+            var train = conversations.Where((_, i) => folds[i] != f).ToList();
+            var figures = Score(train, test, online, l2, equalSay, verbose: false);
+            results.Add(figures);
+            Console.WriteLine($"fold {f + 1}/{conversations.Count} test={Path.GetFileName(test[0].Dir.TrimEnd('/'))} comments={figures.Comments} rejected={figures.Rejected} "
+                + $"text_only_AUC={Metrics.Format(figures.TextOnlyAuc)} signals_learned_AUC={Metrics.Format(figures.SignalsAuc)} AUC={Metrics.Format(figures.Auc)} F1={Metrics.Format(figures.F1)}");
+        }
+
+        foreach (var (name, pick) in new (string, Func<Figures, double>)[] { ("text_only_AUC", r => r.TextOnlyAuc), ("signals_learned_AUC", r => r.SignalsAuc), ("AUC", r => r.Auc), ("F1", r => r.F1) })
+        {
+            var values = results.Select(pick).ToList();
+            var (mean, sd) = StratifiedFolds.MeanAndSd(values);
+            Console.WriteLine($"loco{conversations.Count} {name} = {Metrics.Format(mean)} ± {Metrics.Format(sd)}  (conversations: {string.Join(" ", values.Select(Metrics.Format))})");
+        }
+
+        return 0;
+    }
+
+    /// <summary>A comma-separated list of conversation folders, or one folder whose sub-folders (with comments.csv) are the conversations.</summary>
+    internal static List<string> ConversationDirs(string data)
+    {
+        var dirs = Dirs(data).ToList();
+        if (dirs.Count == 1 && !File.Exists(Path.Combine(dirs[0], "comments.csv")) && Directory.Exists(dirs[0]))
+        {
+            dirs = Directory.GetDirectories(dirs[0]).Where(d => File.Exists(Path.Combine(d, "comments.csv"))).Order(StringComparer.Ordinal).ToList();
+        }
+
+        return dirs;
+    }
+
+    /// <summary>text, label (1 = moderated out) and fold (the conversation's index) as JSON lines, for bench/analysis/reference_cv.py binary.</summary>
+    private static void WriteFolds(string path, List<Conversation> conversations, int[] folds)
+    {
+        using var writer = new StreamWriter(path);
+        for (var c = 0; c < conversations.Count; c++)
+        {
+            foreach (var item in conversations[c].Items)
+            {
+                writer.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+                {
+                    ["fold"] = folds[c],
+                    ["label"] = item.Rejected ? "1" : "0",
+                    ["text"] = item.Text,
+                    ["conversation"] = Path.GetFileName(conversations[c].Dir.TrimEnd('/')),
+                }));
+            }
+        }
+    }
+
+    private sealed record Figures(int Comments, int Rejected, double TextOnlyAuc, double SignalsAuc, double Auc, double F1);
+
+    private static Figures Score(List<Conversation> train, List<Conversation> test, bool online, double l2, bool equalSay, bool verbose)
+    {
         var trainItems = train.SelectMany(c => c.Items).ToList();
         var testItems = test.SelectMany(c => c.Items).ToList();
-        Console.WriteLine($"train_comments={trainItems.Count} train_rejected={trainItems.Count(i => i.Rejected)} test_comments={testItems.Count} test_rejected={testItems.Count(i => i.Rejected)}");
+        if (verbose)
+        {
+            Console.WriteLine($"train_comments={trainItems.Count} train_rejected={trainItems.Count(i => i.Rejected)} test_comments={testItems.Count} test_rejected={testItems.Count(i => i.Rejected)}");
+        }
+
         if (testItems.Count == 0)
         {
             throw new CliException("the test conversations have no moderated comments (moderated 1 or -1)");
@@ -36,11 +140,9 @@ internal static class ModerationEvaluation
         double? TrainText(ModeratedComment item) => online ? item.LocalTextProbability : outOfFold![item];
         double? TestText(ModeratedComment item) => online ? item.LocalTextProbability : textModel!.Probability(item.Text);
 
-        var l2 = args.OptionalDouble("l2", 30.0);
         // Each training conversation gets an equal say, so one large conversation's policy does not dominate.
         var say = train.SelectMany(c => c.Items.Select(i => (Item: i, Weight: trainItems.Count / (double)(train.Count * c.Items.Count))))
             .ToDictionary(p => p.Item, p => p.Weight, (IEqualityComparer<ModeratedComment>)ReferenceEqualityComparer.Instance);
-        var equalSay = args.Optional("equal-say") != "false";
         double Say(ModeratedComment item) => equalSay ? say[item] : 1.0;
         var weights = TriageScorer.Fit(trainItems.Select(i => new TriageDecision(i.Signals, TrainText(i), i.Rejected, Say(i))).ToList(), l2);
         var signalWeights = TriageScorer.Fit(trainItems.Select(i => new TriageDecision(i.Signals, null, i.Rejected, Say(i))).ToList(), l2);
@@ -58,15 +160,24 @@ internal static class ModerationEvaluation
         var trainScores = trainItems.Select(i => scorer.Score(i.Signals, TrainText(i)).RejectProbability).ToList();
         var threshold = BestF1Threshold(trainItems.Select(i => i.Rejected).ToList(), trainScores);
 
-        var featureRows = testItems.Select(i => TriageScorer.Features(i.Signals, null)).ToList();
-        Console.WriteLine("signal_AUC: " + string.Join(' ', TriageScorer.FeatureNames.Take(TriageScorer.FeatureNames.Count - 1).Select((name, f) => $"{name}={Metrics.Format(Metrics.Auc(truth, featureRows.Select(r => r[f]).ToList()))}")));
-        Console.WriteLine($"weights: bias={weights.Bias:0.00} " + string.Join(' ', TriageScorer.FeatureNames.Zip(weights.Weights).Select(p => $"{p.First}={p.Second:0.00}")));
-        var reasons = testItems.Zip(combined).Where(p => p.First.Rejected).GroupBy(p => p.Second.Reason).OrderByDescending(g => g.Count());
-        Console.WriteLine("reasons_for_rejected: " + string.Join(' ', reasons.Select(g => $"{g.Key}={g.Count()}")));
-        Console.WriteLine($"text_only_AUC={Metrics.Format(Metrics.Auc(truth, textOnly))} signals_default_AUC={Metrics.Format(Metrics.Auc(truth, defaultSignals))} signals_learned_AUC={Metrics.Format(Metrics.Auc(truth, learnedSignals))} signals_learned_F1={Metrics.Format(Metrics.F1(truth, learnedSignals.Select(s => s >= 0.5).ToList()))}");
-        Console.WriteLine($"mode={(online ? "online" : "cold")} threshold={threshold:0.000} F1_at_0.5={Metrics.Format(Metrics.F1(truth, combinedScores.Select(s => s >= 0.5).ToList()))}");
-        Console.WriteLine($"AUC={Metrics.Format(Metrics.Auc(truth, combinedScores))} F1={Metrics.Format(Metrics.F1(truth, combinedScores.Select(s => s >= threshold).ToList()))}");
-        return Task.FromResult(0);
+        if (verbose)
+        {
+            var featureRows = testItems.Select(i => TriageScorer.Features(i.Signals, null)).ToList();
+            Console.WriteLine("signal_AUC: " + string.Join(' ', TriageScorer.FeatureNames.Take(TriageScorer.FeatureNames.Count - 1).Select((name, f) => $"{name}={Metrics.Format(Metrics.Auc(truth, featureRows.Select(r => r[f]).ToList()))}")));
+            Console.WriteLine($"weights: bias={weights.Bias:0.00} " + string.Join(' ', TriageScorer.FeatureNames.Zip(weights.Weights).Select(p => $"{p.First}={p.Second:0.00}")));
+            var reasons = testItems.Zip(combined).Where(p => p.First.Rejected).GroupBy(p => p.Second.Reason).OrderByDescending(g => g.Count());
+            Console.WriteLine("reasons_for_rejected: " + string.Join(' ', reasons.Select(g => $"{g.Key}={g.Count()}")));
+            Console.WriteLine($"text_only_AUC={Metrics.Format(Metrics.Auc(truth, textOnly))} signals_default_AUC={Metrics.Format(Metrics.Auc(truth, defaultSignals))} signals_learned_AUC={Metrics.Format(Metrics.Auc(truth, learnedSignals))} signals_learned_F1={Metrics.Format(Metrics.F1(truth, learnedSignals.Select(s => s >= 0.5).ToList()))}");
+            Console.WriteLine($"mode={(online ? "online" : "cold")} threshold={threshold:0.000} F1_at_0.5={Metrics.Format(Metrics.F1(truth, combinedScores.Select(s => s >= 0.5).ToList()))}");
+        }
+
+        return new Figures(
+            testItems.Count,
+            truth.Count(t => t),
+            Metrics.Auc(truth, textOnly),
+            Metrics.Auc(truth, learnedSignals),
+            Metrics.Auc(truth, combinedScores),
+            Metrics.F1(truth, combinedScores.Select(s => s >= threshold).ToList()));
     }
 
     private static Dictionary<ModeratedComment, double?> OutOfFoldTextProbabilities(List<Conversation> train)

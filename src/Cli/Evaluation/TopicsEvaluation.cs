@@ -6,7 +6,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// <summary><c>eval topics</c>: train the topic tagger on one file, score it on another (or a held-out split).</summary>
 internal static class TopicsEvaluation
 {
-    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--first-label-of ,] [--char-ngrams 0] [--trainer sdca|lbfgs|svm] [--l2 X] [--balanced true|false] [--class-weight-power 0.5] [--char-wb true|false] [--presence true|false]" + CrossValidation.HelpSuffix;
+    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--first-label-of ,] [--char-ngrams 0] [--trainer sdca|lbfgs|svm] [--l2 X] [--balanced true|false] [--class-weight-power 0.5] [--char-wb true|false] [--presence true|false] [--min-df 1] [--stop-words remove|keep] [--iterations N]" + CrossValidation.HelpSuffix;
 
     /// <summary>Model settings a user may override to compare variants; defaults are the shipped ones.</summary>
     private static TopicTaggerOptions Options(CliArgs args)
@@ -30,6 +30,14 @@ internal static class TopicsEvaluation
             WordBoundaryCharGrams = args.Optional("char-wb") is { } wb ? wb == "true" : defaults.WordBoundaryCharGrams,
             Presence = args.Optional("presence") is { } presence ? presence == "true" : defaults.Presence,
             L2Regularization = l2 is null ? defaults.L2Regularization : (float)args.OptionalDouble("l2", 0),
+            MinDocumentFrequency = args.OptionalInt("min-df", defaults.MinDocumentFrequency),
+            RemoveStopWords = args.Optional("stop-words") switch
+            {
+                null => defaults.RemoveStopWords,
+                "remove" => true,
+                "keep" => false,
+                var other => throw new CliException($"--stop-words must be remove or keep, got '{other}'"),
+            },
         };
     }
 

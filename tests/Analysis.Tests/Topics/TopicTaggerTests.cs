@@ -77,6 +77,41 @@ public sealed class TopicTaggerTests
     }
 
     [Fact]
+    public void Min_document_frequency_leaves_terms_of_one_training_text_out_of_the_vocabulary()
+    {
+        var examples = SyntheticComments.Generate(40).Select(r => new LabelledText(r.Text, r.Topic)).ToList();
+        examples[0] = examples[0] with { Text = examples[0].Text + " zzqx" };
+        var options = new TopicTaggerOptions { WordBoundaryCharGrams = true, Presence = true, MinDocumentFrequency = 2, L2Regularization = 1e-4f };
+        var tagger = TopicTagger.Train(examples, options);
+
+        // "zzqx" and its character n-grams were seen in one text only: like a word never seen, it carries no evidence.
+        Assert.Equal(tagger.Probabilities("vvvw"), tagger.Probabilities("zzqx"));
+        var test = SyntheticComments.Generate(15, seed: 99);
+        Assert.True(test.Count(r => tagger.Predict(r.Text).Topic == r.Topic) >= test.Count * 0.9);
+
+        // The filter itself: document frequency over the rows, terms below the minimum dropped, unknown terms too.
+        var filter = OpenGov.Dialogue.Analysis.Classification.TextFeaturization.MinDocumentFrequencyFilter(["a b", "b c", "c b"], 2);
+        Assert.Equal("b c", filter("a b c d"));
+
+        Assert.Throws<ArgumentException>(() => TopicTagger.Train(examples, new TopicTaggerOptions { MinDocumentFrequency = 2 }));
+    }
+
+    [Fact]
+    public void Keeping_stop_words_survives_save_and_load()
+    {
+        var options = new TopicTaggerOptions { RemoveStopWords = false, L2Regularization = 1e-4f };
+        var tagger = TopicTagger.Train(SyntheticComments.Generate(40).Select(r => new LabelledText(r.Text, r.Topic)), options);
+        using var stream = new MemoryStream();
+        tagger.Save(stream);
+        stream.Position = 0;
+        var loaded = TopicTagger.Load(stream);
+        foreach (var text in new[] { "yang jalan dan rusak", "the school is closed and the teachers are gone" })
+        {
+            Assert.Equal(tagger.Probabilities(text), loaded.Probabilities(text));
+        }
+    }
+
+    [Fact]
     public void One_topic_only_is_a_clear_error()
     {
         var error = Assert.Throws<ArgumentException>(() =>
