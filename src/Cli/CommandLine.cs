@@ -18,6 +18,7 @@ public static class CommandLine
         ["eval groups"] = (GroupsEvaluation.Help, GroupsEvaluation.RunAsync, 0),
         ["eval moderation"] = (ModerationEvaluation.Help, ModerationEvaluation.RunAsync, 0),
         ["eval duplicates"] = (DuplicatesEvaluation.Help, DuplicatesEvaluation.RunAsync, 0),
+        ["eval campaigns"] = (CampaignsEvaluation.Help, CampaignsEvaluation.RunAsync, 0),
         ["export"] = (Exchange.ExportCommand.Help, Exchange.ExportCommand.RunAsync, 0),
         ["import polis"] = (Exchange.ImportPolisCommand.Help, Exchange.ImportPolisCommand.RunAsync, 1),
     };
