@@ -152,7 +152,7 @@ public sealed class CampaignDetector
     private const int Candidates = 16;
 
     /// <summary>Posting lists longer than this are walked only when the rarer ones found nothing.</summary>
-    private const int CommonPostings = 256;
+    private const int CommonPostings = 64;
 
     private Cluster? BestMatch(Representative post)
     {
@@ -183,9 +183,31 @@ public sealed class CampaignDetector
             }
         }
 
+        // The clusters sharing the most features, found in one pass (no sort of every cluster touched).
+        var top = new List<(Cluster Cluster, int Shared)>(Candidates + 1);
+        foreach (var (cluster, shared) in _shared)
+        {
+            if (top.Count == Candidates && shared <= top[^1].Shared)
+            {
+                continue;
+            }
+
+            var at = top.Count;
+            while (at > 0 && (top[at - 1].Shared < shared || top[at - 1].Shared == shared && top[at - 1].Cluster.Number > cluster.Number))
+            {
+                at--;
+            }
+
+            top.Insert(at, (cluster, shared));
+            if (top.Count > Candidates)
+            {
+                top.RemoveAt(Candidates);
+            }
+        }
+
         Cluster? best = null;
         var bestScore = _options.MinSimilarity;
-        foreach (var (candidate, _) in _shared.OrderByDescending(p => p.Value).ThenBy(p => p.Key.Number).Take(Candidates))
+        foreach (var (candidate, _) in top)
         {
             var score = candidate.Representatives.Max(r => Comparable(r, post) ? Cosine(post.Features, r.Features) : 0);
             if (score >= bestScore)
