@@ -20,6 +20,7 @@ public static class CommandLine
         ["eval duplicates"] = (DuplicatesEvaluation.Help, DuplicatesEvaluation.RunAsync, 0),
         ["eval briefs"] = (BriefsEvaluation.Help, BriefsEvaluation.RunAsync, 0),
         ["eval taxonomy"] = (TaxonomyEvaluation.Help, TaxonomyEvaluation.RunAsync, 0),
+        ["eval campaigns"] = (CampaignsEvaluation.Help, CampaignsEvaluation.RunAsync, 0),
         ["export"] = (Exchange.ExportCommand.Help, Exchange.ExportCommand.RunAsync, 0),
         ["import polis"] = (Exchange.ImportPolisCommand.Help, Exchange.ImportPolisCommand.RunAsync, 1),
     };

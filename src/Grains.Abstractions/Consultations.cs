@@ -263,6 +263,10 @@ public sealed record ReviewInfo(
 
     /// <summary>Who holds the claim, as the moderation commands know them (account id); <see cref="ClaimedBy"/> is the name to show.</summary>
     [Id(8)] public string? ClaimedByAccount { get; init; }
+
+    /// <summary>Set when the item is part of a campaign-like burst (see <see cref="CampaignLabel"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [Id(9)] public CampaignLabel? Campaign { get; init; }
 }
 
 public enum AnswerStatus

@@ -40,6 +40,9 @@ public static class ErrorCodes
     public const string AlreadyAppealed = "already-appealed";
     public const string InvalidTransition = "invalid-transition";
 
+    /// <summary>The item was decided already (a group decision leaves it as it is).</summary>
+    public const string NotPending = "not-pending";
+
     /// <summary>Login and passphrase do not match an enabled account (the same answer for an unknown login or a disabled account).</summary>
     public const string InvalidCredentials = "invalid-credentials";
 

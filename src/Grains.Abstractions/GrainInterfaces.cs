@@ -89,6 +89,14 @@ public interface IConsultationGrain : IGrainWithStringKey
     [Alias("moderate")]
     Task<ModerationResult> Moderate(ModerationCommand command);
 
+    /// <summary>The campaign-like clusters (newest first) with their items that wait for review; for moderators.</summary>
+    [Alias("campaigns")]
+    Task<IReadOnlyList<CampaignView>> GetCampaigns();
+
+    /// <summary>Approves, or rejects with a reason, every item of a campaign cluster that waits for review, each logged on its own.</summary>
+    [Alias("decide-campaign")]
+    Task<CampaignDecisionResult> DecideCampaign(CampaignDecision decision);
+
     [Alias("answer")]
     Task<ItemView> Answer(AnswerCommand command);
 

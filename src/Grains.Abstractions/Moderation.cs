@@ -83,6 +83,50 @@ public sealed record ItemOutcome(
 [GenerateSerializer, Immutable, Alias("dialogue.moderation-result")]
 public sealed record ModerationResult([property: Id(0)] IReadOnlyList<ItemOutcome> Items);
 
+/// <summary>
+/// A burst of near-identical texts from different citizens within minutes: a label for moderators, not a
+/// verdict. It never reaches participants, officials' views or the public record.
+/// </summary>
+/// <param name="Id">The cluster ("c17"); stable while the grain lives, recomputed from the journal on activation.</param>
+/// <param name="Citizens">Distinct citizens who posted into it.</param>
+/// <param name="Items">Its items, repeats included.</param>
+[GenerateSerializer, Immutable, Alias("dialogue.campaign-label")]
+public sealed record CampaignLabel(
+    [property: Id(0)] string Id,
+    [property: Id(1)] int Citizens,
+    [property: Id(2)] int Items,
+    [property: Id(3)] DateTimeOffset FirstAt,
+    [property: Id(4)] DateTimeOffset LastAt);
+
+/// <summary>A campaign-like cluster and its items that still wait for review.</summary>
+[GenerateSerializer, Immutable, Alias("dialogue.campaign-view")]
+public sealed record CampaignView(
+    [property: Id(0)] CampaignLabel Label,
+    [property: Id(1)] IReadOnlyList<string> PendingItemIds);
+
+/// <summary>One decision (approve, or reject with a reason) on every item of a campaign cluster that waits for review.</summary>
+[GenerateSerializer, Alias("dialogue.campaign-decision")]
+public sealed record CampaignDecision(
+    [property: Id(0)] string ClusterId,
+    [property: Id(1)] string Action,
+    [property: Id(2)] Actor Actor)
+{
+    [Id(3)] public string? Reason { get; init; }
+
+    [Id(4)] public string? Note { get; init; }
+}
+
+/// <summary>
+/// What a group decision did: one outcome per item of the cluster. Items already decided (by anyone) are
+/// untouched and reported as <c>not-pending</c>; items another moderator holds are reported as <c>claimed</c>.
+/// </summary>
+/// <param name="Remaining">Pending items left for another request (a decision takes at most 500 at a time).</param>
+[GenerateSerializer, Immutable, Alias("dialogue.campaign-decision-result")]
+public sealed record CampaignDecisionResult(
+    [property: Id(0)] CampaignLabel Campaign,
+    [property: Id(1)] IReadOnlyList<ItemOutcome> Items,
+    [property: Id(2)] int Remaining);
+
 [GenerateSerializer, Alias("dialogue.answer-command")]
 public sealed record AnswerCommand(
     [property: Id(0)] string ItemId,

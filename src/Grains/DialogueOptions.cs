@@ -84,6 +84,24 @@ public sealed class DialogueOptions : IValidatableObject
     public Consultations.VoteBurstRule VoteBurstRule() => new(
         TimeSpan.FromSeconds(VoteBurstWindowSeconds), TimeSpan.FromMinutes(VoteBurstNewIdentityMinutes), VoteBurstMinVotes);
 
+    /// <summary>Campaign-like label: this many distinct citizens posting near-identical texts within the window.</summary>
+    [Range(2, 1_000_000)]
+    public int CampaignMinCitizens { get; set; } = 5;
+
+    [Range(1, 1440)]
+    public int CampaignWindowMinutes { get; set; } = 10;
+
+    /// <summary>Least similarity of two posts of one campaign (mean of word and character-trigram cosines); see docs/analysis.md.</summary>
+    [Range(0.05, 1.0)]
+    public double CampaignMinSimilarity { get; set; } = 0.6;
+
+    public Analysis.Campaigns.CampaignOptions CampaignOptions() => new()
+    {
+        MinCitizens = CampaignMinCitizens,
+        Window = TimeSpan.FromMinutes(CampaignWindowMinutes),
+        MinSimilarity = CampaignMinSimilarity,
+    };
+
     /// <summary>Attempts at <c>/api/auth/token</c>, <c>/api/auth/login</c> and <c>/api/auth/invitation</c> per client address and minute.</summary>
     [Range(1, 1_000_000)]
     public int StaffLoginsPerMinute { get; set; } = 20;

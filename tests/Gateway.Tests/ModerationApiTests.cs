@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Gateway.Live;
@@ -267,6 +268,142 @@ public abstract class ModerationApiTests(GatewayHost host)
 
         var frame = await Eventually(() => frames.FirstOrDefault(f => f.Highlighted is not null));
         Assert.Equal(item, frame.Highlighted!.Id);
+    }
+
+    private static readonly string[] CampaignCopies =
+    [
+        "Kami warga menolak rencana pembangunan pabrik semen di dekat sumber mata air desa karena mengancam sawah kami",
+        "Selamat pagi, kami warga menolak rencana pembangunan pabrik semen di dekat sumber mata air desa karena mengancam sawah kami",
+        "Kami warga menolak rencana pembangunan pabrik semen dekat sumber mata air desa karena mengancam sawah kami. Terima kasih.",
+        "kami warga menolak rencana pembanguan pabrik semen di dekat sumber mata air desa karena mengancam sawah kami!",
+        "Mohon maaf, kami warga menolak rencana pembangunan pabrik semen di dekat sumber mata air desa karena mengancam sawah",
+    ];
+
+    /// <summary>Five participants post copies of one text, one organic question comes too; returns the copies' item ids and a participant token.</summary>
+    private async Task<(List<string> Burst, string Organic, string ParticipantToken)> PlantBurst(string id)
+    {
+        var burst = new List<string>();
+        string? token = null;
+        foreach (var copy in CampaignCopies)
+        {
+            (token, _) = await host.Participant();
+            using var client = host.Client(token);
+            using var response = await client.PostAsJsonAsync($"/api/consultations/{id}/items", new { clientId = "c", text = copy });
+            burst.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+        }
+
+        using var other = host.Client((await host.Participant()).Token);
+        using var organic = await other.PostAsJsonAsync($"/api/consultations/{id}/items", new { clientId = "o", text = "Kapan jalan di Jalan Merdeka diperbaiki? Sudah berlubang sejak bulan lalu" });
+        return (burst, (await organic.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, token!);
+    }
+
+    [Fact]
+    public async Task A_planted_burst_is_labelled_for_moderators_only_and_one_request_rejects_it()
+    {
+        var id = await host.CreateConsultation(moderation: "post");
+        var (burst, organic, participantToken) = await PlantBurst(id);
+        using var moderator = host.Client(await host.StaffToken("moderator"));
+
+        var queue = (await moderator.GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/queue")).EnumerateArray().ToDictionary(i => i.GetProperty("id").GetString()!);
+        var label = queue[burst[0]].GetProperty("review").GetProperty("campaign");
+        var clusterId = label.GetProperty("id").GetString()!;
+        Assert.Equal(5, label.GetProperty("citizens").GetInt32());
+        Assert.All(burst, item => Assert.Equal(clusterId, queue[item].GetProperty("review").GetProperty("campaign").GetProperty("id").GetString()));
+        Assert.False(queue[organic].GetProperty("review").TryGetProperty("campaign", out _));
+        var campaigns = await moderator.GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/campaigns");
+        Assert.Equal(burst, campaigns[0].GetProperty("pendingItemIds").EnumerateArray().Select(e => e.GetString()));
+
+        // Nothing of it reaches participants, officials or the public record.
+        using var participant = host.Client(participantToken);
+        var seenByParticipant = await participant.GetStringAsync($"/api/consultations/{id}/items");
+        var seenByPublic = await host.Client().GetStringAsync($"/api/consultations/{id}/items");
+        Assert.DoesNotContain("campaign", seenByParticipant, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("campaign", seenByPublic, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Forbidden, (await participant.GetAsync($"/api/consultations/{id}/campaigns")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Client(await host.StaffToken("official")).GetAsync($"/api/consultations/{id}/campaigns")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client().GetAsync($"/api/consultations/{id}/campaigns")).StatusCode);
+        using var byParticipant = await participant.PostAsJsonAsync($"/api/consultations/{id}/campaigns/{clusterId}/decision", new { action = "reject", reason = "spam" });
+        Assert.Equal(HttpStatusCode.Forbidden, byParticipant.StatusCode);
+
+        using var decided = await moderator.PostAsJsonAsync($"/api/consultations/{id}/campaigns/{clusterId}/decision", new { action = "reject", reason = "spam", note = "Satu teks, banyak pengirim" });
+        decided.EnsureSuccessStatusCode();
+        var result = await decided.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.All(result.GetProperty("items").EnumerateArray(), i => Assert.True(i.GetProperty("ok").GetBoolean()));
+        var log = await host.Client().GetStringAsync($"/api/consultations/{id}/moderation-log");
+        var entries = JsonDocument.Parse(log).RootElement.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal(burst, entries.Select(e => e.GetProperty("itemId").GetString()));
+        Assert.All(entries, e => Assert.Equal(("reject", "spam"), (e.GetProperty("action").GetString(), e.GetProperty("reason").GetString())));
+        Assert.DoesNotContain("campaign", log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain($"\"{clusterId}\"", log, StringComparison.Ordinal);
+        var publicItems = await host.Client().GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/items");
+        Assert.Equal([organic], publicItems.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("visible").GetBoolean()).Select(i => i.GetProperty("id").GetString()));
+
+        // The same decision again finds nothing pending: nothing changes, every item is reported.
+        using var again = await moderator.PostAsJsonAsync($"/api/consultations/{id}/campaigns/{clusterId}/decision", new { action = "approve" });
+        var repeated = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.All(repeated.GetProperty("items").EnumerateArray(), i => Assert.Equal("not-pending", i.GetProperty("error").GetString()));
+        Assert.Equal(entries.Count, (await host.Client().GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/moderation-log")).GetProperty("entries").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Bad_group_decisions_get_problem_details_and_change_nothing()
+    {
+        var id = await host.CreateConsultation(moderation: "pre");
+        var (burst, _, _) = await PlantBurst(id);
+        using var moderator = host.Client(await host.StaffToken("moderator"));
+        var clusterId = (await moderator.GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/campaigns"))[0].GetProperty("label").GetProperty("id").GetString()!;
+
+        using var unknown = await moderator.PostAsJsonAsync($"/api/consultations/{id}/campaigns/c424242/decision", new { action = "approve" });
+        using var noReason = await moderator.PostAsJsonAsync($"/api/consultations/{id}/campaigns/{clusterId}/decision", new { action = "reject" });
+        using var badAction = await moderator.PostAsJsonAsync($"/api/consultations/{id}/campaigns/{clusterId}/decision", new { action = "merge" });
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("urn:opengov-dialogue:problem:not-found", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        Assert.Equal("urn:opengov-dialogue:problem:invalid-reason", (await noReason.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, badAction.StatusCode);
+        Assert.Empty((await host.Client().GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/moderation-log")).GetProperty("entries").EnumerateArray());
+        var pending = (await moderator.GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/campaigns"))[0].GetProperty("pendingItemIds");
+        Assert.Equal(burst, pending.EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task Over_the_hub_moderators_see_the_label_live_and_decide_the_cluster_and_participants_cannot()
+    {
+        var id = await host.CreateConsultation(moderation: "pre");
+        var seen = new ConcurrentDictionary<string, ItemView>();
+        await using var moderator = host.Hub(await host.StaffToken("moderator"));
+        moderator.On<string, ItemView[], VoteUpdate[]>("changes", (_, items, _) =>
+        {
+            foreach (var item in items)
+            {
+                seen[item.Id] = item;
+            }
+        });
+        await moderator.StartAsync();
+        await moderator.InvokeAsync<JoinResponse>(nameof(DialogueHub.Join), id, 0L);
+
+        var (burst, _, participantToken) = await PlantBurst(id);
+
+        // The copy that made the cluster campaign-like arrives live with its label; the queue has it on every copy.
+        var live = await Eventually(() => seen.GetValueOrDefault(burst[^1]));
+        Assert.Equal(5, live.Review!.Campaign!.Citizens);
+        var queue = await moderator.InvokeAsync<ItemView[]>(nameof(DialogueHub.Queue), id, 100);
+        Assert.All(queue.Where(i => burst.Contains(i.Id)), i => Assert.Equal(live.Review.Campaign.Id, i.Review!.Campaign!.Id));
+        var campaigns = await moderator.InvokeAsync<CampaignView[]>(nameof(DialogueHub.Campaigns), id);
+        var clusterId = Assert.Single(campaigns).Label.Id;
+
+        await using var participant = host.Hub(participantToken);
+        await participant.StartAsync();
+        var refused = await Assert.ThrowsAsync<HubException>(() => participant.InvokeAsync<CampaignDecisionResult>(nameof(DialogueHub.DecideCampaign), id, clusterId, new CampaignDecisionRequest("approve")));
+        Assert.DoesNotContain("   at ", refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<HubException>(() => participant.InvokeAsync<CampaignView[]>(nameof(DialogueHub.Campaigns), id));
+        var unknown = await Assert.ThrowsAsync<HubException>(() => moderator.InvokeAsync<CampaignDecisionResult>(nameof(DialogueHub.DecideCampaign), id, "c424242", new CampaignDecisionRequest("approve")));
+        Assert.Contains("HubException: not-found:", unknown.Message, StringComparison.Ordinal);
+
+        var result = await moderator.InvokeAsync<CampaignDecisionResult>(nameof(DialogueHub.DecideCampaign), id, clusterId, new CampaignDecisionRequest("approve"));
+        Assert.Equal(burst, result.Items.Where(i => i.Ok).Select(i => i.ItemId));
+        await Eventually(() => burst.All(b => seen.GetValueOrDefault(b) is { Status: ItemStatus.Published }) ? seen : null);
     }
 
     private static async Task<T> Eventually<T>(Func<T?> probe)

@@ -387,6 +387,152 @@ public abstract class ModerationTests : IAsyncLifetime
         }
     }
 
+    private static readonly string[] CampaignCopies =
+    [
+        "Kami warga menolak rencana pembangunan pabrik semen di dekat sumber mata air desa karena mengancam sawah kami",
+        "Selamat pagi, kami warga menolak rencana pembangunan pabrik semen di dekat sumber mata air desa karena mengancam sawah kami",
+        "Kami warga menolak rencana pembangunan pabrik semen dekat sumber mata air desa karena mengancam sawah kami. Terima kasih.",
+        "kami warga menolak rencana pembanguan pabrik semen di dekat sumber mata air desa karena mengancam sawah kami!",
+        "Mohon maaf, kami warga menolak rencana pembangunan pabrik semen di dekat sumber mata air desa karena mengancam sawah",
+        "Kami warga menolak rencana pembangunan pabrik semen di dekat sumber air desa karena mengancam sawah kami. Mohon ditindaklanjuti.",
+    ];
+
+    /// <summary>Each copy from its own citizen, a few seconds apart.</summary>
+    private async Task<List<string>> PlantBurst(IConsultationGrain grain)
+    {
+        var ids = new List<string>();
+        foreach (var copy in CampaignCopies)
+        {
+            ids.Add((await Submit(grain, copy)).ItemId);
+            _clock.Advance(TimeSpan.FromSeconds(20));
+        }
+
+        return ids;
+    }
+
+    [Fact]
+    public async Task A_burst_of_copies_from_many_citizens_is_labelled_in_the_queue_for_moderators_only()
+    {
+        var grain = await Create();
+        var (_, organic) = await Submit(grain, "Kapan jalan di Jalan Merdeka diperbaiki? Sudah berlubang sejak bulan lalu");
+        var burst = await PlantBurst(grain);
+
+        var queue = await grain.GetQueue(100);
+        var labels = queue.Where(i => burst.Contains(i.Id)).Select(i => i.Review!.Campaign).ToList();
+        Assert.All(labels, Assert.NotNull);
+        var label = labels[0]!;
+        Assert.All(labels, l => Assert.Equal(label, l));
+        Assert.Equal((6, 6), (label.Citizens, label.Items));
+        Assert.Equal(TimeSpan.FromSeconds(100), label.LastAt - label.FirstAt);
+        Assert.Null(queue.Single(i => i.Id == organic).Review!.Campaign);
+        var campaign = Assert.Single(await grain.GetCampaigns());
+        Assert.Equal(label, campaign.Label);
+        Assert.Equal(burst, campaign.PendingItemIds);
+
+        // Participants (and officials) get views without review data at all.
+        var participantView = (await grain.GetItems(new Viewer(ViewerRole.Participant, null), 0, 100)).Items;
+        Assert.All(participantView, i => Assert.Null(i.Review));
+        Assert.All((await grain.GetItems(new Viewer(ViewerRole.Official, null), 0, 100)).Items, i => Assert.Null(i.Review));
+    }
+
+    [Fact]
+    public async Task One_group_decision_rejects_every_pending_copy_and_skips_what_others_decided_or_hold()
+    {
+        var grain = await Create();
+        var burst = await PlantBurst(grain);
+        var clusterId = (await grain.GetCampaigns()).Single().Label.Id;
+        await Act(grain, ModerationActions.Approve, Budi, burst[0]);
+        await Act(grain, ModerationActions.Claim, Budi, burst[1]);
+        var logBefore = (await grain.GetModerationLog(0, 100)).Entries.Count;
+
+        var result = await grain.DecideCampaign(new CampaignDecision(clusterId, ModerationActions.Reject, Ana) { Reason = "spam" });
+
+        Assert.Equal(burst, result.Items.Select(i => i.ItemId));
+        Assert.Equal(ErrorCodes.NotPending, result.Items[0].Error);
+        Assert.Equal(ErrorCodes.Claimed, result.Items[1].Error);
+        Assert.All(result.Items.Skip(2), i => Assert.True(i.Ok));
+        Assert.Equal(0, result.Remaining);
+
+        // Each item has its own entry on the chain, as if rejected one by one.
+        var log = (await grain.GetModerationLog(0, 100)).Entries.Skip(logBefore).ToList();
+        Assert.Equal(burst.Skip(2), log.Select(e => e.ItemId));
+        Assert.All(log, e => Assert.Equal((ModerationActions.Reject, "spam", "Ana"), (e.Action, e.Reason, e.By)));
+        Assert.True((await grain.VerifyModerationLog()).Valid);
+        var staff = (await grain.GetItems(new Viewer(ViewerRole.Moderator, null), 0, 100)).Items.ToDictionary(i => i.Id);
+        Assert.Equal(ItemStatus.Published, staff[burst[0]].Status);
+        Assert.Equal(ItemStatus.Pending, staff[burst[1]].Status);
+        Assert.All(burst.Skip(2), id => Assert.Equal(ItemStatus.Rejected, staff[id].Status));
+        Assert.Equal([burst[1]], (await grain.GetCampaigns()).Single().PendingItemIds);
+
+        // Again, on a cluster with nothing left to decide for Ana: nothing changes.
+        var lastSeq = (await grain.GetInfo())!.LastSeq;
+        var again = await grain.DecideCampaign(new CampaignDecision(clusterId, ModerationActions.Approve, Ana));
+        Assert.DoesNotContain(again.Items, i => i.Ok);
+        Assert.Equal(lastSeq, (await grain.GetInfo())!.LastSeq);
+    }
+
+    [Fact]
+    public async Task Group_decisions_refuse_unknown_clusters_bad_reasons_and_non_moderators_without_changing_anything()
+    {
+        var grain = await Create();
+        var burst = await PlantBurst(grain);
+        var clusterId = (await grain.GetCampaigns()).Single().Label.Id;
+        var lastSeq = (await grain.GetInfo())!.LastSeq;
+
+        async Task<string> Refused(CampaignDecision decision) => (await Assert.ThrowsAsync<DialogueException>(() => grain.DecideCampaign(decision))).Code;
+
+        Assert.Equal(ErrorCodes.NotFound, await Refused(new CampaignDecision("c999", ModerationActions.Approve, Ana)));
+        Assert.Equal(ErrorCodes.InvalidReason, await Refused(new CampaignDecision(clusterId, ModerationActions.Reject, Ana)));
+        Assert.Equal(ErrorCodes.InvalidReason, await Refused(new CampaignDecision(clusterId, ModerationActions.Reject, Ana) { Reason = "campaign" }));
+        Assert.Equal(ErrorCodes.InvalidAction, await Refused(new CampaignDecision(clusterId, ModerationActions.Pin, Ana)));
+        Assert.Equal(ErrorCodes.Forbidden, await Refused(new CampaignDecision(clusterId, ModerationActions.Approve, Official)));
+        Assert.Equal(ErrorCodes.Forbidden, await Refused(new CampaignDecision(clusterId, ModerationActions.Approve, new Actor("warga", ViewerRole.Participant))));
+        Assert.Equal(lastSeq, (await grain.GetInfo())!.LastSeq);
+        Assert.Equal(burst, (await grain.GetCampaigns()).Single().PendingItemIds);
+    }
+
+    [Fact]
+    public async Task One_citizen_repeating_a_text_twenty_times_and_three_neighbours_sharing_it_are_not_a_campaign()
+    {
+        var grain = await Create();
+        var repeater = CitizenIds.New();
+        for (var i = 0; i < 20; i++)
+        {
+            await Citizen(repeater).Submit(Id(grain), Guid.NewGuid().ToString("N"), CampaignCopies[i % CampaignCopies.Length]);
+        }
+
+        // With the repeater, four citizens sent the text: one short of a campaign.
+        foreach (var copy in CampaignCopies.Take(3))
+        {
+            await Submit(grain, copy);
+        }
+
+        Assert.Empty(await grain.GetCampaigns());
+        Assert.All(await grain.GetQueue(100), i => Assert.Null(i.Review!.Campaign));
+    }
+
+    [Fact]
+    public async Task Campaign_labels_are_rebuilt_from_the_journal_after_a_restart()
+    {
+        var grain = await Create();
+        var burst = await PlantBurst(grain);
+        var before = (await grain.GetCampaigns()).Single();
+
+        await _silo.StopHostAsync();
+        await _silo.StartHostAsync();
+
+        var restarted = _silo.Grains.GetGrain<IConsultationGrain>(Id(grain));
+        Assert.Equal(before, (await restarted.GetCampaigns()).Single(), new CampaignViewComparer());
+        Assert.All((await restarted.GetQueue(100)).Where(i => burst.Contains(i.Id)), i => Assert.Equal(before.Label, i.Review!.Campaign));
+    }
+
+    private sealed class CampaignViewComparer : IEqualityComparer<CampaignView>
+    {
+        public bool Equals(CampaignView? x, CampaignView? y) => x!.Label == y!.Label && x.PendingItemIds.SequenceEqual(y.PendingItemIds);
+
+        public int GetHashCode(CampaignView obj) => obj.Label.GetHashCode();
+    }
+
     private async Task<Notification> WaitForNotification(string citizenId, string kind)
     {
         for (var i = 0; i < 100; i++)

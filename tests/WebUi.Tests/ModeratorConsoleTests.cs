@@ -93,4 +93,52 @@ public sealed class ModeratorConsoleTests(WebUiHost host)
         await Assertions.Expect(participant.Locator("#ask-status")).ToHaveTextAsync("Anda sedang tidak dapat mengirim di konsultasi ini.");
         await Assertions.Expect(participant.Locator("#ask-text")).ToHaveValueAsync("Pesan berikutnya");
     }
+
+    [Fact]
+    public async Task A_planted_burst_is_badged_campaign_like_and_one_group_decision_rejects_every_copy()
+    {
+        var id = await host.CreateConsultation("pre");
+        const string organic = "Kapan jalan di Jalan Merdeka diperbaiki? Sudah berlubang sejak bulan lalu";
+        await host.Submit(id, organic);
+        var moderator = await Ui.OpenStaff(host, "moderate", id, "moderator", "Moderator Kampanye");
+        await Assertions.Expect(moderator.Locator("#queue li[data-item-id]")).ToHaveCountAsync(1);
+
+        // Six citizens send small variations of one text while the console is open.
+        string[] copies =
+        [
+            "Kami warga menolak rencana pembangunan pabrik semen di dekat sumber mata air desa karena mengancam sawah kami",
+            "Selamat pagi, kami warga menolak rencana pembangunan pabrik semen di dekat sumber mata air desa karena mengancam sawah kami",
+            "Kami warga menolak rencana pembangunan pabrik semen dekat sumber mata air desa karena mengancam sawah kami. Terima kasih.",
+            "kami warga menolak rencana pembanguan pabrik semen di dekat sumber mata air desa karena mengancam sawah kami!",
+            "Mohon maaf, kami warga menolak rencana pembangunan pabrik semen di dekat sumber mata air desa karena mengancam sawah",
+            "Kami warga menolak rencana pembangunan pabrik semen di dekat sumber air desa karena mengancam sawah kami. Mohon ditindaklanjuti.",
+        ];
+        var burst = new List<string>();
+        foreach (var copy in copies)
+        {
+            burst.Add(await host.Submit(id, copy));
+        }
+
+        // Every copy carries the badge, the first ones included (they were posted before the cluster was campaign-like).
+        await Assertions.Expect(moderator.Locator("#queue li[data-item-id]")).ToHaveCountAsync(7);
+        foreach (var copy in copies)
+        {
+            await Assertions.Expect(Ui.QueueRow(moderator, copy).GetByTestId("campaign-badge")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Mirip kampanye · 6 warga dalam \\d+ menit$"));
+        }
+
+        await Assertions.Expect(Ui.QueueRow(moderator, organic).GetByTestId("campaign-badge")).ToHaveCountAsync(0);
+        await Assertions.Expect(moderator.Locator("#campaigns li[data-campaign-id]")).ToHaveCountAsync(1);
+
+        await Ui.QueueRow(moderator, copies[0]).GetByRole(AriaRole.Button, new() { Name = "Putuskan kelompok (6)" }).ClickAsync();
+        await moderator.Locator("#p-campaign-action").SelectOptionAsync("reject");
+        await moderator.Locator("#p-reason").SelectOptionAsync("spam");
+        await moderator.Locator("#panel").GetByRole(AriaRole.Button, new() { Name = "Terapkan" }).ClickAsync();
+
+        await Assertions.Expect(moderator.Locator("#result")).ToHaveTextAsync("6 berhasil, 0 gagal");
+        await Assertions.Expect(moderator.Locator("#queue li[data-item-id]")).ToHaveCountAsync(1);
+        await Assertions.Expect(moderator.Locator("#campaigns")).ToContainTextAsync("Tidak ada kiriman mirip kampanye.");
+        var items = await host.StaffItems(id);
+        Assert.All(burst, itemId => Assert.Equal("rejected", items[itemId].GetProperty("status").GetString()));
+        Assert.Equal("pending", items.Values.Single(i => i.GetProperty("text").GetString() == organic).GetProperty("status").GetString());
+    }
 }

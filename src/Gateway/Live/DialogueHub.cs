@@ -97,6 +97,16 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
     public Task<ModerationResult> Moderate(string consultationId, ModerationRequest request) =>
         Consultation(consultationId).Moderate(request.ToCommand(Roles.ActorOf(Context.User!)));
 
+    /// <summary>The campaign-like clusters with their items that wait for review.</summary>
+    [Authorize(Policy = Policies.Moderators)]
+    public Task<IReadOnlyList<CampaignView>> Campaigns(string consultationId) =>
+        Consultation(consultationId).GetCampaigns();
+
+    /// <summary>Approves, or rejects with a reason, every item of a campaign cluster that waits for review.</summary>
+    [Authorize(Policy = Policies.Moderators)]
+    public Task<CampaignDecisionResult> DecideCampaign(string consultationId, string clusterId, CampaignDecisionRequest request) =>
+        Consultation(consultationId).DecideCampaign(request.ToDecision(clusterId, Roles.ActorOf(Context.User!)));
+
     [Authorize(Policy = Policies.Officials)]
     public Task<ItemView> Answer(string consultationId, string itemId, AnswerRequest request) =>
         Consultation(consultationId).Answer(request.ToCommand(itemId, Roles.ActorOf(Context.User!)));

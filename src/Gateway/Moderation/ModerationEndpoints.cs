@@ -20,6 +20,15 @@ public static class ModerationEndpoints
             TypedResults.Ok(await Consultation(grains, id).Moderate(request.ToCommand(Roles.ActorOf(user)))))
             .RequireAuthorization(Policies.Staff);
 
+        // Campaign-like clusters are a moderators' aid: neither participants nor officials see them.
+        group.MapGet("/campaigns", async (string id, IGrainFactory grains) =>
+            TypedResults.Ok(await Consultation(grains, id).GetCampaigns()))
+            .RequireAuthorization(Policies.Moderators);
+
+        group.MapPost("/campaigns/{clusterId}/decision", async (string id, string clusterId, CampaignDecisionRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(await Consultation(grains, id).DecideCampaign(request.ToDecision(clusterId, Roles.ActorOf(user)))))
+            .RequireAuthorization(Policies.Moderators);
+
         group.MapPost("/items/{itemId}/answer", async (string id, string itemId, AnswerRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(await Consultation(grains, id).Answer(request.ToCommand(itemId, Roles.ActorOf(user)))))
             .RequireAuthorization(Policies.Officials);

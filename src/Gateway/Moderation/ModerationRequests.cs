@@ -26,6 +26,15 @@ public sealed record ModerationRequest(
         };
 }
 
+/// <summary>A group decision on a campaign-like cluster (REST body and hub argument alike).</summary>
+/// <param name="Action">approve or reject.</param>
+/// <param name="Reason">For reject: one of the rejection reasons.</param>
+public sealed record CampaignDecisionRequest(string? Action, string? Reason = null, string? Note = null)
+{
+    public CampaignDecision ToDecision(string clusterId, Actor actor) =>
+        new(clusterId, Action ?? string.Empty, actor) { Reason = Reason, Note = Note };
+}
+
 /// <param name="Status">accepted, under-review or declined, spelled as answers are written back (under_review is accepted too).</param>
 /// <param name="Due">A date, yyyy-MM-dd.</param>
 public sealed record AnswerRequest(string? Text, string? Status = null, string? Owner = null, string? Due = null)

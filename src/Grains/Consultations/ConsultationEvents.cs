@@ -46,6 +46,8 @@ public sealed record ItemsReleased(IReadOnlyList<string> ItemIds, string By) : C
 /// <summary>
 /// Every decision that goes into the public moderation log. <see cref="Log"/> is the public,
 /// hash-chained part and the ledger applies the decision from it; the rest is private detail.
+/// <see cref="Campaign"/> names the campaign cluster when the decision was one group decision on it: kept
+/// for staff and audits, never in the public log (the label is not a verdict).
 /// </summary>
 public sealed record Moderated(
     ModerationLogEntry Log,
@@ -55,7 +57,8 @@ public sealed record Moderated(
     OfficialAnswer? Answer = null,
     string? CitizenId = null,
     Sanction? Sanction = null,
-    ConsultationSettings? Settings = null) : ConsultationEvent;
+    ConsultationSettings? Settings = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Campaign = null) : ConsultationEvent;
 
 /// <summary>The consultation's settings after an admin's change (status, title, visibility, retention, admission).</summary>
 public sealed record ConsultationSettings(

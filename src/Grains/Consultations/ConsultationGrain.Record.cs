@@ -426,6 +426,8 @@ public sealed partial class ConsultationGrain
                 _history.Record(item.Id, item.Text, item.Status == ItemStatus.Rejected);
             }
         }
+
+        RebuildCampaigns();
     }
 
     private ConsultationSettings CurrentSettings()

@@ -686,6 +686,9 @@ public sealed class ConsultationLedger(ConsultationMode mode, VoteBurstRule? bur
         /// <summary>The latest burst of new identities voting it the same way; moderators see it.</summary>
         public VoteBurst? Burst { get; set; }
 
+        /// <summary>The campaign-like cluster it is in, shared by the cluster's items so one update relabels them all; moderators see it.</summary>
+        public CampaignTag? Campaign { get; set; }
+
         /// <summary>Authors of items merged into this one: they hear about its answer too.</summary>
         public HashSet<string> Followers { get; } = new(StringComparer.Ordinal);
 
@@ -734,6 +737,7 @@ public sealed class ConsultationLedger(ConsultationMode mode, VoteBurstRule? bur
                 {
                     Burst = Burst,
                     ClaimedByAccount = claimed ? ClaimedBy : null,
+                    Campaign = Campaign?.Label,
                 },
             };
         }

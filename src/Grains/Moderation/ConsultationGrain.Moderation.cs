@@ -278,7 +278,8 @@ public sealed partial class ConsultationGrain
         return new ModerationResult(outcomes);
     }
 
-    private async Task<long> DecideOne(string id, ModerationCommand command, string? note, string? text, IReadOnlyList<string>? tags)
+    /// <param name="campaign">The campaign cluster when this is one item of a group decision on it (kept in the private part of the event).</param>
+    private async Task<long> DecideOne(string id, ModerationCommand command, string? note, string? text, IReadOnlyList<string>? tags, string? campaign = null)
     {
         var item = RequireItem(id);
         var by = command.Actor;
@@ -296,7 +297,7 @@ public sealed partial class ConsultationGrain
         switch (command.Action)
         {
             case ModerationActions.Reject:
-                var rejected = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note));
+                var rejected = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note, Campaign: campaign));
                 Tell([item.CitizenId], item, "rejected", command.Reason);
                 return rejected;
             case ModerationActions.Merge:
@@ -321,7 +322,7 @@ public sealed partial class ConsultationGrain
                 // Marking answered publishes: it must never bring a rejected or unreviewed text to the public.
                 throw new DialogueException(ErrorCodes.InvalidAction, "Only published items can be marked answered.");
             default:
-                var seqOf = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note));
+                var seqOf = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note, Campaign: campaign));
                 if (command.Action is ModerationActions.Approve or ModerationActions.MarkAnswered)
                 {
                     Tell([item.CitizenId], item, command.Action == ModerationActions.Approve ? "approved" : "answered", null);

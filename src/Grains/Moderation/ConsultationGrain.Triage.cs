@@ -56,6 +56,7 @@ public sealed partial class ConsultationGrain
         {
             case ItemSubmitted s:
                 _earlier.Add(s.ItemId, s.Text);
+                ObserveCampaign(s.ItemId);
                 break;
             case Moderated { Log: { ItemId: { } id, Action: ModerationActions.Approve or ModerationActions.Reject } log } when _ledger.Find(id) is { } item:
                 _history.Record(id, item.Text, log.Action == ModerationActions.Reject);

@@ -56,6 +56,34 @@ export interface ReviewInfo {
   claimedByAccount?: string | null;
   claimedUntil: string | null;
   appealText: string | null;
+  /** Part of a campaign-like burst: a label for moderators, not a verdict. */
+  campaign?: CampaignLabel;
+}
+
+/** A burst of near-identical texts from different citizens within minutes. */
+export interface CampaignLabel {
+  id: string;
+  citizens: number;
+  items: number;
+  firstAt: string;
+  lastAt: string;
+}
+
+export interface CampaignView {
+  label: CampaignLabel;
+  pendingItemIds: string[];
+}
+
+export interface CampaignDecisionRequest {
+  action: "approve" | "reject";
+  reason?: string;
+  note?: string;
+}
+
+export interface CampaignDecisionResult {
+  campaign: CampaignLabel;
+  items: ItemOutcome[];
+  remaining: number;
 }
 
 /**

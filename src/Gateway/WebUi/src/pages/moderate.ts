@@ -7,7 +7,7 @@ import { applyStatic, errorText, formatNumber, formatTime, label, mountLanguageS
 import { ItemStore, Live } from "../lib/live";
 import { connectionLabel, itemMeta, statusBadge } from "../lib/render";
 import { signOutButton, staffStart } from "../lib/staff";
-import { rejectionReasons, type ConsultationInfo, type ItemView, type ModerationRequest, type ModerationResult, type VoteUpdate } from "../lib/types";
+import { rejectionReasons, type CampaignDecisionRequest, type CampaignDecisionResult, type CampaignLabel, type CampaignView, type ConsultationInfo, type ItemView, type ModerationRequest, type ModerationResult, type VoteUpdate } from "../lib/types";
 
 applyStatic(document.body);
 mountLanguageSwitch(byId<HTMLSelectElement>("lang"));
@@ -32,6 +32,11 @@ async function main(): Promise<void> {
   let visible: ItemView[] = [];
   let pendingFocus: string | null = null;
   let renderQueued = false;
+  // Campaign-like clusters, from the server: a live frame labels only the item that just arrived, so the
+  // list (and through it the earlier items of a cluster) is fetched again when a new or larger label shows up.
+  const campaigns = new Map<string, CampaignView>();
+  const campaignOfItem = new Map<string, string>();
+  let campaignsQueued = false;
 
   live.onState((state) => connectionLabel(conn, state));
   live.connection.on("changes", (cid: string, items: ItemView[], votes: VoteUpdate[] = []) => {
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
     if (arrivals.length > 0) announcer.say(t("live.new", { n: formatNumber(arrivals.length) }));
     // Compact vote counts come after the full views of the same round.
     store.applyVotes(votes);
+    if (items.some((i) => i.review?.campaign && (campaigns.get(i.review.campaign.id)?.label.items ?? 0) < i.review.campaign.items)) scheduleCampaigns();
     scheduleRender();
   });
   // Opinion groups are for the dashboard; the console only needs to accept the event quietly.
@@ -53,6 +59,7 @@ async function main(): Promise<void> {
     consultation = joined.consultation;
     byId("c-title").textContent = `${consultation.title} (${consultation.id})`;
     render();
+    await refreshCampaigns();
   });
   await live.start();
 
@@ -233,6 +240,97 @@ async function main(): Promise<void> {
     return following?.id ?? null;
   }
 
+  function scheduleCampaigns(): void {
+    if (campaignsQueued) return;
+    campaignsQueued = true;
+    setTimeout(() => {
+      campaignsQueued = false;
+      void refreshCampaigns();
+    }, 300);
+  }
+
+  async function refreshCampaigns(): Promise<void> {
+    try {
+      const views = live.isOnline
+        ? await live.connection.invoke<CampaignView[]>("Campaigns", id)
+        : await api<CampaignView[]>(`/api/consultations/${id}/campaigns`, { token: session.token });
+      campaigns.clear();
+      campaignOfItem.clear();
+      for (const view of views) {
+        campaigns.set(view.label.id, view);
+        for (const itemId of view.pendingItemIds) campaignOfItem.set(itemId, view.label.id);
+      }
+      render();
+    } catch {
+      // The labels are an aid: without them the queue still works, and the next label tries again.
+    }
+  }
+
+  /** The item's campaign label: its own (live) or its cluster's latest. */
+  function campaignOf(item: ItemView): CampaignLabel | null {
+    const clusterId = item.review?.campaign?.id ?? campaignOfItem.get(item.id);
+    return (clusterId ? campaigns.get(clusterId)?.label : undefined) ?? item.review?.campaign ?? null;
+  }
+
+  function campaignBadge(label: CampaignLabel): HTMLElement {
+    const minutes = Math.max(1, Math.round((Date.parse(label.lastAt) - Date.parse(label.firstAt)) / 60_000));
+    return h("span", { class: "badge campaign", "data-testid": "campaign-badge", title: t("mod.campaignHint") }, t("mod.campaign", { n: formatNumber(label.citizens), minutes: formatNumber(minutes) }));
+  }
+
+  function pendingOf(clusterId: string): string[] {
+    return (campaigns.get(clusterId)?.pendingItemIds ?? []).filter((itemId) => store.items.get(itemId)?.review?.needsReview ?? true);
+  }
+
+  function campaignButton(clusterId: string): HTMLElement {
+    return h("button", { type: "button", class: "small", tabindex: -1, "data-campaign": clusterId, onclick: () => openCampaignDecision(clusterId) },
+      t("mod.campaignDecide", { n: formatNumber(pendingOf(clusterId).length) }));
+  }
+
+  /** One decision, approve or reject with a reason, for every waiting item of a campaign-like cluster. */
+  function openCampaignDecision(clusterId: string): void {
+    const action = h("select", { id: "p-campaign-action" },
+      h("option", { value: "reject" }, t("mod.reject")),
+      h("option", { value: "approve" }, t("mod.approve")));
+    const reason = reasonField();
+    action.addEventListener("change", () => (reason.hidden = action.value !== "reject"));
+    openPanel(t("mod.campaignDecideTitle", { n: formatNumber(pendingOf(clusterId).length), id: clusterId }), [field("p-campaign-action", t("mod.campaignAction"), action), reason, noteField()], async () => {
+      const request: CampaignDecisionRequest = {
+        action: action.value as "approve" | "reject",
+        reason: action.value === "reject" ? byId<HTMLSelectElement>("p-reason").value : undefined,
+        note: byId<HTMLInputElement>("p-note").value || undefined,
+      };
+      try {
+        const response = live.isOnline
+          ? await live.connection.invoke<CampaignDecisionResult>("DecideCampaign", id, clusterId, request)
+          : await api<CampaignDecisionResult>(`/api/consultations/${id}/campaigns/${encodeURIComponent(clusterId)}/decision`, { method: "POST", token: session.token, body: request });
+        const failed = response.items.filter((o) => !o.ok);
+        result.textContent = t("mod.done", { n: formatNumber(response.items.length - failed.length), f: formatNumber(failed.length) }) +
+          (failed.length > 0 ? ` — ${failed.map((o) => `${o.itemId}: ${errorText(o.error ?? "generic")}`).join("; ")}` : "") +
+          (response.remaining > 0 ? ` ${t("mod.campaignRemaining", { n: formatNumber(response.remaining) })}` : "");
+      } catch (error) {
+        result.textContent = errorText(errorCode(error));
+      }
+
+      await refreshCampaigns();
+    });
+  }
+
+  function renderCampaigns(): void {
+    const open = [...campaigns.values()].filter((view) => pendingOf(view.label.id).length > 0);
+    replace(
+      byId("campaigns"),
+      open.length === 0
+        ? h("li", { class: "muted small" }, t("mod.campaignNone"))
+        : open.map((view) =>
+            h("li", { class: "card small", "data-campaign-id": view.label.id },
+              h("p", {}, campaignBadge(view.label), " ", h("code", {}, view.label.id)),
+              h("p", {}, store.items.get(pendingOf(view.label.id)[0])?.text.slice(0, 120) ?? ""),
+              h("button", { type: "button", class: "small", onclick: () => openCampaignDecision(view.label.id) }, t("mod.campaignDecide", { n: formatNumber(pendingOf(view.label.id).length) })),
+            ),
+          ),
+    );
+  }
+
   function openSanction(item: ItemView): void {
     openPanel(t("mod.sanction"), [
       field("p-kind", t("mod.sanctionKind"), h("select", { id: "p-kind" }, h("option", { value: "mute" }, t("mod.mute")), h("option", { value: "ban" }, t("mod.ban")))),
@@ -332,6 +430,7 @@ async function main(): Promise<void> {
     replace(queueEl, visible.length === 0 ? h("li", { class: "muted" }, t("mod.empty")) : visible.map(row));
     setCurrent(currentId, hadFocus || pendingFocus !== null);
     if (currentId === pendingFocus) pendingFocus = null;
+    renderCampaigns();
     renderDuplicates(all);
   }
 
@@ -339,6 +438,7 @@ async function main(): Promise<void> {
     const review = item.review;
     const now = Date.now();
     const claimed = review?.claimedBy && review.claimedUntil && Date.parse(review.claimedUntil) > now ? review : null;
+    const campaign = review?.needsReview ? campaignOf(item) : null;
     const checkbox = h("input", { type: "checkbox", "aria-label": `${t("mod.select")}: ${item.text.slice(0, 60)}`, tabindex: -1 });
     checkbox.checked = selected.has(item.id);
     checkbox.addEventListener("change", () => toggleSelect(item.id));
@@ -352,7 +452,7 @@ async function main(): Promise<void> {
         "div",
         {},
         h("p", { class: "row small" }, statusBadge(item.status), h("code", {}, item.id), item.pinned ? h("span", { class: "badge" }, t("item.pinned")) : null,
-          item.highlighted ? h("span", { class: "badge live" }, t("item.highlighted")) : null, item.tags.map((tag) => h("span", { class: "badge" }, `#${tag}`))),
+          item.highlighted ? h("span", { class: "badge live" }, t("item.highlighted")) : null, campaign ? campaignBadge(campaign) : null, item.tags.map((tag) => h("span", { class: "badge" }, `#${tag}`))),
         h("p", { class: "item-text", "data-testid": "item-text" }, item.text),
         itemMeta(item),
         review ? h("p", { class: "small triage" }, t("mod.triage", { score: formatNumber(Math.round(review.triageScore * 100) / 100), reason: review.triageReason })) : null,
@@ -365,6 +465,7 @@ async function main(): Promise<void> {
           button((claimed?.claimedByAccount ?? claimed?.claimedBy) === session.actor ? "release" : "claim", (claimed?.claimedByAccount ?? claimed?.claimedBy) === session.actor ? "mod.release" : "mod.claim"),
           button("approve", "mod.approve", "small"),
           button("reject", "mod.reject", "small danger"),
+          campaign ? campaignButton(campaign.id) : null,
           h("details", { class: "more" },
             h("summary", { tabindex: -1 }, t("mod.more")),
             h("div", { class: "actions" },
