@@ -124,7 +124,7 @@ public sealed class DialogueOptions : IValidatableObject
     /// <summary>
     /// Shortest time between two recomputations of a consultation's topic groups while posts keep coming
     /// (a grouping that takes long stretches it to ten times its own duration). Once no post has come or
-    /// changed for a second, half of it (and three times the last duration) is enough: the burst is over, the
+    /// changed for a second, a quarter of it (and twice the last duration) is enough: the burst is over, the
     /// CPU it used is free, and officials see the regrouped burst within seconds.
     /// </summary>
     [Range(1, 3600)]

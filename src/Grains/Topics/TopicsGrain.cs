@@ -14,7 +14,7 @@ namespace OpenGov.Dialogue.Consultations.Topics;
 /// The topic analysis of one consultation, off the vote path: the consultation grain sends each
 /// durable change to a published item one-way; a timer regroups the texts when something changed
 /// (while posts keep coming at most every <see cref="DialogueOptions.TopicsRecomputeSeconds"/> and never more
-/// than a tenth of the time; once they stop for a second, after half of that and at most a quarter of the time) on the low-priority analysis thread (<see cref="BackgroundWork"/>), passing the previous grouping so ids stay stable. A regrouping
+/// than a tenth of the time; once they stop for a second, after a quarter of that and at most a third of the time) on the low-priority analysis thread (<see cref="BackgroundWork"/>), passing the previous grouping so ids stay stable. A regrouping
 /// groups at most <see cref="DialogueOptions.TopicsSampleSize"/> items and places the rest into the
 /// nearest group; items arriving between regroupings are placed as they come. The topic tagger
 /// retrains in the background from the moderators' tags and suggests a topic for untagged items.
@@ -117,7 +117,7 @@ public sealed class TopicsGrain(
         var now = clock.GetUtcNow();
         object? model = _tagger.Current is { } tagger ? tagger : options.Value.DefaultTaxonomy ? DefaultTaxonomy.Instance : null;
         var quiet = now - _lastChange >= QuietAfter;
-        var wait = quiet ? Max(MinInterval / 2, _lastDuration * 3) : Max(MinInterval, _lastDuration * 10);
+        var wait = quiet ? Max(MinInterval / 4, _lastDuration * 2) : Max(MinInterval, _lastDuration * 10);
         var regroup = _board.GroupsDirty && now - _lastGrouping >= wait;
 
         // A new model answers for every untagged item; the same model only for items it has not seen (new or
