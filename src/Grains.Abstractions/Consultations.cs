@@ -191,6 +191,12 @@ public sealed record VoteTally(
     public static VoteTally Empty { get; } = new(0, 0, 0, 0);
 }
 
+public static class VoteTallies
+{
+    /// <summary>Every vote cast: upvotes in Q&amp;A, agree + disagree + pass in deliberation (an extension, so the wire shape stays as it is).</summary>
+    public static int Total(this VoteTally tally) => tally.Up + tally.Agree + tally.Disagree + tally.Pass;
+}
+
 /// <summary>
 /// What a client sees of an item. <see cref="Seq"/> is the sequence number of the item's latest
 /// change, so a client keeps the newest version of each item and resumes from its highest seq.

@@ -111,11 +111,11 @@ public sealed class OpinionGrainTests : IAsyncLifetime
     public async Task Groups_are_pushed_to_gateways_and_rebuilt_after_a_restart()
     {
         var (id, campA, _, _) = await TwoCamps();
-        var observer = new OpinionObserver();
+        var observer = new PushedViews<OpinionView>(batch => batch.Opinion, "opinion summary");
         await _silo.Grains.GetGrain<IConsultationGrain>(id).Subscribe(_silo.Grains.CreateObjectReference<IConsultationObserver>(observer));
         await _silo.Grains.GetGrain<ICitizenGrain>(CitizenIds.New()).Vote(id, "i1", 1);
 
-        var pushed = await observer.WaitFor(v => v.Groups.Count == 2);
+        var pushed = await observer.WaitFor(v => v.Groups.Count == 2, TimeSpan.FromSeconds(10));
         Assert.Null(pushed.You);
         Assert.NotEmpty(pushed.Map);
 
@@ -125,41 +125,5 @@ public sealed class OpinionGrainTests : IAsyncLifetime
         var after = await Settled(id, campA[0], v => v.ParticipantsInAnalysis == 40);
         Assert.Equal(before.Groups.Select(g => g.Members).Order(), after.Groups.Select(g => g.Members).Order());
         Assert.Equal(41, after.Participants);
-    }
-
-    private sealed class OpinionObserver : IConsultationObserver
-    {
-        private readonly List<OpinionView> _views = [];
-
-        public Task OnChanges(string consultationId, ChangeBatch batch)
-        {
-            if (batch.Opinion is { } view)
-            {
-                lock (_views)
-                {
-                    _views.Add(view);
-                }
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public async Task<OpinionView> WaitFor(Func<OpinionView, bool> match)
-        {
-            for (var i = 0; i < 100; i++)
-            {
-                lock (_views)
-                {
-                    if (_views.FirstOrDefault(match) is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                await Task.Delay(100);
-            }
-
-            throw new TimeoutException("No opinion summary was pushed within 10 s.");
-        }
     }
 }

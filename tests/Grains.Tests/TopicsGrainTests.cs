@@ -258,16 +258,20 @@ public sealed class TopicsGrainTests : IAsyncLifetime
         Assert.Equal(20, view.MinItems);
     }
 
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(20);
+
+    private static string Describe(TopicsView v) => $"{v.Status}, {v.Items} items, {v.Grouped} grouped";
+
     [Fact]
     public async Task Each_regrouping_is_pushed_with_growth_and_briefs_and_before_any_tag_the_default_taxonomy_suggests()
     {
         var grain = await Create();
-        var observer = new TopicsObserver();
+        var observer = new PushedViews<TopicsView>(batch => batch.Topics, "topics view");
         await grain.Subscribe(_silo.Grains.CreateObjectReference<IConsultationObserver>(observer));
         await Publish(grain, 8);
 
         // Pushed to the gateways without anyone asking: all 24 items grouped, all of them posted just now.
-        var pushed = await observer.WaitFor(v => v.Status == TopicsStatus.Grouped && v.Grouped == 24 && v.Tags.Sum(t => t.Suggested + t.Unsure) > 0);
+        var pushed = await observer.WaitFor(v => v.Status == TopicsStatus.Grouped && v.Grouped == 24 && v.Tags.Sum(t => t.Suggested + t.Unsure) > 0, Within, newest: true, Describe);
         Assert.Equal(grain.GetPrimaryKeyString(), pushed.ConsultationId);
         Assert.Equal(24, pushed.Recent);
         Assert.Equal(10, pushed.RecentMinutes);
@@ -303,48 +307,8 @@ public sealed class TopicsGrainTests : IAsyncLifetime
             await grain.Moderate(new ModerationCommand(ModerationActions.Tag, tagged, Moderator) { Tags = [topic] });
         }
 
-        var afterTags = await observer.WaitFor(v => v.TaggerReady && v.Groups.SelectMany(g => g.Items).Any(i => i.Suggested is not null));
+        var afterTags = await observer.WaitFor(v => v.TaggerReady && v.Groups.SelectMany(g => g.Items).Any(i => i.Suggested is not null), Within, newest: true, Describe);
         Assert.All(afterTags.Groups.SelectMany(g => g.Items).Where(i => i.Suggested is not null), i => Assert.Equal(TopicSuggestionSources.Model, i.Suggested!.Source));
-    }
-
-    private sealed class TopicsObserver : IConsultationObserver
-    {
-        private readonly List<TopicsView> _views = [];
-
-        public Task OnChanges(string consultationId, ChangeBatch batch)
-        {
-            if (batch.Topics is { } view)
-            {
-                lock (_views)
-                {
-                    _views.Add(view);
-                }
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public async Task<TopicsView> WaitFor(Func<TopicsView, bool> match)
-        {
-            for (var i = 0; i < 200; i++)
-            {
-                lock (_views)
-                {
-                    if (_views.LastOrDefault(match) is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                await Task.Delay(100);
-            }
-
-            lock (_views)
-            {
-                var last = _views.LastOrDefault();
-                throw new TimeoutException($"No matching topics view was pushed within 20 s ({_views.Count} pushed; last: {last?.Status}, {last?.Items} items, {last?.Grouped} grouped).");
-            }
-        }
     }
 
     [Fact]

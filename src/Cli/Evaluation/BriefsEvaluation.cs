@@ -67,7 +67,7 @@ internal static class BriefsEvaluation
 
         var byId = posts.ToDictionary(p => p.Id, StringComparer.Ordinal);
         var sentences = briefs.SelectMany(b => b.Sentences).ToList();
-        var verbatim = sentences.Count(s => byId[s.SourceId].Text.Contains(s.Text, StringComparison.Ordinal) && groupOf[s.SourceId] == briefs.First(b => b.Sentences.Contains(s)).GroupId);
+        var verbatim = briefs.Sum(b => b.Sentences.Count(s => byId[s.SourceId].Text.Contains(s.Text, StringComparison.Ordinal) && groupOf[s.SourceId] == b.GroupId));
         foreach (var brief in briefs.OrderByDescending(b => b.Posts).Take(20))
         {
             Console.WriteLine($"group {Truncate(names.GetValueOrDefault(brief.GroupId, brief.GroupId.ToString(CultureInfo.InvariantCulture)), 30),-30} posts={brief.Posts,5} sentences={brief.Sentences.Count} coverage={Metrics.Format(brief.Coverage)}");

@@ -52,19 +52,26 @@ public sealed record ConsultationBrief(
             questions ? [.. visible.Where(i => i.Answer is { Status: AnswerStatus.UnderReview, Due: { } due } && due < today).OrderBy(i => i.Answer!.Due).Take(QuestionsListed).Select(Post)] : []);
     }
 
-    /// <summary>The brief of a consultation now: its topic groups as the public sees them and its published posts.</summary>
+    /// <summary>What a brief is built from: the topic groups as the public sees them (3 typical posts each) and the published posts, most voted first.</summary>
+    public static async Task<(TopicsView Topics, IReadOnlyList<ItemView> Published)> ReadInputs(IGrainFactory grains, string consultationId)
+    {
+        var topics = await grains.GetGrain<ITopicsGrain>(consultationId).Get(3);
+        var published = await grains.GetGrain<IConsultationGrain>(consultationId).GetRanking(RankingSort.Popular, false, 1000);
+        return (FeedFrames.PublicTopics(topics), published);
+    }
+
+    /// <summary>The brief of a consultation now.</summary>
     public static async Task<ConsultationBrief> Read(IGrainFactory grains, ConsultationInfo info, DateTimeOffset now)
     {
-        var topics = await grains.GetGrain<ITopicsGrain>(info.Id).Get(3);
-        var published = await grains.GetGrain<IConsultationGrain>(info.Id).GetRanking(RankingSort.Popular, false, 1000);
-        return Build(info, FeedFrames.PublicTopics(topics), published, now);
+        var (topics, published) = await ReadInputs(grains, info.Id);
+        return Build(info, topics, published, now);
     }
 
     private static BriefConcern Concern(TopicGroupView g) => new(g.Id, g.Terms, g.Size, g.Votes, g.Recent, g.Brief);
 
     private static BriefPost Post(ItemView i) => new(i.Id, i.Text, VotesOf(i), i.CreatedAt, i.Answer?.Due);
 
-    private static int VotesOf(ItemView i) => i.Votes.Up + i.Votes.Agree + i.Votes.Disagree + i.Votes.Pass;
+    private static int VotesOf(ItemView i) => i.Votes.Total();
 }
 
 /// <param name="Sentences">The group's extractive brief: verbatim sentences, each with the posts it stands for.</param>

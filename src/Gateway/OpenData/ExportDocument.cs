@@ -1,6 +1,5 @@
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Gateway.Consultations;
-using OpenGov.Dialogue.Gateway.Live;
 
 namespace OpenGov.Dialogue.Gateway.OpenData;
 
@@ -31,9 +30,8 @@ public sealed record ExportDocument(
         var opinion = export.Info.Mode == ConsultationMode.Deliberation
             ? (await grains.GetGrain<IOpinionGrain>(id).Get(null)) with { Map = [] }
             : null;
-        // As the public feed shows them: the tagger's guesses are a moderators' working aid.
-        var topics = FeedFrames.PublicTopics(await grains.GetGrain<ITopicsGrain>(id).Get(3));
-        var published = await grains.GetGrain<IConsultationGrain>(id).GetRanking(RankingSort.Popular, false, 1000);
+        // Topic groups as the public feed shows them: the tagger's guesses are a moderators' working aid.
+        var (topics, published) = await ConsultationBrief.ReadInputs(grains, id);
         return new ExportDocument(
             FormatName,
             "CC-BY-4.0",

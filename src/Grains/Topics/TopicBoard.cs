@@ -61,9 +61,6 @@ public sealed class TopicBoard
     // Where the suggestions come from: a new suggester replaces them all, so they share one source.
     private string _suggestionSource = TopicSuggestionSources.Model;
 
-    // Set by each view: the tagger is ready, so suggestions of the default taxonomy are not shown.
-    private bool _hideSuggestions;
-
     // The extractive brief of each group of the last grouping, made with it.
     private IReadOnlyDictionary<int, IReadOnlyList<ExtractedSentence>> _briefs = new Dictionary<int, IReadOnlyList<ExtractedSentence>>();
 
@@ -329,9 +326,9 @@ public sealed class TopicBoard
             : Grouping is null || ComputedAt is null ? TopicsStatus.Computing
             : TopicsStatus.Grouped;
         var since = (now ?? DateTimeOffset.MaxValue) - TrendWindow;
-        _hideSuggestions = taggerReady && _suggestionSource == TopicSuggestionSources.Default;
-        var groups = status == TopicsStatus.Grouped ? Groups(inAnalysis, votes, itemsPerGroup, since) : [];
-        return new TopicsView(consultationId, status, Count, votes, MinItems, groups, TagCounts(inAnalysis), inAnalysis.Count(i => i.Tags.Count == 0), taggerReady, ComputedAt, Grouping?.Groups.Sum(g => g.Size) ?? 0)
+        var showSuggestions = !(taggerReady && _suggestionSource == TopicSuggestionSources.Default);
+        var groups = status == TopicsStatus.Grouped ? Groups(inAnalysis, votes, itemsPerGroup, since, showSuggestions) : [];
+        return new TopicsView(consultationId, status, Count, votes, MinItems, groups, TagCounts(inAnalysis, showSuggestions), inAnalysis.Count(i => i.Tags.Count == 0), taggerReady, ComputedAt, Grouping?.Groups.Sum(g => g.Size) ?? 0)
         {
             RecentMinutes = (int)TrendWindow.TotalMinutes,
             Recent = inAnalysis.Count(i => i.CreatedAt > since),
@@ -339,13 +336,13 @@ public sealed class TopicBoard
         };
     }
 
-    private bool HasSuggestion(Item item, out TopicPrediction prediction)
+    private bool HasSuggestion(Item item, bool showSuggestions, out TopicPrediction prediction)
     {
         prediction = null!;
-        return item.Tags.Count == 0 && !_hideSuggestions && _suggestions.TryGetValue(item.Id, out prediction!);
+        return item.Tags.Count == 0 && showSuggestions && _suggestions.TryGetValue(item.Id, out prediction!);
     }
 
-    private List<TopicGroupView> Groups(List<Item> inAnalysis, int totalVotes, int itemsPerGroup, DateTimeOffset since)
+    private List<TopicGroupView> Groups(List<Item> inAnalysis, int totalVotes, int itemsPerGroup, DateTimeOffset since, bool showSuggestions)
     {
         var grouping = Grouping!;
         var members = new Dictionary<int, List<Item>>();
@@ -375,7 +372,7 @@ public sealed class TopicBoard
             var top = typical.Concat(list.OrderByDescending(i => i.Votes).ThenBy(i => i.Number))
                 .DistinctBy(i => i.Id)
                 .Take(itemsPerGroup)
-                .Select(ItemView)
+                .Select(i => ItemView(i, showSuggestions))
                 .ToList();
             var groupVotes = list.Sum(i => i.Votes);
             views.Add(new TopicGroupView(group.GroupId, group.DistinctiveTerms, list.Count, groupVotes, totalVotes == 0 ? 0 : groupVotes / (double)totalVotes, top)
@@ -388,8 +385,8 @@ public sealed class TopicBoard
         return [.. views.OrderByDescending(v => v.Size).ThenBy(v => v.Id)];
     }
 
-    private TopicItemView ItemView(Item item) =>
-        new(item.Id, item.Text, item.Votes, item.Tags, HasSuggestion(item, out var s) ? Suggestion(s) : null);
+    private TopicItemView ItemView(Item item, bool showSuggestions) =>
+        new(item.Id, item.Text, item.Votes, item.Tags, HasSuggestion(item, showSuggestions, out var s) ? Suggestion(s) : null);
 
     private TopicSuggestion Suggestion(TopicPrediction p) => new(p.Topic, Math.Round(p.Confidence, 3), p.IsUnsure, _suggestionSource);
 
@@ -407,7 +404,7 @@ public sealed class TopicBoard
         return new BriefSentence(draft.Text, draft.SourceId, ids, ids.Sum(id => _items[id].Votes));
     }
 
-    private List<TagCountView> TagCounts(List<Item> inAnalysis)
+    private List<TagCountView> TagCounts(List<Item> inAnalysis, bool showSuggestions)
     {
         var counts = new Dictionary<string, (int Tagged, int Suggested, int Unsure)>(StringComparer.Ordinal);
         foreach (var item in inAnalysis)
@@ -418,7 +415,7 @@ public sealed class TopicBoard
                 counts[tag] = c with { Tagged = c.Tagged + 1 };
             }
 
-            if (HasSuggestion(item, out var s))
+            if (HasSuggestion(item, showSuggestions, out var s))
             {
                 var c = counts.GetValueOrDefault(s.Topic);
                 counts[s.Topic] = s.IsUnsure ? c with { Unsure = c.Unsure + 1 } : c with { Suggested = c.Suggested + 1 };

@@ -29,5 +29,5 @@ public static class TopicInputs
     }
 
     /// <summary>Every vote cast counts: upvotes in Q&amp;A, agree, disagree and pass in deliberation.</summary>
-    private static int Votes(ConsultationLedger.Entry item) => item.Tally.Up + item.Tally.Agree + item.Tally.Disagree + item.Tally.Pass;
+    private static int Votes(ConsultationLedger.Entry item) => item.Tally.Total();
 }
