@@ -59,6 +59,9 @@ public static class ErrorCodes
     /// <summary>The consultation admits by join code or invitation and the token was not admitted to it.</summary>
     public const string AdmissionRequired = "admission-required";
 
+    /// <summary>Segment questions or answers that break the rules (unknown question or option, too many, …).</summary>
+    public const string InvalidSegments = "invalid-segments";
+
     /// <summary>Storage is unreachable (a database restart, a network cut): nothing was acknowledged; retry later.</summary>
     public const string Unavailable = "unavailable";
 }

@@ -133,6 +133,10 @@ public interface IConsultationGrain : IGrainWithStringKey
     [Alias("topic-inputs")]
     Task<TopicSnapshot> GetTopicInputs();
 
+    /// <summary>Each published item's author (item id → citizen id): inside the cluster only, for the segment breakdown.</summary>
+    [Alias("authors")]
+    Task<IReadOnlyDictionary<string, string>> GetAuthors();
+
     /// <summary>Re-reads the stored log and checks every entry's hash and link.</summary>
     [Alias("verify-log")]
     Task<LogVerification> VerifyModerationLog();
@@ -183,6 +187,14 @@ public interface ICitizenGrain : IGrainWithStringKey
 
     [Alias("mark-read")]
     Task MarkRead(string notificationId);
+
+    /// <summary>Sets the citizen's self-described segments in a consultation (null or left out: not answered); rate limited.</summary>
+    [Alias("describe")]
+    Task<IReadOnlyDictionary<string, string>> Describe(string consultationId, IReadOnlyDictionary<string, string?> answers, Admission? admission = null);
+
+    /// <summary>The citizen's segment answers in a consultation (empty when none).</summary>
+    [Alias("description")]
+    Task<IReadOnlyDictionary<string, string>> GetDescription(string consultationId);
 
     /// <summary>Everything held about this citizen, in one consultation or in all they took part in.</summary>
     [Alias("data")]

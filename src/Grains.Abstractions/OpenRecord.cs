@@ -89,4 +89,8 @@ public sealed record CitizenData(
     [property: Id(0)] IReadOnlyList<CitizenContributions> Consultations,
     [property: Id(1)] IReadOnlyList<Notification> Notifications,
     [property: Id(2)] IReadOnlyDictionary<string, Sanction> Sanctions,
-    [property: Id(3)] DateTimeOffset ExportedAt);
+    [property: Id(3)] DateTimeOffset ExportedAt)
+{
+    /// <summary>The citizen's self-described segments per consultation (question key → option).</summary>
+    [Id(4)] public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Segments { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, string>>();
+}

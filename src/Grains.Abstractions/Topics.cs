@@ -151,4 +151,20 @@ public interface ITopicsGrain : IGrainWithStringKey
     /// <summary>The topic groups' view is pushed to staff and officials after each regrouping; this sends one now (a test hook and a resync).</summary>
     [Alias("push")]
     Task Push();
+
+    /// <summary>Every item in the analysis with its topic group, over the last grouping (for the segment breakdown).</summary>
+    [Alias("assignments")]
+    Task<TopicAssignments> GetAssignments();
 }
+
+/// <summary>Item → topic group for every grouped or placed item, and each group's distinctive words; empty before the first grouping.</summary>
+[GenerateSerializer, Immutable, Alias("dialogue.topic-assignments")]
+public sealed record TopicAssignments(
+    [property: Id(0)] IReadOnlyDictionary<string, int> ItemGroups,
+    [property: Id(1)] IReadOnlyList<TopicGroupTerms> Groups)
+{
+    public static TopicAssignments None { get; } = new(new Dictionary<string, int>(), []);
+}
+
+[GenerateSerializer, Immutable, Alias("dialogue.topic-group-terms")]
+public sealed record TopicGroupTerms([property: Id(0)] int GroupId, [property: Id(1)] IReadOnlyList<string> Terms);

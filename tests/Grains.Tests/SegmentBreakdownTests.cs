@@ -1,11 +1,12 @@
 using OpenGov.Dialogue.Consultations.Segments;
+using OpenGov.Dialogue.Contracts;
 
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>Segment counts with small cells withheld, and "who is missing" (pure rules).</summary>
 public sealed class SegmentBreakdownTests
 {
-    private static readonly SegmentQuestion Kelurahan = new("kelurahan", ["menteng", "cikini", "gondangdia", "kebon-sirih"]);
+    private static readonly SegmentQuestion Kelurahan = new("kelurahan", "Kelurahan", ["menteng", "cikini", "gondangdia", "kebon-sirih"]);
 
     /// <summary>n people per option, the first <c>contributing</c>[option] of them contributors.</summary>
     private static (Dictionary<string, string> Answers, HashSet<string> Contributors) People(Dictionary<string, (int People, int Contributing)> spec)
@@ -57,7 +58,7 @@ public sealed class SegmentBreakdownTests
             ["kebon-sirih"] = (0, 0),
         });
 
-        var breakdown = SegmentBreakdown.Of(Kelurahan, answers, contributors, new Dictionary<int, IReadOnlySet<string>>());
+        var breakdown = SegmentBreakdown.Of(Kelurahan, answers, contributors, [], []);
 
         var gap = Assert.Single(breakdown.Missing);
         Assert.Equal("gondangdia", gap.Option);
@@ -79,7 +80,7 @@ public sealed class SegmentBreakdownTests
             ["kebon-sirih"] = (5, 5),
         });
 
-        var breakdown = SegmentBreakdown.Of(question, answers, contributors, new Dictionary<int, IReadOnlySet<string>>());
+        var breakdown = SegmentBreakdown.Of(question, answers, contributors, [], []);
 
         // Against participants nobody is missing (everyone contributed); against the census, kebon-sirih is.
         var gap = Assert.Single(breakdown.Missing);
@@ -95,9 +96,80 @@ public sealed class SegmentBreakdownTests
         answers["tricky"] = "not-an-option";
         var group = new HashSet<string>([.. Enumerable.Range(0, 6).Select(i => $"menteng-{i}"), .. Enumerable.Range(0, 6).Select(i => $"cikini-{i}"), "tricky", "skipped-the-question"]);
 
-        var breakdown = SegmentBreakdown.Of(Kelurahan, answers, contributors, new Dictionary<int, IReadOnlySet<string>> { [3] = group });
+        var breakdown = SegmentBreakdown.Of(Kelurahan, answers, contributors, [new PeopleGroup(3, ["jalan"], group)], []);
 
-        Assert.Equal([6, 6, 0, 0], breakdown.Groups[3].Select(c => c.Count));
+        var row = Assert.Single(breakdown.TopicGroups);
+        Assert.Equal(3, row.GroupId);
+        Assert.Equal([6, 6, 0, 0], row.Cells.Select(c => c.Count));
         Assert.Equal(21, breakdown.Participants.Sum(c => c.Count));
+    }
+
+    [Fact]
+    public void The_whole_breakdown_joins_posts_to_their_authors_topic_groups_and_opinion_groups()
+    {
+        var questions = new[] { Kelurahan, new SegmentQuestion("tinggal", "Tinggal di sini?", ["ya", "tidak"]) };
+        var answers = new Dictionary<string, IReadOnlyDictionary<string, string>>();
+        var authors = new Dictionary<string, string>();
+        var itemGroups = new Dictionary<string, int>();
+        var opinion = new Dictionary<string, int>();
+        for (var n = 0; n < 30; n++)
+        {
+            var person = $"p{n}";
+            // 20 from menteng, 10 from cikini; only the first 12 answer the second question.
+            var answer = new Dictionary<string, string> { ["kelurahan"] = n < 20 ? "menteng" : "cikini" };
+            if (n < 12)
+            {
+                answer["tinggal"] = n % 2 == 0 ? "ya" : "tidak";
+            }
+
+            answers[person] = answer;
+            opinion[person] = n % 3 == 0 ? 1 : 0;
+
+            // Everyone from menteng posts twice (topic group 7, then 8); nobody from cikini posts.
+            if (n < 20)
+            {
+                authors[$"i{2 * n}"] = person;
+                authors[$"i{(2 * n) + 1}"] = person;
+                itemGroups[$"i{2 * n}"] = 7;
+                itemGroups[$"i{(2 * n) + 1}"] = 8;
+            }
+        }
+
+        // A post grouped but no longer published (not in authors) does not count; nor does someone who answered nothing.
+        itemGroups["hidden"] = 7;
+        authors["i99"] = "silent";
+        itemGroups["i99"] = 7;
+        var topics = new TopicAssignments(itemGroups, [new TopicGroupTerms(7, ["jalan"]), new TopicGroupTerms(8, ["air"])]);
+
+        var view = SegmentBreakdown.Make("c1", questions, answers, authors, topics, opinion, DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(30, view.Answered);
+        Assert.Equal(20, view.Contributors); // "silent" posted but answered nothing: not counted among those who answered
+        var kelurahan = view.Questions[0];
+        Assert.Equal([20, 10, 0, 0], kelurahan.Participants.Select(c => c.Count));
+        Assert.Equal([20, 0, 0, 0], kelurahan.Contributors.Select(c => c.Count));
+        Assert.Equal([7, 8], kelurahan.TopicGroups.Select(g => g.GroupId));
+        Assert.All(kelurahan.TopicGroups, g => Assert.Equal([20, 0, 0, 0], g.Cells.Select(c => c.Count)));
+        Assert.Equal(["jalan"], kelurahan.TopicGroups[0].Terms);
+        Assert.Equal([0, 1], kelurahan.OpinionGroups.Select(g => g.GroupId));
+        Assert.Equal([13, 7, 0, 0], kelurahan.OpinionGroups[0].Cells.Select(c => c.Count));
+        Assert.Equal([null, null, 0, 0], kelurahan.OpinionGroups[1].Cells.Select(c => c.Count)); // 3 from cikini: withheld, and the 7 with it
+        Assert.Equal("cikini", Assert.Single(kelurahan.Missing).Option);
+
+        // The second question: 12 answered (6 ya, 6 tidak), all of them contributors.
+        Assert.Equal([6, 6], view.Questions[1].Participants.Select(c => c.Count));
+        Assert.Empty(view.Questions[1].Missing);
+    }
+
+    [Fact]
+    public void Fewer_than_five_people_show_no_totals()
+    {
+        var answers = Enumerable.Range(0, 4).ToDictionary(n => $"p{n}", _ => (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { ["kelurahan"] = "menteng" });
+        var view = SegmentBreakdown.Make("c1", [Kelurahan], answers, new Dictionary<string, string> { ["i1"] = "p0" }, TopicAssignments.None, new Dictionary<string, int>(), DateTimeOffset.UnixEpoch);
+
+        Assert.Null(view.Answered);
+        Assert.Null(view.Contributors);
+        Assert.All(view.Questions[0].Participants, c => Assert.Null(c.Count));
+        Assert.Empty(view.Questions[0].Missing);
     }
 }

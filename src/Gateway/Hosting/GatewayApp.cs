@@ -73,6 +73,7 @@ public static class GatewayApp
         app.MapModeration();
         app.MapOpinion();
         app.MapTopics();
+        app.MapSegments();
         app.MapBrief();
         app.MapOpenData();
         app.MapDataRights();

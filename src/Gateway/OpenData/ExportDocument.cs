@@ -6,7 +6,7 @@ namespace OpenGov.Dialogue.Gateway.OpenData;
 /// <summary>
 /// The JSON export: one document with the consultation, its items (status, tallies, answers), the vote
 /// events by pseudonymous participant numbers, the opinion and topic groups at export time, and the
-/// moderation-log summary. No citizen ids, tokens, addresses or moderators' notes are in it.
+/// moderation-log summary, and the segment breakdown with small cells withheld. No citizen ids, tokens, addresses or moderators' notes are in it.
 /// </summary>
 public sealed record ExportDocument(
     string Format,
@@ -22,6 +22,9 @@ public sealed record ExportDocument(
     /// <summary>The consultation's brief at export time (largest, most-voted and growing concerns, open questions).</summary>
     public ConsultationBrief? Brief { get; init; }
 
+    /// <summary>Who is being heard, by self-described segment, with cells under five people withheld; null when no questions were asked.</summary>
+    public SegmentsBreakdown? Segments { get; init; }
+
     public const string FormatName = "opengov-dialogue-export/1";
 
     public static async Task<ExportDocument> Build(ConsultationExport export, IGrainFactory grains)
@@ -32,6 +35,7 @@ public sealed record ExportDocument(
             : null;
         // Topic groups as the public feed shows them: the tagger's guesses are a moderators' working aid.
         var (topics, published) = await ConsultationBrief.ReadInputs(grains, id);
+        var segments = await grains.GetGrain<ISegmentsGrain>(id).GetBreakdown();
         return new ExportDocument(
             FormatName,
             "CC-BY-4.0",
@@ -45,6 +49,7 @@ public sealed record ExportDocument(
             new ExportLogSummary(export.LogEntries, export.LogCounts, export.LastLogHash, $"/api/consultations/{id}/moderation-log", $"/api/consultations/{id}/moderation-log/verify"))
         {
             Brief = ConsultationBrief.Build(export.Info, topics, published, export.ExportedAt),
+            Segments = segments.Questions.Count > 0 ? segments : null,
         };
     }
 }

@@ -28,6 +28,9 @@ public sealed class CitizenState
 
     /// <summary>Consultations the citizen voted in (their data-access request reads the votes from those).</summary>
     [Id(5)] public List<string> Voted { get; set; } = [];
+
+    /// <summary>Consultations where the citizen answered segment questions (their data request and erasure reach those answers).</summary>
+    [Id(6)] public List<string> Described { get; set; } = [];
 }
 
 /// <summary>
@@ -43,8 +46,12 @@ public sealed class CitizenGrain(
 {
     public const int MaxNotifications = 200;
 
+    /// <summary>Changes to one's segment answers a minute: each rewrites the consultation's answers.</summary>
+    public const int SegmentChangesPerMinute = 6;
+
     private TokenBucket? _bucket;
     private TokenBucket? _votes;
+    private TokenBucket? _segments;
 
     public async Task<string> GetPseudonym(string consultationId) =>
         Pseudonyms.For(await Salt(consultationId), consultationId);
@@ -119,6 +126,33 @@ public sealed class CitizenGrain(
         }
     }
 
+    public async Task<IReadOnlyDictionary<string, string>> Describe(string consultationId, IReadOnlyDictionary<string, string?> answers, Admission? admission = null)
+    {
+        var segments = GrainFactory.GetGrain<ISegmentsGrain>(consultationId);
+        _segments ??= new TokenBucket(SegmentChangesPerMinute, SegmentChangesPerMinute, clock.GetUtcNow());
+        if (!_segments.TryTake(clock.GetUtcNow(), out var retryAfter))
+        {
+            throw new DialogueException(
+                ErrorCodes.RateLimited,
+                $"Too many changes: at most {SegmentChangesPerMinute} a minute.",
+                (int)Math.Ceiling(retryAfter.TotalSeconds));
+        }
+
+        // Remembered before the answer is stored, so a data request or an erasure always finds it.
+        if (!state.State.Described.Contains(consultationId))
+        {
+            state.State.Described.Add(consultationId);
+            await Save();
+        }
+
+        return await segments.Answer(this.GetPrimaryKeyString(), answers, admission);
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> GetDescription(string consultationId) =>
+        state.State.Described.Contains(consultationId)
+            ? await GrainFactory.GetGrain<ISegmentsGrain>(consultationId).GetAnswers(this.GetPrimaryKeyString())
+            : new Dictionary<string, string>();
+
     public async Task<CitizenData> GetData(string? consultationId)
     {
         var citizenId = this.GetPrimaryKeyString();
@@ -131,7 +165,16 @@ public sealed class CitizenGrain(
 
         var sanctions = state.State.Sanctions.Where(s => consultationId is null || s.Key == consultationId).ToDictionary();
         var notifications = state.State.Notifications.Where(n => consultationId is null || n.ConsultationId == consultationId).ToList();
-        return new CitizenData(contributions, notifications, sanctions, clock.GetUtcNow());
+        var segments = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var id in state.State.Described.Where(c => consultationId is null || c == consultationId))
+        {
+            if (await GrainFactory.GetGrain<ISegmentsGrain>(id).GetAnswers(citizenId) is { Count: > 0 } answers)
+            {
+                segments[id] = answers;
+            }
+        }
+
+        return new CitizenData(contributions, notifications, sanctions, clock.GetUtcNow()) { Segments = segments };
     }
 
     public async Task<IReadOnlyList<ErasureResult>> Erase()
@@ -141,6 +184,11 @@ public sealed class CitizenGrain(
         foreach (var id in TookPartIn().ToList())
         {
             results.Add(await GrainFactory.GetGrain<IConsultationGrain>(id).EraseCitizen(citizenId));
+        }
+
+        foreach (var id in state.State.Described)
+        {
+            await GrainFactory.GetGrain<ISegmentsGrain>(id).Forget(citizenId);
         }
 
         // Only after every consultation confirmed: a failure above leaves the request repeatable.
@@ -163,7 +211,7 @@ public sealed class CitizenGrain(
     public async Task Forget(string consultationId)
     {
         var s = state.State;
-        var changed = s.Salts.Remove(consultationId) | s.Consultations.Remove(consultationId) | s.Voted.Remove(consultationId);
+        var changed = s.Salts.Remove(consultationId) | s.Consultations.Remove(consultationId) | s.Voted.Remove(consultationId) | s.Described.Remove(consultationId);
         var before = s.Notifications.Count;
         s.Notifications.RemoveAll(n => n.ConsultationId == consultationId);
         if (changed || before != s.Notifications.Count)

@@ -1,23 +1,9 @@
+using OpenGov.Dialogue.Contracts;
+
 namespace OpenGov.Dialogue.Consultations.Segments;
 
-/// <summary>One self-described segment question of a consultation (kelurahan, age band, "I live / work / study here").</summary>
-/// <param name="ReferenceShares">Optional shares of the options in a reference population the admin enters (census), summing to about 1.</param>
-public sealed record SegmentQuestion(string Key, IReadOnlyList<string> Options, IReadOnlyDictionary<string, double>? ReferenceShares = null);
-
-/// <summary>A count that may be withheld: <see cref="Count"/> is null when the cell is suppressed.</summary>
-public sealed record SegmentCell(string Option, int? Count, double? Share);
-
-/// <summary>One option's place in "who is missing": its share among contributors against its share among participants or the reference.</summary>
-/// <param name="ContributorShare">Null when fewer than <see cref="SegmentBreakdown.MinCell"/> contributors are in the segment (the cell is withheld).</param>
-public sealed record SegmentGap(string Option, double BaseShare, double? ContributorShare, bool FromReference);
-
-/// <summary>The breakdown of one question: everyone who answered, those who contributed, each group, and who is missing.</summary>
-public sealed record QuestionBreakdown(
-    string Question,
-    IReadOnlyList<SegmentCell> Participants,
-    IReadOnlyList<SegmentCell> Contributors,
-    IReadOnlyDictionary<int, IReadOnlyList<SegmentCell>> Groups,
-    IReadOnlyList<SegmentGap> Missing);
+/// <summary>A topic group or opinion group and the people in it (authors of its posts, or its members).</summary>
+public sealed record PeopleGroup(int Id, IReadOnlyList<string> Terms, IReadOnlySet<string> People);
 
 /// <summary>
 /// Counts people by self-described segment without showing anyone: every cell is the number of distinct
@@ -35,24 +21,65 @@ public static class SegmentBreakdown
     public const double MissingRatio = 0.5;
     public const double MinBaseShare = 0.05;
 
+    /// <summary>
+    /// The whole breakdown of a consultation: who answered, who contributed (a published post), and each topic
+    /// group (authors of its posts) and opinion group (its members), per question.
+    /// </summary>
+    /// <param name="answers">Each person's answers (question key → option); people who answered nothing are absent.</param>
+    /// <param name="authors">Published item → its author.</param>
+    /// <param name="topicGroups">Item → topic group, and each group's distinctive words.</param>
+    /// <param name="opinionGroups">Person → opinion group.</param>
+    public static SegmentsBreakdown Make(
+        string consultationId,
+        IReadOnlyList<SegmentQuestion> questions,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> answers,
+        IReadOnlyDictionary<string, string> authors,
+        TopicAssignments topicGroups,
+        IReadOnlyDictionary<string, int> opinionGroups,
+        DateTimeOffset at,
+        bool final = false)
+    {
+        var contributors = authors.Values.ToHashSet(StringComparer.Ordinal);
+        var topics = topicGroups.Groups
+            .Select(g => new PeopleGroup(
+                g.GroupId,
+                g.Terms,
+                topicGroups.ItemGroups.Where(a => a.Value == g.GroupId && authors.ContainsKey(a.Key)).Select(a => authors[a.Key]).ToHashSet(StringComparer.Ordinal)))
+            .ToList();
+        var opinions = opinionGroups.GroupBy(m => m.Value)
+            .OrderBy(g => g.Key)
+            .Select(g => new PeopleGroup(g.Key, [], g.Select(m => m.Key).ToHashSet(StringComparer.Ordinal)))
+            .ToList();
+        var breakdowns = questions.Select(q => Of(
+            q,
+            answers.Where(a => a.Value.ContainsKey(q.Key)).ToDictionary(a => a.Key, a => a.Value[q.Key], StringComparer.Ordinal),
+            contributors,
+            topics,
+            opinions)).ToList();
+        var answered = answers.Count(a => a.Value.Count > 0);
+        var contributing = answers.Count(a => a.Value.Count > 0 && contributors.Contains(a.Key));
+        return new SegmentsBreakdown(consultationId, MinCell, Shown(answered), Shown(contributing), breakdowns, at, final);
+    }
+
     /// <param name="answers">Each person's answer to the question (people who skipped it are absent).</param>
     /// <param name="contributors">People who posted at least one published item.</param>
-    /// <param name="groups">Group id → the people with a post in that group.</param>
     public static QuestionBreakdown Of(
         SegmentQuestion question,
         IReadOnlyDictionary<string, string> answers,
         IReadOnlySet<string> contributors,
-        IReadOnlyDictionary<int, IReadOnlySet<string>> groups)
+        IReadOnlyList<PeopleGroup> topicGroups,
+        IReadOnlyList<PeopleGroup> opinionGroups)
     {
         var valid = answers.Where(a => question.Options.Contains(a.Value)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
         var contributorAnswers = valid.Where(a => contributors.Contains(a.Key)).Select(a => a.Value).ToList();
         var participants = Row(question.Options, valid.Values);
         var contributing = Row(question.Options, contributorAnswers);
-        var byGroup = groups.OrderBy(g => g.Key).ToDictionary(
-            g => g.Key,
-            g => (IReadOnlyList<SegmentCell>)Row(question.Options, g.Value.Where(valid.ContainsKey).Select(p => valid[p])));
-        return new QuestionBreakdown(question.Key, participants, contributing, byGroup, Missing(question, valid.Values, contributorAnswers, participants, contributing));
+        List<SegmentGroupRow> Rows(IReadOnlyList<PeopleGroup> groups) =>
+            [.. groups.Select(g => new SegmentGroupRow(g.Id, g.Terms, Row(question.Options, g.People.Where(valid.ContainsKey).Select(p => valid[p]))))];
+        return new QuestionBreakdown(question.Key, question.Label, participants, contributing, Rows(topicGroups), Rows(opinionGroups), Missing(question, contributorAnswers, participants, contributing));
     }
+
+    private static int? Shown(int count) => count < MinCell ? null : count;
 
     /// <summary>Counts per option, suppressed: small cells withheld, plus one more when only one would be.</summary>
     public static List<SegmentCell> Row(IReadOnlyList<string> options, IEnumerable<string> answers)
@@ -80,7 +107,7 @@ public static class SegmentBreakdown
             : new SegmentCell(o, counts[o], total == 0 ? 0 : counts[o] / (double)total))];
     }
 
-    private static List<SegmentGap> Missing(SegmentQuestion question, IReadOnlyCollection<string> participants, IReadOnlyCollection<string> contributors, List<SegmentCell> shownParticipants, List<SegmentCell> shownContributors)
+    private static List<SegmentGap> Missing(SegmentQuestion question, IReadOnlyCollection<string> contributors, List<SegmentCell> shownParticipants, List<SegmentCell> shownContributors)
     {
         var gaps = new List<SegmentGap>();
         if (contributors.Count < MinCell)

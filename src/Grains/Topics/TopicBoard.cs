@@ -336,6 +336,26 @@ public sealed class TopicBoard
         };
     }
 
+    /// <summary>Each item in the analysis with its group (placed since the grouping, or grouped by it), over the last grouping.</summary>
+    public TopicAssignments Assignments()
+    {
+        if (Grouping is not { } grouping || Count < MinItems)
+        {
+            return TopicAssignments.None;
+        }
+
+        var items = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var item in InAnalysis())
+        {
+            if (_placed.TryGetValue(item.Id, out var group) || grouping.Assignments.TryGetValue(item.Id, out group))
+            {
+                items[item.Id] = group;
+            }
+        }
+
+        return new TopicAssignments(items, [.. grouping.Groups.Select(g => new TopicGroupTerms(g.GroupId, g.DistinctiveTerms))]);
+    }
+
     private bool HasSuggestion(Item item, bool showSuggestions, out TopicPrediction prediction)
     {
         prediction = null!;

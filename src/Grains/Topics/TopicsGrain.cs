@@ -96,6 +96,8 @@ public sealed class TopicsGrain(
         return Task.CompletedTask;
     }
 
+    public Task<TopicAssignments> GetAssignments() => Task.FromResult(_board.Assignments());
+
     /// <summary>One-way through the consultation grain, which adds it to its next batch for the gateways.</summary>
     private void PushView() =>
         GrainFactory.GetGrain<IConsultationGrain>(Id).PublishTopics(_board.View(Id, PushedItemsPerGroup, _tagger.Current is not null, clock.GetUtcNow())).Ignore();
