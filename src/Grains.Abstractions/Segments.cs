@@ -113,9 +113,10 @@ public interface ISegmentsGrain : IGrainWithStringKey
     Task<SegmentsBreakdown> GetBreakdown();
 
     /// <summary>
-    /// The end of the retention period: keeps the breakdown made from <paramref name="authors"/> (published item →
-    /// citizen, given by the consultation before it destroys those links) and drops every answer.
+    /// Once the consultation's retention period is over (closed or archived, and its retention days passed): keeps
+    /// the breakdown made now and drops every answer. The retention job calls it before the consultation destroys its
+    /// identity links, so the breakdown still knows who wrote what. True when the answers were dropped now.
     /// </summary>
     [Alias("retire")]
-    Task Retire(IReadOnlyDictionary<string, string> authors);
+    Task<bool> Retire();
 }

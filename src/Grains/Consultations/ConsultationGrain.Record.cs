@@ -277,8 +277,6 @@ public sealed partial class ConsultationGrain
         await _decisions.WaitAsync();
         try
         {
-            // The self-described segments go first: their breakdown is kept, made while authors are still known.
-            await GrainFactory.GetGrain<ISegmentsGrain>(Id).Retire(Authors());
             var e = new IdentitiesAnonymised(Pending: true);
             var seq = await Commit((_, _) => e);
             await FinishRewrite(e, seq);

@@ -377,11 +377,9 @@ public sealed partial class ConsultationGrain(
             [.. _ledger.Items.Where(i => ConsultationLedger.IsPublic(i.Status)).Select(i => TopicInputs.Full(i.Seq, i))]));
 
     public Task<IReadOnlyDictionary<string, string>> GetAuthors() =>
-        Task.FromResult<IReadOnlyDictionary<string, string>>(Authors());
-
-    private Dictionary<string, string> Authors() =>
-        _ledger.Items.Where(i => ConsultationLedger.IsPublic(i.Status) && !ConsultationLedger.IsReplacement(i.CitizenId))
-            .ToDictionary(i => i.Id, i => i.CitizenId, StringComparer.Ordinal);
+        Task.FromResult<IReadOnlyDictionary<string, string>>(
+            _ledger.Items.Where(i => ConsultationLedger.IsPublic(i.Status) && !ConsultationLedger.IsReplacement(i.CitizenId))
+                .ToDictionary(i => i.Id, i => i.CitizenId, StringComparer.Ordinal));
 
     public Task PublishOpinion(OpinionView view)
     {

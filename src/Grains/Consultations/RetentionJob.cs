@@ -8,7 +8,8 @@ namespace OpenGov.Dialogue.Consultations;
 /// <summary>
 /// Destroys identity links once a closed consultation's retention period is over: every so often it
 /// asks each closed or archived consultation to apply its retention (the grain decides whether it is
-/// due, so several silos running this job do no harm). What remains is the anonymous public record.
+/// due, so several silos running this job do no harm). What remains is the anonymous public record. Self-described
+/// segment answers are dropped just before, keeping their breakdown (<see cref="ISegmentsGrain.Retire"/>).
 /// </summary>
 public sealed class RetentionJob(IGrainFactory grains, TimeProvider clock, IOptions<DialogueOptions> options, ILogger<RetentionJob> logger) : BackgroundService
 {
@@ -26,6 +27,8 @@ public sealed class RetentionJob(IGrainFactory grains, TimeProvider clock, IOpti
 
             try
             {
+                // The segment answers first: their breakdown is kept, made while the consultation still knows who wrote what.
+                await grains.GetGrain<ISegmentsGrain>(summary.Id).Retire();
                 if (await grains.GetGrain<IConsultationGrain>(summary.Id).ApplyRetention())
                 {
                     done.Add(summary.Id);

@@ -147,20 +147,27 @@ public sealed class SegmentsGrain(
         return view;
     }
 
-    public async Task Retire(IReadOnlyDictionary<string, string> authors)
+    public async Task<bool> Retire()
     {
         await Settled();
-        var s = state.State;
-        if (s.Final is not null)
+        if (state.State.Final is not null || (state.State.Questions.Count == 0 && state.State.Answers.Count == 0) || await GrainFactory.GetGrain<IConsultationGrain>(Id).GetInfo() is not { } info || !RetentionOver(info, clock.GetUtcNow()))
         {
-            return;
+            return false;
         }
 
-        s.Final = await Make(authors, final: true);
-        s.Answers = [];
+        var final = await Make(await GrainFactory.GetGrain<IConsultationGrain>(Id).GetAuthors(), final: true);
+        await Settled();
+        state.State.Final = final;
+        state.State.Answers = [];
         _breakdown = null;
         await Persist();
+        return true;
     }
+
+    /// <summary>The consultation's own rule (<see cref="IConsultationGrain.ApplyRetention"/>): closed, and its retention days passed since.</summary>
+    public static bool RetentionOver(ConsultationInfo info, DateTimeOffset now) =>
+        info is { Status: ConsultationStatus.Closed or ConsultationStatus.Archived, RetentionDays: { } days, ClosedAt: { } closedAt }
+        && now >= closedAt.AddDays(days);
 
     private async Task<SegmentsBreakdown> Make(IReadOnlyDictionary<string, string> authors, bool final)
     {
