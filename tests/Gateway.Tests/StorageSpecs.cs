@@ -50,3 +50,7 @@ public sealed class AnonymousLimitsGatewayHost : GatewayHost
         ["Dialogue:AnonymousReadsPerMinute"] = "3",
     };
 }
+
+public sealed class SqliteSegmentsApiTests(GatewayHost host) : SegmentsApiTests(host), IClassFixture<GatewayHost>;
+
+public sealed class PostgresSegmentsApiTests(PostgresGatewayHost host) : SegmentsApiTests(host), IClassFixture<PostgresGatewayHost>;
