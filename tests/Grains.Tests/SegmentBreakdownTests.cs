@@ -43,8 +43,9 @@ public sealed class SegmentBreakdownTests
         var two = SegmentBreakdown.Row(Kelurahan.Options, [.. Enumerable.Repeat("menteng", 20), .. Enumerable.Repeat("cikini", 2), .. Enumerable.Repeat("gondangdia", 3)]);
         Assert.Equal([20, null, null, 0], two.Select(c => c.Count));
 
-        // Fewer than five people in all: nothing is shown.
+        // Fewer than five people in all: nothing is shown; nobody at all is not a small cell.
         Assert.All(SegmentBreakdown.Row(Kelurahan.Options, ["menteng", "menteng", "cikini"]), c => Assert.Null(c.Count));
+        Assert.All(SegmentBreakdown.Row(Kelurahan.Options, []), c => Assert.Equal(0, c.Count));
     }
 
     [Fact]

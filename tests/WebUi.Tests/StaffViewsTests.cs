@@ -33,7 +33,6 @@ public sealed class StaffViewsTests(WebUiHost host)
 
         await Assertions.Expect(dashboard.Locator("#totals")).ToContainTextAsync("Total 3 kiriman");
         await Assertions.Expect(dashboard.Locator("#chart-status")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("Diterima 1"));
-        await Assertions.Expect(dashboard.GetByTestId("not-yet")).ToHaveCountAsync(1);
         await Assertions.Expect(dashboard.GetByTestId("deliberation-only").First).ToBeVisibleAsync();
     }
 

@@ -102,7 +102,7 @@ public static class SegmentBreakdown
         }
 
         var total = counts.Values.Sum();
-        return [.. options.Select(o => withheld.Contains(o) || total < MinCell
+        return [.. options.Select(o => withheld.Contains(o) || total is > 0 and < MinCell
             ? new SegmentCell(o, null, null)
             : new SegmentCell(o, counts[o], total == 0 ? 0 : counts[o] / (double)total))];
     }

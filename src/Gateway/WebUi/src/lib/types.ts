@@ -398,3 +398,64 @@ export interface EraseResponse {
   items: number;
   votes: number;
 }
+
+/** One optional self-described segment question of a consultation (GET /api/consultations/{id}/segments). */
+export interface SegmentQuestion {
+  key: string;
+  label: string;
+  options: string[];
+  referenceShares?: Record<string, number> | null;
+}
+
+export interface SegmentQuestions {
+  consultationId: string;
+  questions: SegmentQuestion[];
+  updatedAt: string | null;
+}
+
+/** GET/PUT /api/consultations/{id}/segments/me. */
+export interface MySegments {
+  questions: SegmentQuestion[];
+  answers: Record<string, string>;
+}
+
+/** A count of distinct people; null when withheld (fewer than five). */
+export interface SegmentCell {
+  option: string;
+  count: number | null;
+  share: number | null;
+}
+
+export interface SegmentGap {
+  option: string;
+  baseShare: number;
+  contributorShare: number | null;
+  fromReference: boolean;
+}
+
+export interface SegmentGroupRow {
+  groupId: number;
+  terms: string[];
+  cells: SegmentCell[];
+}
+
+export interface QuestionBreakdown {
+  key: string;
+  label: string;
+  participants: SegmentCell[];
+  contributors: SegmentCell[];
+  topicGroups: SegmentGroupRow[];
+  opinionGroups: SegmentGroupRow[];
+  missing: SegmentGap[];
+}
+
+/** GET /api/consultations/{id}/segments/breakdown. */
+export interface SegmentsBreakdown {
+  consultationId: string;
+  minCell: number;
+  answered: number | null;
+  contributors: number | null;
+  questions: QuestionBreakdown[];
+  at: string;
+  final: boolean;
+}

@@ -21,9 +21,10 @@ import { byId, h, replace } from "../lib/dom";
 import { applyStatic, errorText, formatDateTime, formatNumber, formatPercent, formatTime, lang, mountLanguageSwitch, onLangChange, t, type Key } from "../lib/i18n";
 import { ItemStore, Live } from "../lib/live";
 import { briefSections } from "../lib/brief";
+import { segmentSections } from "../lib/segments";
 import { answerBlock, answerStatusLabel, connectionLabel, itemMeta, itemText } from "../lib/render";
 import { signOutButton, staffStart } from "../lib/staff";
-import type { ConsultationBrief, ConsultationInfo, ItemView, OpinionView, TopicGroupView, TopicItemView, TopicsView, VoteUpdate } from "../lib/types";
+import type { ConsultationBrief, ConsultationInfo, ItemView, OpinionView, SegmentsBreakdown, TopicGroupView, TopicItemView, TopicsView, VoteUpdate } from "../lib/types";
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, ScatterController, DoughnutController, ArcElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
     // Once per (re)connect: what a regrouping pushed while the page was away.
     void loadTopics();
     void loadBrief();
+    void loadSegments();
     if (consultation.mode === "deliberation") {
       const view = await live.connection.invoke<OpinionView>("OpinionGroups", id);
       if (!opinion || view.version >= opinion.version) opinion = view;
@@ -101,6 +103,7 @@ async function main(): Promise<void> {
     render();
     renderTopics();
     renderBrief();
+    renderSegments();
     announcer.render();
     connectionLabel(conn, (conn.dataset.state as "online") ?? "online");
   });
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
     briefTimer = window.setTimeout(() => {
       briefTimer = 0;
       void loadBrief();
+      void loadSegments();
     }, 5000);
   }
 
@@ -126,6 +130,22 @@ async function main(): Promise<void> {
       // Kept as it was: the next push tries again.
     }
     renderBrief();
+  }
+
+  let segments: SegmentsBreakdown | null = null;
+
+  /** Who is being heard: read on (re)connect and with the brief after each pushed regrouping (at most every 5 s). */
+  async function loadSegments(): Promise<void> {
+    try {
+      segments = await api<SegmentsBreakdown>(`/api/consultations/${id}/segments/breakdown`, { token: session.token });
+    } catch {
+      // Kept as it was: the next push tries again.
+    }
+    renderSegments();
+  }
+
+  function renderSegments(): void {
+    replace(byId("segments-body"), segmentSections(segments, groupName));
   }
 
   function renderBrief(): void {

@@ -2,6 +2,7 @@ import "../styles.css";
 import { api, consultationFromUrl, errorCode, participantToken } from "../lib/api";
 import { admit } from "../lib/admission";
 import { mountDataRights } from "../lib/data-rights";
+import { mountSegmentQuestions } from "../lib/segments";
 import { Announcer } from "../lib/announcer";
 import { byId, h, newClientId, replace, store } from "../lib/dom";
 import { applyStatic, errorText, formatNumber, label, mountLanguageSwitch, onLangChange, relativeTime, t, type Key } from "../lib/i18n";
@@ -197,6 +198,7 @@ async function openConsultation(id: string): Promise<void> {
   }
   view.hidden = false;
   renderHeader();
+  mountSegmentQuestions(id);
   mountDataRights(() => {
     // Every vote was withdrawn on the server: forget them here too, in every consultation.
     try {
