@@ -136,6 +136,13 @@ public static class AuthSetup
             o.OnRejected = async (context, cancellationToken) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
+                if (Lite.LiteSetup.IsLite(context.HttpContext))
+                {
+                    // The page without JavaScript answers with a page, not problem+json.
+                    await Lite.LiteEndpoints.RefuseIdentity(context.HttpContext);
+                    return;
+                }
+
                 await Results.Problem(
                     statusCode: StatusCodes.Status429TooManyRequests,
                     type: Errors.ProblemTypes.For(Contracts.ErrorCodes.RateLimited),
