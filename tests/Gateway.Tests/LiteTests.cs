@@ -364,7 +364,7 @@ public sealed class LiteTests(LiteGatewayHost host, ITestOutputHelper output) : 
             var (status, html, _) = await citizen.Get(url);
             Assert.Equal(HttpStatusCode.NotFound, status);
             Assert.Contains("Konsultasi atau kiriman tidak ditemukan", LiteSession.Visible(html));
-            Assert.Contains("<form method=\"get\" action=\"/lite\">", html);
+            Assert.Contains("<form method=\"get\" action=\"/lite/\">", html);
             Assert.DoesNotContain("<script", html);
         }
 

@@ -615,7 +615,7 @@ public static class LiteEndpoints
             page.Notice(error, error: true);
         }
 
-        page.Raw("<form method=\"get\" action=\"/lite\"><label for=\"c\">").Text(words["join.code"])
+        page.Raw("<form method=\"get\" action=\"/lite/\"><label for=\"c\">").Text(words["join.code"])
             .Raw("</label><br><input type=\"text\" id=\"c\" name=\"c\" autocomplete=\"off\" maxlength=\"20\" required><input type=\"hidden\" name=\"lang\" value=\"")
             .Raw(words.Code).Raw("\"><br><button type=\"submit\">").Text(words["join.go"]).Raw("</button></form>");
         return page.End();
@@ -658,7 +658,7 @@ public static class LiteEndpoints
     private static IResult SeeOther(HttpContext http, string id, LiteText words, string query)
     {
         Headers(http);
-        http.Response.Headers.Location = $"{Path}?c={id}&lang={words.Code}&{query}";
+        http.Response.Headers.Location = $"{LitePage.PagePath}?c={id}&lang={words.Code}&{query}";
         return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
     }
 

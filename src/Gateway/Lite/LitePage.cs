@@ -26,6 +26,12 @@ public sealed class LitePage(LiteText text, string consultationId)
         $"default-src 'none'; script-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Style)))}'; " +
         "img-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+    /// <summary>
+    /// The page's own links end in a slash: lynx matches a cookie's path against the request path with its
+    /// query string, so a cookie for /lite reaches /lite/?c=… but not /lite?c=…; every other client treats both alike.
+    /// </summary>
+    public const string PagePath = "/lite/";
+
     // Encodes only what HTML needs (< > & " ' and a few invisible characters); Indonesian and other scripts stay as they are.
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
@@ -41,7 +47,7 @@ public sealed class LitePage(LiteText text, string consultationId)
     public string ConsultationId => consultationId;
 
     /// <summary>A link into this consultation's page with the current language; <paramref name="query"/> is built by the caller from checked values only.</summary>
-    public string Url(string path = "/lite", string? query = null) =>
+    public string Url(string path = PagePath, string? query = null) =>
         $"{path}?c={consultationId}&lang={text.Code}{(string.IsNullOrEmpty(query) ? string.Empty : "&" + query)}";
 
     public LitePage Begin(string title, string? languageQuery = null)
@@ -51,9 +57,9 @@ public sealed class LitePage(LiteText text, string consultationId)
         Clip(title, TitleBytes);
         _html.Append(" \u2013 ").Append(text["app.name"]).Append("</title><style>").Append(Style).Append("</style></head><body><header><p><small>");
         var other = text.Other;
-        var switchTo = $"/lite?{(consultationId.Length > 0 ? $"c={consultationId}&" : string.Empty)}lang={other.Code}{(string.IsNullOrEmpty(languageQuery) ? string.Empty : "&" + languageQuery)}";
+        var switchTo = $"{PagePath}?{(consultationId.Length > 0 ? $"c={consultationId}&" : string.Empty)}lang={other.Code}{(string.IsNullOrEmpty(languageQuery) ? string.Empty : "&" + languageQuery)}";
         _html.Append("<a href=\"").Append(Attr(switchTo)).Append("\" hreflang=\"").Append(other.Code).Append("\" lang=\"").Append(other.Code).Append("\">")
-            .Append(text.Other["lang.switch"]).Append("</a> \u00b7 ").Append(text["lite.note"]).Append("</small></p></header><main>");
+            .Append(text["lang.switch"]).Append("</a> \u00b7 ").Append(text["lite.note"]).Append("</small></p></header><main>");
         return this;
     }
 
