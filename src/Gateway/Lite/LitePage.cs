@@ -17,7 +17,7 @@ public sealed class LitePage(LiteText text, string consultationId)
 {
     /// <summary>The page's only style: inline, allowed by its hash in the Content-Security-Policy, so the page is one request.</summary>
     public const string Style =
-        "body{font:16px/1.4 sans-serif;max-width:40em;margin:0 auto;padding:0 .5em}li{margin:.7em 0}small{color:#555}" +
+        "body{font:16px/1.4 sans-serif;max-width:40em;margin:0 auto;padding:0 .5em}h1{font-size:1.5em}li{margin:.7em 0}li p{margin:.2em 0}small{color:#555}" +
         "textarea,input[type=text]{width:100%;box-sizing:border-box}button{margin:.1em .2em .1em 0}" +
         ".m{background:#e8f4e8;padding:.4em}.e{background:#fde8e8;padding:.4em}.t{white-space:pre-line}";
 
