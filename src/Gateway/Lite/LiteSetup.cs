@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.RateLimiting;
 using OpenGov.Dialogue.Gateway.Auth;
 
@@ -16,6 +17,22 @@ public static class LiteSetup
     public static void AddDialogueLite(this WebApplicationBuilder builder, DialogueOptions options)
     {
         builder.Services.AddSingleton<LiteIdentity>();
+
+        // Anti-forgery tokens are Data Protection payloads. Where the gateway keeps its own keys in the data
+        // folder (no configured signing key: the embedded default), the key ring lives beside them, so a form
+        // drawn before a restart still posts after it whatever the process's home is, and gateways sharing
+        // the folder accept each other's forms. At rest it is as protected as signing.key (a 0700 folder).
+        if (string.IsNullOrWhiteSpace(options.SigningKey))
+        {
+            var ring = Path.Combine(options.DataDirectory, "data-protection");
+            DataFolder.Ensure(options.DataDirectory);
+            DataFolder.Ensure(ring);
+            builder.Services.AddDataProtection().SetApplicationName("OpenGov.Dialogue").PersistKeysToFileSystem(new DirectoryInfo(ring));
+
+            // Its only warning is that the keys are stored unencrypted, which is the point made above.
+            builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+        }
+
         builder.Services.AddAntiforgery(o =>
         {
             o.FormFieldName = AntiforgeryField;
