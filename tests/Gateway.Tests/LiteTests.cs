@@ -110,6 +110,24 @@ public sealed class LiteTests(LiteGatewayHost host, ITestOutputHelper output) : 
         (_, html, _) = await citizen.Get($"/lite?c={id}");
         Assert.Contains("Jual pulsa murah hubungi saya Ditolak · Alasan: Spam · Catatan moderator: Iklan tidak diizinkan.", LiteSession.Visible(html));
 
+        // The author appeals once from the post's own page, as on the web page; a second appeal is refused.
+        (_, html, _) = await citizen.Get($"/lite?c={id}&list=mine");
+        Assert.Contains($"lang=id&amp;i={spam}\">Ajukan banding</a>", html);
+        using (var appealed = await citizen.Submit($"/lite?c={id}&i={spam}", $"/lite/appeal?c={id}&i={spam}", ("text", "Ini bukan iklan, ini info warga.")))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, appealed.StatusCode);
+        }
+
+        Assert.True((await StaffItems(id))[spam].GetProperty("appealed").GetBoolean());
+        (_, html, _) = await citizen.Get($"/lite?c={id}&i={spam}&m=appealed");
+        Assert.Contains("Banding diajukan.", LiteSession.Visible(html));
+        Assert.DoesNotContain("/lite/appeal", html);
+        await citizen.Get($"/lite?c={id}");
+        using (var again = await citizen.Post($"/lite/appeal?c={id}&i={spam}", true, ("text", "Lagi")))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        }
+
         // An official's answer: marked in the list, in full on the item's page.
         using (var official = host.Client(await host.StaffToken()))
         {

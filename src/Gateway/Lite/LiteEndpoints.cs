@@ -50,6 +50,7 @@ public static class LiteEndpoints
         lite.MapPost("/join", Join).RequireRateLimiting(LiteSetup.IdentityLimit);
         lite.MapPost("/post", Post);
         lite.MapPost("/vote", Vote);
+        lite.MapPost("/appeal", Appeal);
     }
 
     /// <summary>The rate limiter's refusal of a new identity, as a page (called from the limiter's OnRejected).</summary>
@@ -235,6 +236,39 @@ public static class LiteEndpoints
         return SeeOther(http, id, words, ReturnQuery(http.Request.Query, "m=voted"));
     }
 
+    /// <summary>The author of a rejected post asks once for another look, as on the web page.</summary>
+    private static async Task<IResult> Appeal(HttpContext http, IGrainFactory grains, LiteIdentity identity, IAntiforgery antiforgery)
+    {
+        var words = LiteText.For(http.Request);
+        var (id, _, refusal) = await Checked(http, grains, identity, antiforgery, words);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (identity.Read(http, id) is not { } user)
+        {
+            return Refuse(http, words, id, "join-first", StatusCodes.Status403Forbidden);
+        }
+
+        var itemId = http.Request.Query["i"].ToString();
+        var form = await http.Request.ReadFormAsync();
+        try
+        {
+            await grains.GetGrain<IConsultationGrain>(id).Appeal(Roles.RequireCitizen(user), itemId, form["text"].ToString());
+        }
+        catch (DialogueException ex) when (ex.Code == ErrorCodes.NotFound)
+        {
+            return Refuse(http, words, id, "item-hidden", StatusCodes.Status404NotFound);
+        }
+        catch (DialogueException ex)
+        {
+            return Refuse(http, words, id, ex, null);
+        }
+
+        return SeeOther(http, id, words, ReturnQuery(http.Request.Query, "m=appealed"));
+    }
+
     /// <summary>The checks every form shares: a consultation that may be read, and an anti-forgery token that matches its cookie.</summary>
     private static async Task<(string Id, ConsultationInfo? Info, IResult? Refusal)> Checked(HttpContext http, IGrainFactory grains, LiteIdentity identity, IAntiforgery antiforgery, LiteText words)
     {
@@ -389,6 +423,12 @@ public static class LiteEndpoints
             page.Clip(item.Text, FullTextBytes);
             page.Raw("</p>");
             OwnStatus(view, item);
+            if (item.Status == ItemStatus.Rejected && !item.Appealed && view.Token.Length > 0)
+            {
+                page.FormStart(page.Url("/lite/appeal", $"i={Uri.EscapeDataString(item.Id)}"), view.Token)
+                    .Raw("<label for=\"text\">").Text(words["mine.appealText"]).Raw("</label><br><textarea id=\"text\" name=\"text\" rows=\"2\"")
+                    .Raw($" maxlength=\"{LitePage.Int(view.MaxTextLength)}\"></textarea><br><button type=\"submit\">").Text(words["mine.appeal"]).Raw("</button></form>");
+            }
         }
 
         if (item.Answer is { } answer)
@@ -573,6 +613,11 @@ public static class LiteEndpoints
 
             page.Raw("</p>");
             OwnStatus(view, item);
+            if (detailed && item.Status == ItemStatus.Rejected && !item.Appealed && view.Token.Length > 0)
+            {
+                page.Raw(" ").Link(page.Url(query: $"i={Uri.EscapeDataString(item.Id)}"), words["mine.appeal"]);
+            }
+
             page.Raw("</li>");
         }
 
@@ -594,12 +639,17 @@ public static class LiteEndpoints
             page.Clip(words.Format("mine.note", "note", note), NoteBytes);
         }
 
+        if (item.Appealed)
+        {
+            page.Raw(" \u00b7 ").Text(words["mine.appealed"]);
+        }
+
         page.Raw("</small>");
     }
 
     private static void Done(LitePage page, string message)
     {
-        if (message is "sent" or "pending" or "voted" or "joined")
+        if (message is "sent" or "pending" or "voted" or "joined" or "appealed")
         {
             page.Notice(page.Words[$"done.{message}"]);
         }
