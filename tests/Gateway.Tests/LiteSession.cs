@@ -12,12 +12,18 @@ public sealed partial class LiteSession : IDisposable
 {
     private readonly HttpClient _http;
 
-    public LiteSession(Uri baseAddress, string? acceptLanguage = null)
+    /// <param name="forwardedFor">Sent as X-Forwarded-For: the client address the gateway sees when 127.0.0.1 is a known proxy.</param>
+    public LiteSession(Uri baseAddress, string? acceptLanguage = null, string? forwardedFor = null)
     {
         _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = baseAddress };
         if (acceptLanguage is not null)
         {
             _http.DefaultRequestHeaders.AcceptLanguage.ParseAdd(acceptLanguage);
+        }
+
+        if (forwardedFor is not null)
+        {
+            _http.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
         }
     }
 

@@ -6,12 +6,13 @@ using Xunit.Abstractions;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
-/// <summary>Lite identities: a budget of three per address (the default is 20).</summary>
+/// <summary>Lite identities: a budget of three per address (the default is 20); two posts a minute per citizen; addresses from X-Forwarded-For.</summary>
 public sealed class LiteLimitedGatewayHost : GatewayHost
 {
     public override Dictionary<string, string?> Settings { get; } = new()
     {
-        ["Dialogue:SubmissionsPerMinute"] = "1000",
+        ["Dialogue:SubmissionsPerMinute"] = "2",
+        ["Dialogue:KnownProxies:0"] = "127.0.0.1",
         ["Dialogue:StaffLoginsPerMinute"] = "100000",
         ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
         ["Dialogue:ParticipantProofBits"] = "8",
@@ -538,27 +539,21 @@ public sealed class LiteTests(LiteGatewayHost host, ITestOutputHelper output) : 
     }
 }
 
-/// <summary>Minting identities from /lite is limited per client address: a script cannot make them without end.</summary>
-public sealed class LiteIdentityLimitTests(LiteLimitedGatewayHost host) : IClassFixture<LiteLimitedGatewayHost>
+/// <summary>Minting identities from /lite is limited per client address, and a citizen's posts by the same rate limit as the API's.</summary>
+public sealed class LiteLimitTests(LiteLimitedGatewayHost host) : IClassFixture<LiteLimitedGatewayHost>
 {
     [Fact]
     public async Task Lite_identities_per_address_are_limited_and_the_refusal_is_a_page()
     {
-        string id;
-        using (var admin = host.Client(await host.StaffToken()))
-        {
-            using var created = await admin.PostAsJsonAsync("/api/consultations", new { title = "Balai warga", description = "", mode = "qa", moderation = "post" });
-            id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        }
-
+        var id = await Create();
         for (var i = 0; i < 3; i++)
         {
-            using var device = new LiteSession(host.BaseAddress);
+            using var device = new LiteSession(host.BaseAddress, forwardedFor: "203.0.113.7");
             using var joined = await device.Submit($"/lite?c={id}", $"/lite/join?c={id}");
             Assert.Equal(HttpStatusCode.SeeOther, joined.StatusCode);
         }
 
-        using var fourth = new LiteSession(host.BaseAddress);
+        using var fourth = new LiteSession(host.BaseAddress, forwardedFor: "203.0.113.7");
         using var refused = await fourth.Submit($"/lite?c={id}", $"/lite/join?c={id}");
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.True(refused.Headers.Contains("Retry-After"));
@@ -569,5 +564,45 @@ public sealed class LiteIdentityLimitTests(LiteLimitedGatewayHost host) : IClass
         // Without an identity the device cannot post.
         using var post = await fourth.Submit($"/lite?c={id}", $"/lite/post?c={id}", ("text", "Tanpa identitas"));
         Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
+
+        // The budget is per address: another one still gets in.
+        using var elsewhere = new LiteSession(host.BaseAddress, forwardedFor: "203.0.113.8");
+        using var admitted = await elsewhere.Submit($"/lite?c={id}", $"/lite/join?c={id}");
+        Assert.Equal(HttpStatusCode.SeeOther, admitted.StatusCode);
+    }
+
+    [Fact]
+    public async Task Lite_posts_keep_the_citizens_rate_limit_and_a_refused_text_is_not_lost()
+    {
+        var id = await Create();
+        using var citizen = new LiteSession(host.BaseAddress, forwardedFor: "203.0.113.9");
+        using (await citizen.Submit($"/lite?c={id}", $"/lite/join?c={id}"))
+        {
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var sent = await citizen.Submit($"/lite?c={id}", $"/lite/post?c={id}", ("text", $"Usulan {i}"));
+            Assert.Equal(HttpStatusCode.SeeOther, sent.StatusCode);
+        }
+
+        using var third = await citizen.Submit($"/lite?c={id}", $"/lite/post?c={id}", ("text", "Usulan ketiga yang terlalu cepat"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.True(third.Headers.Contains("Retry-After"));
+        var html = await third.Content.ReadAsStringAsync();
+        Assert.Contains("Terlalu cepat", LiteSession.Visible(html));
+        Assert.Contains(">Usulan ketiga yang terlalu cepat</textarea>", html);
+
+        using var admin = host.Client(await host.StaffToken());
+        var items = (await admin.GetFromJsonAsync<JsonElement>($"/api/consultations/{id}/items")).GetProperty("items");
+        Assert.Equal(2, items.GetArrayLength());
+    }
+
+    private async Task<string> Create()
+    {
+        using var admin = host.Client(await host.StaffToken());
+        using var created = await admin.PostAsJsonAsync("/api/consultations", new { title = "Balai warga", description = "", mode = "qa", moderation = "post" });
+        created.EnsureSuccessStatusCode();
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 }
