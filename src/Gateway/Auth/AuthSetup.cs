@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.IdentityModel.Tokens;
+using OpenGov.Dialogue.Gateway.Lite;
 
 namespace OpenGov.Dialogue.Gateway.Auth;
 
@@ -136,10 +137,10 @@ public static class AuthSetup
             o.OnRejected = async (context, cancellationToken) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
-                if (Lite.LiteSetup.IsLite(context.HttpContext))
+                if (LiteSetup.IsLite(context.HttpContext))
                 {
                     // The page without JavaScript answers with a page, not problem+json.
-                    await Lite.LiteEndpoints.RefuseIdentity(context.HttpContext);
+                    await LiteEndpoints.RefuseIdentity(context.HttpContext);
                     return;
                 }
 
