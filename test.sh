@@ -45,6 +45,18 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The page without JavaScript is driven by real text browsers (tests/Gateway.Tests/LiteTextBrowserTests.cs): lynx and
+# w3m from Debian's packages; install them once when either is missing.
+if [ ! -x /usr/bin/lynx ] || [ ! -x /usr/bin/w3m ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing lynx and w3m for the text-browser test"
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends lynx w3m; } >/tmp/dialogue-textbrowsers-install.log 2>&1 \
+      || { tail -n 20 /tmp/dialogue-textbrowsers-install.log; echo "installing lynx and w3m failed: the text-browser test will fail"; }
+  else
+    echo "lynx or w3m is missing: run 'sudo apt-get install -y lynx w3m' (the text-browser test needs /usr/bin/lynx and /usr/bin/w3m)"
+  fi
+fi
+
 # The metrics tests check each scrape with promtool, from Debian's prometheus package; install it once when it is missing.
 if ! command -v promtool >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then

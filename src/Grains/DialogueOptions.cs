@@ -114,6 +114,14 @@ public sealed class DialogueOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int ParticipantTokensPerAddress { get; set; } = 1000;
 
+    /// <summary>
+    /// New participants minted by the page without JavaScript (/lite) per client address: a burst of this
+    /// many, refilled at a tenth of it a minute. That page cannot ask for the proof of work, so its budget is
+    /// far below <see cref="ParticipantTokensPerAddress"/>; a venue's feature phones are a handful, not a hall.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int LiteIdentitiesPerAddress { get; set; } = 20;
+
     /// <summary>Requests per client address and minute to the expensive anonymous reads (exports, the live feed, log verification).</summary>
     [Range(1, 1_000_000)]
     public int AnonymousReadsPerMinute { get; set; } = 120;

@@ -121,7 +121,8 @@ public static class AdmissionEndpoints
         }).RequireAuthorization(Policies.Staff);
     }
 
-    private static ParticipantTokenResponse Mint(TokenIssuer issuer, AdmissionMode mode, string? consultationId)
+    /// <summary>A new participant token: open ones are unbound; code and invitation ones are bound to their consultation.</summary>
+    public static ParticipantTokenResponse Mint(TokenIssuer issuer, AdmissionMode mode, string? consultationId)
     {
         var citizenId = CitizenIds.New();
         var claims = new List<Claim> { new(Roles.CitizenClaim, citizenId) };

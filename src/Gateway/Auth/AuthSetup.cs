@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.IdentityModel.Tokens;
+using OpenGov.Dialogue.Gateway.Lite;
 
 namespace OpenGov.Dialogue.Gateway.Auth;
 
@@ -136,6 +137,13 @@ public static class AuthSetup
             o.OnRejected = async (context, cancellationToken) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
+                if (LiteSetup.IsLite(context.HttpContext))
+                {
+                    // The page without JavaScript answers with a page, not problem+json.
+                    await LiteEndpoints.RefuseIdentity(context.HttpContext);
+                    return;
+                }
+
                 await Results.Problem(
                     statusCode: StatusCodes.Status429TooManyRequests,
                     type: Errors.ProblemTypes.For(Contracts.ErrorCodes.RateLimited),

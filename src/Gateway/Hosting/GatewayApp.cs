@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using OpenGov.Dialogue.Gateway.Auth;
 using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Gateway.Errors;
+using OpenGov.Dialogue.Gateway.Lite;
 using OpenGov.Dialogue.Gateway.Live;
 using OpenGov.Dialogue.Gateway.Moderation;
 using OpenGov.Dialogue.Gateway.OpenData;
@@ -27,6 +28,7 @@ public static class GatewayApp
         builder.AddDialogueAuth(options);
         builder.AddDialogueErrors();
         builder.AddDialogueLive();
+        builder.AddDialogueLite(options);
         builder.AddGatewayMetrics(options);
         builder.Services.AddOpenApi();
 
@@ -79,6 +81,7 @@ public static class GatewayApp
         app.MapDataRights();
         app.MapDialogueHub();
         app.MapPublicFeed();
+        app.MapLite();
         app.MapWebUi();
         return app;
     }

@@ -1,0 +1,59 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.RateLimiting;
+using OpenGov.Dialogue.Gateway.Auth;
+
+namespace OpenGov.Dialogue.Gateway.Lite;
+
+/// <summary>Services of the page without JavaScript: its identity cookie, anti-forgery tokens and the identity budget per address.</summary>
+public static class LiteSetup
+{
+    /// <summary>The rate-limit policy on minting identities from /lite (<see cref="DialogueOptions.LiteIdentitiesPerAddress"/>).</summary>
+    public const string IdentityLimit = "lite-identity";
+
+    /// <summary>The hidden form field that carries the anti-forgery token: short, because every byte of the page counts.</summary>
+    public const string AntiforgeryField = "af";
+
+    public static void AddDialogueLite(this WebApplicationBuilder builder, DialogueOptions options)
+    {
+        builder.Services.AddSingleton<LiteIdentity>();
+
+        // Anti-forgery tokens are Data Protection payloads. Where the gateway keeps its own keys in the data
+        // folder (no configured signing key: the embedded default), the key ring lives beside them, so a form
+        // drawn before a restart still posts after it whatever the process's home is, and gateways sharing
+        // the folder accept each other's forms. At rest it is as protected as signing.key (a 0700 folder).
+        if (string.IsNullOrWhiteSpace(options.SigningKey))
+        {
+            var ring = Path.Combine(options.DataDirectory, "data-protection");
+            DataFolder.Ensure(options.DataDirectory);
+            DataFolder.Ensure(ring);
+            builder.Services.AddDataProtection().SetApplicationName("OpenGov.Dialogue").PersistKeysToFileSystem(new DirectoryInfo(ring));
+
+            // Its only warning is that the keys are stored unencrypted, which is the point made above.
+            builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+        }
+
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.FormFieldName = AntiforgeryField;
+            o.HeaderName = null;
+            o.Cookie.Name = "dlg-af";
+            o.Cookie.Path = LiteIdentity.CookiePath;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        builder.Services.Configure<RateLimiterOptions>(o => o.AddPolicy(IdentityLimit, http => RateLimitPartition.GetTokenBucketLimiter(
+            AuthSetup.ClientAddress(http),
+            _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = options.LiteIdentitiesPerAddress,
+                TokensPerPeriod = Math.Max(1, options.LiteIdentitiesPerAddress / 10),
+                ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            })));
+    }
+
+    /// <summary>Requests the page without JavaScript answers: refusals (rate limits) are HTML there, not problem+json.</summary>
+    public static bool IsLite(HttpContext http) => http.Request.Path.StartsWithSegments(LiteIdentity.CookiePath);
+}
