@@ -15,7 +15,7 @@ using Xunit.Abstractions;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
-/// <summary>A gateway whose feed drops a stalled reader quickly and looks at topics every second.</summary>
+/// <summary>A gateway whose feed drops a stalled reader quickly.</summary>
 public sealed class PublicFeedGatewayHost : GatewayHost
 {
     public override Dictionary<string, string?> Settings { get; } = new()
@@ -29,7 +29,6 @@ public sealed class PublicFeedGatewayHost : GatewayHost
         ["Dialogue:StaffLoginsPerMinute"] = "100000",
         ["Dialogue:LiveFeed:QueueRounds"] = "64",
         ["Dialogue:LiveFeed:StallSeconds"] = "3",
-        ["Dialogue:LiveFeed:TopicsSeconds"] = "1",
     };
 }
 
@@ -267,10 +266,37 @@ public sealed class PublicFeedTests(PublicFeedGatewayHost host, ITestOutputHelpe
             }
         }
 
-        // Topics are looked at every second in this host; the public view carries no tagger guesses.
+        // The topic groups as they are when the feed got its reader.
         var topics = await reader.WaitFor(e => e.Name == "topics");
         Assert.Equal(id, topics.Json.GetProperty("consultationId").GetString());
         Assert.Null(topics.Id);
+    }
+
+    [Fact]
+    public async Task PublicFeed_readers_are_pushed_each_regrouping_without_tagger_guesses()
+    {
+        var id = await host.CreateConsultation();
+        await using var reader = await SseReader.Open(host, id);
+        await reader.WaitFor(e => e.Name == "topics"); // the first read: too few items
+
+        // 24 posts on two topics: the regrouping reaches the reader by push (the feed no longer polls).
+        string[][] topics = [["jalan", "rusak", "berlubang", "aspal", "macet"], ["sampah", "sungai", "banjir", "bau", "got"]];
+        var random = new Random(7);
+        for (var i = 0; i < 24; i++)
+        {
+            using var participant = await ParticipantClient();
+            var words = topics[i % 2];
+            await Submit(participant, id, string.Join(' ', Enumerable.Range(0, 6).Select(_ => words[random.Next(words.Length)])) + " mohon segera");
+        }
+
+        var grouped = await reader.WaitFor(e => e.Name == "topics" && e.Json.GetProperty("status").GetString() == "grouped" && e.Json.GetProperty("items").GetInt32() == 24, seconds: 60);
+        Assert.NotEmpty(grouped.Json.GetProperty("groups").EnumerateArray());
+        Assert.DoesNotContain("\"suggested\":{", grouped.Json.GetRawText(), StringComparison.Ordinal);
+
+        // A reader who joins now gets the newest groups at once.
+        await using var late = await SseReader.Open(host, id);
+        var first = await late.WaitFor(e => e.Name == "topics");
+        Assert.Equal("grouped", first.Json.GetProperty("status").GetString());
     }
 
     [Fact]

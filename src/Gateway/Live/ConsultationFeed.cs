@@ -25,7 +25,6 @@ public sealed class ConsultationFeed(
     IHubContext<DialogueHub> hub,
     LiveConnections connections,
     IOptions<LiveOptions> liveOptions,
-    IOptions<LiveFeedOptions> feedOptions,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> jsonOptions,
     TimeProvider clock,
     ILogger<ConsultationFeed> logger) : IConsultationObserver, IHostedService, IDisposable
@@ -114,7 +113,7 @@ public sealed class ConsultationFeed(
             {
                 audience = new FeedAudience();
                 _feedAudiences[consultationId] = audience;
-                _ = TopicsLoop(consultationId, audience);
+                _ = FirstTopics(consultationId, audience);
             }
 
             audience.Readers = [.. audience.Readers, reader];
@@ -513,61 +512,64 @@ public sealed class ConsultationFeed(
             Opinion = round.PublicOpinion,
             Seq = round.MaxSeq > 0 ? round.MaxSeq : null,
         };
-        if (feedRound.IsEmpty)
+        if (!feedRound.IsEmpty)
         {
-            return;
+            feedRound.Seal(_json);
+            foreach (var reader in audience.Readers)
+            {
+                reader.Offer(feedRound);
+            }
         }
 
-        feedRound.Seal(_json);
-        foreach (var reader in audience.Readers)
+        if (round.Topics is { } topics)
         {
-            reader.Offer(feedRound);
+            // A round of its own, kept for readers who join before the next regrouping.
+            var topicsRound = new FeedRound { Topics = FeedFrames.PublicTopics(topics) }.Seal(_json);
+            FeedReader[] readers;
+            lock (_feedLock)
+            {
+                audience.Topics = topicsRound;
+                readers = audience.Readers;
+            }
+
+            foreach (var reader in readers)
+            {
+                reader.Offer(topicsRound);
+            }
         }
     }
 
     /// <summary>
-    /// While a consultation's feed is watched, looks at its topic groups every few seconds and sends
-    /// them when they changed. Polled rather than pushed: the analysis regroups in the background on
-    /// its own clock, and nobody but feed readers needs it live.
+    /// The topic groups as they are when a consultation's feed gets its first reader (a reader joining later gets
+    /// the newest round kept with the audience); from then on each regrouping is pushed through the consultation's
+    /// batches (<see cref="FeedSends"/>), as to staff. A push that arrived during the read wins.
     /// </summary>
-    private async Task TopicsLoop(string id, FeedAudience audience)
+    private async Task FirstTopics(string id, FeedAudience audience)
     {
-        var every = TimeSpan.FromSeconds(Math.Max(0.1, feedOptions.Value.TopicsSeconds));
-        using var timer = new PeriodicTimer(every);
-        byte[]? last = null;
         try
         {
-            do
+            var round = new FeedRound { Topics = FeedFrames.PublicTopics(await grains.GetGrain<ITopicsGrain>(id).Get(3)) }.Seal(_json);
+            FeedReader[] readers;
+            lock (_feedLock)
             {
-                try
+                if (audience.Topics is not null)
                 {
-                    var view = await grains.GetGrain<ITopicsGrain>(id).Get(3);
-                    var feedRound = new FeedRound { Topics = FeedFrames.PublicTopics(view) }.Seal(_json);
-                    if (last is null || !feedRound.Bytes.AsSpan().SequenceEqual(last))
-                    {
-                        last = feedRound.Bytes;
-                        FeedReader[] readers;
-                        lock (_feedLock)
-                        {
-                            audience.Topics = feedRound;
-                            readers = audience.Readers;
-                        }
+                    return;
+                }
 
-                        foreach (var reader in readers)
-                        {
-                            reader.Offer(feedRound);
-                        }
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogDebug(ex, "Reading the topics of {Consultation} failed; trying again", id);
-                }
+                audience.Topics = round;
+                readers = audience.Readers;
             }
-            while (await timer.WaitForNextTickAsync(audience.Stopping.Token));
+
+            foreach (var reader in readers)
+            {
+                reader.Offer(round);
+            }
         }
-        catch (OperationCanceledException)
+        catch (Exception ex)
         {
+            // The next regrouping's push brings them.
+            logger.LogDebug(ex, "Reading the topics of {Consultation} failed", id);
         }
     }
 
@@ -630,7 +632,7 @@ public sealed class ConsultationFeed(
             set => Volatile.Write(ref _readers, value);
         }
 
-        /// <summary>The newest topics round, for readers that join between two looks.</summary>
+        /// <summary>The newest topics round, for readers that join between two regroupings.</summary>
         public FeedRound? Topics { get; set; }
 
         public CancellationTokenSource Stopping { get; } = new();

@@ -33,15 +33,25 @@ public static class LiveMetrics
     public static readonly Histogram<double> SweepDuration = DialogueMetrics.Seconds(
         "dialogue.live.sweep.duration", "Time one send-loop sweep takes over a consultation's audiences.", Meter);
 
-    /// <summary>Open live connections: SignalR hub connections and readers of the public live feed (server-sent events).</summary>
-    public static readonly UpDownCounter<long> Connections =
-        Meter.CreateUpDownCounter<long>("dialogue.live.connections", unit: "{connection}", description: "Open hub connections and live-feed (SSE) readers.");
+    private static long _hubConnections;
+    private static long _feedReaders;
 
-    public static void HubConnected() => Connections.Add(1, Hub);
+    /// <summary>
+    /// Open live connections: SignalR hub connections and readers of the public live feed (server-sent events).
+    /// Observed as the current count, not as +1/−1 deltas: a metrics listener that starts while connections are
+    /// open (a restarted exporter, a second host in one process) still reads the true number.
+    /// </summary>
+    public static readonly ObservableUpDownCounter<long> Connections = Meter.CreateObservableUpDownCounter(
+        "dialogue.live.connections",
+        () => new[] { new Measurement<long>(Interlocked.Read(ref _hubConnections), Hub), new Measurement<long>(Interlocked.Read(ref _feedReaders), Sse) },
+        unit: "{connection}",
+        description: "Open hub connections and live-feed (SSE) readers.");
 
-    public static void HubDisconnected() => Connections.Add(-1, Hub);
+    public static void HubConnected() => Interlocked.Increment(ref _hubConnections);
 
-    public static void FeedReaderConnected() => Connections.Add(1, Sse);
+    public static void HubDisconnected() => Interlocked.Decrement(ref _hubConnections);
 
-    public static void FeedReaderDisconnected() => Connections.Add(-1, Sse);
+    public static void FeedReaderConnected() => Interlocked.Increment(ref _feedReaders);
+
+    public static void FeedReaderDisconnected() => Interlocked.Decrement(ref _feedReaders);
 }

@@ -30,9 +30,6 @@ public sealed class LiveFeedOptions
 
     /// <summary>A comment line after this long without an event, so proxies keep the connection open.</summary>
     public double KeepAliveSeconds { get; set; } = 15;
-
-    /// <summary>How often the topic groups are looked at while a consultation's feed is watched.</summary>
-    public double TopicsSeconds { get; set; } = 5;
 }
 
 /// <summary>
