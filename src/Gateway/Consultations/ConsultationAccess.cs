@@ -28,18 +28,20 @@ public static class ConsultationAccess
     public static bool IsListed(ConsultationSummary summary, ClaimsPrincipal user) =>
         (IsStaff(user) && StaffClaims.MayActOn(user, summary.Id)) || (summary.Status != ConsultationStatus.Draft && summary.Visibility == ConsultationVisibility.Public);
 
-    /// <summary>The consultation's info when the caller may read it; otherwise the same 404 as an unknown code.</summary>
-    public static async Task<ConsultationInfo> Readable(IGrainFactory grains, string id, ClaimsPrincipal user)
-    {
-        var info = await grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(id)).GetInfo();
-        return info is not null && CanRead(info, user) ? info : throw Missing(id);
-    }
+    /// <summary>The consultation's info whoever asks (routes that already require staff); 404 when there is none.</summary>
+    public static async Task<ConsultationInfo> Existing(IGrainFactory grains, string id) =>
+        await Find(grains, id) ?? throw Missing(id);
 
-    public static async Task<ConsultationInfo> RecordOf(IGrainFactory grains, string id, ClaimsPrincipal user)
-    {
-        var info = await grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(id)).GetInfo();
-        return info is not null && CanTakeRecord(info, user) ? info : throw Missing(id);
-    }
+    /// <summary>The consultation's info when the caller may read it; otherwise the same 404 as an unknown code.</summary>
+    public static async Task<ConsultationInfo> Readable(IGrainFactory grains, string id, ClaimsPrincipal user) =>
+        await Find(grains, id) is { } info && CanRead(info, user) ? info : throw Missing(id);
+
+    public static async Task<ConsultationInfo> RecordOf(IGrainFactory grains, string id, ClaimsPrincipal user) =>
+        await Find(grains, id) is { } info && CanTakeRecord(info, user) ? info : throw Missing(id);
+
+    /// <summary>Null for an unknown id; an id that cannot be a consultation's is refused before a grain is activated for it.</summary>
+    private static Task<ConsultationInfo?> Find(IGrainFactory grains, string id) =>
+        grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(id)).GetInfo();
 
     public static DialogueException Missing(string id) => new(ErrorCodes.NotFound, $"Consultation '{id}' does not exist.");
 }

@@ -86,8 +86,7 @@ public static class BriefEndpoints
         // Staff (officials, moderators, admins): the same content the public report prints, live.
         app.MapGet("/api/consultations/{id}/brief", async (string id, IGrainFactory grains, TimeProvider clock) =>
         {
-            var info = await grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(id)).GetInfo()
-                ?? throw new DialogueException(ErrorCodes.NotFound, $"Consultation '{id}' does not exist.");
+            var info = await ConsultationAccess.Existing(grains, id);
             return TypedResults.Ok(await ConsultationBrief.Read(grains, info, clock.GetUtcNow()));
         })
         .WithTags("Topics")

@@ -34,7 +34,7 @@ public static class SegmentEndpoints
 
         group.MapPut("/", async Task<Results<Ok<SegmentQuestions>, ProblemHttpResult>> (string id, DefineSegmentsRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            await Existing(grains, id);
+            await ConsultationAccess.Existing(grains, id);
             return TypedResults.Ok(await grains.GetGrain<ISegmentsGrain>(id).Define(request.Questions!, Roles.ActorOf(user)));
         })
         .RequireAuthorization(Roles.Admin)
@@ -66,14 +66,11 @@ public static class SegmentEndpoints
 
         group.MapGet("/breakdown", async (string id, IGrainFactory grains) =>
         {
-            await Existing(grains, id);
+            await ConsultationAccess.Existing(grains, id);
             return TypedResults.Ok(await grains.GetGrain<ISegmentsGrain>(id).GetBreakdown());
         })
         .RequireAuthorization(Policies.Staff)
         .WithName("SegmentBreakdown")
         .WithSummary("Who is being heard: answers by topic group and opinion group, and who is missing; cells under 5 people withheld.");
     }
-
-    private static async Task Existing(IGrainFactory grains, string id) =>
-        _ = await grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(id)).GetInfo() ?? throw ConsultationAccess.Missing(id);
 }

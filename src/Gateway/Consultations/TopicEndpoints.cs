@@ -10,8 +10,7 @@ public static class TopicEndpoints
         // Staff only: the groups quote citizens' texts side by side with vote shares, an officials' working view.
         app.MapGet("/api/consultations/{id}/topics", async (string id, int? top, IGrainFactory grains) =>
         {
-            _ = await grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(id)).GetInfo()
-                ?? throw new DialogueException(ErrorCodes.NotFound, $"Consultation '{id}' does not exist.");
+            await ConsultationAccess.Existing(grains, id);
             return TypedResults.Ok(await grains.GetGrain<ITopicsGrain>(id).Get(top ?? 3));
         })
         .WithTags("Topics")
