@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpenGov.Dialogue.Gateway.Auth;
+using OpenGov.Dialogue.Gateway.Channels;
 using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Gateway.Errors;
 using OpenGov.Dialogue.Gateway.Live;
@@ -28,6 +29,7 @@ public static class GatewayApp
         builder.AddDialogueErrors();
         builder.AddDialogueLive();
         builder.AddGatewayMetrics(options);
+        builder.AddChannels();
         builder.Services.AddOpenApi();
 
         // Cached exports, bounded by their bytes.
@@ -78,6 +80,7 @@ public static class GatewayApp
         app.MapDataRights();
         app.MapDialogueHub();
         app.MapPublicFeed();
+        app.MapChannels();
         app.MapWebUi();
         return app;
     }

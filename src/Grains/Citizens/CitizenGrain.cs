@@ -28,6 +28,9 @@ public sealed class CitizenState
 
     /// <summary>Consultations the citizen voted in (their data-access request reads the votes from those).</summary>
     [Id(5)] public List<string> Voted { get; set; } = [];
+
+    /// <summary>The messaging channel (WhatsApp, SMS) the citizen takes part through; its conversation grain gets their notifications too.</summary>
+    [Id(6)] public string? Channel { get; set; }
 }
 
 /// <summary>
@@ -200,6 +203,22 @@ public sealed class CitizenGrain(
         }
 
         await Save();
+
+        // The conversation grain is the one sender for this citizen's phone, whichever gateway or silo is
+        // asked: one-way, so a conversation waiting on this grain (a submission) never waits on itself.
+        if (state.State.Channel is not null)
+        {
+            GrainFactory.GetGrain<IChannelConversationGrain>(this.GetPrimaryKeyString()).Notify(notification).Ignore();
+        }
+    }
+
+    public async Task LinkChannel(string? channel)
+    {
+        if (state.State.Channel != channel)
+        {
+            state.State.Channel = channel;
+            await Save();
+        }
     }
 
     public Task<IReadOnlyList<Notification>> GetNotifications() =>
