@@ -24,7 +24,10 @@ public sealed class ChannelConversationState
     /// <summary>The sender's last message: the number is dropped <see cref="ChannelOptions.NumberKeptDays"/> after it.</summary>
     [Id(6)] public DateTimeOffset LastActivity { get; set; }
 
-    /// <summary>The provider's ids of the last <see cref="ChannelConversationGrain.RecentIds"/> messages, oldest first.</summary>
+    /// <summary>
+    /// The last <see cref="ChannelConversationGrain.RecentIds"/> provider message ids, oldest first, each as 16 hex
+    /// digits of its SHA-256: the state is rewritten per message, and a Cloud API id alone is about 60 characters.
+    /// </summary>
     [Id(7)] public List<string> RecentMessageIds { get; set; } = [];
 
     [Id(8)] public List<OutboundMessage> Outbox { get; set; } = [];
@@ -69,8 +72,8 @@ public sealed class ChannelConversationGrain(
     IChannelTransport transport,
     ILogger<ChannelConversationGrain> logger) : Grain, IChannelConversationGrain
 {
-    public const int RecentIds = 200;
-    public const int SentKept = 50;
+    public const int RecentIds = 100;
+    public const int SentKept = 20;
     public const int MaxSendAttempts = 8;
     public const int MaxFailedJoins = 10;
 
@@ -80,6 +83,14 @@ public sealed class ChannelConversationGrain(
 
     private IGrainTimer? _drain;
     private DateTimeOffset _quietUntil;
+
+    /// <summary>
+    /// Memory holds sends and delivery reports storage does not yet: they are written with the next change
+    /// (every inbound message writes) or when the grain deactivates, not one write each (two more writes per
+    /// message, and three per delivery report, doubled the cost of an inbound message). After a crash in
+    /// between, a reply may be sent twice: the rare duplicate is the price of not writing per send.
+    /// </summary>
+    private bool _unsaved;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -95,10 +106,26 @@ public sealed class ChannelConversationGrain(
         ScheduleDrain();
     }
 
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unsaved)
+        {
+            try
+            {
+                await state.WriteStateAsync(cancellationToken);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Channel conversation state not written on deactivation");
+            }
+        }
+    }
+
     public async Task<InboundResult> Receive(InboundMessage message)
     {
         var s = state.State;
-        if (s.RecentMessageIds.Contains(message.MessageId, StringComparer.Ordinal))
+        var messageKey = KeyOf(message.MessageId);
+        if (s.RecentMessageIds.Contains(messageKey, StringComparer.Ordinal))
         {
             return new InboundResult(InboundOutcome.Duplicate, null, null);
         }
@@ -118,7 +145,7 @@ public sealed class ChannelConversationGrain(
             var (reply, itemId) = message.Kind == InboundKind.Text
                 ? await Handle(message)
                 : (ChannelTexts.Unsupported(s.Language), null);
-            s.RecentMessageIds.Add(message.MessageId);
+            s.RecentMessageIds.Add(messageKey);
             if (s.RecentMessageIds.Count > RecentIds)
             {
                 s.RecentMessageIds.RemoveRange(0, s.RecentMessageIds.Count - RecentIds);
@@ -130,6 +157,7 @@ public sealed class ChannelConversationGrain(
             }
 
             await state.WriteStateAsync();
+            _unsaved = false;
             ScheduleDrain();
             return new InboundResult(InboundOutcome.Handled, itemId, reply);
         }
@@ -137,6 +165,7 @@ public sealed class ChannelConversationGrain(
         {
             // Memory may now hold what storage does not: start again from the stored state. The provider
             // retries the webhook; the item (keyed by the message id) and votes are stored once.
+            _unsaved = false;
             DeactivateOnIdle();
             throw;
         }
@@ -158,17 +187,18 @@ public sealed class ChannelConversationGrain(
         }
     }
 
-    public async Task RecordStatus(DeliveryStatus status)
+    public Task RecordStatus(DeliveryStatus status)
     {
         var sent = state.State.Sent;
         var index = sent.FindIndex(m => m.ProviderMessageId == status.ProviderMessageId);
         if (index < 0 || !DeliveryOrder.Advances(sent[index].Status, status.Status))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         sent[index] = sent[index] with { Status = status.Status, At = status.At, Error = status.Error };
-        await Save();
+        _unsaved = true;
+        return Task.CompletedTask;
     }
 
     public async Task<bool> ExpireIfIdle()
@@ -368,6 +398,9 @@ public sealed class ChannelConversationGrain(
     private static string ClientIdOf(InboundMessage message) =>
         "ch-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{message.Channel}|{message.MessageId}")).AsSpan(0, 16)).ToLowerInvariant();
 
+    private static string KeyOf(string messageId) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(messageId)).AsSpan(0, 8));
+
     private void Enqueue(string text) =>
         state.State.Outbox.Add(new OutboundMessage(Guid.NewGuid().ToString("N"), text, 0, clock.GetUtcNow()));
 
@@ -388,6 +421,7 @@ public sealed class ChannelConversationGrain(
         if (s.ClearWhenSent)
         {
             await state.ClearStateAsync();
+            _unsaved = false;
         }
         else
         {
@@ -480,7 +514,7 @@ public sealed class ChannelConversationGrain(
         }
         else if (changed)
         {
-            await Save();
+            _unsaved = true;
         }
 
         ScheduleDrain();
@@ -493,6 +527,7 @@ public sealed class ChannelConversationGrain(
         try
         {
             await state.WriteStateAsync();
+            _unsaved = false;
         }
         catch
         {
