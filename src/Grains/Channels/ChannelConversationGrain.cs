@@ -80,17 +80,27 @@ public sealed class ChannelConversationGrain(
     private static readonly TimeSpan JoinWindow = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan ErasureWindow = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(10);
+
+    /// <summary>The last activity is written at least this often, so the expiry of a number never comes much early.</summary>
+    private static readonly TimeSpan ActivityWriteEvery = TimeSpan.FromHours(12);
 
     private IGrainTimer? _drain;
     private DateTimeOffset _quietUntil;
 
     /// <summary>
-    /// Memory holds sends and delivery reports storage does not yet: they are written with the next change
-    /// (every inbound message writes) or when the grain deactivates, not one write each (two more writes per
-    /// message, and three per delivery report, doubled the cost of an inbound message). After a crash in
-    /// between, a reply may be sent twice: the rare duplicate is the price of not writing per send.
+    /// Memory holds what storage does not yet: the hot path (a post, a vote, a status request, the send of its
+    /// reply, delivery reports) is written at most every <see cref="FlushEvery"/> and when the grain
+    /// deactivates, not once per message: one SQLite write per message serialised on the grain database and
+    /// made an inbound message cost many times a web submission. What must not be lost is written before the
+    /// webhook is answered: the first number, a join (and wrong codes), leaving, erasure, and notifications.
+    /// A crash in between loses at most that window of recent message ids and receipts; a redelivered message
+    /// then still makes one item (its client id is derived from the message id, and the consultation's
+    /// journal keeps client ids), and its receipt may be sent twice.
     /// </summary>
     private bool _unsaved;
+    private IGrainTimer? _flush;
+    private DateTimeOffset _savedActivity;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -98,6 +108,7 @@ public sealed class ChannelConversationGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _savedActivity = state.State.LastActivity;
         if (state.State.SealedNumber is not null && Idle())
         {
             await DropNumber();
@@ -142,8 +153,9 @@ public sealed class ChannelConversationGrain(
                 await ChannelDirectory.Shard(GrainFactory, Id).Add(Id);
             }
 
-            var (reply, itemId) = message.Kind == InboundKind.Text
-                ? await Handle(message)
+            var command = message.Kind == InboundKind.Text ? ChannelCommand.Parse(message.Text) : null;
+            var (reply, itemId) = command is not null
+                ? await Handle(message, command)
                 : (ChannelTexts.Unsupported(s.Language), null);
             s.RecentMessageIds.Add(messageKey);
             if (s.RecentMessageIds.Count > RecentIds)
@@ -156,8 +168,16 @@ public sealed class ChannelConversationGrain(
                 Enqueue(reply);
             }
 
-            await state.WriteStateAsync();
-            _unsaved = false;
+            if (firstNumber || command?.Kind is CommandKind.Join or CommandKind.Leave or CommandKind.Erase or CommandKind.EraseConfirmed
+                || s.LastActivity - _savedActivity > ActivityWriteEvery)
+            {
+                await Save();
+            }
+            else
+            {
+                MarkUnsaved();
+            }
+
             ScheduleDrain();
             return new InboundResult(InboundOutcome.Handled, itemId, reply);
         }
@@ -197,7 +217,7 @@ public sealed class ChannelConversationGrain(
         }
 
         sent[index] = sent[index] with { Status = status.Status, At = status.At, Error = status.Error };
-        _unsaved = true;
+        MarkUnsaved();
         return Task.CompletedTask;
     }
 
@@ -230,10 +250,9 @@ public sealed class ChannelConversationGrain(
             [.. s.Sent]));
     }
 
-    private async Task<(string? Reply, string? ItemId)> Handle(InboundMessage message)
+    private async Task<(string? Reply, string? ItemId)> Handle(InboundMessage message, ChannelCommand command)
     {
         var s = state.State;
-        var command = ChannelCommand.Parse(message.Text);
         if (command.Language is { } language)
         {
             s.Language = language;
@@ -514,7 +533,7 @@ public sealed class ChannelConversationGrain(
         }
         else if (changed)
         {
-            _unsaved = true;
+            MarkUnsaved();
         }
 
         ScheduleDrain();
@@ -528,11 +547,26 @@ public sealed class ChannelConversationGrain(
         {
             await state.WriteStateAsync();
             _unsaved = false;
+            _savedActivity = state.State.LastActivity;
         }
         catch
         {
             DeactivateOnIdle();
             throw;
+        }
+    }
+
+    private void MarkUnsaved()
+    {
+        _unsaved = true;
+        _flush ??= this.RegisterGrainTimer(Flush, new GrainTimerCreationOptions { DueTime = FlushEvery, Period = FlushEvery });
+    }
+
+    private async Task Flush(CancellationToken cancellationToken)
+    {
+        if (_unsaved)
+        {
+            await Save();
         }
     }
 }
