@@ -445,3 +445,33 @@ public sealed class ChannelOffTests(GatewayHost host) : IClassFixture<GatewayHos
         Assert.Equal(HttpStatusCode.NotFound, sms.StatusCode);
     }
 }
+
+/// <summary>Deliberation by SMS: agree, disagree and pass by number, in the language of the word used.</summary>
+public sealed class ChannelDeliberationTests(ChannelGatewayHost host) : IClassFixture<ChannelGatewayHost>
+{
+    [Fact]
+    public async Task Channel_deliberation_votes_by_sms_replace_each_other_and_answer_in_the_word_s_language()
+    {
+        var id = await host.CreateConsultation(mode: "deliberation");
+        var (webToken, _) = await host.Participant();
+        using var web = host.Client(webToken);
+        using var created = await web.PostAsJsonAsync($"/api/consultations/{id}/items", new { clientId = "s1", text = "Pasar pagi sebaiknya dipindah ke lapangan" });
+        var n = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()![1..];
+
+        var number = ChannelGatewayHost.NewNumber();
+        (await host.SmsSays(number, $"GABUNG {id}")).EnsureSuccessStatusCode();
+        await host.Received(number, t => t.Contains("SETUJU/TIDAK/LEWAT", StringComparison.Ordinal));
+        (await host.SmsSays(number, $"ATAS {n}")).EnsureSuccessStatusCode();
+        await host.Received(number, t => t.StartsWith("Di sini Anda memilih pendapat", StringComparison.Ordinal));
+        (await host.SmsSays(number, $"SETUJU {n}")).EnsureSuccessStatusCode();
+        await host.Received(number, t => t == $"Suara Anda untuk #{n} tercatat (setuju 1, tidak 0, lewat 0).");
+        (await host.SmsSays(number, $"DISAGREE {n}")).EnsureSuccessStatusCode();
+        await host.Received(number, t => t == $"Your vote on #{n} is recorded (agree 0, disagree 1, pass 0).");
+        (await host.SmsSays(number, "Tidak ada tempat parkir di lapangan")).EnsureSuccessStatusCode();
+        await host.Received(number, t => t.StartsWith("Received as #", StringComparison.Ordinal));
+
+        var page = await web.GetFromJsonAsync<ItemPage>($"/api/consultations/{id}/items", GatewayHost.Json);
+        Assert.Equal(new VoteTally(0, 0, 1, 0), page!.Items.Single(i => i.Id == "i" + n).Votes);
+        Assert.Contains(page.Items, i => i.Text == "Tidak ada tempat parkir di lapangan");
+    }
+}
