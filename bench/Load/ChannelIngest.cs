@@ -83,24 +83,21 @@ public static class ChannelIngest
             await Webhook(n, "Pemanasan");
         });
 
-        var latencies = new ConcurrentBag<double>();
-        var refused = 0;
-        var cpuBefore = server.CpuTime();
-        var clock = Stopwatch.StartNew();
-        var (_, skipped, failed) = await Timeline.RunAsync(Timeline.Steady(rate, seconds), 4096, TimeSpan.FromSeconds(seconds * 2), async i =>
+        var channel = await Paced(server, rate, seconds, i => Webhook(numbers[i % numbers.Length], $"Usulan nomor {i} lewat WhatsApp untuk anggaran kelurahan"));
+        var (values, refused, skipped, failed, cpu, elapsed) = channel;
+
+        // The same rate through the web API right after, on the same server, as a yardstick for this machine's load now.
+        var tokens = new string[senders];
+        await Parallel.ForEachAsync(Enumerable.Range(0, senders), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
-            var start = Stopwatch.GetTimestamp();
-            if (await Webhook(numbers[i % numbers.Length], $"Usulan nomor {i} lewat WhatsApp untuk anggaran kelurahan"))
-            {
-                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            }
-            else
-            {
-                Interlocked.Increment(ref refused);
-            }
+            tokens[i] = await api.ParticipantToken();
+            using var warm = await api.Send(HttpMethod.Post, $"/api/consultations/{id}/items", tokens[i], new { clientId = $"warm-{i}", text = "Pemanasan web" });
         });
-        var elapsed = clock.Elapsed.TotalSeconds;
-        var cpu = (server.CpuTime() - cpuBefore).TotalMilliseconds;
+        var web = await Paced(server, rate, seconds, async i =>
+        {
+            using var response = await api.Send(HttpMethod.Post, $"/api/consultations/{id}/items", tokens[i % senders], new { clientId = $"web-{i}", text = $"Usulan web nomor {i} untuk anggaran kelurahan" });
+            return response.IsSuccessStatusCode;
+        });
 
         // Every acknowledged message is an item: count them in the consultation.
         var stored = 0;
@@ -118,17 +115,39 @@ public static class ChannelIngest
             }
         }
 
-        var values = latencies.ToArray();
         var p50 = Stats.Percentile(values, 0.5);
         var p99 = Stats.Percentile(values, 0.99);
-        Console.WriteLine($"# channel ingest (embedded SQLite): signed WhatsApp webhooks paced at {rate}/s for {seconds} s from {senders} joined senders; {Environment.ProcessorCount} cores shared by server, fake provider and load generator");
-        Console.WriteLine("| messages acknowledged | items stored | ack p50 ms | ack p99 ms | errors | replies sent to the fake API | server CPU ms per message |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| {values.Length} | {stored} | {Stats.F(p50)} | {Stats.F(p99)} | {refused + skipped + failed} | {Volatile.Read(ref sends)} | {Stats.F(cpu / Math.Max(1, values.Length))} |");
+        Console.WriteLine($"# channel ingest (embedded SQLite): paced at {rate}/s for {seconds} s from {senders} senders; {Environment.ProcessorCount} cores shared by server, fake provider and load generator; load average {ProcStat.LoadAverage():0.0} at the end");
+        Console.WriteLine("| path | acknowledged | items stored | ack p50 ms | ack p99 ms | errors | server CPU ms per message |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| signed WhatsApp webhook | {values.Length} | {stored} | {Stats.F(p50)} | {Stats.F(p99)} | {refused + skipped + failed} | {Stats.F(cpu / Math.Max(1, values.Length))} |");
+        Console.WriteLine($"| web API (yardstick, same server, right after) | {web.Values.Length} | – | {Stats.F(Stats.Percentile(web.Values, 0.5))} | {Stats.F(Stats.Percentile(web.Values, 0.99))} | {web.Refused + web.Skipped + web.Failed} | {Stats.F(web.CpuMs / Math.Max(1, web.Values.Length))} |");
+        Console.WriteLine($"replies sent to the fake Cloud API: {Volatile.Read(ref sends)}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"acknowledged={values.Length} stored={stored} ack_p50_ms={Stats.F(p50)} ack_p99_ms={Stats.F(p99)} errors={refused + skipped + failed} rate={Stats.F(rate)} elapsed_s={Stats.F(elapsed)}"));
+            $"acknowledged={values.Length} stored={stored} ack_p50_ms={Stats.F(p50)} ack_p99_ms={Stats.F(p99)} errors={refused + skipped + failed} web_ack_p50_ms={Stats.F(Stats.Percentile(web.Values, 0.5))} web_ack_p99_ms={Stats.F(Stats.Percentile(web.Values, 0.99))} rate={Stats.F(rate)} elapsed_s={Stats.F(elapsed)}"));
         await provider.StopAsync();
         return refused + skipped + failed == 0 && stored == values.Length ? 0 : 1;
+    }
+
+    private static async Task<(double[] Values, int Refused, int Skipped, int Failed, double CpuMs, double Elapsed)> Paced(ServerProcess server, double rate, double seconds, Func<int, Task<bool>> send)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var refused = 0;
+        var cpuBefore = server.CpuTime();
+        var clock = Stopwatch.StartNew();
+        var (_, skipped, failed) = await Timeline.RunAsync(Timeline.Steady(rate, seconds), 4096, TimeSpan.FromSeconds(seconds * 2), async i =>
+        {
+            var start = Stopwatch.GetTimestamp();
+            if (await send(i))
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+            else
+            {
+                Interlocked.Increment(ref refused);
+            }
+        });
+        return ([.. latencies], refused, skipped, failed, (server.CpuTime() - cpuBefore).TotalMilliseconds, clock.Elapsed.TotalSeconds);
     }
 
     private static string Notification(string from, string id, string text) => JsonSerializer.Serialize(new

@@ -41,8 +41,9 @@ public static class ChannelSending
         }
 
         // Ten seconds, then the outcome is ambiguous: the grain does not send it again (see SendResult).
-        builder.Services.AddHttpClient<WhatsAppCloudClient>(c => c.Timeout = TimeSpan.FromSeconds(10));
-        builder.Services.AddHttpClient<SmsRestClient>(c => c.Timeout = TimeSpan.FromSeconds(10));
+        // Without the factory's per-request log scopes: one send per inbound message, and the outcome is logged by the grain.
+        builder.Services.AddHttpClient<WhatsAppCloudClient>(c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        builder.Services.AddHttpClient<SmsRestClient>(c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         builder.Services.TryAddSingleton<IChannelTransport, ProviderTransport>();
     }
 }
