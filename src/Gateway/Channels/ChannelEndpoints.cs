@@ -102,7 +102,7 @@ public static class ChannelEndpoints
             return TypedResults.Ok(receipt);
         });
 
-        group.MapPost("/sms", async Task<Results<ContentHttpResult, NotFound, ProblemHttpResult>> (HttpRequest request, ChannelOptions options, ISmsSignatureCheck signatures, ChannelInbox inbox) =>
+        group.MapPost("/sms", async Task<Results<ContentHttpResult, NotFound, ProblemHttpResult>> (HttpRequest request, ChannelOptions options, ISmsSignatureCheck signatures, ChannelInbox inbox, TimeProvider clock) =>
         {
             if (!options.Sms.Enabled)
             {
@@ -148,7 +148,7 @@ public static class ChannelEndpoints
             // A status callback (MessageStatus, no Body) reports on a message we sent to To.
             if (Field("MessageStatus") is { } status && Field("Body") is null)
             {
-                await inbox.RecordStatus(Field("To"), new DeliveryStatus(sid, status, DateTimeOffset.UtcNow, Field("ErrorCode")));
+                await inbox.RecordStatus(Field("To"), new DeliveryStatus(sid, status, clock.GetUtcNow(), Field("ErrorCode")));
                 return TypedResults.Text(EmptyTwiml, "text/xml");
             }
 
