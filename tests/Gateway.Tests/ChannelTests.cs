@@ -186,6 +186,13 @@ public sealed class ChannelTests(ChannelGatewayHost host) : IClassFixture<Channe
         // The same vote again from the phone is still one vote.
         (await host.SmsSays(number, $"UP #{itemId[1..]}")).EnsureSuccessStatusCode();
         await host.Received(number, t => t == $"Your vote on #{itemId[1..]} is recorded (2 upvotes).");
+
+        // A voter hears the answer too, by SMS, in the language of the last command word they used.
+        using var official = host.Client(await host.StaffToken("official"));
+        (await official.PostAsJsonAsync($"/api/consultations/{id}/items/{itemId}/answer", new { text = "Lampu dipasang minggu depan." })).EnsureSuccessStatusCode();
+        var answer = await host.Received(number, t => t.StartsWith("Official answer", StringComparison.Ordinal));
+        Assert.Equal($"Official answer to #{itemId[1..]}: Lampu dipasang minggu depan.", answer.Text);
+        Assert.Equal("sms", answer.Channel);
     }
 
     [Fact]
