@@ -207,6 +207,13 @@ public interface ICitizenGrain : IGrainWithStringKey
     [Alias("erase")]
     Task<IReadOnlyList<ErasureResult>> Erase();
 
+    /// <summary>
+    /// Marks the citizen as reachable by a messaging channel (WhatsApp, SMS), so notifications also go to
+    /// their <see cref="IChannelConversationGrain"/>; null unlinks.
+    /// </summary>
+    [Alias("link-channel")]
+    Task LinkChannel(string? channel);
+
     /// <summary>The retention job of a consultation: forget it (its pseudonym can no longer be recomputed from this citizen).</summary>
     [Alias("forget")]
     Task Forget(string consultationId);

@@ -78,6 +78,7 @@ public static class DialogueSiloHosting
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Consultations.RetentionJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Consultations.RetentionJob>());
+        Channels.ChannelSending.AddChannelTransports(builder);
         var database = new SqliteDatabase(options.DataDirectory);
         if (options.Storage == "postgres")
         {

@@ -24,6 +24,22 @@ public sealed class LoadToolSmokeTests(ITestOutputHelper output)
         Assert.Contains("| OpenGov.Dialogue (embedded) |", stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>The channels scenario at a tiny size: signed webhooks against the real server, replies to its fake Cloud API.</summary>
+    [Fact]
+    public async Task Channel_scenario_acknowledges_every_signed_webhook_and_stores_every_item()
+    {
+        var (exit, stdout) = await RunLoadTool("channels", "--seconds", "2", "--rate", "20", "--senders", "10");
+        output.WriteLine(stdout);
+
+        Assert.Equal(0, exit);
+        var last = stdout.TrimEnd().Split('\n')[^1];
+        var figures = last.Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+        Assert.Equal("40", figures["acknowledged"]);
+        Assert.Equal("40", figures["stored"]);
+        Assert.Equal("0", figures["errors"]);
+        Assert.Contains("replies sent to the fake Cloud API: 60", stdout, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// The same over MessagePack, with most connections raw listeners (20 probes), so that their
     /// handshake, join, shallow walk and byte count run for both servers.

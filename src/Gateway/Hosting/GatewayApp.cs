@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpenGov.Dialogue.Gateway.Auth;
+using OpenGov.Dialogue.Gateway.Channels;
 using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Gateway.Errors;
 using OpenGov.Dialogue.Gateway.Lite;
@@ -30,6 +31,7 @@ public static class GatewayApp
         builder.AddDialogueLive();
         builder.AddDialogueLite(options);
         builder.AddGatewayMetrics(options);
+        builder.AddChannels();
         builder.Services.AddOpenApi();
 
         // Cached exports, bounded by their bytes.
@@ -82,6 +84,7 @@ public static class GatewayApp
         app.MapDialogueHub();
         app.MapPublicFeed();
         app.MapLite();
+        app.MapChannels();
         app.MapWebUi();
         return app;
     }

@@ -31,6 +31,9 @@ public sealed class CitizenState
 
     /// <summary>Consultations where the citizen answered segment questions (their data request and erasure reach those answers).</summary>
     [Id(6)] public List<string> Described { get; set; } = [];
+
+    /// <summary>The messaging channel (WhatsApp, SMS) the citizen takes part through; its conversation grain gets their notifications too.</summary>
+    [Id(7)] public string? Channel { get; set; }
 }
 
 /// <summary>
@@ -248,6 +251,22 @@ public sealed class CitizenGrain(
         }
 
         await Save();
+
+        // The conversation grain is the one sender for this citizen's phone, whichever gateway or silo is
+        // asked: one-way, so a conversation waiting on this grain (a submission) never waits on itself.
+        if (state.State.Channel is not null)
+        {
+            GrainFactory.GetGrain<IChannelConversationGrain>(this.GetPrimaryKeyString()).Notify(notification).Ignore();
+        }
+    }
+
+    public async Task LinkChannel(string? channel)
+    {
+        if (state.State.Channel != channel)
+        {
+            state.State.Channel = channel;
+            await Save();
+        }
     }
 
     public Task<IReadOnlyList<Notification>> GetNotifications() =>

@@ -318,6 +318,10 @@ public sealed partial class ConsultationGrain
                 return await Commit((seq, at) => new Moderated(entry(seq, at), Tags: tags));
             case ModerationActions.Highlight when !ConsultationLedger.IsPublic(item.Status):
                 throw new DialogueException(ErrorCodes.InvalidAction, "Only published items can be highlighted.");
+            case ModerationActions.Highlight:
+                var highlighted = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note, Campaign: campaign));
+                Tell([item.CitizenId], item, "on-screen", null);
+                return highlighted;
             case ModerationActions.MarkAnswered when !ConsultationLedger.IsPublic(item.Status):
                 // Marking answered publishes: it must never bring a rejected or unreviewed text to the public.
                 throw new DialogueException(ErrorCodes.InvalidAction, "Only published items can be marked answered.");
