@@ -33,9 +33,20 @@ public static class DialogueMetrics
     public static readonly Histogram<double> JournalAppendDuration = Seconds(
         "dialogue.journal.append.duration", "Time from a journal append to its durable commit.");
 
-    /// <summary>Items waiting for review, summed over the consultations active in this process.</summary>
-    public static readonly UpDownCounter<long> ModerationQueueLength =
-        Meter.CreateUpDownCounter<long>("dialogue.moderation.queue.length", unit: "{item}", description: "Items waiting for review in the consultations active on this silo.");
+    private static long _moderationQueueLength;
+
+    /// <summary>
+    /// Items waiting for review, summed over the consultations active in this process. Observed as the current sum,
+    /// not as deltas: a listener that starts while consultations are active still reads the true length.
+    /// </summary>
+    public static readonly ObservableUpDownCounter<long> ModerationQueueLength = Meter.CreateObservableUpDownCounter(
+        "dialogue.moderation.queue.length",
+        () => Interlocked.Read(ref _moderationQueueLength),
+        unit: "{item}",
+        description: "Items waiting for review in the consultations active on this silo.");
+
+    /// <summary>Moves the queue-length sum by one consultation's change.</summary>
+    public static void AddToModerationQueue(long delta) => Interlocked.Add(ref _moderationQueueLength, delta);
 
     /// <summary>A histogram in seconds with <see cref="SecondsBuckets"/> (the exporters' default bounds suit milliseconds).</summary>
     public static Histogram<double> Seconds(string name, string description, Meter? meter = null) =>

@@ -366,7 +366,7 @@ public sealed partial class ConsultationGrain(
     {
         if (length != _queueReported)
         {
-            DialogueMetrics.ModerationQueueLength.Add(length - _queueReported);
+            DialogueMetrics.AddToModerationQueue(length - _queueReported);
             _queueReported = length;
         }
     }
