@@ -111,7 +111,7 @@ public static class LiteEndpoints
     private static async Task<IResult> Join(HttpContext http, IGrainFactory grains, LiteIdentity identity, IAntiforgery antiforgery, JoinCodes codes, AdmissionFailures failures)
     {
         var words = LiteText.For(http.Request);
-        var (id, info, refusal) = await Checked(http, grains, identity, antiforgery, words);
+        var (id, info, joined, refusal) = await Checked(http, grains, identity, antiforgery, words, member: false);
         if (refusal is not null)
         {
             return refusal;
@@ -122,7 +122,7 @@ public static class LiteEndpoints
             return Refuse(http, words, id, ErrorCodes.Closed);
         }
 
-        if (identity.Read(http, id) is not null)
+        if (joined is not null)
         {
             return SeeOther(http, id, words, "m=joined");
         }
@@ -169,23 +169,18 @@ public static class LiteEndpoints
     private static async Task<IResult> Post(HttpContext http, IGrainFactory grains, LiteIdentity identity, IAntiforgery antiforgery, IOptions<DialogueOptions> options)
     {
         var words = LiteText.For(http.Request);
-        var (id, info, refusal) = await Checked(http, grains, identity, antiforgery, words);
+        var (id, info, user, refusal) = await Checked(http, grains, identity, antiforgery, words, member: true);
         if (refusal is not null)
         {
             return refusal;
-        }
-
-        if (identity.Read(http, id) is not { } user)
-        {
-            return Refuse(http, words, id, "join-first", StatusCodes.Status403Forbidden);
         }
 
         var form = await http.Request.ReadFormAsync();
         var text = form["text"].ToString();
         try
         {
-            var result = await grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user))
-                .Submit(id, form["k"].ToString(), text, Roles.AdmissionOf(user));
+            var result = await grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user!))
+                .Submit(id, form["k"].ToString(), text, Roles.AdmissionOf(user!));
             return SeeOther(http, id, words, result.Status == ItemStatus.Pending ? "m=pending" : "m=sent");
         }
         catch (DialogueException ex)
@@ -202,15 +197,10 @@ public static class LiteEndpoints
     private static async Task<IResult> Vote(HttpContext http, IGrainFactory grains, LiteIdentity identity, IAntiforgery antiforgery)
     {
         var words = LiteText.For(http.Request);
-        var (id, _, refusal) = await Checked(http, grains, identity, antiforgery, words);
+        var (id, _, user, refusal) = await Checked(http, grains, identity, antiforgery, words, member: true);
         if (refusal is not null)
         {
             return refusal;
-        }
-
-        if (identity.Read(http, id) is not { } user)
-        {
-            return Refuse(http, words, id, "join-first", StatusCodes.Status403Forbidden);
         }
 
         var form = await http.Request.ReadFormAsync();
@@ -222,7 +212,7 @@ public static class LiteEndpoints
         try
         {
             // The grain writes nothing when the vote is already what it says (a second press, a resubmitted form).
-            await grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user)).Vote(id, itemId, value, Roles.AdmissionOf(user));
+            await grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user!)).Vote(id, itemId, value, Roles.AdmissionOf(user!));
         }
         catch (DialogueException ex) when (ex.Code == ErrorCodes.NotFound)
         {
@@ -240,22 +230,17 @@ public static class LiteEndpoints
     private static async Task<IResult> Appeal(HttpContext http, IGrainFactory grains, LiteIdentity identity, IAntiforgery antiforgery)
     {
         var words = LiteText.For(http.Request);
-        var (id, _, refusal) = await Checked(http, grains, identity, antiforgery, words);
+        var (id, _, user, refusal) = await Checked(http, grains, identity, antiforgery, words, member: true);
         if (refusal is not null)
         {
             return refusal;
-        }
-
-        if (identity.Read(http, id) is not { } user)
-        {
-            return Refuse(http, words, id, "join-first", StatusCodes.Status403Forbidden);
         }
 
         var itemId = http.Request.Query["i"].ToString();
         var form = await http.Request.ReadFormAsync();
         try
         {
-            await grains.GetGrain<IConsultationGrain>(id).Appeal(Roles.RequireCitizen(user), itemId, form["text"].ToString());
+            await grains.GetGrain<IConsultationGrain>(id).Appeal(Roles.RequireCitizen(user!), itemId, form["text"].ToString());
         }
         catch (DialogueException ex) when (ex.Code == ErrorCodes.NotFound)
         {
@@ -270,24 +255,36 @@ public static class LiteEndpoints
     }
 
     /// <summary>The checks every form shares: a consultation that may be read, and an anti-forgery token that matches its cookie.</summary>
-    private static async Task<(string Id, ConsultationInfo? Info, IResult? Refusal)> Checked(HttpContext http, IGrainFactory grains, LiteIdentity identity, IAntiforgery antiforgery, LiteText words)
+    /// <summary>
+    /// What every form checks first: the consultation id, the anti-forgery token, that the device may read the
+    /// consultation, and with <paramref name="member"/> that it joined it ("join first" otherwise). The device's
+    /// identity comes back with the consultation (null when it has not joined).
+    /// </summary>
+    private static async Task<(string Id, ConsultationInfo? Info, ClaimsPrincipal? User, IResult? Refusal)> Checked(
+        HttpContext http, IGrainFactory grains, LiteIdentity identity, IAntiforgery antiforgery, LiteText words, bool member)
     {
         var id = http.Request.Query["c"].ToString();
         if (!ConsultationIds.IsValid(id))
         {
-            return (string.Empty, null, Html(http, EntryPage(words, words.Error(ErrorCodes.NotFound)), StatusCodes.Status404NotFound));
+            return (string.Empty, null, null, Html(http, EntryPage(words, words.Error(ErrorCodes.NotFound)), StatusCodes.Status404NotFound));
         }
 
         // Before anything is read or written: a form from another site carries no valid token.
         if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
         {
-            return (id, null, Refuse(http, words, id, "antiforgery", StatusCodes.Status400BadRequest));
+            return (id, null, null, Refuse(http, words, id, "antiforgery", StatusCodes.Status400BadRequest));
         }
 
+        var user = identity.Read(http, id);
         var info = await grains.GetGrain<IConsultationGrain>(id).GetInfo();
-        return info is null || !ConsultationAccess.CanRead(info, identity.Read(http, id) ?? Anonymous)
-            ? (id, null, Html(http, EntryPage(words, words.Error(ErrorCodes.NotFound)), StatusCodes.Status404NotFound))
-            : (id, info, null);
+        if (info is null || !ConsultationAccess.CanRead(info, user ?? Anonymous))
+        {
+            return (id, null, null, Html(http, EntryPage(words, words.Error(ErrorCodes.NotFound)), StatusCodes.Status404NotFound));
+        }
+
+        return member && user is null
+            ? (id, info, null, Refuse(http, words, id, "join-first", StatusCodes.Status403Forbidden))
+            : (id, info, user, null);
     }
 
     private static bool TryParseVote(string vote, out string itemId, out int value)
