@@ -523,19 +523,32 @@ public sealed class ConsultationFeed(
 
         if (round.Topics is { } topics)
         {
-            // A round of its own, kept for readers who join before the next regrouping.
-            var topicsRound = new FeedRound { Topics = FeedFrames.PublicTopics(topics) }.Seal(_json);
-            FeedReader[] readers;
-            lock (_feedLock)
+            OfferTopics(audience, topics, replace: true);
+        }
+    }
+
+    /// <summary>
+    /// Topic groups go in a round of their own, kept with the audience for readers who join before the next
+    /// regrouping, and offered to every reader. Unless <paramref name="replace"/>, a round already kept wins.
+    /// </summary>
+    private void OfferTopics(FeedAudience audience, TopicsView topics, bool replace)
+    {
+        var round = new FeedRound { Topics = FeedFrames.PublicTopics(topics) }.Seal(_json);
+        FeedReader[] readers;
+        lock (_feedLock)
+        {
+            if (!replace && audience.Topics is not null)
             {
-                audience.Topics = topicsRound;
-                readers = audience.Readers;
+                return;
             }
 
-            foreach (var reader in readers)
-            {
-                reader.Offer(topicsRound);
-            }
+            audience.Topics = round;
+            readers = audience.Readers;
+        }
+
+        foreach (var reader in readers)
+        {
+            reader.Offer(round);
         }
     }
 
@@ -548,23 +561,7 @@ public sealed class ConsultationFeed(
     {
         try
         {
-            var round = new FeedRound { Topics = FeedFrames.PublicTopics(await grains.GetGrain<ITopicsGrain>(id).Get(3)) }.Seal(_json);
-            FeedReader[] readers;
-            lock (_feedLock)
-            {
-                if (audience.Topics is not null)
-                {
-                    return;
-                }
-
-                audience.Topics = round;
-                readers = audience.Readers;
-            }
-
-            foreach (var reader in readers)
-            {
-                reader.Offer(round);
-            }
+            OfferTopics(audience, await grains.GetGrain<ITopicsGrain>(id).Get(3), replace: false);
         }
         catch (Exception ex)
         {
