@@ -267,12 +267,12 @@ public sealed partial class ConsultationGrain
     {
         EnsureExists();
         var s = state.State;
-        if (s.RetentionDays is not { } days || s.ClosedAt is not { } closedAt
-            || s.Status is not (ConsultationStatus.Closed or ConsultationStatus.Archived)
-            || clock.GetUtcNow() < closedAt.AddDays(days) || !_ledger.HasIdentities)
+        if (!RetentionRule.IsOver(s.Status, s.RetentionDays, s.ClosedAt, clock.GetUtcNow()) || !_ledger.HasIdentities)
         {
             return false;
         }
+
+        var days = s.RetentionDays!.Value;
 
         await _decisions.WaitAsync();
         try

@@ -5,6 +5,15 @@ using OpenGov.Dialogue.Contracts;
 
 namespace OpenGov.Dialogue.Consultations;
 
+/// <summary>When a consultation's retention period is over: closed (or archived) for its retention days.</summary>
+public static class RetentionRule
+{
+    public static bool IsOver(ConsultationStatus status, int? retentionDays, DateTimeOffset? closedAt, DateTimeOffset now) =>
+        status is ConsultationStatus.Closed or ConsultationStatus.Archived
+        && retentionDays is { } days && closedAt is { } closed
+        && now >= closed.AddDays(days);
+}
+
 /// <summary>
 /// Destroys identity links once a closed consultation's retention period is over: every so often it
 /// asks each closed or archived consultation to apply its retention (the grain decides whether it is

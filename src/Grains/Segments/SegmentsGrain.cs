@@ -150,7 +150,9 @@ public sealed class SegmentsGrain(
     public async Task<bool> Retire()
     {
         await Settled();
-        if (state.State.Final is not null || (state.State.Questions.Count == 0 && state.State.Answers.Count == 0) || await GrainFactory.GetGrain<IConsultationGrain>(Id).GetInfo() is not { } info || !RetentionOver(info, clock.GetUtcNow()))
+        if (state.State.Final is not null || (state.State.Questions.Count == 0 && state.State.Answers.Count == 0)
+            || await GrainFactory.GetGrain<IConsultationGrain>(Id).GetInfo() is not { } info
+            || !RetentionRule.IsOver(info.Status, info.RetentionDays, info.ClosedAt, clock.GetUtcNow()))
         {
             return false;
         }
@@ -163,11 +165,6 @@ public sealed class SegmentsGrain(
         await Persist();
         return true;
     }
-
-    /// <summary>The consultation's own rule (<see cref="IConsultationGrain.ApplyRetention"/>): closed, and its retention days passed since.</summary>
-    public static bool RetentionOver(ConsultationInfo info, DateTimeOffset now) =>
-        info is { Status: ConsultationStatus.Closed or ConsultationStatus.Archived, RetentionDays: { } days, ClosedAt: { } closedAt }
-        && now >= closedAt.AddDays(days);
 
     private async Task<SegmentsBreakdown> Make(IReadOnlyDictionary<string, string> authors, bool final)
     {
