@@ -280,7 +280,13 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         // Every submission was retried to an answer with its client id, so each text is stored exactly once.
         foreach (var (consultation, items) in stored)
         {
-            Assert.Equal(items.Count, items.Select(i => i.Text).Distinct().Count());
+            var twice = items.GroupBy(i => i.Text).Where(g => g.Count() > 1).ToList();
+            Assert.True(twice.Count == 0, $"{twice.Count} texts stored more than once in {consultation} ({items.Count} items), e.g. " +
+                string.Join("; ", twice.Take(5).Select(g => string.Join(" | ", g.Select(i => $"{i.Id} seq {i.Seq} {i.Status} by {i.Author} '{i.Text}'")))));
+            var shared = acked.Where(a => a.Consultation == consultation).GroupBy(a => a.Ack.Id).Where(g => g.Count() > 1).ToList();
+            Assert.True(shared.Count == 0, $"{shared.Count} item ids acknowledged to more than one submission in {consultation}, e.g. " +
+                string.Join("; ", shared.Take(5).Select(g => $"{g.Key} ('{items.Single(i => i.Id == g.Key).Text}', {items.Single(i => i.Id == g.Key).Status}): " +
+                    string.Join(", ", g.Select(a => $"{a.ClientId} seq {a.Ack.Seq} {a.Ack.Status}")))));
             Assert.Equal(acked.Count(a => a.Consultation == consultation), items.Count);
         }
 
