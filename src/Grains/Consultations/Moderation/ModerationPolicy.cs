@@ -1,6 +1,6 @@
 using OpenGov.Dialogue.Contracts;
 
-namespace OpenGov.Dialogue.Consultations;
+namespace OpenGov.Dialogue.Consultations.Moderation;
 
 /// <summary>Which staff role may take which action. Participants take none of them.</summary>
 public static class ModerationPolicy

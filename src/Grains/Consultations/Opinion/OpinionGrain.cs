@@ -133,7 +133,7 @@ public sealed class OpinionGrain(IDialogueJournal journal, TimeProvider clock, I
         {
             Recompute();
             var summary = OpinionViews.From(Id, _model.Snapshot(), _participants.Count, _computedAt);
-            GrainFactory.GetGrain<IConsultationGrain>(Id).PublishOpinion(summary).Ignore();
+            GrainFactory.GetGrain<IConsultationFeed>(Id).PublishOpinion(summary).Ignore();
         }
 
         return Task.CompletedTask;

@@ -1,4 +1,5 @@
 using OpenGov.Dialogue.Analysis.Campaigns;
+using OpenGov.Dialogue.Consultations.Moderation;
 using OpenGov.Dialogue.Contracts;
 
 namespace OpenGov.Dialogue.Consultations;

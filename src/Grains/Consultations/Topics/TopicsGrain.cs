@@ -69,7 +69,7 @@ public sealed class TopicsGrain(
             _storedSeed = TopicIds.Seed(ids.State);
         }
 
-        _board.Load(await GrainFactory.GetGrain<IConsultationGrain>(Id).GetTopicInputs());
+        _board.Load(await GrainFactory.GetGrain<IConsultationFeed>(Id).GetTopicInputs());
         this.RegisterGrainTimer(OnTick, TimeSpan.Zero, Tick);
     }
 
@@ -100,7 +100,7 @@ public sealed class TopicsGrain(
 
     /// <summary>One-way through the consultation grain, which adds it to its next batch for the gateways.</summary>
     private void PushView() =>
-        GrainFactory.GetGrain<IConsultationGrain>(Id).PublishTopics(_board.View(Id, PushedItemsPerGroup, _tagger.Current is not null, clock.GetUtcNow())).Ignore();
+        GrainFactory.GetGrain<IConsultationFeed>(Id).PublishTopics(_board.View(Id, PushedItemsPerGroup, _tagger.Current is not null, clock.GetUtcNow())).Ignore();
 
     private async Task OnTick(CancellationToken cancellationToken)
     {

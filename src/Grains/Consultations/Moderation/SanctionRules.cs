@@ -1,6 +1,6 @@
 using OpenGov.Dialogue.Contracts;
 
-namespace OpenGov.Dialogue.Consultations;
+namespace OpenGov.Dialogue.Consultations.Moderation;
 
 /// <summary>What a mute or ban stops: a mute stops submissions, a ban stops submissions and votes, until it ends.</summary>
 public static class SanctionRules

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orleans.Storage;
 
-namespace OpenGov.Dialogue.Storage;
+namespace OpenGov.Dialogue.Silo;
 
 /// <summary>
 /// Grain state as plain JSON of the state's properties: no .NET type names in stored rows, so

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpenGov.Dialogue.Contracts;
+using OpenGov.Dialogue.Consultations.Moderation;
 using OpenGov.Dialogue.Journal;
 
 namespace OpenGov.Dialogue.Consultations;
@@ -7,9 +8,6 @@ namespace OpenGov.Dialogue.Consultations;
 /// <summary>The moderators' and officials' side of a consultation.</summary>
 public sealed partial class ConsultationGrain
 {
-    private const int MaxBulk = 50;
-    private const int MaxTags = 10;
-
     public Task<IReadOnlyList<ItemView>> GetQueue(int limit)
     {
         EnsureExists();
@@ -20,18 +18,7 @@ public sealed partial class ConsultationGrain
     public async Task<ModerationResult> Moderate(ModerationCommand command)
     {
         EnsureExists();
-        if (!ModerationActions.Bulk.Contains(command.Action))
-        {
-            throw new DialogueException(ErrorCodes.InvalidAction, $"Unknown action '{command.Action}'.");
-        }
-
-        ModerationPolicy.Demand(command.Actor, command.Action);
-        var ids = command.ItemIds.Distinct(StringComparer.Ordinal).ToArray();
-        if (ids.Length is 0 or > MaxBulk)
-        {
-            throw new DialogueException(ErrorCodes.InvalidAction, $"Name 1–{MaxBulk} items.");
-        }
-
+        var ids = ModerationRules.Bulk(command);
         return command.Action switch
         {
             ModerationActions.Claim => await UnderDecisionLock(() => Claim(ids, command)),
@@ -50,10 +37,7 @@ public sealed partial class ConsultationGrain
         try
         {
             var item = RequireItem(command.ItemId);
-            if (!ConsultationLedger.IsPublic(item.Status))
-            {
-                throw new DialogueException(ErrorCodes.InvalidAction, "Only published items can be answered.");
-            }
+            ModerationRules.Answerable(item);
 
             var answer = new OfficialAnswer(text, command.Status, owner, command.Due, command.Actor.Name, clock.GetUtcNow()) { ByAccount = command.Actor.AccountId };
             await Commit((seq, at) => new Moderated(LogEntry(seq, at, ModerationActions.Answer, item, command.Actor), Answer: answer));
@@ -71,15 +55,7 @@ public sealed partial class ConsultationGrain
     {
         EnsureExists();
         ModerationPolicy.Demand(command.Actor, ModerationActions.Sanction);
-        if (!RejectionReasons.All.Contains(command.Reason))
-        {
-            throw new DialogueException(ErrorCodes.InvalidReason, $"reason must be one of: {string.Join(", ", RejectionReasons.All)}.");
-        }
-
-        if (command.Minutes is < 1 or > 525_600)
-        {
-            throw new DialogueException(ErrorCodes.InvalidAction, "minutes must be 1–525600, or absent for a permanent sanction.");
-        }
+        ModerationRules.Sanction(command.Reason, command.Minutes);
 
         await _decisions.WaitAsync();
         try
@@ -118,21 +94,7 @@ public sealed partial class ConsultationGrain
         await _decisions.WaitAsync();
         try
         {
-            var item = _ledger.Find(itemId);
-            if (item is null || item.CitizenId != citizenId)
-            {
-                throw new DialogueException(ErrorCodes.NotFound, $"You have no item '{itemId}' here.");
-            }
-
-            if (item.Status != ItemStatus.Rejected)
-            {
-                throw new DialogueException(ErrorCodes.InvalidAction, "Only a rejected item can be appealed.");
-            }
-
-            if (item.Appealed)
-            {
-                throw new DialogueException(ErrorCodes.AlreadyAppealed, "This item was appealed already; an item can be appealed once.");
-            }
+            var item = ModerationRules.Appeal(_ledger.Find(itemId), citizenId, itemId);
 
             await Commit((seq, at) => new Moderated(LogEntry(seq, at, ModerationActions.Appeal, item, Author), Text: appealText));
             return item.OwnView();
@@ -248,11 +210,8 @@ public sealed partial class ConsultationGrain
     {
         var note = command.Note is null ? null : TextRules.Clean(command.Note, 1000);
         var text = command.Action == ModerationActions.Edit ? TextRules.Clean(command.Text, options.Value.MaxTextLength) : null;
-        var tags = command.Action == ModerationActions.Tag ? CleanTags(command.Tags) : null;
-        if (command.Action == ModerationActions.Reject && (command.Reason is null || !RejectionReasons.All.Contains(command.Reason)))
-        {
-            throw new DialogueException(ErrorCodes.InvalidReason, $"reason must be one of: {string.Join(", ", RejectionReasons.All)}.");
-        }
+        var tags = command.Action == ModerationActions.Tag ? ModerationRules.Tags(command.Tags) : null;
+        ModerationRules.Reason(command.Action, command.Reason);
 
         var outcomes = new List<ItemOutcome>();
         await _decisions.WaitAsync();
@@ -283,15 +242,8 @@ public sealed partial class ConsultationGrain
     {
         var item = RequireItem(id);
         var by = command.Actor;
-        if (item.ClaimedByOtherThan(by.Key, clock.GetUtcNow()))
-        {
-            throw new DialogueException(ErrorCodes.Claimed, $"Item '{id}' is claimed by another moderator.");
-        }
-
-        if (item.Status == ItemStatus.Merged)
-        {
-            throw new DialogueException(ErrorCodes.InvalidAction, $"Item '{id}' was merged; act on the item it was merged into.");
-        }
+        var target = command.Action == ModerationActions.Merge && command.TargetId is not null ? _ledger.Find(command.TargetId) : null;
+        ModerationRules.Decision(item, command.Action, by.Key, target, clock.GetUtcNow());
 
         var entry = (long seq, DateTimeOffset at) => LogEntry(seq, at, command.Action, item, by, command.Reason, command.TargetId);
         switch (command.Action)
@@ -301,14 +253,8 @@ public sealed partial class ConsultationGrain
                 Tell([item.CitizenId], item, "rejected", command.Reason);
                 return rejected;
             case ModerationActions.Merge:
-                var target = command.TargetId is null ? null : _ledger.Find(command.TargetId);
-                if (target is null || target.Id == item.Id || target.Status is ItemStatus.Merged or ItemStatus.Rejected)
-                {
-                    throw new DialogueException(ErrorCodes.InvalidAction, "targetId must name another item that is not merged or rejected.");
-                }
-
                 var merged = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note));
-                Tell([item.CitizenId], item, "merged", target.Id);
+                Tell([item.CitizenId], item, "merged", target!.Id);
                 return merged;
             case ModerationActions.Edit:
                 var edited = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note, Text: text));
@@ -316,15 +262,10 @@ public sealed partial class ConsultationGrain
                 return edited;
             case ModerationActions.Tag:
                 return await Commit((seq, at) => new Moderated(entry(seq, at), Tags: tags));
-            case ModerationActions.Highlight when !ConsultationLedger.IsPublic(item.Status):
-                throw new DialogueException(ErrorCodes.InvalidAction, "Only published items can be highlighted.");
             case ModerationActions.Highlight:
                 var highlighted = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note, Campaign: campaign));
                 Tell([item.CitizenId], item, "on-screen", null);
                 return highlighted;
-            case ModerationActions.MarkAnswered when !ConsultationLedger.IsPublic(item.Status):
-                // Marking answered publishes: it must never bring a rejected or unreviewed text to the public.
-                throw new DialogueException(ErrorCodes.InvalidAction, "Only published items can be marked answered.");
             default:
                 var seqOf = await Commit((seq, at) => new Moderated(entry(seq, at), Note: note, Campaign: campaign));
                 if (command.Action is ModerationActions.Approve or ModerationActions.MarkAnswered)
@@ -415,17 +356,6 @@ public sealed partial class ConsultationGrain
 
     private ConsultationLedger.Entry RequireItem(string id) =>
         _ledger.Find(id) ?? throw new DialogueException(ErrorCodes.NotFound, $"Item '{id}' does not exist in this consultation.");
-
-    private static List<string> CleanTags(IReadOnlyList<string>? tags)
-    {
-        var cleaned = (tags ?? []).Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        if (cleaned.Count > MaxTags || cleaned.Any(t => t.Length > 40 || t.Any(char.IsControl)))
-        {
-            throw new DialogueException(ErrorCodes.InvalidAction, $"At most {MaxTags} tags of 1–40 printable characters.");
-        }
-
-        return cleaned;
-    }
 
     private static string Truncate(string text) => text.Length <= 140 ? text : string.Concat(text.AsSpan(0, 139), "…");
 }

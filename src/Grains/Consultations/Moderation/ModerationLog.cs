@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using OpenGov.Dialogue.Contracts;
 
-namespace OpenGov.Dialogue.Consultations;
+namespace OpenGov.Dialogue.Consultations.Moderation;
 
 /// <summary>
 /// The hash chain of the public moderation log: each entry's hash covers its public fields and

@@ -1,6 +1,6 @@
 using OpenGov.Dialogue.Contracts;
 
-namespace OpenGov.Dialogue.Consultations;
+namespace OpenGov.Dialogue.Consultations.Moderation;
 
 /// <param name="Window">How far back the votes on an item are looked at.</param>
 /// <param name="NewFor">How long after its first action here an identity counts as new.</param>

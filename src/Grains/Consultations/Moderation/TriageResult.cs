@@ -1,4 +1,4 @@
-namespace OpenGov.Dialogue.Consultations;
+namespace OpenGov.Dialogue.Consultations.Moderation;
 
 /// <summary>How urgently a moderator should look (the probability they reject it), why, and which earlier item it repeats.</summary>
 public sealed record TriageResult(double Score, string Reason, string? DuplicateOf)

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using OpenGov.Dialogue.Analysis.Duplicates;
 using OpenGov.Dialogue.Analysis.Triage;
+using OpenGov.Dialogue.Consultations.Moderation;
 using OpenGov.Dialogue.Contracts;
 using SimilarItem = OpenGov.Dialogue.Contracts.SimilarItem;
+using TriageResult = OpenGov.Dialogue.Consultations.Moderation.TriageResult;
 
 namespace OpenGov.Dialogue.Consultations;
 

@@ -142,7 +142,7 @@ public sealed class SegmentsGrain(
             return kept.View;
         }
 
-        var view = await Make(await GrainFactory.GetGrain<IConsultationGrain>(Id).GetAuthors(), final: false);
+        var view = await Make(await GrainFactory.GetGrain<IConsultationFeed>(Id).GetAuthors(), final: false);
         _breakdown = (view, now);
         return view;
     }
@@ -157,7 +157,7 @@ public sealed class SegmentsGrain(
             return false;
         }
 
-        var final = await Make(await GrainFactory.GetGrain<IConsultationGrain>(Id).GetAuthors(), final: true);
+        var final = await Make(await GrainFactory.GetGrain<IConsultationFeed>(Id).GetAuthors(), final: true);
         await Settled();
         state.State.Final = final;
         state.State.Answers = [];
