@@ -56,3 +56,8 @@ export function connectionLabel(el: HTMLElement, state: "online" | "reconnecting
   el.dataset.state = state;
   el.textContent = t(`conn.${state}`);
 }
+
+/** Writes the connection label again in the current language (after a language switch). */
+export function relabelConnection(el: HTMLElement): void {
+  connectionLabel(el, (el.dataset.state as "online" | "reconnecting" | "offline" | undefined) ?? "online");
+}
