@@ -4,7 +4,7 @@ import { Announcer } from "../lib/announcer";
 import { byId } from "../lib/dom";
 import { applyStatic, formatNumber, mountLanguageSwitch, onLangChange, t } from "../lib/i18n";
 import { ItemStore, Live } from "../lib/live";
-import { connectionLabel, relabelConnection } from "../lib/render";
+import { connectionLabel, perFrame, relabelConnection } from "../lib/render";
 import { showSignedIn, staffStart } from "../lib/staff";
 import type { ItemView, VoteUpdate } from "../lib/types";
 import { moderationActions } from "./moderate/actions";
@@ -45,15 +45,7 @@ async function main(): Promise<void> {
   const actions = moderationActions(state, panel, { render: () => queue.render(), setCurrent: (itemId) => queue.setCurrent(itemId) });
   const campaigns = mountCampaigns(state, panel, () => queue.render());
   const queue = mountQueue(state, actions, campaigns, (all) => renderDuplicates(store, all, actions.send));
-  let renderQueued = false;
-  const scheduleRender = () => {
-    if (renderQueued) return;
-    renderQueued = true;
-    requestAnimationFrame(() => {
-      renderQueued = false;
-      queue.render();
-    });
-  };
+  const scheduleRender = perFrame(() => queue.render());
 
   live.onState((connection) => connectionLabel(conn, connection));
   live.connection.on("changes", (cid: string, items: ItemView[], votes: VoteUpdate[] = []) => {

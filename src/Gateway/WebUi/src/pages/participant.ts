@@ -7,7 +7,7 @@ import { Announcer } from "../lib/announcer";
 import { byId, store } from "../lib/dom";
 import { applyStatic, formatNumber, mountLanguageSwitch, onLangChange, t } from "../lib/i18n";
 import { ItemStore, Live } from "../lib/live";
-import { connectionLabel, relabelConnection } from "../lib/render";
+import { connectionLabel, perFrame, relabelConnection } from "../lib/render";
 import type { ConsultationInfo, ItemView, Notification, OpinionView, VoteUpdate } from "../lib/types";
 import { mountCompose } from "./participant/compose";
 import { mountFeed } from "./participant/feed";
@@ -62,17 +62,13 @@ async function openConsultation(id: string): Promise<void> {
   const feed = mountFeed(state, votes);
   const opinion = mountOpinion(state, votes, feed);
 
-  let renderQueued = false;
+  const renderNextFrame = perFrame(() => {
+    feed.render();
+    mine.render();
+    opinion.render();
+  });
   const scheduleRender = () => {
-    if (renderQueued) return;
-    renderQueued = true;
-    requestAnimationFrame(() => {
-      renderQueued = false;
-      feed.render();
-      mine.render();
-      opinion.render();
-    });
-    feed.scheduleTrending();
+    if (renderNextFrame()) feed.scheduleTrending();
   };
 
   live.connection.on("changes", (cid: string, changed: ItemView[], voteUpdates: VoteUpdate[] = []) => {

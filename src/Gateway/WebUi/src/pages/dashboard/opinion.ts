@@ -1,6 +1,7 @@
 import { Chart } from "chart.js";
 import { byId, h, replace } from "../../lib/dom";
-import { formatNumber, formatPercent, formatTime, t } from "../../lib/i18n";
+import { formatNumber, formatTime, t } from "../../lib/i18n";
+import { leaningLine, renderConsensus } from "../../lib/render";
 import { chartLocale, groupColour, groupName, paint } from "./charts";
 import type { DashboardState } from "./state";
 
@@ -73,9 +74,7 @@ export function renderOpinion(state: DashboardState): Chart | null {
               g.representative.filter((r) => shown(r.itemId)).map((r) =>
                 h("li", { "data-testid": "representative", "data-item-id": r.itemId },
                   h("p", { class: "item-text" }, text(r.itemId)),
-                  h("p", { class: "small" },
-                    h("span", { class: `lean-${r.leaning}` }, t(r.leaning === "agree" ? "op.rep.agree" : "op.rep.disagree", { pct: formatPercent(r.probability) })),
-                    r.significant ? null : [" · ", h("span", { class: "muted" }, t("op.rep.weak"))]),
+                  leaningLine(r),
                 ),
               ),
             ),
@@ -84,19 +83,7 @@ export function renderOpinion(state: DashboardState): Chart | null {
   );
 
   const consensus = [...(view?.consensus ?? [])].filter((c) => shown(c.itemId)).sort((a, b) => b.consensus - a.consensus).slice(0, 10);
-  replace(
-    byId("op-consensus"),
-    consensus.length === 0
-      ? h("li", { class: "muted" }, t("op.commonNone"))
-      : consensus.map((c) =>
-          h("li", { "data-item-id": c.itemId },
-            h("p", { class: "item-text" }, text(c.itemId)),
-            h("p", { class: "small muted" }, t("op.consensusLine", {
-              score: formatPercent(c.consensus), a: formatNumber(c.agree), d: formatNumber(c.disagree), p: formatNumber(c.pass),
-            })),
-          ),
-        ),
-  );
+  renderConsensus(byId("op-consensus"), consensus, (itemId) => h("p", { class: "item-text" }, text(itemId)));
   for (const [listId, ids] of [["op-agreed", view?.commonGroundAgreed ?? []], ["op-rejected", view?.commonGroundRejected ?? []]] as const) {
     const visible = ids.filter(shown);
     replace(byId(listId), visible.length === 0
