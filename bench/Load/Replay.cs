@@ -261,7 +261,7 @@ public static class Replay
     private static async Task<Result> RunBaseline(Plan plan)
     {
         var events = plan.Conversation.Events;
-        await using var server = await ServerProcess.StartBaselineAsync();
+        await using var server = await LoadServer.StartBaselineAsync();
         var counts = new HubListener.Counters();
         var latencies = new ConcurrentBag<double>();
         var hubUrl = new Uri(server.Address, "/hubs/relay");

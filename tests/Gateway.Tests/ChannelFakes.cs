@@ -28,7 +28,7 @@ public sealed record FakeSend(string Channel, string To, string Text, string Id)
 public sealed class FakeProviders : IAsyncDisposable
 {
     public const string AccessToken = "EAAG-test-access-token";
-    public const string PhoneNumberId = "106540352242922";
+    public const string PhoneNumberId = WhatsAppWebhook.PhoneNumberId;
     public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     public const string ApiVersion = "v21.0";
 
@@ -199,75 +199,15 @@ public class ChannelGatewayHost : GatewayHost
         Services.GetRequiredService<IGrainFactory>().GetGrain<IChannelConversationGrain>(Secrets.CitizenIdOf(number));
 
     /// <summary>A Cloud API notification with one text message (or another type), as the vendor documents it.</summary>
-    public static string WhatsAppText(string from, string messageId, string? text, string type = "text") => JsonSerializer.Serialize(new
-    {
-        @object = "whatsapp_business_account",
-        entry = new[]
-        {
-            new
-            {
-                id = "102290129340398",
-                changes = new[]
-                {
-                    new
-                    {
-                        field = "messages",
-                        value = new Dictionary<string, object>
-                        {
-                            ["messaging_product"] = "whatsapp",
-                            ["metadata"] = new { display_phone_number = "6281100000000", phone_number_id = FakeProviders.PhoneNumberId },
-                            ["contacts"] = new[] { new { profile = new { name = "Warga" }, wa_id = from } },
-                            ["messages"] = new object[]
-                            {
-                                type == "text"
-                                    ? new { from, id = messageId, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), type, text = new { body = text } }
-                                    : new { from, id = messageId, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), type, image = new { id = "1234", mime_type = "image/jpeg" } },
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    });
+    public static string WhatsAppText(string from, string messageId, string? text, string type = "text") => WhatsAppWebhook.Text(from, messageId, text, type);
 
-    public static string WhatsAppStatus(string recipient, string wamid, string status) => JsonSerializer.Serialize(new
-    {
-        @object = "whatsapp_business_account",
-        entry = new[]
-        {
-            new
-            {
-                id = "102290129340398",
-                changes = new[]
-                {
-                    new
-                    {
-                        field = "messages",
-                        value = new
-                        {
-                            messaging_product = "whatsapp",
-                            metadata = new { display_phone_number = "6281100000000", phone_number_id = FakeProviders.PhoneNumberId },
-                            statuses = new[] { new { id = wamid, status, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), recipient_id = recipient } },
-                        },
-                    },
-                },
-            },
-        },
-    });
+    public static string WhatsAppStatus(string recipient, string wamid, string status) => WhatsAppWebhook.Status(recipient, wamid, status);
 
     /// <summary>Posts a notification signed with the app secret (or with <paramref name="signature"/> as given; null leaves the header out).</summary>
     public async Task<HttpResponseMessage> PostWhatsApp(string json, string? signature = "")
     {
         using var client = Client();
-        var body = Encoding.UTF8.GetBytes(json);
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/channels/whatsapp") { Content = content };
-        if (signature is not null)
-        {
-            request.Headers.TryAddWithoutValidation(WhatsAppSignature.Header, signature == "" ? WhatsAppSignature.Sign(body, AppSecret) : signature);
-        }
-
+        using var request = WhatsAppWebhook.Request(json, AppSecret, signature);
         return await client.SendAsync(request);
     }
 

@@ -23,7 +23,7 @@ public sealed class LiteLimitedGatewayHost : GatewayHost
 /// <summary>A gateway whose lite identity budget does not get in the way of the scenario tests.</summary>
 public sealed class LiteGatewayHost : GatewayHost
 {
-    public override Dictionary<string, string?> Settings { get; } = new(new GatewayHost().Settings)
+    public override Dictionary<string, string?> Settings { get; } = new(DefaultSettings())
     {
         ["Dialogue:LiteIdentitiesPerAddress"] = "100000",
     };

@@ -287,7 +287,7 @@ public sealed class NginxProcess : IDisposable
                 throw new InvalidOperationException($"nginx exited with code {_process.ExitCode}:\n{ErrorLog()}");
             }
 
-            if (await ServerProcess.AnswersHealthAsync(http))
+            if (await Health.AnswersAsync(http))
             {
                 return;
             }

@@ -18,15 +18,8 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// <summary>A gateway whose feed drops a stalled reader quickly.</summary>
 public sealed class PublicFeedGatewayHost : GatewayHost
 {
-    public override Dictionary<string, string?> Settings { get; } = new()
+    public override Dictionary<string, string?> Settings { get; } = new(DefaultSettings())
     {
-        ["Dialogue:SubmissionsPerMinute"] = "1000",
-        ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
-        ["Dialogue:AnonymousReadsPerMinute"] = "1000000",
-        ["Dialogue:VotesPerMinute"] = "100000",
-        // The proof of work at a token difficulty: tests mint many participants (AdmissionTests run the default).
-        ["Dialogue:ParticipantProofBits"] = "8",
-        ["Dialogue:StaffLoginsPerMinute"] = "100000",
         ["Dialogue:LiveFeed:QueueRounds"] = "64",
         ["Dialogue:LiveFeed:StallSeconds"] = "3",
     };
@@ -678,15 +671,8 @@ public sealed class PublicFeedLimitTests(OneReaderGatewayHost host) : IClassFixt
 /// <summary>A gateway whose reader queues never fill in a test: a reader is dropped by the stalled-write rule alone.</summary>
 public sealed class StallGatewayHost : GatewayHost
 {
-    public override Dictionary<string, string?> Settings { get; } = new()
+    public override Dictionary<string, string?> Settings { get; } = new(DefaultSettings())
     {
-        ["Dialogue:SubmissionsPerMinute"] = "1000",
-        ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
-        ["Dialogue:AnonymousReadsPerMinute"] = "1000000",
-        ["Dialogue:VotesPerMinute"] = "100000",
-        // The proof of work at a token difficulty: tests mint many participants (AdmissionTests run the default).
-        ["Dialogue:ParticipantProofBits"] = "8",
-        ["Dialogue:StaffLoginsPerMinute"] = "100000",
         ["Dialogue:LiveFeed:QueueRounds"] = "100000",
         ["Dialogue:LiveFeed:StallSeconds"] = "2",
     };

@@ -73,7 +73,7 @@ public sealed class AdmissionPageTests(WebUiHost host, ITestOutputHelper output)
     [Fact]
     public async Task The_pages_proof_of_work_matches_the_server_and_its_cost_is_measured()
     {
-        var page = await Ui.OpenParticipant(host, await host.CreateConsultation("post"));
+        var page = await Ui.OpenParticipant(host, await host.CreateConsultation(moderation: "post"));
 
         // The page solves a real challenge of this server (8 bits in the test host) and the server takes it.
         using var http = host.Client();

@@ -11,7 +11,7 @@ public sealed class DataRightsPageTests(WebUiHost host)
     {
         const string Mine = "Tolong perbaiki lampu jalan di Gang Kenari";
         const string Theirs = "Kapan pasar tradisional direnovasi?";
-        var id = await host.CreateConsultation("post");
+        var id = await host.CreateConsultation(moderation: "post");
         await host.Submit(id, Theirs);
 
         var page = await Ui.OpenParticipant(host, id);

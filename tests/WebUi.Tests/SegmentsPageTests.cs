@@ -52,7 +52,7 @@ public sealed class SegmentsPageTests(WebUiHost host)
 
     private async Task<string> ConsultationWithQuestions(string title)
     {
-        var id = await host.CreateConsultation("post", title);
+        var id = await host.CreateConsultation(moderation: "post", title: title);
         using var admin = host.Client(await host.StaffToken());
         (await admin.PutAsJsonAsync($"/api/consultations/{id}/segments", Questions)).EnsureSuccessStatusCode();
         return id;
@@ -127,7 +127,7 @@ public sealed class SegmentsPageTests(WebUiHost host)
         await Assertions.Expect(theirs.GetByTestId("segments-summary")).ToHaveTextAsync("You have not answered.");
 
         // A consultation without questions asks nothing.
-        var plain = await host.CreateConsultation("post", "Tanya jawab taman kota");
+        var plain = await host.CreateConsultation(moderation: "post", title: "Tanya jawab taman kota");
         var quiet = await Ui.OpenParticipant(host, plain);
         await quiet.WaitForTimeoutAsync(500);
         await Assertions.Expect(quiet.GetByTestId("segments")).ToBeHiddenAsync();

@@ -45,7 +45,7 @@ public sealed class TopicGroupsTests(WebUiHost host)
     [Fact]
     public async Task Dashboard_shows_citizens_concerns_grouped_by_topic()
     {
-        var id = await host.CreateConsultation("post", "Musrenbang Kelurahan Menteng");
+        var id = await host.CreateConsultation(moderation: "post", title: "Musrenbang Kelurahan Menteng");
         for (var i = 0; i < 8; i++)
         {
             foreach (var topic in Complaints)
@@ -80,7 +80,7 @@ public sealed class TopicGroupsTests(WebUiHost host)
     [Fact]
     public async Task Dashboard_is_pushed_new_groups_with_their_growth_and_verbatim_briefs_and_the_report_prints_the_brief()
     {
-        var id = await host.CreateConsultation("post", "Musrenbang Kelurahan Cikini");
+        var id = await host.CreateConsultation(moderation: "post", title: "Musrenbang Kelurahan Cikini");
         var dashboard = await Ui.OpenStaff(host, "dashboard", id, "official", "Ibu Lurah");
         await Assertions.Expect(dashboard.GetByTestId("topics-summary")).ToContainTextAsync("Terlalu sedikit", new() { Timeout = 15_000 });
 

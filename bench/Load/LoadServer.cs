@@ -1,12 +1,8 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using OpenGov.Dialogue.Gateway.Auth;
 
 namespace OpenGov.Dialogue.Load;
 
@@ -14,14 +10,14 @@ namespace OpenGov.Dialogue.Load;
 /// The project's server (embedded default, fresh data directory) as its own process on
 /// 127.0.0.1, started from the Gateway's build output and stopped at the end.
 /// </summary>
-public sealed class ServerProcess : IAsyncDisposable
+public sealed class LoadServer : IAsyncDisposable
 {
     public const string AdminKey = "9c41e07b2fd85a36c1e94b0d7a2f6e58";
 
-    private readonly Process _process;
+    private readonly ServerProcess _process;
     private readonly string _dataDirectory;
 
-    private ServerProcess(Process process, Uri address, string dataDirectory)
+    private LoadServer(ServerProcess process, Uri address, string dataDirectory)
     {
         _process = process;
         Address = address;
@@ -30,84 +26,68 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _process.Pid ?? 0;
 
-    public static Task<ServerProcess> StartAsync(Dictionary<string, string>? settings = null) =>
+    public static Task<LoadServer> StartAsync(Dictionary<string, string>? settings = null) =>
         StartAsync("OpenGov.Dialogue.Gateway.dll", settings);
 
     /// <summary>The baseline: a bare SignalR relay hub, no Orleans, no storage.</summary>
-    public static Task<ServerProcess> StartBaselineAsync() => StartAsync("dialogue-baseline.dll", null);
+    public static Task<LoadServer> StartBaselineAsync() => StartAsync("dialogue-baseline.dll", null);
 
     /// <summary>A standalone silo (src/Silo): no HTTP API, so it is not waited for here; the caller watches the membership table.</summary>
-    public static Task<ServerProcess> StartSiloAsync(Dictionary<string, string> settings) =>
+    public static Task<LoadServer> StartSiloAsync(Dictionary<string, string> settings) =>
         StartAsync("OpenGov.Dialogue.Silo.dll", settings, waitHealthy: false);
 
-    private static async Task<ServerProcess> StartAsync(string assembly, Dictionary<string, string>? settings, bool waitHealthy = true)
+    private static async Task<LoadServer> StartAsync(string assembly, Dictionary<string, string>? settings, bool waitHealthy = true)
     {
-        var port = FreePort();
+        var port = Ports.Free();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "dialogue-load", Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo("dotnet", [Built(assembly)]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["Dialogue__DataDirectory"] = dataDirectory;
-        start.Environment["Dialogue__AdminKey"] = AdminKey;
-        start.Environment["Dialogue__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Dialogue__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["Dialogue__DataDirectory"] = dataDirectory,
+            ["Dialogue__AdminKey"] = AdminKey,
+            ["Dialogue__SiloPort"] = Ports.FreeText(),
+            ["Dialogue__GatewayPort"] = Ports.FreeText(),
 
-        // The load generator is one address minting thousands of participants: exactly what the per-address limit stops.
-        start.Environment["Dialogue__ParticipantTokensPerAddress"] = "1000000";
-        // The load tool measures the live path, not admission: its thousands of participants skip the proof of work
-        // (the `identities` scenario measures that) and vote as fast as the scenario asks.
-        start.Environment["Dialogue__ParticipantProofBits"] = "0";
-        start.Environment["Dialogue__VotesPerMinute"] = "1000000";
+            // The load generator is one address minting thousands of participants: exactly what the per-address limit stops.
+            ["Dialogue__ParticipantTokensPerAddress"] = "1000000",
+
+            // The load tool measures the live path, not admission: its thousands of participants skip the proof of work
+            // (the `identities` scenario measures that) and vote as fast as the scenario asks.
+            ["Dialogue__ParticipantProofBits"] = "0",
+            ["Dialogue__VotesPerMinute"] = "1000000",
+        };
         foreach (var (key, value) in settings ?? [])
         {
-            start.Environment[key] = value;
+            environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
+        var process = new ServerProcess("server", Built(assembly), environment)
         {
-            if (e.Data is not null)
-            {
-                Console.Error.WriteLine($"[server] {e.Data}");
-            }
+            KeepAllOutput = false,
+            OnError = line => Console.Error.WriteLine($"[server] {line}"),
         };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
+        process.Start();
+        var server = new LoadServer(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
         if (waitHealthy)
         {
-            await WaitHealthy(server.Address, process);
+            await process.WaitHealthyAsync(server.Address, 90);
         }
 
         return server;
     }
 
     /// <summary>Resident memory of the server process, in MiB.</summary>
-    public double RssMiB()
-    {
-        _process.Refresh();
-        return _process.WorkingSet64 / 1024.0 / 1024.0;
-    }
+    public double RssMiB() => _process.RssMiB();
 
-    public TimeSpan CpuTime()
-    {
-        _process.Refresh();
-        return _process.TotalProcessorTime;
-    }
+    public TimeSpan CpuTime() => _process.CpuTime();
 
     public bool HasExited => _process.HasExited;
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
+        await _process.KillAsync();
         _process.Dispose();
         try
         {
@@ -116,42 +96,6 @@ public sealed class ServerProcess : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public static async Task WaitHealthy(Uri address, Process? process = null)
-    {
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (process is { HasExited: true })
-            {
-                throw new InvalidOperationException($"The server exited with code {process.ExitCode}.");
-            }
-
-            try
-            {
-                using var health = await http.GetAsync("/health");
-                if (health.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{address} did not become healthy within 90 s.");
     }
 
     private static string Built(string assembly)
@@ -172,19 +116,9 @@ public sealed class DialogueApi(Uri address, string adminKey) : IDisposable
 
     public Uri Address { get; } = address;
 
-    public async Task<string> StaffToken(string role, string name)
-    {
-        using var response = await _http.PostAsJsonAsync("/api/auth/token", new { key = adminKey, role, name });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-    }
+    public Task<string> StaffToken(string role, string name) => StaffTokens.FromKeyAsync(_http, adminKey, role, name);
 
-    public async Task<string> ParticipantToken()
-    {
-        using var response = await ParticipantProofClient.MintAsync(_http);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-    }
+    public async Task<string> ParticipantToken() => (await StaffTokens.ParticipantAsync(_http)).Token;
 
     public async Task<string> CreateConsultation(string adminToken, string mode, string moderation)
     {
