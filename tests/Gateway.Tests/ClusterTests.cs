@@ -12,6 +12,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// silo, and a gateway that is only an Orleans client. They find each other through the ADO.NET
 /// membership table and serve one consultation together.
 /// </summary>
+[Trait("Category", "cluster")]
 public sealed class ClusterTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private readonly string _keys = Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));

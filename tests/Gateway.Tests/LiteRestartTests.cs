@@ -7,6 +7,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// The real server process restarted on its data folder, with a new, empty home (as a container without a
 /// persistent home has): a form drawn before the restart still posts after it, as the same citizen.
 /// </summary>
+[Trait("Category", "cluster")]
 public sealed class LiteRestartTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("lite-restart-").FullName;

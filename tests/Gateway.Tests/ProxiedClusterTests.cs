@@ -22,6 +22,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// The deployment of docker/compose.yaml without containers (<see cref="ProcessTopology"/>): clients speak only to
 /// nginx, as they would in production, and every kind of traffic the proxy must carry is exercised through it.
 /// </summary>
+[Trait("Category", "cluster")]
 public sealed class ProxiedClusterTests(ProcessTopology topology, ITestOutputHelper output) : IClassFixture<ProcessTopology>
 {
     private const int Participants = 12;

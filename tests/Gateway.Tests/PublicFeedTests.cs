@@ -34,6 +34,7 @@ public sealed class PublicFeedLatencyCollection
 
 /// <summary>The public Server-Sent Events feed against the real gateway, read as curl or a browser would.</summary>
 [Collection(PublicFeedLatencyCollection.Name)]
+[Trait("Category", "http")]
 public sealed class PublicFeedTests(PublicFeedGatewayHost host, ITestOutputHelper output) : IClassFixture<PublicFeedGatewayHost>
 {
     private sealed record SseEvent(string Name, long? Id, string Data, long ReceivedAt)
@@ -623,6 +624,7 @@ public sealed class OneReaderGatewayHost : GatewayHost
     };
 }
 
+[Trait("Category", "http")]
 public sealed class PublicFeedLimitTests(OneReaderGatewayHost host) : IClassFixture<OneReaderGatewayHost>
 {
     [Fact]
@@ -679,6 +681,7 @@ public sealed class StallGatewayHost : GatewayHost
 }
 
 [Collection(PublicFeedLatencyCollection.Name)]
+[Trait("Category", "http")]
 public sealed class PublicFeedStallTests(StallGatewayHost host, ITestOutputHelper output) : IClassFixture<StallGatewayHost>
 {
     [Fact]

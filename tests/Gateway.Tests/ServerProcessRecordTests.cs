@@ -6,6 +6,7 @@ using OpenGov.Dialogue.Gateway.Auth;
 namespace OpenGov.Dialogue.Gateway.Tests;
 
 /// <summary>The real gateway process with its default logging: what reaches the logs, and what an erasure leaves after SIGKILL.</summary>
+[Trait("Category", "cluster")]
 public sealed class ServerProcessRecordTests : IDisposable
 {
     private readonly int _httpPort = GatewayHost.FreePort();

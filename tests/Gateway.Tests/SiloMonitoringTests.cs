@@ -8,6 +8,7 @@ using OpenGov.Dialogue.Tests;
 namespace OpenGov.Dialogue.Gateway.Tests;
 
 /// <summary>The standalone silo's monitoring listener (Dialogue:SiloHttpPort), as a real process on PostgreSQL.</summary>
+[Trait("Category", "cluster")]
 public sealed class SiloMonitoringTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private readonly List<ServerProcess> _processes = [];

@@ -99,6 +99,7 @@ public sealed class SingleSignOnHost : GatewayHost
     }
 }
 
+[Trait("Category", "http")]
 public sealed class SingleSignOnTests(SingleSignOnHost host) : IClassFixture<SingleSignOnHost>
 {
     [Fact]

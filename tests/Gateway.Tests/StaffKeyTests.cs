@@ -9,6 +9,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 
 /// <summary>The admin key and the signing key: strength, file modes, bootstrap-only use.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "unit")]
 public sealed class StaffKeyTests
 {
     private static string TempFolder() => Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"), "data");
@@ -104,6 +105,7 @@ public sealed class StaffKeyTests
 
 /// <summary>Before the first account the key serves every role; after it, tokens it gave moderators stop working too.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "http")]
 public sealed class BootstrapKeyTests(StaffAccountsHost host) : IClassFixture<StaffAccountsHost>
 {
     [Fact]

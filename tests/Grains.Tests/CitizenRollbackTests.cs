@@ -29,6 +29,7 @@ public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage, ILifecyc
 }
 
 /// <summary>A citizen-state write that fails leaves nothing behind in memory, and no vote counted that the citizen's data would not find.</summary>
+[Trait("Category", "unit")]
 public sealed class CitizenRollbackTests : IAsyncDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));

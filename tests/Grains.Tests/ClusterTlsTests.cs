@@ -9,6 +9,7 @@ using OpenGov.Dialogue.Silo;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>With a cluster certificate the Orleans gateway port speaks mutual TLS: a client with the certificate is served, one without is not.</summary>
+[Trait("Category", "cluster")]
 public sealed class ClusterTlsTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("dialogue-tls-").FullName;

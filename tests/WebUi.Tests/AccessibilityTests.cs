@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 namespace OpenGov.Dialogue.WebUi.Tests;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class AccessibilityTests(WebUiHost host)
 {
     /// <summary>

@@ -9,6 +9,7 @@ namespace OpenGov.Dialogue.WebUi.Tests;
 
 /// <summary>The participant page asks for the join code or invitation when the consultation admits that way, and pays the proof of work in the browser.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class AdmissionPageTests(WebUiHost host, ITestOutputHelper output)
 {
     [Fact]

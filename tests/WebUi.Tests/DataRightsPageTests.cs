@@ -4,6 +4,7 @@ namespace OpenGov.Dialogue.WebUi.Tests;
 
 /// <summary>The participant's "My data" controls: download their data, erase their contributions.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class DataRightsPageTests(WebUiHost host)
 {
     [Fact]

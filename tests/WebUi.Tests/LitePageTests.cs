@@ -4,6 +4,7 @@ namespace OpenGov.Dialogue.WebUi.Tests;
 
 /// <summary>The page without JavaScript (/lite) in Chromium with JavaScript switched off: join, post, vote.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class LitePageTests(WebUiHost host)
 {
     [Fact]

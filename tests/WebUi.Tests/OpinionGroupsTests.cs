@@ -7,6 +7,7 @@ using OpenGov.Dialogue.Gateway.Auth;
 namespace OpenGov.Dialogue.WebUi.Tests;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class OpinionGroupsTests(WebUiHost host)
 {
     private static readonly string[] CampA =

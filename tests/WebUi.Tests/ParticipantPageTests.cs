@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace OpenGov.Dialogue.WebUi.Tests;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class ParticipantPageTests(WebUiHost host, ITestOutputHelper output)
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace OpenGov.Dialogue.WebUi.Tests;
 
 /// <summary>The public report page /report?c=code against the real gateway: built only from public APIs.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class ReportPageTests(WebUiHost host)
 {
     private const string SpamText = "BELI OBAT MURAH klik tautan ini sekarang";

@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 namespace OpenGov.Dialogue.WebUi.Tests;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class StaffAccountPagesTests(WebUiHost host)
 {
     [Fact]
