@@ -5,12 +5,8 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace OpenGov.Dialogue.Load;
 
@@ -29,10 +25,7 @@ public static class ChannelIngest
         var senders = options.Int("senders", 400);
 
         var sends = 0;
-        var fake = WebApplication.CreateSlimBuilder();
-        fake.WebHost.UseUrls("http://127.0.0.1:0");
-        fake.Logging.SetMinimumLevel(LogLevel.Warning);
-        await using var provider = fake.Build();
+        await using var provider = Loopback.SlimBuilder().Build();
         provider.MapPost("/{version}/{phone}/messages", async (HttpRequest request) =>
         {
             var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
@@ -40,7 +33,7 @@ public static class ChannelIngest
             return Results.Json(new { messaging_product = "whatsapp", contacts = new[] { new { input = to, wa_id = to } }, messages = new[] { new { id = $"wamid.bench{Interlocked.Increment(ref sends)}" } } });
         });
         await provider.StartAsync();
-        var providerUrl = provider.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var providerUrl = Loopback.Address(provider);
 
         var appSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var server = await LoadServer.StartAsync(new()

@@ -10,23 +10,13 @@ namespace OpenGov.Dialogue.Load;
 /// The project's server (embedded default, fresh data directory) as its own process on
 /// 127.0.0.1, started from the Gateway's build output and stopped at the end.
 /// </summary>
-public sealed class LoadServer : IAsyncDisposable
+public sealed class LoadServer(ServerProcess process, Uri address, string dataDirectory) : IAsyncDisposable
 {
     public const string AdminKey = "9c41e07b2fd85a36c1e94b0d7a2f6e58";
 
-    private readonly ServerProcess _process;
-    private readonly string _dataDirectory;
+    public Uri Address { get; } = address;
 
-    private LoadServer(ServerProcess process, Uri address, string dataDirectory)
-    {
-        _process = process;
-        Address = address;
-        _dataDirectory = dataDirectory;
-    }
-
-    public Uri Address { get; }
-
-    public int ProcessId => _process.Pid ?? 0;
+    public int ProcessId => process.Pid ?? 0;
 
     public static Task<LoadServer> StartAsync(Dictionary<string, string>? settings = null) =>
         StartAsync("OpenGov.Dialogue.Gateway.dll", settings);
@@ -63,35 +53,35 @@ public sealed class LoadServer : IAsyncDisposable
             environment[key] = value;
         }
 
-        var process = new ServerProcess("server", Built(assembly), environment)
+        var child = new ServerProcess("server", Built(assembly), environment)
         {
             KeepAllOutput = false,
             OnError = line => Console.Error.WriteLine($"[server] {line}"),
         };
-        process.Start();
-        var server = new LoadServer(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
+        child.Start();
+        var server = new LoadServer(child, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
         if (waitHealthy)
         {
-            await process.WaitHealthyAsync(server.Address, 90);
+            await child.WaitHealthyAsync(server.Address, 90);
         }
 
         return server;
     }
 
     /// <summary>Resident memory of the server process, in MiB.</summary>
-    public double RssMiB() => _process.RssMiB();
+    public double RssMiB() => process.RssMiB();
 
-    public TimeSpan CpuTime() => _process.CpuTime();
+    public TimeSpan CpuTime() => process.CpuTime();
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => process.HasExited;
 
     public async ValueTask DisposeAsync()
     {
-        await _process.KillAsync();
-        _process.Dispose();
+        await process.KillAsync();
+        process.Dispose();
         try
         {
-            Directory.Delete(_dataDirectory, recursive: true);
+            Directory.Delete(dataDirectory, recursive: true);
         }
         catch (IOException)
         {

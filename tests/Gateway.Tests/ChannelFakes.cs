@@ -4,13 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OpenGov.Dialogue.Channels;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Gateway.Channels;
@@ -52,15 +47,12 @@ public sealed class FakeProviders : IAsyncDisposable
 
     public static async Task<FakeProviders> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var app = builder.Build();
+        var app = Loopback.SlimBuilder().Build();
         var fake = new FakeProviders(app);
         app.MapPost("/{version}/{phoneNumberId}/messages", fake.WhatsApp);
         app.MapPost("/2010-04-01/Accounts/{sid}/Messages.json", fake.Sms);
         await app.StartAsync();
-        fake.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        fake.BaseAddress = new Uri(Loopback.Address(app));
         return fake;
     }
 

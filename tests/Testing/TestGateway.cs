@@ -3,14 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OpenGov.Dialogue.Gateway.Hosting;
 
 namespace OpenGov.Dialogue.Testing;
@@ -74,8 +69,7 @@ public class TestGateway
         Directory.CreateDirectory(DataDirectory);
         _app = GatewayApp.Create([], builder =>
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            Loopback.Listen(builder);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Dialogue:DataDirectory"] = DataDirectory,
@@ -87,7 +81,7 @@ public class TestGateway
             builder.Configuration.AddInMemoryCollection(StorageSettings);
         });
         await _app.StartAsync();
-        BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        BaseAddress = new Uri(Loopback.Address(_app));
     }
 
     public virtual async Task DisposeAsync()
