@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using OpenGov.Dialogue.Gateway.Channels;
 
 namespace OpenGov.Dialogue.Testing;
