@@ -16,7 +16,7 @@ public sealed class MetricsGatewayHost : GatewayHost
         Settings = new(base.Settings) { ["Dialogue:MetricsPort"] = MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture) };
     }
 
-    public int MetricsPort { get; } = FreePort();
+    public int MetricsPort { get; } = Ports.Free();
 
     public override Dictionary<string, string?> Settings { get; }
 }

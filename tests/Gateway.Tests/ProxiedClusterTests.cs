@@ -165,7 +165,7 @@ public sealed class ProxiedClusterTests(ProcessTopology topology, ITestOutputHel
             Assert.True(exit == 0, $"the {target} healthcheck failed against {name} ({string.Join(", ", environment)}): {text}");
 
             // Nothing listening: the probe fails instead of passing by default.
-            var closed = ports.ToDictionary(p => p.Key, _ => GatewayHost.FreePort().ToString(CultureInfo.InvariantCulture));
+            var closed = ports.ToDictionary(p => p.Key, _ => Ports.Free().ToString(CultureInfo.InvariantCulture));
             Assert.NotEqual(0, (await Run(command, closed)).ExitCode);
 
             foreach (var (key, port) in ports.Where(p => p.Key is "Dialogue__SiloHttpPort" or "Dialogue__MetricsPort"))

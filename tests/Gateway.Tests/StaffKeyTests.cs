@@ -26,8 +26,8 @@ public sealed class StaffKeyTests
             {
                 ["Dialogue:DataDirectory"] = folder,
                 ["Dialogue:AdminKey"] = key,
-                ["Dialogue:SiloPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Dialogue:GatewayPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Dialogue:SiloPort"] = Ports.FreeText(),
+                ["Dialogue:GatewayPort"] = Ports.FreeText(),
             })));
         Assert.Contains("Dialogue: AdminKey is too weak: it must carry at least 128 bits", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder), "nothing is written before the options are valid");
@@ -45,8 +45,8 @@ public sealed class StaffKeyTests
             {
                 ["Dialogue:DataDirectory"] = folder,
                 ["Dialogue:SigningKey"] = key,
-                ["Dialogue:SiloPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Dialogue:GatewayPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Dialogue:SiloPort"] = Ports.FreeText(),
+                ["Dialogue:GatewayPort"] = Ports.FreeText(),
             })));
         Assert.Contains("Dialogue: SigningKey must be base64 of at least 32 random bytes", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder), "nothing is written before the options are valid");

@@ -102,8 +102,8 @@ public sealed class CitizenRollbackTests : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Dialogue:DataDirectory"] = _directory,
-            ["Dialogue:SiloPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Dialogue:GatewayPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Dialogue:SiloPort"] = Ports.FreeText(),
+            ["Dialogue:GatewayPort"] = Ports.FreeText(),
         });
         builder.AddDialogueSilo();
 

@@ -25,7 +25,7 @@ public sealed class ClusterTlsTests : IDisposable
             await File.WriteAllBytesAsync(certificatePath, created.Export(X509ContentType.Pfx, "test-password"));
         }
 
-        var gatewayPort = TestSilo.FreePort();
+        var gatewayPort = Ports.Free();
         await using var silo = await TestSilo.StartAsync(new()
         {
             ["Dialogue:GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

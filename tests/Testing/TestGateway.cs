@@ -60,7 +60,7 @@ public class TestGateway
 
     public virtual async Task InitializeAsync()
     {
-        Directory.CreateDirectory(DataDirectory);
+        // The gateway makes the data folder itself (owner-only); a folder made here would keep the default mode.
         _app = GatewayApp.Create([], builder =>
         {
             Loopback.Listen(builder);
@@ -250,8 +250,6 @@ public class TestGateway
             ? builder.AddMessagePackProtocol(Gateway.Live.HubMessagePack.Configure)
             : builder.AddJsonProtocol(o => GatewayApp.Configure(o.PayloadSerializerOptions))).Build();
     }
-
-    public static int FreePort() => Ports.Free();
 
     /// <summary>Deletes a folder and what it holds; a file still open elsewhere leaves it behind.</summary>
     protected static void DeleteFolder(string? directory)
