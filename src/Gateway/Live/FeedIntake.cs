@@ -16,6 +16,11 @@ internal sealed class FeedIntake(IConsultationGrain grain, long coveredSeq, Time
 
     private long _covered = coveredSeq;
     private bool _hole;
+
+    // While a gap is still missing, later live batches go out as they come (covered does not move):
+    // what they carried is remembered here, so the fetched gap leaves it out instead of sending it twice.
+    private readonly HashSet<(string Item, long Seq)> _sentItems = [];
+    private readonly HashSet<long> _sentLogSeqs = [];
     private DateTimeOffset _retryGapAt;
 
     /// <summary>Every change up to this seq is in the backlog (or was before it was sent).</summary>
@@ -37,6 +42,12 @@ internal sealed class FeedIntake(IConsultationGrain grain, long coveredSeq, Time
 
         if (!IsEmpty(fresh))
         {
+            if (_hole)
+            {
+                _sentItems.UnionWith(fresh.Items.Select(c => (c.ItemId, c.Seq)));
+                _sentLogSeqs.UnionWith(fresh.Log.Select(e => e.Seq));
+            }
+
             backlog.Add(fresh);
         }
     }
@@ -49,7 +60,7 @@ internal sealed class FeedIntake(IConsultationGrain grain, long coveredSeq, Time
             while (true)
             {
                 var gap = await grain.GetChanges(after, GapPage);
-                backlog.Add(gap);
+                backlog.Add(NotSentYet(gap));
                 var end = gap.Consultation?.LastSeq ?? gap.UpToSeq;
                 if (gap.UpToSeq >= end || gap.UpToSeq <= after)
                 {
@@ -63,6 +74,8 @@ internal sealed class FeedIntake(IConsultationGrain grain, long coveredSeq, Time
             logger.LogInformation("Resent the changes of {Consultation} after seq {From} up to {To}", consultationId, _covered, after);
             _covered = Math.Max(_covered, after);
             _hole = false;
+            _sentItems.Clear();
+            _sentLogSeqs.Clear();
             LiveMetrics.GapsResent.Add(1);
         }
         catch (Exception ex)
@@ -89,6 +102,16 @@ internal sealed class FeedIntake(IConsultationGrain grain, long coveredSeq, Time
             Log = [.. batch.Log.Where(e => e.Seq > covered)],
         };
     }
+
+    /// <summary>A fetched gap without what live batches already sent while the gap was missing.</summary>
+    private ChangeBatch NotSentYet(ChangeBatch gap) =>
+        _sentItems.Count == 0 && _sentLogSeqs.Count == 0
+            ? gap
+            : gap with
+            {
+                Items = [.. gap.Items.Where(c => !_sentItems.Contains((c.ItemId, c.Seq)))],
+                Log = [.. gap.Log.Where(e => !_sentLogSeqs.Contains(e.Seq))],
+            };
 
     private static bool IsEmpty(ChangeBatch batch) =>
         batch.Items.Count == 0 && batch.Notifications.Count == 0 && batch.Presenter is null && batch.Opinion is null
