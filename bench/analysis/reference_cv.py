@@ -9,7 +9,7 @@ Usage: /usr/bin/python3 bench/analysis/reference_cv.py topics F.jsonl
        /usr/bin/python3 bench/analysis/reference_cv.py binary F.jsonl          on the folds file of `eval moderation --cv`:
                                                                                text only, leave one conversation out
 
-The recipe (docs/analysis.md, /work/shared/FACTS.md): TF-IDF of word 1-2-grams and of char_wb 3-5-grams,
+The recipe (docs/analysis.md): TF-IDF of word 1-2-grams and of char_wb 3-5-grams,
 min_df 2, sublinear tf, each L2-normalised, the two matrices concatenated; LinearSVC(C=0.5) for topics,
 LogisticRegression(C=10, max_iter 2000) for binary. The vectorisers are fitted on each training fold only.
 Options --word-ngrams/--char-ngrams/--C/--no-sublinear/--min-df vary one setting at a time.

@@ -5,10 +5,17 @@ namespace OpenGov.Dialogue.Contracts;
 /// <summary>
 /// One consultation thread or town hall. Keyed by its public id (a short code that never parses
 /// as a number or GUID; see <see cref="ConsultationIds"/>). Owns the item list, votes and the
-/// sequence number; every change is in the journal before the call returns.
+/// sequence number; every change is in the journal before the call returns. Its methods are grouped by
+/// who calls them (<see cref="IConsultationAdmin"/>, <see cref="IConsultationParticipation"/>,
+/// <see cref="IConsultationModeration"/>, <see cref="IConsultationFeed"/>): a caller that needs one role
+/// asks for that interface.
 /// </summary>
 [Alias("dialogue.consultation")]
-public interface IConsultationGrain : IGrainWithStringKey
+public interface IConsultationGrain : IConsultationAdmin, IConsultationParticipation, IConsultationModeration, IConsultationFeed;
+
+/// <summary>What admins and the cluster's own jobs do with a consultation: create it, change it, export and import its record, apply retention.</summary>
+[Alias("dialogue.consultation.admin")]
+public interface IConsultationAdmin : IGrainWithStringKey
 {
     [Alias("create")]
     Task<ConsultationInfo> Create(CreateConsultation command);
@@ -29,27 +36,21 @@ public interface IConsultationGrain : IGrainWithStringKey
     [Alias("import")]
     Task<int> Import(IReadOnlyList<ImportedEvent> events, Actor actor);
 
-    /// <summary>A citizen's own contributions here: items with their history, votes, sanctions.</summary>
-    [Alias("data-of")]
-    Task<CitizenContributions> GetContributions(string citizenId);
-
-    /// <summary>
-    /// Erases a citizen's contributions at their request: texts replaced, votes withdrawn, the link to
-    /// the citizen destroyed in memory and in the stored journal. Returns how many items and votes.
-    /// </summary>
-    [Alias("erase")]
-    Task<ErasureResult> EraseCitizen(string citizenId);
-
     /// <summary>Destroys every identity link when the retention period after closing is over; false when not due.</summary>
     [Alias("apply-retention")]
     Task<bool> ApplyRetention();
 
-    [Alias("submit")]
-    Task<SubmitResult> Submit(SubmitItem command);
-
     /// <summary>Participants and each public item's voters by how they were admitted (open, code, invite).</summary>
     [Alias("admission-tallies")]
     Task<AdmissionTallies> GetAdmissionTallies();
+}
+
+/// <summary>A participant's side: posting, voting, reading items and rankings, and their own data (contributions, erasure, appeal).</summary>
+[Alias("dialogue.consultation.participation")]
+public interface IConsultationParticipation : IGrainWithStringKey
+{
+    [Alias("submit")]
+    Task<SubmitResult> Submit(SubmitItem command);
 
     /// <summary>Looks up an earlier submission by the author's client id (retries after a lost reply).</summary>
     [Alias("find-submission")]
@@ -65,22 +66,36 @@ public interface IConsultationGrain : IGrainWithStringKey
     [Alias("items")]
     Task<ItemPage> GetItems(Viewer viewer, long afterSeq, int limit);
 
-    /// <summary>Subscribes a gateway; call again before <see cref="ObserverLease.Expiry"/> to stay subscribed.</summary>
-    [Alias("subscribe")]
-    Task<ObserverLease> Subscribe(IConsultationObserver observer);
+    [Alias("ranking")]
+    Task<IReadOnlyList<ItemView>> GetRanking(RankingSort sort, bool pinnedFirst, int limit);
 
-    [Alias("unsubscribe")]
-    Task Unsubscribe(IConsultationObserver observer);
+    /// <summary>Published items most like <paramref name="text"/> (while a participant types), best first.</summary>
+    [Alias("similar")]
+    Task<IReadOnlyList<SimilarItem>> FindSimilar(string text, int top);
+
+    [Alias("presenter")]
+    Task<PresenterFrame> GetPresenter();
+
+    /// <summary>A citizen's own contributions here: items with their history, votes, sanctions.</summary>
+    [Alias("data-of")]
+    Task<CitizenContributions> GetContributions(string citizenId);
 
     /// <summary>
-    /// What changed after <paramref name="afterSeq"/> as a batch for the gateways: the current views of
-    /// the items changed since (at most <paramref name="limit"/>), the log entries, the consultation and
-    /// the presenter frame. <see cref="ChangeBatch.UpToSeq"/> says how far it reaches; below the
-    /// consultation's last seq, ask again after it.
+    /// Erases a citizen's contributions at their request: texts replaced, votes withdrawn, the link to
+    /// the citizen destroyed in memory and in the stored journal. Returns how many items and votes.
     /// </summary>
-    [Alias("changes-since")]
-    Task<ChangeBatch> GetChanges(long afterSeq, int limit);
+    [Alias("erase")]
+    Task<ErasureResult> EraseCitizen(string citizenId);
 
+    /// <summary>The author of a rejected item asks once for another look.</summary>
+    [Alias("appeal")]
+    Task<ItemView> Appeal(string citizenId, string itemId, string? text);
+}
+
+/// <summary>The moderators' and officials' side: the queue, decisions, campaign clusters, answers, sanctions, and the public log.</summary>
+[Alias("dialogue.consultation.moderation")]
+public interface IConsultationModeration : IGrainWithStringKey
+{
     /// <summary>Moderators' queue: items waiting for review, highest triage score first, then oldest.</summary>
     [Alias("queue")]
     Task<IReadOnlyList<ItemView>> GetQueue(int limit);
@@ -104,22 +119,33 @@ public interface IConsultationGrain : IGrainWithStringKey
     [Alias("sanction")]
     Task<Sanction> Sanction(SanctionCommand command);
 
-    /// <summary>The author of a rejected item asks once for another look.</summary>
-    [Alias("appeal")]
-    Task<ItemView> Appeal(string citizenId, string itemId, string? text);
-
-    /// <summary>Published items most like <paramref name="text"/> (while a participant types), best first.</summary>
-    [Alias("similar")]
-    Task<IReadOnlyList<SimilarItem>> FindSimilar(string text, int top);
-
-    [Alias("ranking")]
-    Task<IReadOnlyList<ItemView>> GetRanking(RankingSort sort, bool pinnedFirst, int limit);
-
-    [Alias("presenter")]
-    Task<PresenterFrame> GetPresenter();
-
     [Alias("moderation-log")]
     Task<ModerationLogPage> GetModerationLog(long afterSeq, int limit);
+
+    /// <summary>Re-reads the stored log and checks every entry's hash and link.</summary>
+    [Alias("verify-log")]
+    Task<LogVerification> VerifyModerationLog();
+}
+
+/// <summary>What the gateways and the analysis grains exchange with a consultation: subscriptions, the change batches, the opinion and topic summaries pushed through it.</summary>
+[Alias("dialogue.consultation.feed")]
+public interface IConsultationFeed : IGrainWithStringKey
+{
+    /// <summary>Subscribes a gateway; call again before <see cref="ObserverLease.Expiry"/> to stay subscribed.</summary>
+    [Alias("subscribe")]
+    Task<ObserverLease> Subscribe(IConsultationObserver observer);
+
+    [Alias("unsubscribe")]
+    Task Unsubscribe(IConsultationObserver observer);
+
+    /// <summary>
+    /// What changed after <paramref name="afterSeq"/> as a batch for the gateways: the current views of
+    /// the items changed since (at most <paramref name="limit"/>), the log entries, the consultation and
+    /// the presenter frame. <see cref="ChangeBatch.UpToSeq"/> says how far it reaches; below the
+    /// consultation's last seq, ask again after it.
+    /// </summary>
+    [Alias("changes-since")]
+    Task<ChangeBatch> GetChanges(long afterSeq, int limit);
 
     /// <summary>The opinion grain hands over a new summary to push to the gateways.</summary>
     [OneWay, Alias("publish-opinion")]
@@ -136,10 +162,6 @@ public interface IConsultationGrain : IGrainWithStringKey
     /// <summary>Each published item's author (item id → citizen id): inside the cluster only, for the segment breakdown.</summary>
     [Alias("authors")]
     Task<IReadOnlyDictionary<string, string>> GetAuthors();
-
-    /// <summary>Re-reads the stored log and checks every entry's hash and link.</summary>
-    [Alias("verify-log")]
-    Task<LogVerification> VerifyModerationLog();
 }
 
 [GenerateSerializer, Alias("dialogue.observer-lease")]

@@ -5,7 +5,7 @@ namespace OpenGov.Dialogue.Contracts;
 /// <summary>
 /// Consultation ids double as join codes: 8 characters, easy to read aloud. The first character
 /// is never a hex digit because Orleans parses string keys as integers/hex first and "00ab" and
-/// "ab" would then share one storage row (ORLEANS-ADONET.md §2.1).
+/// "ab" would then share one storage row (docs/architecture.md, Orleans storage schemas).
 /// </summary>
 public static class ConsultationIds
 {

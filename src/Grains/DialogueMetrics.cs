@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using OpenGov.Dialogue.Journal;
 
 namespace OpenGov.Dialogue;
 
@@ -9,11 +10,7 @@ namespace OpenGov.Dialogue;
 /// </summary>
 public static class DialogueMetrics
 {
-    public const string MeterName = "OpenGov.Dialogue";
-
-    /// <summary>Bucket bounds in seconds, from 0.1 ms (a sweep of a small room) to 10 s (a stalled database).</summary>
-    public static readonly IReadOnlyList<double> SecondsBuckets =
-        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+    public const string MeterName = DialogueMeter.Name;
 
     private static readonly Meter Meter = new(MeterName);
 
@@ -28,10 +25,6 @@ public static class DialogueMetrics
     /// <summary>Triage of one submitted item: the risk score and the near-duplicate search.</summary>
     public static readonly Histogram<double> ScoringDuration = Seconds(
         "dialogue.scoring.duration", "Time to score a submitted item for the moderation queue (risk and near-duplicates).");
-
-    /// <summary>From an append's arrival at the journal to its commit: the wait for the batch plus the batch's transaction.</summary>
-    public static readonly Histogram<double> JournalAppendDuration = Seconds(
-        "dialogue.journal.append.duration", "Time from a journal append to its durable commit.");
 
     private static long _moderationQueueLength;
 
@@ -48,7 +41,7 @@ public static class DialogueMetrics
     /// <summary>Moves the queue-length sum by one consultation's change.</summary>
     public static void AddToModerationQueue(long delta) => Interlocked.Add(ref _moderationQueueLength, delta);
 
-    /// <summary>A histogram in seconds with <see cref="SecondsBuckets"/> (the exporters' default bounds suit milliseconds).</summary>
+    /// <summary>A histogram in seconds with <see cref="DialogueMeter.SecondsBuckets"/> (the exporters' default bounds suit milliseconds).</summary>
     public static Histogram<double> Seconds(string name, string description, Meter? meter = null) =>
-        (meter ?? Meter).CreateHistogram(name, unit: "s", description: description, tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+        DialogueMeter.Seconds(meter ?? Meter, name, description);
 }

@@ -11,7 +11,7 @@ namespace OpenGov.Dialogue.Silo;
 /// </summary>
 public static class ClusterTls
 {
-    public static X509Certificate2? Certificate(DialogueOptions options) =>
+    public static X509Certificate2? Certificate(DialogueHostOptions options) =>
         string.IsNullOrWhiteSpace(options.ClusterCertificatePath)
             ? null
             : X509CertificateLoader.LoadPkcs12FromFile(options.ClusterCertificatePath, options.ClusterCertificatePassword);

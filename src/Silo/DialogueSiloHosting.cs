@@ -30,64 +30,68 @@ public static class DialogueSiloHosting
     /// Reads and validates the <c>Dialogue</c> options, prepares storage and adds an Orleans silo
     /// with its grain storage and journal. Used by the silo host and by the Gateway's embedded mode.
     /// </summary>
-    public static DialogueOptions AddDialogueSilo(this IHostApplicationBuilder builder)
+    public static DialogueHostOptions AddDialogueSilo(this IHostApplicationBuilder builder)
     {
-        var options = builder.AddDialogueOptions();
-        AddSilo(builder, options);
-        return options;
+        var (_, host) = builder.AddDialogueOptions();
+        AddSilo(builder, host);
+        return host;
     }
 
     /// <summary>
     /// What a Gateway runs on: a co-hosted silo (<c>Dialogue:CoHostSilo</c>, the default), or in a
     /// PostgreSQL cluster an Orleans client that finds the silos in the membership table.
     /// </summary>
-    public static DialogueOptions AddDialogueBackend(this IHostApplicationBuilder builder)
+    public static (DialogueOptions Options, DialogueHostOptions Host) AddDialogueBackend(this IHostApplicationBuilder builder)
     {
-        var options = builder.AddDialogueOptions();
-        if (options.CoHostSilo)
+        var (options, host) = builder.AddDialogueOptions();
+        if (host.CoHostSilo)
         {
-            AddSilo(builder, options);
+            AddSilo(builder, host);
         }
         else
         {
-            AddClient(builder, options);
+            AddClient(builder, host);
         }
 
-        return options;
+        return (options, host);
     }
 
     /// <summary>Binds the options once, validates them now (so a bad setting stops the start) and registers them.</summary>
-    public static DialogueOptions AddDialogueOptions(this IHostApplicationBuilder builder)
+    public static (DialogueOptions Options, DialogueHostOptions Host) AddDialogueOptions(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(DialogueOptions.Section);
-        var options = section.Get<DialogueOptions>() ?? new DialogueOptions();
-        options.ConnectionString ??= builder.Configuration.GetConnectionString("Dialogue");
-        var errors = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true))
-        {
-            throw new OptionsValidationException(
-                DialogueOptions.Section, typeof(DialogueOptions), errors.Select(e => $"Dialogue: {e.ErrorMessage}"));
-        }
-
+        var options = Validated(section.Get<DialogueOptions>() ?? new DialogueOptions());
+        var host = section.Get<DialogueHostOptions>() ?? new DialogueHostOptions();
+        host.ConnectionString ??= builder.Configuration.GetConnectionString("Dialogue");
+        Validated(host);
         builder.Services.AddSingleton(Options.Create(options));
-        return options;
+        builder.Services.AddSingleton(Options.Create(host));
+        return (options, host);
     }
 
-    private static void AddSilo(IHostApplicationBuilder builder, DialogueOptions options)
+    private static T Validated<T>(T options)
+        where T : class
+    {
+        var errors = new List<ValidationResult>();
+        return Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true)
+            ? options
+            : throw new OptionsValidationException(DialogueOptions.Section, typeof(T), errors.Select(e => $"Dialogue: {e.ErrorMessage}"));
+    }
+
+    private static void AddSilo(IHostApplicationBuilder builder, DialogueHostOptions options)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
+        var database = new SqliteDatabase(options.DataDirectory);
+        builder.Services.AddHostedService(_ => new StorageSchema(options, database));
         builder.Services.AddSingleton<Consultations.RetentionJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Consultations.RetentionJob>());
         Channels.ChannelSending.AddChannelTransports(builder);
-        var database = new SqliteDatabase(options.DataDirectory);
         if (options.Storage == "postgres")
         {
-            PreparePostgres(options);
             AddPostgresJournal(builder, options);
         }
         else
         {
-            database.EnsureCreated();
             builder.Services.AddSingleton(database);
             builder.Services.AddSingleton<IDialogueJournal>(sp =>
                 new SqliteJournal(database, StorageRetry.Create(), sp.GetRequiredService<ILogger<SqliteJournal>>()));
@@ -134,7 +138,7 @@ public static class DialogueSiloHosting
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
                 silo.AddAdoNetGrainStorage(StorageNames.Grains, o =>
                 {
-                    // This invariant loads Microsoft.Data.Sqlite in Orleans 10.4 (ORLEANS-ADONET.md §6).
+                    // This invariant loads Microsoft.Data.Sqlite in Orleans 10.4 (docs/architecture.md, Orleans storage schemas).
                     o.Invariant = "System.Data.SQLite";
                     o.ConnectionString = database.GrainsConnectionString;
                     o.GrainStorageSerializer = new JsonGrainStorageSerializer();
@@ -143,10 +147,10 @@ public static class DialogueSiloHosting
         });
     }
 
-    private static void AddClient(IHostApplicationBuilder builder, DialogueOptions options)
+    private static void AddClient(IHostApplicationBuilder builder, DialogueHostOptions options)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
-        PreparePostgres(options);
+        builder.Services.AddHostedService(_ => new StorageSchema(options, sqlite: null));
 
         // The gateway reads the journal only for /health; the silos write it.
         AddPostgresJournal(builder, options);
@@ -190,7 +194,7 @@ public static class DialogueSiloHosting
         });
     }
 
-    private static void AddPostgresJournal(IHostApplicationBuilder builder, DialogueOptions options)
+    private static void AddPostgresJournal(IHostApplicationBuilder builder, DialogueHostOptions options)
     {
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString!));
         builder.Services.AddSingleton<IDialogueJournal>(sp => new PostgresJournal(
@@ -199,33 +203,11 @@ public static class DialogueSiloHosting
     }
 
     /// <summary>
-    /// Migrates when configured; otherwise refuses to start on a schema older than this build, with
-    /// the command that fixes it, instead of failing later inside a provider.
-    /// </summary>
-    private static void PreparePostgres(DialogueOptions options)
-    {
-        var connectionString = options.ConnectionString!;
-        if (options.MigrateOnStart)
-        {
-            PostgresMigrations.ApplyAsync(connectionString).GetAwaiter().GetResult();
-            return;
-        }
-
-        var version = PostgresMigrations.CurrentVersionAsync(connectionString).GetAwaiter().GetResult();
-        if (version < PostgresMigrations.LatestVersion)
-        {
-            throw new InvalidOperationException(
-                $"The PostgreSQL schema is at version {version}; this build needs {PostgresMigrations.LatestVersion}. " +
-                "Run 'dialogue migrate --connection \"<connection string>\"' or set Dialogue:MigrateOnStart=true.");
-        }
-    }
-
-    /// <summary>
-    /// Where a monitoring port (<see cref="DialogueOptions.SiloHttpPort"/>, <see cref="DialogueOptions.MetricsPort"/>)
+    /// Where a monitoring port (<see cref="DialogueHostOptions.SiloHttpPort"/>, <see cref="DialogueHostOptions.MetricsPort"/>)
     /// listens: by the rule of the Orleans ports, loopback when the advertised address is loopback (the default),
     /// every IPv4 interface otherwise.
     /// </summary>
-    public static IPEndPoint MonitoringEndpoint(DialogueOptions options, int port)
+    public static IPEndPoint MonitoringEndpoint(DialogueHostOptions options, int port)
     {
         var advertised = ResolveAdvertisedAddress(options.AdvertisedHost);
         return new IPEndPoint(IPAddress.IsLoopback(advertised) ? advertised : IPAddress.Any, port);

@@ -90,7 +90,7 @@ public abstract class GroupCommitJournal : IDialogueJournal, IAsyncDisposable
                     }
                     else
                     {
-                        DialogueMetrics.JournalAppendDuration.Record(Stopwatch.GetElapsedTime(append.Arrived, committed).TotalSeconds);
+                        JournalMetrics.AppendDuration.Record(Stopwatch.GetElapsedTime(append.Arrived, committed).TotalSeconds);
                         append.Done.TrySetResult();
                     }
                 }

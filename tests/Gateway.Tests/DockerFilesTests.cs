@@ -255,9 +255,9 @@ public sealed class DockerFilesTests
             return value.Split(';').Select(p => int.Parse(p, CultureInfo.InvariantCulture));
         }
 
-        var property = typeof(DialogueOptions).GetProperty(key["Dialogue__".Length..])
+        var type = new[] { typeof(DialogueOptions), typeof(DialogueHostOptions) }.FirstOrDefault(t => t.GetProperty(key["Dialogue__".Length..]) is not null)
             ?? throw new Xunit.Sdk.XunitException($"{service}: {key} is neither set nor an option with a default");
-        return [(int)property.GetValue(new DialogueOptions())!];
+        return [(int)type.GetProperty(key["Dialogue__".Length..])!.GetValue(Activator.CreateInstance(type))!];
     }
 
     private static int ContainerPort(string mapping) => int.Parse(mapping.Split(':')[^1].Split('/')[0], CultureInfo.InvariantCulture);
@@ -323,12 +323,14 @@ public sealed class DockerFilesTests
 /// </summary>
 public static class OptionKeys
 {
-    private static readonly Dictionary<string, Type> Sections = typeof(DialogueOptions).Assembly.GetTypes()
+    // A section may be bound by more than one class (Dialogue: the rules and the host's settings).
+    private static readonly Dictionary<string, Type[]> Sections = typeof(DialogueOptions).Assembly.GetTypes()
         .Concat(typeof(GatewayApp).Assembly.GetTypes())
         .Concat(typeof(DialogueSiloHosting).Assembly.GetTypes())
         .Select(t => (Type: t, Field: t.GetField("Section", BindingFlags.Public | BindingFlags.Static)))
         .Where(s => s.Field is { IsLiteral: true } && s.Field.FieldType == typeof(string))
-        .ToDictionary(s => (string)s.Field!.GetRawConstantValue()!, s => s.Type, StringComparer.OrdinalIgnoreCase);
+        .GroupBy(s => (string)s.Field!.GetRawConstantValue()!, StringComparer.OrdinalIgnoreCase)
+        .ToDictionary(g => g.Key, g => g.Select(s => s.Type).ToArray(), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Null when <paramref name="key"/> (environment form, <c>__</c> between levels) binds to a property that takes <paramref name="value"/>; else what is wrong.</summary>
     public static string? Problem(string key, string value)
@@ -342,8 +344,9 @@ public static class OptionKeys
             return "no options class binds this section";
         }
 
-        var type = Sections[section];
         var rest = path[(section.Split(':').Length)..];
+        var type = Sections[section].FirstOrDefault(t => rest.Length > 0 && t.GetProperty(rest[0], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null)
+            ?? Sections[section][0];
         for (var i = 0; i < rest.Length; i++)
         {
             var property = type.GetProperty(rest[i], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);

@@ -68,22 +68,22 @@ public sealed class FeedIntakeTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    /// <summary>A consultation grain that answers only <see cref="IConsultationGrain.GetChanges"/>, with one answer per call in turn.</summary>
+    /// <summary>A consultation grain that answers only <see cref="IConsultationFeed.GetChanges"/>, with one answer per call in turn.</summary>
     public class ChangesOnly : DispatchProxy
     {
         private Func<long, ChangeBatch>[] _answers = [];
         private int _calls;
 
-        public static IConsultationGrain Create(params Func<long, ChangeBatch>[] answers)
+        public static IConsultationFeed Create(params Func<long, ChangeBatch>[] answers)
         {
-            var grain = DispatchProxy.Create<IConsultationGrain, ChangesOnly>();
+            var grain = DispatchProxy.Create<IConsultationFeed, ChangesOnly>();
             ((ChangesOnly)(object)grain)._answers = answers;
             return grain;
         }
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
-            if (targetMethod?.Name != nameof(IConsultationGrain.GetChanges))
+            if (targetMethod?.Name != nameof(IConsultationFeed.GetChanges))
             {
                 throw new NotSupportedException(targetMethod?.Name);
             }

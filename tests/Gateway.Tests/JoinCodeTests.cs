@@ -19,7 +19,7 @@ public sealed class JoinCodeTests : IDisposable
     public void A_code_rotates_every_window_and_is_taken_for_one_window_more()
     {
         var clock = new SetClock(new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero));
-        var codes = new JoinCodes(GatewayKeys.Load(new DialogueOptions { DataDirectory = _directory }, _ => { }), clock);
+        var codes = new JoinCodes(GatewayKeys.Load(new DialogueOptions(), _directory, _ => { }), clock);
 
         var first = codes.Current("abcd2345", 10);
         Assert.Equal(clock.Now.AddMinutes(10), first.ShownUntil);
@@ -47,9 +47,9 @@ public sealed class JoinCodeTests : IDisposable
     public void The_same_signing_key_gives_every_gateway_the_same_code()
     {
         var clock = new SetClock(new DateTimeOffset(2026, 12, 5, 9, 3, 0, TimeSpan.Zero));
-        var options = new DialogueOptions { DataDirectory = _directory };
-        var one = new JoinCodes(GatewayKeys.Load(options, _ => { }), clock);
-        var two = new JoinCodes(GatewayKeys.Load(options, _ => { }), clock);
+        var options = new DialogueOptions();
+        var one = new JoinCodes(GatewayKeys.Load(options, _directory, _ => { }), clock);
+        var two = new JoinCodes(GatewayKeys.Load(options, _directory, _ => { }), clock);
         Assert.Equal(one.Current("abcd2345", 5).Code, two.Current("abcd2345", 5).Code);
     }
 

@@ -59,7 +59,7 @@ public sealed class StaffKeyTests
         var folder = TempFolder();
         var signing = Enumerable.Range(0, 48).Select(i => (byte)(i * 7)).ToArray();
 
-        var keys = GatewayKeys.Load(new DialogueOptions { DataDirectory = folder, AdminKey = GatewayHost.AdminKey, SigningKey = Convert.ToBase64String(signing) }, _ => { });
+        var keys = GatewayKeys.Load(new DialogueOptions { AdminKey = GatewayHost.AdminKey, SigningKey = Convert.ToBase64String(signing) }, folder, _ => { });
 
         Assert.Equal(signing, keys.SigningKey);
         Assert.Equal(GatewayHost.AdminKey, keys.AdminKey);
@@ -83,7 +83,7 @@ public sealed class StaffKeyTests
         try
         {
             var lines = new List<string>();
-            var keys = GatewayKeys.Load(new DialogueOptions { DataDirectory = folder }, lines.Add);
+            var keys = GatewayKeys.Load(new DialogueOptions(), folder, lines.Add);
 
             Assert.Equal(DataFolder.OwnerOnly, File.GetUnixFileMode(folder));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, "admin.key")));
@@ -93,7 +93,7 @@ public sealed class StaffKeyTests
             Assert.Contains(keys.AdminKey, Assert.Single(lines), StringComparison.Ordinal);
 
             // A second start reads the same keys and announces nothing.
-            Assert.Equal(keys.AdminKey, GatewayKeys.Load(new DialogueOptions { DataDirectory = folder }, lines.Add).AdminKey);
+            Assert.Equal(keys.AdminKey, GatewayKeys.Load(new DialogueOptions(), folder, lines.Add).AdminKey);
             Assert.Single(lines);
         }
         finally

@@ -1,4 +1,5 @@
 using OpenGov.Dialogue.Consultations;
+using OpenGov.Dialogue.Consultations.Moderation;
 using OpenGov.Dialogue.Contracts;
 
 namespace OpenGov.Dialogue.Tests;

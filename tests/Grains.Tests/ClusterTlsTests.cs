@@ -32,7 +32,7 @@ public sealed class ClusterTlsTests : IDisposable
             ["Dialogue:ClusterCertificatePath"] = certificatePath,
             ["Dialogue:ClusterCertificatePassword"] = "test-password",
         });
-        var options = new DialogueOptions { ClusterCertificatePath = certificatePath, ClusterCertificatePassword = "test-password" };
+        var options = new DialogueHostOptions { ClusterCertificatePath = certificatePath, ClusterCertificatePassword = "test-password" };
 
         using (var trusted = await Client(gatewayPort, ClusterTls.Certificate(options)))
         {

@@ -1,5 +1,6 @@
 using OpenGov.Dialogue.Citizens;
 using OpenGov.Dialogue.Consultations;
+using OpenGov.Dialogue.Consultations.Moderation;
 using OpenGov.Dialogue.Contracts;
 
 namespace OpenGov.Dialogue.Tests;

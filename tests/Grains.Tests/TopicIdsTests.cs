@@ -1,5 +1,6 @@
 using OpenGov.Dialogue.Analysis.Grouping;
 using OpenGov.Dialogue.Consultations.Topics;
+using OpenGov.Dialogue.Silo;
 using OpenGov.Dialogue.Storage;
 
 namespace OpenGov.Dialogue.Tests;

@@ -31,10 +31,10 @@ public sealed class WebUiHost : TestGateway, IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>Browser console errors and warnings of every page, for diagnosing a failed run.</summary>
-    public static string ConsoleLog { get; } = Path.Combine(ArtefactRoot(), "TestResults", "webui", "browser-console.log");
+    public static string ConsoleLog { get; } = Path.Combine(RepositoryRoot(), "TestResults", "webui", "browser-console.log");
 
     /// <summary>Test artefacts (screenshots, the size figure) land in TestResults/webui at the repository root.</summary>
-    public static string ArtefactDirectory { get; } = Path.Combine(ArtefactRoot(), "TestResults", "webui");
+    public static string ArtefactDirectory { get; } = Path.Combine(RepositoryRoot(), "TestResults", "webui");
 
     public override async Task InitializeAsync()
     {
@@ -113,13 +113,14 @@ public sealed class WebUiHost : TestGateway, IAsyncLifetime
         await File.WriteAllBytesAsync(Path.Combine(ArtefactDirectory, $"{name}.png"), bytes);
         if (Environment.GetEnvironmentVariable("DIALOGUE_UPDATE_SCREENSHOTS") == "1")
         {
-            var docs = Path.Combine(ArtefactRoot(), "docs", "screenshots");
+            var docs = Path.Combine(RepositoryRoot(), "docs", "screenshots");
             Directory.CreateDirectory(docs);
             await File.WriteAllBytesAsync(Path.Combine(docs, $"{name}.png"), bytes);
         }
     }
 
-    private static string ArtefactRoot() => Repository.Root ?? Path.GetTempPath();
+    /// <summary>The checkout the tests run from (the temporary folder outside one).</summary>
+    internal static string RepositoryRoot() => Repository.Root ?? Path.GetTempPath();
 }
 
 [CollectionDefinition(Name)]

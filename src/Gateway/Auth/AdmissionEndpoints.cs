@@ -35,13 +35,17 @@ public static class AdmissionEndpoints
     {
         var auth = app.MapGroup("/api/auth").WithTags("Auth");
 
-        auth.MapGet("/challenge", (ParticipantProof proof) => TypedResults.Ok(proof.Issue()));
+        auth.MapGet("/challenge", (ParticipantProof proof) => TypedResults.Ok(proof.Issue()))
+            .WithName("ParticipantChallenge")
+            .WithSummary("A proof-of-work challenge; solving it is the price of a new anonymous identity.");
 
         auth.MapPost("/participant", Results<Ok<ParticipantTokenResponse>, ProblemHttpResult> (ParticipantTokenRequest? request, ParticipantProof proof, TokenIssuer issuer) =>
             proof.Accept(request?.Challenge, request?.Nonce) is { } why
                 ? Problems.Create(StatusCodes.Status400BadRequest, ErrorProof, why)
                 : TypedResults.Ok(Mint(issuer, AdmissionMode.Open, null)))
-            .RequireRateLimiting(AuthSetup.ParticipantMintLimit);
+            .RequireRateLimiting(AuthSetup.ParticipantMintLimit)
+            .WithName("ParticipantToken")
+            .WithSummary("A participant token for open consultations, for a solved challenge (limited per address).");
 
         auth.MapPost("/join", async Task<Results<Ok<ParticipantTokenResponse>, ProblemHttpResult>> (
             JoinRequest request, HttpContext http, ParticipantProof proof, JoinCodes codes, AdmissionFailures failures, TokenIssuer issuer, IGrainFactory grains) =>
@@ -56,7 +60,7 @@ public static class AdmissionEndpoints
                 return Problems.Create(StatusCodes.Status400BadRequest, ErrorProof, why);
             }
 
-            var info = await Consultation(grains, request.ConsultationId);
+            var info = await ConsultationAccess.Find(grains, request.ConsultationId);
             if (info is null || info.Admission != AdmissionMode.Code || !codes.Accepts(info.Id, info.JoinCodeMinutes, request.Code))
             {
                 // One answer for "no such consultation", "not by code" and "wrong code": nothing to probe.
@@ -65,7 +69,10 @@ public static class AdmissionEndpoints
             }
 
             return TypedResults.Ok(Mint(issuer, AdmissionMode.Code, info.Id));
-        }).RequireRateLimiting(AuthSetup.ParticipantMintLimit);
+        })
+            .RequireRateLimiting(AuthSetup.ParticipantMintLimit)
+            .WithName("JoinByCode")
+            .WithSummary("A participant token bound to one consultation, for the join code shown in the hall now and a solved challenge.");
 
         auth.MapPost("/invite", async Task<Results<Ok<ParticipantTokenResponse>, ProblemHttpResult>> (
             InviteRedeemRequest request, HttpContext http, AdmissionFailures failures, TokenIssuer issuer, IGrainFactory grains) =>
@@ -75,7 +82,7 @@ public static class AdmissionEndpoints
                 return failures.TooMany(http);
             }
 
-            var info = await Consultation(grains, request.ConsultationId);
+            var info = await ConsultationAccess.Find(grains, request.ConsultationId);
             var hash = info is null ? null : InviteCodes.Hash(info.Id, request.Code);
             if (info is null || hash is null || info.Admission == AdmissionMode.Open || !await InviteCodes.Shard(grains, info.Id, hash).Redeem(hash))
             {
@@ -84,7 +91,10 @@ public static class AdmissionEndpoints
             }
 
             return TypedResults.Ok(Mint(issuer, AdmissionMode.Invite, info.Id));
-        }).RequireRateLimiting(AuthSetup.ParticipantMintLimit);
+        })
+            .RequireRateLimiting(AuthSetup.ParticipantMintLimit)
+            .WithName("JoinByInvitation")
+            .WithSummary("A participant token bound to one consultation, for a one-time invitation code.");
 
         var consultations = app.MapGroup("/api/consultations").WithTags("Admission");
 
@@ -94,7 +104,10 @@ public static class AdmissionEndpoints
             return info.Admission == AdmissionMode.Code
                 ? TypedResults.Ok(codes.Current(info.Id, info.JoinCodeMinutes))
                 : Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.Conflict, "This consultation does not admit by join code (admission is not 'code').");
-        }).RequireAuthorization(Policies.Staff);
+        })
+            .RequireAuthorization(Policies.Staff)
+            .WithName("JoinCode")
+            .WithSummary("The join code to show in the hall now, and when it changes (staff).");
 
         consultations.MapPost("/{id}/invites", async Task<Results<Ok<IssuedInvites>, ProblemHttpResult>> (string id, IssueInvitesRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
         {
@@ -108,17 +121,25 @@ public static class AdmissionEndpoints
             var byShard = codes.Select(c => InviteCodes.Hash(info.Id, c)!).GroupBy(h => InviteCodes.Shard(grains, info.Id, h));
             await Task.WhenAll(byShard.Select(g => g.Key.Add([.. g])));
             return TypedResults.Ok(new IssuedInvites(codes, await InviteTotal(grains, info.Id)));
-        }).RequireAuthorization(Roles.Admin);
+        })
+            .RequireAuthorization(Roles.Admin)
+            .WithName("IssueInvitations")
+            .WithSummary("New one-time invitation codes (1–1000 per request); only their hashes are stored (admins).");
 
         consultations.MapGet("/{id}/invites", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(await InviteTotal(grains, (await ConsultationAccess.Readable(grains, id, user)).Id)))
-            .RequireAuthorization(Policies.Staff);
+            .RequireAuthorization(Policies.Staff)
+            .WithName("InvitationCount")
+            .WithSummary("How many invitations were issued and redeemed (staff).");
 
         consultations.MapGet("/{id}/admission", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             await ConsultationAccess.Readable(grains, id, user);
-            return TypedResults.Ok(await grains.GetGrain<IConsultationGrain>(id).GetAdmissionTallies());
-        }).RequireAuthorization(Policies.Staff);
+            return TypedResults.Ok(await ConsultationAccess.Grain(grains, id).GetAdmissionTallies());
+        })
+            .RequireAuthorization(Policies.Staff)
+            .WithName("AdmissionTallies")
+            .WithSummary("Participants and each item's voters by how they were admitted: open, code or invitation (staff).");
     }
 
     /// <summary>A new participant token: open ones are unbound; code and invitation ones are bound to their consultation.</summary>
@@ -134,9 +155,6 @@ public static class AdmissionEndpoints
 
         return new ParticipantTokenResponse(issuer.Issue(citizenId, Roles.Participant, ParticipantLifetime, [.. claims]), citizenId);
     }
-
-    private static async Task<ConsultationInfo?> Consultation(IGrainFactory grains, string? id) =>
-        id is not null && ConsultationIds.IsValid(id) ? await grains.GetGrain<IConsultationGrain>(id).GetInfo() : null;
 
     private static async Task<InviteCount> InviteTotal(IGrainFactory grains, string id)
     {

@@ -53,9 +53,15 @@ public static class AuthEndpoints
             var subject = StaffClaims.KeyPrefix + Guid.NewGuid().ToString("N")[..12];
             Claim[] claims = [new(StaffClaims.Name, StaffClaims.KeyActorName), new(StaffClaims.Scope, StaffClaims.AllConsultations)];
             return TypedResults.Ok(new TokenResponse(issuer.Issue(subject, request.Role!, StaffLifetime, claims)));
-        }).RequireRateLimiting(AuthSetup.StaffLoginLimit);
+        })
+            .RequireRateLimiting(AuthSetup.StaffLoginLimit)
+            .WithName("StaffTokenByKey")
+            .WithSummary("A staff token for the deployment's admin key; once staff accounts exist, admin tokens only.");
 
-        group.MapPost("/login", Login).RequireRateLimiting(AuthSetup.StaffLoginLimit);
+        group.MapPost("/login", Login)
+            .RequireRateLimiting(AuthSetup.StaffLoginLimit)
+            .WithName("StaffLogin")
+            .WithSummary("A staff token for an account's login and passphrase; repeated failures are slowed down.");
 
         group.MapPost("/invitation", async Task<Ok<AcceptInvitationResponse>> (AcceptInvitationRequest request, StaffPassphrases passphrases, IGrainFactory grains, StaffAccountCache accounts) =>
         {
@@ -63,7 +69,10 @@ public static class AuthEndpoints
             var account = await grains.GetGrain<IStaffDirectoryGrain>(IStaffDirectoryGrain.Key).Accept(StaffPassphrases.HashOf(request.Code), hash);
             accounts.Forget(account.Id);
             return TypedResults.Ok(new AcceptInvitationResponse(account.Login, account.DisplayName));
-        }).RequireRateLimiting(AuthSetup.StaffLoginLimit);
+        })
+            .RequireRateLimiting(AuthSetup.StaffLoginLimit)
+            .WithName("AcceptStaffInvitation")
+            .WithSummary("Sets the passphrase of an invited staff account with its one-time code.");
     }
 
     /// <summary>

@@ -50,9 +50,9 @@ public static class AuthSetup
         return Task.CompletedTask;
     }
 
-    public static void AddDialogueAuth(this WebApplicationBuilder builder, DialogueOptions options)
+    public static void AddDialogueAuth(this WebApplicationBuilder builder, DialogueOptions options, string dataDirectory)
     {
-        var keys = GatewayKeys.Load(options, Console.WriteLine);
+        var keys = GatewayKeys.Load(options, dataDirectory, Console.WriteLine);
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<StaffAccountCache>();

@@ -22,7 +22,7 @@ public sealed class GatewayKeys
 
     public byte[] SigningKey { get; }
 
-    public static GatewayKeys Load(DialogueOptions options, Action<string> announce)
+    public static GatewayKeys Load(DialogueOptions options, string dataDirectory, Action<string> announce)
     {
         // A configured key was checked with the other options (KeyStrength), before anything touched the disk.
         var admin = options.AdminKey;
@@ -35,17 +35,17 @@ public sealed class GatewayKeys
         }
         else
         {
-            DataFolder.Ensure(options.DataDirectory);
-            signing = Convert.FromBase64String(ReadOrCreate(Path.Combine(options.DataDirectory, "signing.key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), out _));
+            DataFolder.Ensure(dataDirectory);
+            signing = Convert.FromBase64String(ReadOrCreate(Path.Combine(dataDirectory, "signing.key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), out _));
         }
 
         if (string.IsNullOrWhiteSpace(admin))
         {
-            DataFolder.Ensure(options.DataDirectory);
-            admin = ReadOrCreate(Path.Combine(options.DataDirectory, "admin.key"), () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), out var created);
+            DataFolder.Ensure(dataDirectory);
+            admin = ReadOrCreate(Path.Combine(dataDirectory, "admin.key"), () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), out var created);
             if (created)
             {
-                announce($"Generated admin key (shown once; stored in {Path.GetFullPath(Path.Combine(options.DataDirectory, "admin.key"))}): {admin}");
+                announce($"Generated admin key (shown once; stored in {Path.GetFullPath(Path.Combine(dataDirectory, "admin.key"))}): {admin}");
             }
         }
 

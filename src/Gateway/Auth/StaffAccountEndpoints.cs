@@ -23,7 +23,9 @@ public static class StaffAccountEndpoints
     {
         var group = app.MapGroup("/api/staff/accounts").WithTags("Staff accounts").RequireAuthorization(Policies.AccountAdmins);
 
-        group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await Directory(grains).List()));
+        group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await Directory(grains).List()))
+            .WithName("ListStaffAccounts")
+            .WithSummary("Every staff account with its role, scope and state (account admins).");
 
         group.MapPost("/", async Task<Created<InvitationResponse>> (InviteRequest request, HttpContext http, IGrainFactory grains, StaffAccountCache accounts, IOptions<DialogueOptions> options, TimeProvider clock) =>
         {
@@ -37,7 +39,9 @@ public static class StaffAccountEndpoints
                 expires);
             accounts.AccountsExist();
             return TypedResults.Created($"/api/staff/accounts/{account.Id}", new InvitationResponse(account, code, LinkFor(http, code), expires));
-        });
+        })
+            .WithName("InviteStaff")
+            .WithSummary("Invites a moderator, official or admin: a one-time code and link to set a passphrase (account admins).");
 
         group.MapPatch("/{accountId}", async (string accountId, AccountChangeRequest request, IGrainFactory grains, StaffAccountCache accounts) =>
         {
@@ -53,7 +57,9 @@ public static class StaffAccountEndpoints
             });
             accounts.Forget(accountId);
             return TypedResults.Ok(account);
-        });
+        })
+            .WithName("UpdateStaffAccount")
+            .WithSummary("Changes an account's role, name, scope or enables/disables it; its tokens follow at once (account admins).");
 
         // A forgotten passphrase: a new one-time code; the old passphrase and the account's tokens stop working.
         group.MapPost("/{accountId}/invitation", async (string accountId, HttpContext http, IGrainFactory grains, StaffAccountCache accounts, IOptions<DialogueOptions> options, TimeProvider clock) =>
@@ -63,7 +69,9 @@ public static class StaffAccountEndpoints
             var account = await Directory(grains).Reinvite(accountId, hash, expires);
             accounts.Forget(accountId);
             return TypedResults.Ok(new InvitationResponse(account, code, LinkFor(http, code), expires));
-        });
+        })
+            .WithName("ReinviteStaff")
+            .WithSummary("A new one-time code for a forgotten passphrase; the old passphrase and tokens stop working (account admins).");
     }
 
     private static string LinkFor(HttpContext http, string code) => $"{http.Request.Scheme}://{http.Request.Host}{WelcomePage}#code={code}";

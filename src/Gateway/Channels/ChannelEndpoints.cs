@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using OpenGov.Dialogue.Channels;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Gateway.Auth;
+using OpenGov.Dialogue.Gateway.Consultations;
 using OpenGov.Dialogue.Gateway.Errors;
 using OpenGov.Dialogue.Silo.Channels;
 
@@ -238,7 +239,7 @@ public sealed class ChannelInbox(IGrainFactory grains, ChannelSecrets secrets, J
         var words = (arguments ?? string.Empty).Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var id = words.Length > 0 ? words[0].ToLowerInvariant() : null;
         var code = words.Length > 1 ? words[1] : null;
-        if (!ConsultationIds.IsValid(id) || await grains.GetGrain<IConsultationGrain>(id!).GetInfo() is not { } info)
+        if (await ConsultationAccess.Find(grains, id) is not { } info)
         {
             return new ChannelJoin(null, null);
         }

@@ -30,7 +30,7 @@ public static class ConsultationAccess
 
     /// <summary>The consultation's info whoever asks (routes that already require staff); 404 when there is none.</summary>
     public static async Task<ConsultationInfo> Existing(IGrainFactory grains, string id) =>
-        await Find(grains, id) ?? throw Missing(id);
+        await Find(grains, CheckedId(id)) ?? throw Missing(id);
 
     /// <summary>The consultation's info when the caller may read it; otherwise the same 404 as an unknown code.</summary>
     public static async Task<ConsultationInfo> Readable(IGrainFactory grains, string id, ClaimsPrincipal user) =>
@@ -39,9 +39,19 @@ public static class ConsultationAccess
     public static async Task<ConsultationInfo> RecordOf(IGrainFactory grains, string id, ClaimsPrincipal user) =>
         await Find(grains, id) is { } info && CanTakeRecord(info, user) ? info : throw Missing(id);
 
-    /// <summary>Null for an unknown id; an id that cannot be a consultation's is refused before a grain is activated for it.</summary>
-    private static Task<ConsultationInfo?> Find(IGrainFactory grains, string id) =>
-        grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(id)).GetInfo();
+    /// <summary>The consultation's grain; an id that cannot be a consultation's is refused (404) before a grain is activated for it.</summary>
+    public static IConsultationGrain Grain(IGrainFactory grains, string id) => Grain<IConsultationGrain>(grains, id);
+
+    /// <summary>One role of the consultation's grain (<see cref="IConsultationModeration"/>, …), for callers that need only that.</summary>
+    public static TRole Grain<TRole>(IGrainFactory grains, string id)
+        where TRole : IGrainWithStringKey => grains.GetGrain<TRole>(CheckedId(id));
+
+    /// <summary>Ids that cannot be consultation ids are refused before a grain is activated for them.</summary>
+    public static string CheckedId(string id) => ConsultationIds.IsValid(id) ? id : throw Missing(id);
+
+    /// <summary>The consultation's info, or null for an unknown id or one that cannot be a consultation's (no grain is activated for it).</summary>
+    public static async Task<ConsultationInfo?> Find(IGrainFactory grains, string? id) =>
+        ConsultationIds.IsValid(id) ? await grains.GetGrain<IConsultationGrain>(id!).GetInfo() : null;
 
     public static DialogueException Missing(string id) => new(ErrorCodes.NotFound, $"Consultation '{id}' does not exist.");
 }

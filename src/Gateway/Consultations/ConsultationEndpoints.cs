@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Gateway.Auth;
-using OpenGov.Dialogue.Gateway.Errors;
 
 namespace OpenGov.Dialogue.Gateway.Consultations;
 
@@ -42,48 +41,58 @@ public static class ConsultationEndpoints
     {
         var group = app.MapGroup("/api/consultations").WithTags("Consultations");
 
-        group.MapPost("/", async Task<Results<Created<ConsultationInfo>, ProblemHttpResult>> (CreateConsultationRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        group.MapPost("/", async Task<Created<ConsultationInfo>> (CreateConsultationRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var command = ConsultationRequests.Parse(request, Roles.ActorOf(user).Name);
             var info = await grains.GetGrain<IConsultationGrain>(ConsultationIds.New()).Create(command);
             return TypedResults.Created($"/api/consultations/{info.Id}", info);
-        }).RequireAuthorization(Roles.Admin);
+        })
+        .RequireAuthorization(Roles.Admin)
+        .WithName("CreateConsultation")
+        .WithSummary("Creates a consultation (Q&A or deliberation) with its moderation mode, visibility, admission and retention (admins).");
 
-        group.MapPatch("/{id}", async Task<Results<Ok<ConsultationInfo>, ProblemHttpResult>> (string id, UpdateConsultationRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        group.MapPatch("/{id}", async (string id, UpdateConsultationRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var command = ConsultationRequests.Parse(request, Roles.ActorOf(user));
-            var consultation = Consultation(grains, id);
-            if (await consultation.GetInfo() is null)
-            {
-                return NotFound(id);
-            }
-
-            return TypedResults.Ok(await consultation.Update(command));
-        }).RequireAuthorization(Roles.Admin);
+            await ConsultationAccess.Existing(grains, id);
+            return TypedResults.Ok(await ConsultationAccess.Grain(grains, id).Update(command));
+        })
+        .RequireAuthorization(Roles.Admin)
+        .WithName("UpdateConsultation")
+        .WithSummary("Changes status (draft → open → closed → archived), title, visibility, admission or retention; logged publicly (admins).");
 
         // Drafts, unlisted and private consultations are listed to staff only.
         group.MapGet("/", async (ClaimsPrincipal user, IGrainFactory grains) =>
-            TypedResults.Ok((await grains.GetGrain<IConsultationDirectoryGrain>(0).List()).Where(c => ConsultationAccess.IsListed(c, user)).ToList()));
+            TypedResults.Ok((await grains.GetGrain<IConsultationDirectoryGrain>(0).List()).Where(c => ConsultationAccess.IsListed(c, user)).ToList()))
+            .WithName("ListConsultations")
+            .WithSummary("Public consultations to anyone; staff also see drafts, unlisted and private ones in their scope.");
 
-        group.MapGet("/{id}", async Task<Results<Ok<ConsultationInfo>, ProblemHttpResult>> (string id, ClaimsPrincipal user, IGrainFactory grains) =>
-            await Consultation(grains, id).GetInfo() is { } info && ConsultationAccess.CanRead(info, user) ? TypedResults.Ok(info) : NotFound(id));
+        group.MapGet("/{id}", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(await ConsultationAccess.Readable(grains, id, user)))
+            .WithName("GetConsultation")
+            .WithSummary("The consultation's settings and counts, to anyone who may read it.");
 
         group.MapGet("/{id}/items", async (string id, long? after, int? limit, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             await ConsultationAccess.Readable(grains, id, user);
-            var page = await Consultation(grains, id).GetItems(Roles.ViewerOf(user), after ?? 0, limit ?? 500);
+            var page = await ConsultationAccess.Grain(grains, id).GetItems(Roles.ViewerOf(user), after ?? 0, limit ?? 500);
             return TypedResults.Ok(new ItemsResponse(page.Items, page.LastSeq, page.HasMore));
-        });
+        })
+        .WithName("ListItems")
+        .WithSummary("Items changed after a sequence number, oldest change first, as the caller may see them (page with lastSeq and hasMore).");
 
         group.MapPost("/{id}/items", async Task<Results<Created<SubmitItemResponse>, Ok<SubmitItemResponse>>> (string id, SubmitItemRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var citizen = grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user));
-            var result = await citizen.Submit(CheckedId(id), request.ClientId ?? string.Empty, request.Text ?? string.Empty, Roles.AdmissionOf(user));
+            var result = await citizen.Submit(ConsultationAccess.CheckedId(id), request.ClientId ?? string.Empty, request.Text ?? string.Empty, Roles.AdmissionOf(user));
             var body = new SubmitItemResponse(result.ItemId, result.Seq, result.Status);
             return result.Outcome == SubmitOutcome.Repeat
                 ? TypedResults.Ok(body)
                 : TypedResults.Created($"/api/consultations/{id}/items/{result.ItemId}", body);
-        }).RequireAuthorization(Roles.Participant);
+        })
+        .RequireAuthorization(Roles.Participant)
+        .WithName("SubmitItem")
+        .WithSummary("Posts a question or comment; 201 once stored, 200 with the same item when the client id was sent before.");
 
         group.MapPost("/{id}/items/{itemId}/votes", async (string id, string itemId, VoteRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
         {
@@ -93,22 +102,18 @@ public static class ConsultationEndpoints
             }
 
             var citizen = grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user));
-            return TypedResults.Ok(await citizen.Vote(CheckedId(id), itemId, value, Roles.AdmissionOf(user)));
-        }).RequireAuthorization(Roles.Participant);
+            return TypedResults.Ok(await citizen.Vote(ConsultationAccess.CheckedId(id), itemId, value, Roles.AdmissionOf(user)));
+        })
+        .RequireAuthorization(Roles.Participant)
+        .WithName("Vote")
+        .WithSummary("Upvotes (Q&A) or agrees, disagrees or passes (deliberation); 0 withdraws; the same vote again writes nothing.");
 
         group.MapGet("/{id}/my-items", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
-            TypedResults.Ok(await grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user)).GetOwnItems(CheckedId(id))))
-            .RequireAuthorization(Roles.Participant);
+            TypedResults.Ok(await grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user)).GetOwnItems(ConsultationAccess.CheckedId(id))))
+            .RequireAuthorization(Roles.Participant)
+            .WithName("MyItems")
+            .WithSummary("The caller's own items here, whatever their status.");
     }
-
-    /// <summary>Ids that cannot be consultation ids are refused before a grain is activated for them.</summary>
-    public static string CheckedId(string id) =>
-        ConsultationIds.IsValid(id) ? id : throw new DialogueException(ErrorCodes.NotFound, $"Consultation '{id}' does not exist.");
-
-    private static IConsultationGrain Consultation(IGrainFactory grains, string id) => grains.GetGrain<IConsultationGrain>(CheckedId(id));
-
-    private static ProblemHttpResult NotFound(string id) =>
-        Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"Consultation '{id}' does not exist.");
 }
 
 /// <summary>Checks a create request field by field, with messages that say what is wrong.</summary>

@@ -14,11 +14,15 @@ public static class OpinionEndpoints
 
         // Public: groups, representative statements, consensus, the anonymous map; plus "you" for a participant.
         group.MapGet("/", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
-            TypedResults.Ok(await (await Deliberation(grains, id, user)).Get(Roles.CitizenIdOf(user))));
+            TypedResults.Ok(await (await Deliberation(grains, id, user)).Get(Roles.CitizenIdOf(user))))
+            .WithName("OpinionGroups")
+            .WithSummary("Opinion groups of a deliberation: groups, representative statements, consensus, the anonymous map, and where the caller stands.");
 
         group.MapGet("/next", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(new NextStatementResponse(await (await Deliberation(grains, id, user)).NextStatement(Roles.RequireCitizen(user)))))
-            .RequireAuthorization(Roles.Participant);
+            .RequireAuthorization(Roles.Participant)
+            .WithName("NextStatement")
+            .WithSummary("The next statement for the caller to vote on, or null when none is left.");
     }
 
     /// <summary>The opinion grain of a deliberation the caller may read; no grain is reached for other ids.</summary>

@@ -14,6 +14,8 @@ public static class TopicEndpoints
             return TypedResults.Ok(await grains.GetGrain<ITopicsGrain>(id).Get(top ?? 3));
         })
         .WithTags("Topics")
-        .RequireAuthorization(Policies.Staff);
+        .RequireAuthorization(Policies.Staff)
+        .WithName("TopicGroups")
+        .WithSummary("Citizens' concerns grouped by topic with their trend, top posts and extractive briefs (staff and officials).");
     }
 }

@@ -25,12 +25,12 @@ public static class GatewayApp
         // in the query string (access_token=...): that category stays quiet unless an operator turns it on.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         configure?.Invoke(builder);
-        var options = builder.AddDialogueBackend();
-        builder.AddDialogueAuth(options);
+        var (options, host) = builder.AddDialogueBackend();
+        builder.AddDialogueAuth(options, host.DataDirectory);
         builder.AddDialogueErrors();
         builder.AddDialogueLive();
-        builder.AddDialogueLite(options);
-        builder.AddGatewayMetrics(options);
+        builder.AddDialogueLite(options, host.DataDirectory);
+        builder.AddGatewayMetrics(host);
         builder.AddChannels();
         builder.Services.AddOpenApi();
 
@@ -70,19 +70,28 @@ public static class GatewayApp
         app.MapOpenApi();
         app.MapHealth();
         app.MapMetrics();
-        app.MapAuth();
-        app.MapStaffAccounts();
-        app.MapAdmission();
-        app.MapConsultations();
-        app.MapModeration();
-        app.MapOpinion();
-        app.MapTopics();
-        app.MapSegments();
-        app.MapBrief();
-        app.MapOpenData();
-        app.MapDataRights();
+
+        // The REST API, by area; each endpoint's problem responses are declared from its metadata (ApiProblems).
+        var api = app.MapGroup(string.Empty);
+        ((IEndpointConventionBuilder)api).Finally(ApiProblems.Declare);
+        api.MapAuth();
+        api.MapStaffAccounts();
+        api.MapAdmission();
+        api.MapConsultations();
+        api.MapRanking();
+        api.MapModeration();
+        api.MapModerationLog();
+        api.MapPresenter();
+        api.MapOpinion();
+        api.MapTopics();
+        api.MapSegments();
+        api.MapBrief();
+        api.MapOpenData();
+        api.MapDataRights();
+        api.MapNotifications();
+        api.MapPublicFeed();
+
         app.MapDialogueHub();
-        app.MapPublicFeed();
         app.MapLite();
         app.MapChannels();
         app.MapWebUi();

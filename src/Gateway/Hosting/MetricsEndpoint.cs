@@ -6,12 +6,12 @@ using OpenTelemetry.Metrics;
 
 namespace OpenGov.Dialogue.Gateway.Hosting;
 
-/// <summary>The Prometheus scrape: for admins on the main port, and for anyone on <see cref="DialogueOptions.MetricsPort"/> when it is set.</summary>
+/// <summary>The Prometheus scrape: for admins on the main port, and for anyone on <see cref="DialogueHostOptions.MetricsPort"/> when it is set.</summary>
 public static class MetricsEndpoint
 {
     public const string Path = "/metrics";
 
-    public static void AddGatewayMetrics(this WebApplicationBuilder builder, DialogueOptions options)
+    public static void AddGatewayMetrics(this WebApplicationBuilder builder, DialogueHostOptions options)
     {
         // A co-hosted silo's grains and journal report here too (meter OpenGov.Dialogue), beside the live fan-out's.
         builder.AddDialogueMetrics("gateway", LiveMetrics.MeterName);

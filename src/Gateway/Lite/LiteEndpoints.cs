@@ -76,7 +76,7 @@ public static class LiteEndpoints
         }
 
         var user = ConsultationIds.IsValid(id) ? identity.Read(http, id) : null;
-        var info = ConsultationIds.IsValid(id) ? await grains.GetGrain<IConsultationGrain>(id).GetInfo() : null;
+        var info = await ConsultationAccess.Find(grains, id);
         if (info is null || !ConsultationAccess.CanRead(info, user ?? Anonymous))
         {
             // The same answer for "no such consultation" and "not readable": nothing to probe.
@@ -276,7 +276,7 @@ public static class LiteEndpoints
         }
 
         var user = identity.Read(http, id);
-        var info = await grains.GetGrain<IConsultationGrain>(id).GetInfo();
+        var info = await ConsultationAccess.Find(grains, id);
         if (info is null || !ConsultationAccess.CanRead(info, user ?? Anonymous))
         {
             return (id, null, null, Html(http, EntryPage(words, words.Error(ErrorCodes.NotFound)), StatusCodes.Status404NotFound));

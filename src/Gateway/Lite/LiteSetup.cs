@@ -14,7 +14,7 @@ public static class LiteSetup
     /// <summary>The hidden form field that carries the anti-forgery token: short, because every byte of the page counts.</summary>
     public const string AntiforgeryField = "af";
 
-    public static void AddDialogueLite(this WebApplicationBuilder builder, DialogueOptions options)
+    public static void AddDialogueLite(this WebApplicationBuilder builder, DialogueOptions options, string dataDirectory)
     {
         builder.Services.AddSingleton<LiteIdentity>();
 
@@ -24,8 +24,8 @@ public static class LiteSetup
         // the folder accept each other's forms. At rest it is as protected as signing.key (a 0700 folder).
         if (string.IsNullOrWhiteSpace(options.SigningKey))
         {
-            var ring = Path.Combine(options.DataDirectory, "data-protection");
-            DataFolder.Ensure(options.DataDirectory);
+            var ring = Path.Combine(dataDirectory, "data-protection");
+            DataFolder.Ensure(dataDirectory);
             DataFolder.Ensure(ring);
             builder.Services.AddDataProtection().SetApplicationName("OpenGov.Dialogue").PersistKeysToFileSystem(new DirectoryInfo(ring));
 

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Threading.Channels;
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using OpenGov.Dialogue.Contracts;
@@ -9,7 +6,7 @@ using OpenGov.Dialogue.Contracts;
 namespace OpenGov.Dialogue.Gateway.Live;
 
 /// <summary>
-/// The gateway's one observer of every consultation its clients watch (DESIGN.md §4): the grain
+/// The gateway's one observer of every consultation its clients watch (docs/architecture.md, Live fan-out): the grain
 /// notifies it once per batch, and a send loop per consultation forwards to the local hub connections —
 /// staff get full views, participants public views, authors their own hidden items. The loop writes to
 /// each connection without waiting for it (<see cref="LiveConnection"/>): a connection whose previous
@@ -29,22 +26,10 @@ public sealed class ConsultationFeed(
     TimeProvider clock,
     ILogger<ConsultationFeed> logger) : IConsultationObserver, IHostedService, IDisposable
 {
-    /// <summary>Position of the public feed in a sweep: right after staff, before the participant shards.</summary>
-    private const int FeedStep = 1;
-    private const int FirstShardStep = 2;
-
-    private static readonly TimeSpan MinPacing = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan MaxPacing = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>How soon a sweep comes back for connections it skipped when nothing new arrives.</summary>
-    private static readonly TimeSpan RetryLagging = TimeSpan.FromMilliseconds(50);
-
-    private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Joined> _joined = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FeedSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WatchedConsultations> _joined = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<string, FeedAudience> _feedAudiences = new(StringComparer.Ordinal);
-    private readonly Lock _feedLock = new();
-    private readonly JsonSerializerOptions _json = jsonOptions.Value.SerializerOptions;
+    private readonly PublicFeedAudiences _feed = new(grains, jsonOptions.Value.SerializerOptions, logger);
     private IConsultationObserver? _reference;
     private Task? _renewLoop;
 
@@ -55,7 +40,7 @@ public sealed class ConsultationFeed(
     public async Task AddConnection(string connectionId, string consultationId, LiveAudience audience)
     {
         var connection = connections.Find(connectionId) ?? throw new InvalidOperationException($"Connection {connectionId} is not open.");
-        var joined = _joined.GetOrAdd(connectionId, _ => new Joined());
+        var joined = _joined.GetOrAdd(connectionId, _ => new WatchedConsultations());
         joined.Add(consultationId);
         var subscription = Watch(consultationId, s => s.Audiences.TryAdd(connection, audience));
         await EnsureSubscribed(subscription);
@@ -106,25 +91,7 @@ public sealed class ConsultationFeed(
     /// </summary>
     public async Task AddFeedReader(string consultationId, FeedReader reader)
     {
-        FeedRound? topics;
-        lock (_feedLock)
-        {
-            if (!_feedAudiences.TryGetValue(consultationId, out var audience))
-            {
-                audience = new FeedAudience();
-                _feedAudiences[consultationId] = audience;
-                _ = FirstTopics(consultationId, audience);
-            }
-
-            audience.Readers = [.. audience.Readers, reader];
-            topics = audience.Topics;
-        }
-
-        if (topics is not null)
-        {
-            reader.Offer(topics);
-        }
-
+        _feed.Add(consultationId, reader);
         try
         {
             await EnsureSubscribed(Watch(consultationId, s => s.Audiences.TryAddFeedReader()));
@@ -138,33 +105,14 @@ public sealed class ConsultationFeed(
 
     public void RemoveFeedReader(string consultationId, FeedReader reader)
     {
-        reader.Complete();
-        lock (_feedLock)
+        if (_feed.Remove(consultationId, reader) && _subscriptions.TryGetValue(consultationId, out var subscription))
         {
-            if (!_feedAudiences.TryGetValue(consultationId, out var audience))
-            {
-                return;
-            }
-
-            var readers = audience.Readers;
-            audience.Readers = [.. readers.Where(r => r != reader)];
-            if (audience.Readers.Length < readers.Length && _subscriptions.TryGetValue(consultationId, out var subscription))
-            {
-                subscription.Audiences.RemoveFeedReader();
-            }
-
-            if (audience.Readers.Length == 0)
-            {
-                // The observer subscription itself goes at the next renewal round, as for hub connections.
-                _feedAudiences.TryRemove(consultationId, out _);
-                audience.Stopping.Cancel();
-            }
+            subscription.Audiences.RemoveFeedReader();
         }
     }
 
     /// <summary>Public-feed readers of the consultation on this gateway.</summary>
-    public int FeedReaders(string consultationId) =>
-        _feedAudiences.TryGetValue(consultationId, out var audience) ? audience.Readers.Length : 0;
+    public int FeedReaders(string consultationId) => _feed.Count(consultationId);
 
     public Task OnChanges(string consultationId, ChangeBatch batch)
     {
@@ -197,15 +145,7 @@ public sealed class ConsultationFeed(
         }
 
         // Feed readers end their responses; their endpoints unregister them.
-        foreach (var audience in _feedAudiences.Values)
-        {
-            foreach (var reader in audience.Readers)
-            {
-                reader.Complete();
-            }
-
-            audience.Stopping.Cancel();
-        }
+        _feed.CompleteAll();
 
         if (_reference is not null)
         {
@@ -224,22 +164,22 @@ public sealed class ConsultationFeed(
     /// (nobody watched) takes no one: it is replaced by a new one, so a first join never lands in a
     /// subscription on its way out.
     /// </summary>
-    private Subscription Watch(string consultationId, Func<Subscription, bool> add)
+    private FeedSubscription Watch(string consultationId, Func<FeedSubscription, bool> add)
     {
         while (true)
         {
-            var subscription = _subscriptions.GetOrAdd(consultationId, id => new Subscription(id));
+            var subscription = _subscriptions.GetOrAdd(consultationId, id => new FeedSubscription(id));
             if (add(subscription))
             {
                 return subscription;
             }
 
-            _subscriptions.TryRemove(new KeyValuePair<string, Subscription>(consultationId, subscription));
+            _subscriptions.TryRemove(new KeyValuePair<string, FeedSubscription>(consultationId, subscription));
         }
     }
 
     /// <summary>Subscribes to the grain once per subscription and starts its send loop; a failed attempt is made again by the next caller.</summary>
-    private Task EnsureSubscribed(Subscription subscription)
+    private Task EnsureSubscribed(FeedSubscription subscription)
     {
         lock (subscription)
         {
@@ -252,13 +192,13 @@ public sealed class ConsultationFeed(
         }
     }
 
-    private async Task Start(Subscription subscription)
+    private async Task Start(FeedSubscription subscription)
     {
-        var grain = grains.GetGrain<IConsultationGrain>(subscription.ConsultationId);
+        var grain = grains.GetGrain<IConsultationFeed>(subscription.ConsultationId);
         var lease = await grain.Subscribe(Reference);
         var intake = new FeedIntake(grain, lease.LastSeq, clock, logger);
         // Runs until the subscription's queue is completed (dropped, or shutdown).
-        _ = SendLoop(subscription, intake);
+        _ = new FeedSweep(subscription, intake, _feed, hub, liveOptions.Value, logger).Run();
     }
 
     private IConsultationObserver Reference => _reference ?? throw new InvalidOperationException("The feed has not started.");
@@ -295,10 +235,10 @@ public sealed class ConsultationFeed(
 
             try
             {
-                var grain = grains.GetGrain<IConsultationGrain>(id);
+                var grain = grains.GetGrain<IConsultationFeed>(id);
                 if (subscription.Audiences.TryClose())
                 {
-                    _subscriptions.TryRemove(new KeyValuePair<string, Subscription>(id, subscription));
+                    _subscriptions.TryRemove(new KeyValuePair<string, FeedSubscription>(id, subscription));
                     subscription.Queue.Writer.TryComplete();
                     await grain.Unsubscribe(Reference);
                 }
@@ -317,334 +257,5 @@ public sealed class ConsultationFeed(
                 logger.LogWarning(ex, "Renewing the subscription to {Consultation} failed; retrying next round", id);
             }
         }
-    }
-
-    /// <summary>
-    /// Sweeps the audiences in turn — staff, officials and presenter screens (and authors' and citizens'
-    /// own messages) first, then the public feed, then the participant shards one after the other — and
-    /// sends each connection whatever reached the feed since its last frame, newest version of each item
-    /// only. A change that arrives while a sweep is under way goes out to the audiences the sweep has not
-    /// reached yet in this same sweep, and to the others in the next. Writes are never awaited: a
-    /// connection whose previous frame is still unsent is skipped, keeps its own place in the backlog and
-    /// gets everything since in one frame when it has caught up; after <see cref="LiveOptions.StalledSendSeconds"/>
-    /// behind it is aborted.
-    /// </summary>
-    private async Task SendLoop(Subscription subscription, FeedIntake intake)
-    {
-        var id = subscription.ConsultationId;
-        var audiences = subscription.Audiences;
-        var reader = subscription.Queue.Reader;
-        var backlog = new Backlog();
-        var frames = new LiveFrames(id, backlog);
-        var abortAfter = (long)(liveOptions.Value.StalledSendSeconds * Stopwatch.Frequency);
-        // Where each audience is in the backlog: 0 = the staff step, 1 = the public feed, 2 + s = public shard s.
-        var sentUpTo = new long[FirstShardStep + PublicShards];
-        var lagging = new Lagging();
-        Task<bool>? waiting = null;
-        while (true)
-        {
-            if (sentUpTo.Min() >= backlog.End)
-            {
-                if (lagging.Count == 0)
-                {
-                    if (!await reader.WaitToReadAsync())
-                    {
-                        break;
-                    }
-                }
-                else
-                {
-                    // One wait at a time on the queue: the last one may still be pending when the delay won.
-                    waiting = waiting is { IsCompleted: false } ? waiting : reader.WaitToReadAsync().AsTask();
-                    await Task.WhenAny(waiting, Task.Delay(RetryLagging));
-                    if (waiting.IsCompleted && !await waiting)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            var started = Stopwatch.GetTimestamp();
-            var retrying = lagging.Count > 0;
-            lagging.Reset();
-            try
-            {
-                for (var step = 0; step < sentUpTo.Length; step++)
-                {
-                    while (reader.TryRead(out var batch))
-                    {
-                        await intake.Take(batch, backlog, id);
-                    }
-
-                    var from = sentUpTo[step];
-                    var end = backlog.End;
-                    if (from == end && !retrying)
-                    {
-                        continue;
-                    }
-
-                    if (step == 0)
-                    {
-                        if (from < end)
-                        {
-                            UserSends(id, frames.Round(from));
-                        }
-
-                        var now = Stopwatch.GetTimestamp();
-                        Deliver(audiences.Staff, LiveAudience.Staff, from, end, frames, now, abortAfter, lagging);
-                        Deliver(audiences.Officials, LiveAudience.Officials, from, end, frames, now, abortAfter, lagging);
-                        Deliver(audiences.Presenter, LiveAudience.Presenter, from, end, frames, now, abortAfter, lagging);
-                    }
-                    else if (step == FeedStep)
-                    {
-                        if (from < end && FeedReaders(id) > 0)
-                        {
-                            FeedSends(id, frames.Round(from));
-                        }
-                    }
-                    else
-                    {
-                        var members = audiences.Shard(step - FirstShardStep);
-                        if (members.Length > 0)
-                        {
-                            Deliver(members, LiveAudience.Public, from, end, frames, Stopwatch.GetTimestamp(), abortAfter, lagging);
-
-                            // To the back of the thread pool's queue, behind this shard's writes and whatever else waits.
-                            await Task.Yield();
-                        }
-                    }
-
-                    sentUpTo[step] = end;
-                }
-
-                backlog.DropBefore(Math.Min(sentUpTo.Min(), lagging.MinFrom));
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Sending to consultation {Consultation} failed", id);
-            }
-
-            // Pace by the cost of the last sweep: a small room gets every change at once, a hall of
-            // thousands gets fewer, fuller frames instead of a queue that grows (DESIGN.md §4).
-            var spent = Stopwatch.GetElapsedTime(started);
-            LiveMetrics.SweepDuration.Record(spent.TotalSeconds);
-            if (spent > MinPacing)
-            {
-                await Task.Delay(spent / 2 < MaxPacing ? spent / 2 : MaxPacing);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Writes to each member what it has not had: members in step get the audience's window, members
-    /// skipped before get everything since their own place. Never waits for a socket.
-    /// </summary>
-    private static void Deliver(
-        ConsultationAudiences.Member[] members, LiveAudience audience, long audienceFrom, long end, LiveFrames frames, long now, long abortAfter, Lagging lagging)
-    {
-        foreach (var member in members)
-        {
-            var from = member.From >= 0 ? member.From : audienceFrom;
-            if (from >= end)
-            {
-                member.From = -1;
-                continue;
-            }
-
-            var messages = frames.For(from, audience);
-            if (messages.Count == 0)
-            {
-                member.From = -1;
-                continue;
-            }
-
-            switch (member.Connection.TrySend(messages, now, abortAfter))
-            {
-                case SendOutcome.Skipped:
-                    member.From = from;
-                    lagging.Add(from);
-                    break;
-                default:
-                    // Sent, or aborted (SignalR's disconnect takes it out of the audience).
-                    member.From = -1;
-                    break;
-            }
-        }
-    }
-
-    /// <summary>
-    /// What goes to people rather than audiences: authors see their own item while it is pending, rejected
-    /// or merged, with the reason; citizens their notifications. Rare and small; sent without waiting.
-    /// </summary>
-    private void UserSends(string id, Round round)
-    {
-        foreach (var own in round.Full.Where(c => !c.Own!.Visible).GroupBy(c => c.AuthorId))
-        {
-            Observe(hub.Clients.User(own.Key).SendAsync("changes", id, own.Select(c => c.Own!).ToArray(), Array.Empty<VoteUpdate>()));
-        }
-
-        foreach (var delivery in round.Notifications)
-        {
-            Observe(hub.Clients.Users(delivery.CitizenIds).SendAsync("notification", delivery.Notification));
-        }
-    }
-
-    private void Observe(Task send) =>
-        send.ContinueWith(t => logger.LogDebug(t.Exception, "A send to a citizen failed"), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-
-    /// <summary>
-    /// The public feed's round, serialised once and offered to every reader. Offering never waits: a
-    /// reader whose queue is full is dropped there and then (its connection aborted).
-    /// </summary>
-    private void FeedSends(string id, Round round)
-    {
-        if (!_feedAudiences.TryGetValue(id, out var audience))
-        {
-            return;
-        }
-
-        var feedRound = new FeedRound
-        {
-            Consultation = round.Consultation,
-            Items = round.PublicViews,
-            Votes = round.Votes,
-            Log = round.Log,
-            Opinion = round.PublicOpinion,
-            Seq = round.MaxSeq > 0 ? round.MaxSeq : null,
-        };
-        if (!feedRound.IsEmpty)
-        {
-            feedRound.Seal(_json);
-            foreach (var reader in audience.Readers)
-            {
-                reader.Offer(feedRound);
-            }
-        }
-
-        if (round.Topics is { } topics)
-        {
-            OfferTopics(audience, topics, replace: true);
-        }
-    }
-
-    /// <summary>
-    /// Topic groups go in a round of their own, kept with the audience for readers who join before the next
-    /// regrouping, and offered to every reader. Unless <paramref name="replace"/>, a round already kept wins.
-    /// </summary>
-    private void OfferTopics(FeedAudience audience, TopicsView topics, bool replace)
-    {
-        var round = new FeedRound { Topics = FeedFrames.PublicTopics(topics) }.Seal(_json);
-        FeedReader[] readers;
-        lock (_feedLock)
-        {
-            if (!replace && audience.Topics is not null)
-            {
-                return;
-            }
-
-            audience.Topics = round;
-            readers = audience.Readers;
-        }
-
-        foreach (var reader in readers)
-        {
-            reader.Offer(round);
-        }
-    }
-
-    /// <summary>
-    /// The topic groups as they are when a consultation's feed gets its first reader (a reader joining later gets
-    /// the newest round kept with the audience); from then on each regrouping is pushed through the consultation's
-    /// batches (<see cref="FeedSends"/>), as to staff. A push that arrived during the read wins.
-    /// </summary>
-    private async Task FirstTopics(string id, FeedAudience audience)
-    {
-        try
-        {
-            OfferTopics(audience, await grains.GetGrain<ITopicsGrain>(id).Get(3), replace: false);
-        }
-        catch (Exception ex)
-        {
-            // The next regrouping's push brings them.
-            logger.LogDebug(ex, "Reading the topics of {Consultation} failed", id);
-        }
-    }
-
-    /// <summary>The members a sweep skipped, and the oldest backlog position one of them still needs.</summary>
-    private sealed class Lagging
-    {
-        public int Count { get; private set; }
-
-        public long MinFrom { get; private set; } = long.MaxValue;
-
-        public void Add(long from)
-        {
-            Count++;
-            MinFrom = Math.Min(MinFrom, from);
-        }
-
-        public void Reset()
-        {
-            Count = 0;
-            MinFrom = long.MaxValue;
-        }
-    }
-
-    /// <summary>The consultations one connection watches: usually one, so a small array replaced under a lock.</summary>
-    private sealed class Joined
-    {
-        private readonly Lock _lock = new();
-        private string[] _consultations = [];
-
-        public string[] Consultations => Volatile.Read(ref _consultations);
-
-        public void Add(string consultationId)
-        {
-            lock (_lock)
-            {
-                if (!_consultations.Contains(consultationId))
-                {
-                    _consultations = [.. _consultations, consultationId];
-                }
-            }
-        }
-
-        public void Remove(string consultationId)
-        {
-            lock (_lock)
-            {
-                _consultations = [.. _consultations.Where(c => c != consultationId)];
-            }
-        }
-    }
-
-    /// <summary>The public-feed readers of one consultation: an array replaced under the feed lock, read without one.</summary>
-    private sealed class FeedAudience
-    {
-        private FeedReader[] _readers = [];
-
-        public FeedReader[] Readers
-        {
-            get => Volatile.Read(ref _readers);
-            set => Volatile.Write(ref _readers, value);
-        }
-
-        /// <summary>The newest topics round, for readers that join between two regroupings.</summary>
-        public FeedRound? Topics { get; set; }
-
-        public CancellationTokenSource Stopping { get; } = new();
-    }
-
-    private sealed class Subscription(string consultationId)
-    {
-        public string ConsultationId { get; } = consultationId;
-
-        public ConsultationAudiences Audiences { get; } = new();
-
-        /// <summary>The grain subscription and the start of the send loop; set under the subscription's lock.</summary>
-        public Task? Started { get; set; }
-
-        public Channel<ChangeBatch> Queue { get; } =
-            Channel.CreateUnbounded<ChangeBatch>(new UnboundedChannelOptions { SingleReader = true });
     }
 }

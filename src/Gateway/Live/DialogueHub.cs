@@ -29,7 +29,7 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
 
     public async Task<JoinResponse> Join(string consultationId, long afterSeq)
     {
-        var consultation = grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(consultationId));
+        var consultation = ConsultationAccess.Grain(grains, consultationId);
         var info = await ConsultationAccess.Readable(grains, consultationId, Context.User!);
         var viewer = Roles.ViewerOf(Context.User!);
 
@@ -49,28 +49,28 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
 
     /// <summary>Pages through the gap when a join returned <c>hasMore</c>.</summary>
     public async Task<ItemPage> Items(string consultationId, long afterSeq) =>
-        await grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(consultationId))
+        await ConsultationAccess.Grain(grains, consultationId)
             .GetItems(Roles.ViewerOf(Context.User!), afterSeq, 1000);
 
     [Authorize(Policy = Roles.Participant)]
     public async Task<SubmitItemResponse> Submit(string consultationId, string clientId, string text)
     {
         var citizen = grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(Context.User!));
-        var result = await citizen.Submit(ConsultationEndpoints.CheckedId(consultationId), clientId, text, Roles.AdmissionOf(Context.User!));
+        var result = await citizen.Submit(ConsultationAccess.CheckedId(consultationId), clientId, text, Roles.AdmissionOf(Context.User!));
         return new SubmitItemResponse(result.ItemId, result.Seq, result.Status);
     }
 
     [Authorize(Policy = Roles.Participant)]
     public Task<VoteResult> Vote(string consultationId, string itemId, int value) =>
         grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(Context.User!))
-            .Vote(ConsultationEndpoints.CheckedId(consultationId), itemId, value, Roles.AdmissionOf(Context.User!));
+            .Vote(ConsultationAccess.CheckedId(consultationId), itemId, value, Roles.AdmissionOf(Context.User!));
 
     /// <summary>The presenter screen: returns the current frame; later frames arrive as <c>presenter(frame)</c>.</summary>
     public async Task<PresenterFrame> JoinPresenter(string consultationId)
     {
-        var consultation = grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(consultationId));
+        var consultation = ConsultationAccess.Grain(grains, consultationId);
         var frame = await consultation.GetPresenter();
-        await feed.AddConnection(Context.ConnectionId, ConsultationEndpoints.CheckedId(consultationId), LiveAudience.Presenter);
+        await feed.AddConnection(Context.ConnectionId, ConsultationAccess.CheckedId(consultationId), LiveAudience.Presenter);
         return frame;
     }
 
@@ -116,7 +116,7 @@ public sealed class DialogueHub(IGrainFactory grains, ConsultationFeed feed) : H
         Consultation(consultationId).Appeal(Roles.RequireCitizen(Context.User!), itemId, text);
 
     private IConsultationGrain Consultation(string consultationId) =>
-        grains.GetGrain<IConsultationGrain>(ConsultationEndpoints.CheckedId(consultationId));
+        ConsultationAccess.Grain(grains, consultationId);
 
     public override Task OnDisconnectedAsync(Exception? exception) => feed.RemoveConnection(Context.ConnectionId);
 }

@@ -9,7 +9,7 @@ namespace OpenGov.Dialogue.Gateway.Live;
 /// and drops from later batches what the fetched gap already carried, so nothing goes out twice or
 /// older after newer.
 /// </summary>
-internal sealed class FeedIntake(IConsultationGrain grain, long coveredSeq, TimeProvider clock, ILogger logger)
+internal sealed class FeedIntake(IConsultationFeed grain, long coveredSeq, TimeProvider clock, ILogger logger)
 {
     private const int GapPage = 1000;
     private static readonly TimeSpan RetryGapAfter = TimeSpan.FromSeconds(1);

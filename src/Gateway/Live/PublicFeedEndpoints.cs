@@ -46,7 +46,12 @@ public static class PublicFeedEndpoints
     private static readonly Viewer Anyone = new(ViewerRole.Participant, null);
 
     public static void MapPublicFeed(this IEndpointRouteBuilder app) =>
-        app.MapGet(Path, Stream).RequireRateLimiting(AuthSetup.AnonymousReadLimit).WithTags("Live").Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        app.MapGet(Path, Stream)
+            .RequireRateLimiting(AuthSetup.AnonymousReadLimit)
+            .WithTags("Live")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .WithName("PublicEvents")
+            .WithSummary("The public live record as server-sent events: published items, tallies, moderation log, opinion and topic groups; resumes after Last-Event-ID.");
 
     private static async Task<IResult> Stream(
         string id,

@@ -39,7 +39,7 @@ public static class OpenDataEndpoints
             var bytes = await cache.GetOrCreateAsync(key, async entry =>
             {
                 entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30);
-                var export = await grains.GetGrain<IConsultationGrain>(id).Export();
+                var export = await ConsultationAccess.Grain(grains, id).Export();
                 var built = format == "json"
                     ? JsonSerializer.SerializeToUtf8Bytes(await ExportDocument.Build(export, grains), json.Value.SerializerOptions)
                     : PolisMapping.Zip(export, $"{request.Scheme}://{request.Host}/?c={id}");

@@ -24,7 +24,7 @@ public static class DataRightsEndpoints
 
         me.MapGet("/data", async (string? consultation, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            var scope = consultation is null ? null : ConsultationEndpoints.CheckedId(consultation);
+            var scope = consultation is null ? null : ConsultationAccess.CheckedId(consultation);
             return TypedResults.Ok(await grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user)).GetData(scope));
         })
         .WithName("MyData")

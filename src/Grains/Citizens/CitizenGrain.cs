@@ -163,7 +163,7 @@ public sealed class CitizenGrain(
         var contributions = new List<CitizenContributions>();
         foreach (var id in consultations)
         {
-            contributions.Add(await GrainFactory.GetGrain<IConsultationGrain>(id).GetContributions(citizenId));
+            contributions.Add(await GrainFactory.GetGrain<IConsultationParticipation>(id).GetContributions(citizenId));
         }
 
         var sanctions = state.State.Sanctions.Where(s => consultationId is null || s.Key == consultationId).ToDictionary();
@@ -186,7 +186,7 @@ public sealed class CitizenGrain(
         var results = new List<ErasureResult>();
         foreach (var id in TookPartIn().ToList())
         {
-            results.Add(await GrainFactory.GetGrain<IConsultationGrain>(id).EraseCitizen(citizenId));
+            results.Add(await GrainFactory.GetGrain<IConsultationParticipation>(id).EraseCitizen(citizenId));
         }
 
         foreach (var id in state.State.Described)
@@ -232,7 +232,7 @@ public sealed class CitizenGrain(
             return [];
         }
 
-        return await GrainFactory.GetGrain<IConsultationGrain>(consultationId).GetItemsBy(this.GetPrimaryKeyString());
+        return await GrainFactory.GetGrain<IConsultationParticipation>(consultationId).GetItemsBy(this.GetPrimaryKeyString());
     }
 
     public async Task ApplySanction(string consultationId, Sanction sanction)
@@ -315,7 +315,7 @@ public sealed class CitizenGrain(
 
     /// <summary>A mute stops submissions; a ban stops submissions and votes.</summary>
     private void EnsureAllowed(string consultationId, SanctionKind stoppedBy) =>
-        Consultations.SanctionRules.Enforce(state.State.Sanctions.GetValueOrDefault(consultationId), stoppedBy, clock.GetUtcNow());
+        Consultations.Moderation.SanctionRules.Enforce(state.State.Sanctions.GetValueOrDefault(consultationId), stoppedBy, clock.GetUtcNow());
 
     private async ValueTask<byte[]> Salt(string consultationId)
     {

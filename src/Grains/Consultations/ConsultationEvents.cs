@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OpenGov.Dialogue.Consultations.Moderation;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Journal;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using OpenGov.Dialogue.Citizens;
+using OpenGov.Dialogue.Consultations.Moderation;
 using OpenGov.Dialogue.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using OpenGov.Dialogue.Journal;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenGov.Dialogue.Consultations.Moderation;
 using OpenGov.Dialogue.Consultations.Opinion;
 using OpenGov.Dialogue.Consultations.Topics;
 using OpenGov.Dialogue.Contracts;

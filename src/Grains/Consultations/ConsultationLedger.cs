@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpenGov.Dialogue.Consultations.Moderation;
 using OpenGov.Dialogue.Contracts;
 
 namespace OpenGov.Dialogue.Consultations;

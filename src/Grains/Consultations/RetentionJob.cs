@@ -38,7 +38,7 @@ public sealed class RetentionJob(IGrainFactory grains, TimeProvider clock, IOpti
             {
                 // The segment answers first: their breakdown is kept, made while the consultation still knows who wrote what.
                 await grains.GetGrain<ISegmentsGrain>(summary.Id).Retire();
-                if (await grains.GetGrain<IConsultationGrain>(summary.Id).ApplyRetention())
+                if (await grains.GetGrain<IConsultationAdmin>(summary.Id).ApplyRetention())
                 {
                     done.Add(summary.Id);
                     logger.LogInformation("Retention period of consultation {Consultation} is over: identity links destroyed", summary.Id);

@@ -14,7 +14,7 @@ public static class SiloMonitoring
     /// The standalone silo's metrics, and with <see cref="DialogueOptions.SiloHttpPort"/> its monitoring listener:
     /// <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c>, without authentication (a private network's port).
     /// </summary>
-    public static void AddSiloMonitoring(this IHostApplicationBuilder builder, DialogueOptions options)
+    public static void AddSiloMonitoring(this IHostApplicationBuilder builder, DialogueHostOptions options)
     {
         builder.AddDialogueMetrics("silo");
         if (options.SiloHttpPort == 0)

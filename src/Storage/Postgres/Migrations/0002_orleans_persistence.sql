@@ -1,5 +1,5 @@
 -- Grain state for Microsoft.Orleans.Persistence.AdoNet 10.4 (invariant "Npgsql"). Written by this
--- team from the provider's contract (shared/ORLEANS-ADONET.md §2): the provider reads its query
+-- team from the provider's contract (docs/architecture.md, Orleans storage schemas): the provider reads its query
 -- texts from the table orleansquery and binds @GrainIdHash, @GrainIdN0, @GrainIdN1,
 -- @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString, @ServiceId, @GrainStateVersion and
 -- @PayloadBinary. Every text is one statement, because the provider runs it in autocommit.

@@ -1,5 +1,5 @@
 -- Cluster membership for Microsoft.Orleans.Clustering.AdoNet 10.4 (invariant "Npgsql"). Written by
--- this team from the provider's contract (shared/ORLEANS-ADONET.md §3). The provider's
+-- this team from the provider's contract (docs/architecture.md, Orleans storage schemas). The provider's
 -- DeploymentId is the Orleans ClusterId. Every conditional change is one statement, because the
 -- provider runs each text in autocommit and never opens a transaction.
 

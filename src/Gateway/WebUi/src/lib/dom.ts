@@ -46,7 +46,13 @@ export function newClientId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export function store<T>(key: string, fallback: T, storage: Storage = localStorage): { get(): T; set(value: T | null): void } {
+/** A value kept in the browser's storage as JSON; null removes it. */
+export interface Stored<T> {
+  get(): T;
+  set(value: T | null): void;
+}
+
+export function store<T>(key: string, fallback: T, storage: Storage = localStorage): Stored<T> {
   return {
     get() {
       try {

@@ -1,6 +1,6 @@
-import { h } from "./dom";
-import { formatDate, formatDateTime, label, relativeTime, t } from "./i18n";
-import type { ItemView, OfficialAnswer } from "./types";
+import { h, replace } from "./dom";
+import { formatDate, formatDateTime, formatNumber, formatPercent, label, relativeTime, t } from "./i18n";
+import type { ItemView, OfficialAnswer, RepresentativeView, StatementConsensusView } from "./types";
 
 /** The item's text as a paragraph of plain text (user data: text nodes only). */
 export function itemText(item: ItemView): HTMLElement {
@@ -55,4 +55,43 @@ export function keepFocus(render: () => void): void {
 export function connectionLabel(el: HTMLElement, state: "online" | "reconnecting" | "offline"): void {
   el.dataset.state = state;
   el.textContent = t(`conn.${state}`);
+}
+
+/** Writes the connection label again in the current language (after a language switch). */
+export function relabelConnection(el: HTMLElement): void {
+  connectionLabel(el, (el.dataset.state as "online" | "reconnecting" | "offline" | undefined) ?? "online");
+}
+
+/** How an opinion group leans on one of its representative statements; "weak" when not significant. */
+export function leaningLine(r: RepresentativeView): HTMLElement {
+  return h("p", { class: "small" },
+    h("span", { class: `lean-${r.leaning}` }, t(r.leaning === "agree" ? "op.rep.agree" : "op.rep.disagree", { pct: formatPercent(r.probability) })),
+    r.significant ? null : [" · ", h("span", { class: "muted" }, t("op.rep.weak"))]);
+}
+
+/** The statements the groups agree on, each with its text (paragraph) and its consensus and counts. */
+export function renderConsensus(list: HTMLElement, consensus: StatementConsensusView[], paragraph: (itemId: string) => HTMLElement): void {
+  replace(
+    list,
+    consensus.length === 0
+      ? h("li", { class: "muted" }, t("op.commonNone"))
+      : consensus.map((c) =>
+          h("li", { "data-item-id": c.itemId },
+            paragraph(c.itemId),
+            h("p", { class: "small muted" }, t("op.consensusLine", { score: formatPercent(c.consensus), a: formatNumber(c.agree), d: formatNumber(c.disagree), p: formatNumber(c.pass) })))),
+  );
+}
+
+/** A function that runs render once in the next animation frame however often it is called; it returns true when it queued one. */
+export function perFrame(render: () => void): () => boolean {
+  let queued = false;
+  return () => {
+    if (queued) return false;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      render();
+    });
+    return true;
+  };
 }

@@ -1,5 +1,5 @@
 import { api, ApiError, consultationFromUrl, expired, staffLogin, staffSession, staffSignIn, type StaffSession } from "./api";
-import { h, replace } from "./dom";
+import { byId, h, replace } from "./dom";
 import { onLangChange, t, type Key } from "./i18n";
 import type { ConsultationSummary } from "./types";
 
@@ -19,6 +19,11 @@ export async function staffGate(container: HTMLElement, roles: string[]): Promis
   let session = staffSession.get();
   if (!session || !roles.includes(session.role) || expired(session.token)) session = await signIn(container, roles);
   return session;
+}
+
+/** The signed-in line of a staff page (#who): name, role and the sign-out button. */
+export function showSignedIn(session: StaffSession): void {
+  byId("who").replaceChildren(`${session.name} · ${t(`role.${session.role}` as Key)} `, signOutButton());
 }
 
 export function signOutButton(): HTMLButtonElement {

@@ -19,6 +19,10 @@ export interface ConsultationInfo {
   closedAt?: string;
   admission?: "open" | "code" | "invite";
   joinCodeMinutes?: number;
+  /** Days after closing until the texts are anonymised; absent when they are kept. */
+  retentionDays?: number;
+  /** When the texts were anonymised under the retention rule. */
+  anonymisedAt?: string;
 }
 
 export interface ConsultationSummary {
@@ -27,6 +31,7 @@ export interface ConsultationSummary {
   mode: Mode;
   status: "draft" | "open" | "closed";
   createdAt: string;
+  visibility?: "public" | "unlisted" | "private";
 }
 
 export interface VoteTally {
@@ -42,6 +47,8 @@ export interface OfficialAnswer {
   owner: string | null;
   due: string | null;
   by: string;
+  /** The answering staff account's id; null in answers from before accounts. */
+  byAccount?: string | null;
   at: string;
 }
 
@@ -58,6 +65,17 @@ export interface ReviewInfo {
   appealText: string | null;
   /** Part of a campaign-like burst: a label for moderators, not a verdict. */
   campaign?: CampaignLabel;
+  /** New identities voted this item the same way in a burst. */
+  burst?: VoteBurst;
+}
+
+/** A burst of votes the same way from identities new to the consultation. */
+export interface VoteBurst {
+  at: string;
+  value: number;
+  newIdentities: number;
+  windowVotes: number;
+  seq: number;
 }
 
 /** A burst of near-identical texts from different citizens within minutes. */
@@ -384,6 +402,9 @@ export interface LogVerification {
   entries: number;
   brokenAtSeq: number | null;
   problem: string | null;
+  /** The log's last seq when it was read. */
+  upToSeq: number;
+  verifiedAt: string;
 }
 
 export interface ErasureResult {

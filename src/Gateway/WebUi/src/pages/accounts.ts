@@ -3,7 +3,7 @@ import "../staff.css";
 import { api, ApiError } from "../lib/api";
 import { byId, h, replace } from "../lib/dom";
 import { applyStatic, formatDateTime, mountLanguageSwitch, onLangChange, t, type Key } from "../lib/i18n";
-import { signOutButton, staffGate } from "../lib/staff";
+import { showSignedIn, staffGate } from "../lib/staff";
 
 interface Account {
   id: string;
@@ -30,7 +30,7 @@ void main();
 async function main(): Promise<void> {
   const session = await staffGate(byId("gate"), ["admin"]);
   replace(byId("gate"));
-  byId("who").replaceChildren(`${session.name} · ${t("role.admin")} `, signOutButton());
+  showSignedIn(session);
   byId("accounts").hidden = false;
   const token = session.token;
   const list = byId("account-list");

@@ -1,5 +1,6 @@
 import { byId, h, replace } from "../../lib/dom";
 import { formatNumber, formatPercent, formatTime, t } from "../../lib/i18n";
+import { leaningLine, renderConsensus } from "../../lib/render";
 import { itemParagraph, shownText, type Report } from "./shared";
 
 /** Topic groups with two or three representative posts each; items without a shown text are left out. */
@@ -42,19 +43,9 @@ export function renderOpinion(report: Report): void {
             h("ol", { class: "ranked" }, g.representative.filter((r) => visible(r.itemId)).slice(0, 3).map((r) =>
               h("li", { "data-item-id": r.itemId },
                 itemParagraph(report.byId.get(r.itemId)),
-                h("p", { class: "small" },
-                  h("span", { class: `lean-${r.leaning}` }, t(r.leaning === "agree" ? "op.rep.agree" : "op.rep.disagree", { pct: formatPercent(r.probability) })),
-                  r.significant ? null : [" · ", h("span", { class: "muted" }, t("op.rep.weak"))])))),
+                leaningLine(r)))),
           )),
   );
   const consensus = [...(view?.consensus ?? [])].filter((c) => visible(c.itemId)).sort((a, b) => b.consensus - a.consensus).slice(0, 5);
-  replace(
-    byId("opinion-consensus"),
-    consensus.length === 0
-      ? h("li", { class: "muted" }, t("op.commonNone"))
-      : consensus.map((c) =>
-          h("li", { "data-item-id": c.itemId },
-            itemParagraph(report.byId.get(c.itemId)),
-            h("p", { class: "small muted" }, t("op.consensusLine", { score: formatPercent(c.consensus), a: formatNumber(c.agree), d: formatNumber(c.disagree), p: formatNumber(c.pass) })))),
-  );
+  renderConsensus(byId("opinion-consensus"), consensus, (itemId) => itemParagraph(report.byId.get(itemId)));
 }
