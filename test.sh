@@ -3,6 +3,7 @@
 # PostgreSQL server on 127.0.0.1 (installing the Debian packages when missing), runs `dotnet test`
 # on the solution and prints the totals as one line "N passed, N failed". Exit code 0 only if all
 # passed. Without PostgreSQL the PostgreSQL tests fail with a clear message; none is skipped.
+# Extra arguments go to `dotnet test`: `./test.sh --filter Category=unit` runs one tier (docs/testing.md).
 set -uo pipefail
 cd "$(dirname "$0")"
 

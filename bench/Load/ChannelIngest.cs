@@ -3,16 +3,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using OpenGov.Dialogue.Gateway.Channels;
 
 namespace OpenGov.Dialogue.Load;
 
@@ -24,8 +18,6 @@ namespace OpenGov.Dialogue.Load;
 /// </summary>
 public static class ChannelIngest
 {
-    private const string PhoneNumberId = "106540352242922";
-
     public static async Task<int> RunAsync(LoadOptions options)
     {
         var seconds = options.Double("seconds", 10);
@@ -33,10 +25,7 @@ public static class ChannelIngest
         var senders = options.Int("senders", 400);
 
         var sends = 0;
-        var fake = WebApplication.CreateSlimBuilder();
-        fake.WebHost.UseUrls("http://127.0.0.1:0");
-        fake.Logging.SetMinimumLevel(LogLevel.Warning);
-        await using var provider = fake.Build();
+        await using var provider = Loopback.SlimBuilder().Build();
         provider.MapPost("/{version}/{phone}/messages", async (HttpRequest request) =>
         {
             var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
@@ -44,10 +33,10 @@ public static class ChannelIngest
             return Results.Json(new { messaging_product = "whatsapp", contacts = new[] { new { input = to, wa_id = to } }, messages = new[] { new { id = $"wamid.bench{Interlocked.Increment(ref sends)}" } } });
         });
         await provider.StartAsync();
-        var providerUrl = provider.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var providerUrl = Loopback.Address(provider);
 
         var appSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var server = await ServerProcess.StartAsync(new()
+        var server = await LoadServer.StartAsync(new()
         {
             // As in `ingest`: the per-citizen limit is lifted so the storage path is what is measured.
             ["Dialogue__SubmissionsPerMinute"] = "10000",
@@ -55,11 +44,11 @@ public static class ChannelIngest
             ["Channels__WhatsApp__VerifyToken"] = "bench",
             ["Channels__WhatsApp__AppSecret"] = appSecret,
             ["Channels__WhatsApp__AccessToken"] = "bench-token",
-            ["Channels__WhatsApp__PhoneNumberId"] = PhoneNumberId,
+            ["Channels__WhatsApp__PhoneNumberId"] = WhatsAppWebhook.PhoneNumberId,
             ["Channels__WhatsApp__BaseUrl"] = providerUrl,
         });
         await using var _ = server;
-        using var api = new DialogueApi(server.Address, ServerProcess.AdminKey);
+        using var api = new DialogueApi(server.Address, LoadServer.AdminKey);
         var admin = await api.StaffToken("admin", "Bench");
         var id = await api.CreateConsultation(admin, "qa", "post");
         var numbers = Enumerable.Range(0, senders).Select(i => "6281" + (100_000_000 + i).ToString(CultureInfo.InvariantCulture)).ToArray();
@@ -67,11 +56,7 @@ public static class ChannelIngest
         var counter = 0;
         async Task<bool> Webhook(string from, string text)
         {
-            var body = Encoding.UTF8.GetBytes(Notification(from, $"wamid.bench.{Interlocked.Increment(ref counter)}", text));
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new("application/json");
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/channels/whatsapp") { Content = content };
-            request.Headers.TryAddWithoutValidation(WhatsAppSignature.Header, WhatsAppSignature.Sign(body, appSecret));
+            using var request = WhatsAppWebhook.Request(WhatsAppWebhook.Text(from, $"wamid.bench.{Interlocked.Increment(ref counter)}", text), appSecret);
             using var response = await api.Http.SendAsync(request);
             return response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("handled").GetInt32() == 1;
         }
@@ -129,7 +114,7 @@ public static class ChannelIngest
         return refused + skipped + failed == 0 && stored == values.Length ? 0 : 1;
     }
 
-    private static async Task<(double[] Values, int Refused, int Skipped, int Failed, double CpuMs, double Elapsed)> Paced(ServerProcess server, double rate, double seconds, Func<int, Task<bool>> send)
+    private static async Task<(double[] Values, int Refused, int Skipped, int Failed, double CpuMs, double Elapsed)> Paced(LoadServer server, double rate, double seconds, Func<int, Task<bool>> send)
     {
         var latencies = new ConcurrentBag<double>();
         var refused = 0;
@@ -149,30 +134,4 @@ public static class ChannelIngest
         });
         return ([.. latencies], refused, skipped, failed, (server.CpuTime() - cpuBefore).TotalMilliseconds, clock.Elapsed.TotalSeconds);
     }
-
-    private static string Notification(string from, string id, string text) => JsonSerializer.Serialize(new
-    {
-        @object = "whatsapp_business_account",
-        entry = new[]
-        {
-            new
-            {
-                id = "102290129340398",
-                changes = new[]
-                {
-                    new
-                    {
-                        field = "messages",
-                        value = new
-                        {
-                            messaging_product = "whatsapp",
-                            metadata = new { display_phone_number = "6281100000000", phone_number_id = PhoneNumberId },
-                            contacts = new[] { new { profile = new { name = "Warga" }, wa_id = from } },
-                            messages = new[] { new { from, id, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), type = "text", text = new { body = text } } },
-                        },
-                    },
-                },
-            },
-        },
-    });
 }

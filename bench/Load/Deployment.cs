@@ -12,11 +12,11 @@ namespace OpenGov.Dialogue.Load;
 /// </summary>
 public sealed class Deployment : IAsyncDisposable
 {
-    private readonly List<(string Name, ServerProcess Process)> _processes;
+    private readonly List<(string Name, LoadServer Process)> _processes;
     /// <summary>The server and the database this deployment created, dropped at the end.</summary>
     private readonly (string Server, string Name)? _database;
 
-    private Deployment(IReadOnlyList<DialogueApi> gateways, List<(string Name, ServerProcess Process)> processes, (string Server, string Name)? database)
+    private Deployment(IReadOnlyList<DialogueApi> gateways, List<(string Name, LoadServer Process)> processes, (string Server, string Name)? database)
     {
         Gateways = gateways;
         _processes = processes;
@@ -25,7 +25,7 @@ public sealed class Deployment : IAsyncDisposable
 
     public IReadOnlyList<DialogueApi> Gateways { get; }
 
-    public IReadOnlyList<(string Name, ServerProcess Process)> Processes => _processes;
+    public IReadOnlyList<(string Name, LoadServer Process)> Processes => _processes;
 
     /// <summary>The gateway client <paramref name="i"/> uses: spread evenly.</summary>
     public DialogueApi Gateway(int i) => Gateways[(int)((uint)i % (uint)Gateways.Count)];
@@ -65,22 +65,22 @@ public sealed class Deployment : IAsyncDisposable
             ["Dialogue__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
         };
 
-        var processes = new List<(string Name, ServerProcess Process)>();
+        var processes = new List<(string Name, LoadServer Process)>();
         var deployment = new Deployment([], processes, (server, name));
         try
         {
             for (var i = 1; i <= silos; i++)
             {
-                processes.Add(($"silo{i}", await ServerProcess.StartSiloAsync(settings)));
+                processes.Add(($"silo{i}", await LoadServer.StartSiloAsync(settings)));
             }
 
             await WaitForSilos(database, silos, processes);
             var apis = new List<DialogueApi>();
             for (var i = 1; i <= gateways; i++)
             {
-                var gateway = await ServerProcess.StartAsync(new(settings) { ["Dialogue__CoHostSilo"] = silos > 0 ? "false" : "true" });
+                var gateway = await LoadServer.StartAsync(new(settings) { ["Dialogue__CoHostSilo"] = silos > 0 ? "false" : "true" });
                 processes.Add((silos > 0 ? $"gateway{i}" : "gateway+silo", gateway));
-                apis.Add(new DialogueApi(gateway.Address, ServerProcess.AdminKey));
+                apis.Add(new DialogueApi(gateway.Address, LoadServer.AdminKey));
             }
 
             return new Deployment(apis, processes, deployment._database);
@@ -114,7 +114,7 @@ public sealed class Deployment : IAsyncDisposable
     }
 
     /// <summary>Until every silo is active in the membership table (90 s at most).</summary>
-    private static async Task WaitForSilos(string database, int silos, List<(string Name, ServerProcess Process)> processes)
+    private static async Task WaitForSilos(string database, int silos, List<(string Name, LoadServer Process)> processes)
     {
         if (silos == 0)
         {

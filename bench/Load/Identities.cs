@@ -26,13 +26,13 @@ public static class Identities
         var summary = new List<string>();
         foreach (var difficulty in new[] { 0, bits })
         {
-            await using var server = await ServerProcess.StartAsync(new()
+            await using var server = await LoadServer.StartAsync(new()
             {
                 ["Dialogue__ParticipantProofBits"] = difficulty.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Dialogue__ParticipantTokensPerAddress"] = budget.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Dialogue__VotesPerMinute"] = "120",
             });
-            using var api = new DialogueApi(server.Address, ServerProcess.AdminKey);
+            using var api = new DialogueApi(server.Address, LoadServer.AdminKey);
             var admin = await api.StaffToken("admin", "Bench admin");
             var id = await api.CreateConsultation(admin, "qa", "post");
             var author = await api.ParticipantToken();

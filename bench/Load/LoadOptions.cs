@@ -40,15 +40,15 @@ public sealed class LoadOptions
     };
 
     /// <summary>The server to load: --target, or a fresh embedded server started here.</summary>
-    public async Task<(DialogueApi Api, ServerProcess? Server)> Server(Dictionary<string, string>? settings = null)
+    public async Task<(DialogueApi Api, LoadServer? Server)> Server(Dictionary<string, string>? settings = null)
     {
         if (String("target") is { } target)
         {
             return (new DialogueApi(new Uri(target), String("admin-key") ?? throw new ArgumentException("--admin-key is needed with --target")), null);
         }
 
-        var server = await ServerProcess.StartAsync(settings);
-        return (new DialogueApi(server.Address, ServerProcess.AdminKey), server);
+        var server = await LoadServer.StartAsync(settings);
+        return (new DialogueApi(server.Address, LoadServer.AdminKey), server);
     }
 }
 

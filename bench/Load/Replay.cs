@@ -28,8 +28,8 @@ public static class Replay
         var seconds = options.Double("seconds", 60);
         var maxGap = options.Double("max-gap", 1);
         var inFlight = options.Int("in-flight", 256);
-        var name = options.String("conversation") ?? PolisConversation.DefaultConversation;
-        var conversation = PolisConversation.Load(PolisConversation.Locate(options.String("data"), name));
+        var name = options.String("conversation") ?? PolisTimeline.DefaultConversation;
+        var conversation = PolisTimeline.Load(PolisTimeline.Locate(options.String("data"), name));
         var speedup = options.String("speedup") is null ? conversation.SpeedupFor(seconds, maxGap) : options.Double("speedup", 1);
         var offsets = conversation.Offsets(speedup, maxGap);
         var planned = offsets.Length == 0 ? 0 : offsets[^1];
@@ -89,7 +89,7 @@ public static class Replay
             $"| {name} | {Acked} | {Errors} | {Stats.F(ReplaySeconds)} | {Stats.F(DeliveredPerSecond)} | {Stats.F(EventDeliveriesPerSecond)} | {Stats.F(FramesPerSecond)} | {Stats.F(P50)} | {Stats.F(P99)} | {Stats.F(AckP99)} | {Stats.F(ServerCpuSeconds)} | {Stats.F(CpuMicrosPerDelivered)} | {Lost} |";
     }
 
-    private sealed record Plan(PolisConversation Conversation, double[] Offsets, int Connections, int Probes, int InFlight, TimeSpan Deadline);
+    private sealed record Plan(PolisTimeline Conversation, double[] Offsets, int Connections, int Probes, int InFlight, TimeSpan Deadline);
 
     private static async Task<Result> RunOurs(LoadOptions options, Plan plan)
     {
@@ -261,7 +261,7 @@ public static class Replay
     private static async Task<Result> RunBaseline(Plan plan)
     {
         var events = plan.Conversation.Events;
-        await using var server = await ServerProcess.StartBaselineAsync();
+        await using var server = await LoadServer.StartBaselineAsync();
         var counts = new HubListener.Counters();
         var latencies = new ConcurrentBag<double>();
         var hubUrl = new Uri(server.Address, "/hubs/relay");

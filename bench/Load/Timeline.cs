@@ -69,7 +69,7 @@ public static class Timeline
     }
 }
 
-/// <summary>Reads the load average from /proc (Linux); a server's CPU time is <see cref="ServerProcess.CpuTime"/>.</summary>
+/// <summary>Reads the load average from /proc (Linux); a server's CPU time is <see cref="LoadServer.CpuTime"/>.</summary>
 public static class ProcStat
 {
     /// <summary>The 1-minute load average of the machine (NaN when unknown).</summary>

@@ -305,7 +305,7 @@ public static class Townhall
 
     private static async Task<Result> RunBaseline(int n, double eventsPerSecond, double warmup, double seconds, int probes, WireProtocol protocol)
     {
-        await using var server = await ServerProcess.StartBaselineAsync();
+        await using var server = await LoadServer.StartBaselineAsync();
         var receipts = new Receipts();
         var connections = new HubConnection[probes];
         var listeners = new RawListener[n - probes];

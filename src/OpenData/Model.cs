@@ -57,6 +57,13 @@ public sealed record PolisLimits
 {
     public static PolisLimits Default { get; } = new();
 
+    /// <summary>No size limits: for local exports the operator chose (the evaluation commands, the load tool), not for uploads.</summary>
+    public static PolisLimits LocalFiles { get; } = Default with
+    {
+        MaxComments = int.MaxValue, MaxVotes = int.MaxValue, MaxParticipants = int.MaxValue,
+        MaxBodyChars = int.MaxValue, MaxFileBytes = long.MaxValue, MaxZipBytes = long.MaxValue,
+    };
+
     public int MaxComments { get; init; } = 100_000;
 
     public int MaxVotes { get; init; } = 2_000_000;

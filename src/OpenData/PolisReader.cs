@@ -31,12 +31,25 @@ public static class PolisReader
             throw new DirectoryNotFoundException($"no such folder: {path}");
         }
 
-        return Read(name =>
-        {
-            var file = Path.Combine(path, name);
-            return File.Exists(file) ? File.OpenRead(file) : null;
-        }, limits);
+        return Read(FolderFiles(path), limits);
     }
+
+    /// <summary>
+    /// Only comments.csv of an export folder, checked as <see cref="ReadDirectory"/> checks it: for tools that need
+    /// no more than the comments (and <see cref="ReadVotes"/>, <see cref="ReadParticipants"/>), where the other
+    /// files may be missing.
+    /// </summary>
+    public static IReadOnlyList<PolisComment> ReadComments(string folder, PolisLimits? limits = null) =>
+        ReadComments(ExistingFolderFiles(folder), limits ?? PolisLimits.Default);
+
+    /// <summary>The vote events of votes.csv in file order, each naming one of <paramref name="comments"/>; null without vote events.</summary>
+    public static IReadOnlyList<PolisVote>? ReadVotes(string folder, IReadOnlyList<PolisComment> comments, PolisLimits? limits = null) =>
+        ReadVotes(ExistingFolderFiles(folder), CommentIds(comments), limits ?? PolisLimits.Default);
+
+    /// <summary>The rows of participants-votes.csv and its comment-id columns in file order.</summary>
+    public static (IReadOnlyList<PolisParticipant> Participants, IReadOnlyList<int> MatrixColumns) ReadParticipants(
+        string folder, IReadOnlyList<PolisComment> comments, PolisLimits? limits = null) =>
+        ReadParticipants(ExistingFolderFiles(folder), CommentIds(comments), limits ?? PolisLimits.Default);
 
     /// <summary>Reads a zip whose files sit at its root or inside one top-level folder.</summary>
     public static PolisConversation ReadZip(Stream zip, PolisLimits? limits = null)
@@ -112,7 +125,27 @@ public static class PolisReader
     public static PolisConversation Read(Func<string, Stream?> open, PolisLimits? limits = null)
     {
         limits ??= PolisLimits.Default;
+        var comments = ReadComments(open, limits);
+        var commentIds = CommentIds(comments);
+        var summary = ReadSummary(open, limits);
+        var votes = ReadVotes(open, commentIds, limits);
+        var (participants, matrix) = ReadParticipants(open, commentIds, limits);
+        return new PolisConversation(summary, comments, votes, participants, matrix);
+    }
 
+    private static Func<string, Stream?> FolderFiles(string path) => name =>
+    {
+        var file = Path.Combine(path, name);
+        return File.Exists(file) ? File.OpenRead(file) : null;
+    };
+
+    private static Func<string, Stream?> ExistingFolderFiles(string path) =>
+        Directory.Exists(path) ? FolderFiles(path) : throw new DirectoryNotFoundException($"no such folder: {path}");
+
+    private static HashSet<int> CommentIds(IReadOnlyList<PolisComment> comments) => [.. comments.Select(c => c.CommentId)];
+
+    private static List<PolisComment> ReadComments(Func<string, Stream?> open, PolisLimits limits)
+    {
         var comments = new List<PolisComment>();
         var commentIds = new HashSet<int>();
         Parse(open, CommentsFile, required: true, limits, row =>
@@ -144,8 +177,11 @@ public static class PolisReader
             comments.Add(new PolisComment(row.Long(1), id, row.Int(4), row.Int(5), row.Int(6), row.Vote(7, "moderated"), body));
         });
 
-        var summary = ReadSummary(open, limits);
+        return comments;
+    }
 
+    private static List<PolisVote>? ReadVotes(Func<string, Stream?> open, HashSet<int> commentIds, PolisLimits limits)
+    {
         List<PolisVote>? votes = null;
         Parse(open, VotesFile, required: false, limits, row =>
         {
@@ -177,6 +213,12 @@ public static class PolisReader
             votes = null;
         }
 
+        return votes;
+    }
+
+    private static (IReadOnlyList<PolisParticipant> Participants, IReadOnlyList<int> MatrixColumns) ReadParticipants(
+        Func<string, Stream?> open, HashSet<int> commentIds, PolisLimits limits)
+    {
         var participants = new List<PolisParticipant>();
         var participantIds = new HashSet<int>();
         var matrix = new List<int>();
@@ -246,7 +288,7 @@ public static class PolisReader
             });
         });
 
-        return new PolisConversation(summary, comments, votes, participants, matrix);
+        return (participants, matrix);
     }
 
     private static PolisSummary ReadSummary(Func<string, Stream?> open, PolisLimits limits)

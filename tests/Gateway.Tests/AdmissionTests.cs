@@ -40,6 +40,7 @@ public sealed class AdmissionFailuresGatewayHost : GatewayHost
 /// invite consultations take one-time codes; tokens are bound to the consultation they were admitted to,
 /// and the tallies say how votes were admitted.
 /// </summary>
+[Trait("Category", "http")]
 public sealed class AdmissionTests(AdmissionGatewayHost host, ITestOutputHelper output) : IClassFixture<AdmissionGatewayHost>
 {
     [Fact]
@@ -298,6 +299,7 @@ public sealed class AdmissionTests(AdmissionGatewayHost host, ITestOutputHelper 
 }
 
 /// <summary>Guessing codes: a few wrong ones per address, then 429 even for a right one; right codes never count.</summary>
+[Trait("Category", "http")]
 public sealed class AdmissionFailureTests(AdmissionFailuresGatewayHost host) : IClassFixture<AdmissionFailuresGatewayHost>
 {
     [Fact]

@@ -5,6 +5,7 @@ using OpenGov.Dialogue.Gateway.Auth;
 namespace OpenGov.Dialogue.Gateway.Tests;
 
 /// <summary>One address cannot mint identities or pull exports without end; staff and token holders are not held back by the read limit.</summary>
+[Trait("Category", "http")]
 public sealed class AnonymousLimitTests(AnonymousLimitsGatewayHost host) : IClassFixture<AnonymousLimitsGatewayHost>
 {
     [Fact]

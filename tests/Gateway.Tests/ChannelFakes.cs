@@ -4,13 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OpenGov.Dialogue.Channels;
 using OpenGov.Dialogue.Contracts;
 using OpenGov.Dialogue.Gateway.Channels;
@@ -28,7 +23,7 @@ public sealed record FakeSend(string Channel, string To, string Text, string Id)
 public sealed class FakeProviders : IAsyncDisposable
 {
     public const string AccessToken = "EAAG-test-access-token";
-    public const string PhoneNumberId = "106540352242922";
+    public const string PhoneNumberId = WhatsAppWebhook.PhoneNumberId;
     public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     public const string ApiVersion = "v21.0";
 
@@ -52,15 +47,12 @@ public sealed class FakeProviders : IAsyncDisposable
 
     public static async Task<FakeProviders> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var app = builder.Build();
+        var app = Loopback.SlimBuilder().Build();
         var fake = new FakeProviders(app);
         app.MapPost("/{version}/{phoneNumberId}/messages", fake.WhatsApp);
         app.MapPost("/2010-04-01/Accounts/{sid}/Messages.json", fake.Sms);
         await app.StartAsync();
-        fake.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        fake.BaseAddress = new Uri(Loopback.Address(app));
         return fake;
     }
 
@@ -199,75 +191,15 @@ public class ChannelGatewayHost : GatewayHost
         Services.GetRequiredService<IGrainFactory>().GetGrain<IChannelConversationGrain>(Secrets.CitizenIdOf(number));
 
     /// <summary>A Cloud API notification with one text message (or another type), as the vendor documents it.</summary>
-    public static string WhatsAppText(string from, string messageId, string? text, string type = "text") => JsonSerializer.Serialize(new
-    {
-        @object = "whatsapp_business_account",
-        entry = new[]
-        {
-            new
-            {
-                id = "102290129340398",
-                changes = new[]
-                {
-                    new
-                    {
-                        field = "messages",
-                        value = new Dictionary<string, object>
-                        {
-                            ["messaging_product"] = "whatsapp",
-                            ["metadata"] = new { display_phone_number = "6281100000000", phone_number_id = FakeProviders.PhoneNumberId },
-                            ["contacts"] = new[] { new { profile = new { name = "Warga" }, wa_id = from } },
-                            ["messages"] = new object[]
-                            {
-                                type == "text"
-                                    ? new { from, id = messageId, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), type, text = new { body = text } }
-                                    : new { from, id = messageId, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), type, image = new { id = "1234", mime_type = "image/jpeg" } },
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    });
+    public static string WhatsAppText(string from, string messageId, string? text, string type = "text") => WhatsAppWebhook.Text(from, messageId, text, type);
 
-    public static string WhatsAppStatus(string recipient, string wamid, string status) => JsonSerializer.Serialize(new
-    {
-        @object = "whatsapp_business_account",
-        entry = new[]
-        {
-            new
-            {
-                id = "102290129340398",
-                changes = new[]
-                {
-                    new
-                    {
-                        field = "messages",
-                        value = new
-                        {
-                            messaging_product = "whatsapp",
-                            metadata = new { display_phone_number = "6281100000000", phone_number_id = FakeProviders.PhoneNumberId },
-                            statuses = new[] { new { id = wamid, status, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), recipient_id = recipient } },
-                        },
-                    },
-                },
-            },
-        },
-    });
+    public static string WhatsAppStatus(string recipient, string wamid, string status) => WhatsAppWebhook.Status(recipient, wamid, status);
 
     /// <summary>Posts a notification signed with the app secret (or with <paramref name="signature"/> as given; null leaves the header out).</summary>
     public async Task<HttpResponseMessage> PostWhatsApp(string json, string? signature = "")
     {
         using var client = Client();
-        var body = Encoding.UTF8.GetBytes(json);
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/channels/whatsapp") { Content = content };
-        if (signature is not null)
-        {
-            request.Headers.TryAddWithoutValidation(WhatsAppSignature.Header, signature == "" ? WhatsAppSignature.Sign(body, AppSecret) : signature);
-        }
-
+        using var request = WhatsAppWebhook.Request(json, AppSecret, signature);
         return await client.SendAsync(request);
     }
 

@@ -10,6 +10,7 @@ using OpenGov.Dialogue.Gateway.Live;
 namespace OpenGov.Dialogue.Gateway.Tests;
 
 /// <summary>WhatsApp and SMS end to end: signed webhooks into the real gateway, replies and notifications out to fake providers.</summary>
+[Trait("Category", "http")]
 public sealed class ChannelTests(ChannelGatewayHost host) : IClassFixture<ChannelGatewayHost>
 {
     [Fact]
@@ -413,6 +414,7 @@ public sealed class ChannelRateLimitHost : ChannelGatewayHost
     public override Dictionary<string, string?> Settings { get; } = [];
 }
 
+[Trait("Category", "http")]
 public sealed class ChannelRateLimitTests(ChannelRateLimitHost host) : IClassFixture<ChannelRateLimitHost>
 {
     [Fact]
@@ -438,6 +440,7 @@ public sealed class ChannelRateLimitTests(ChannelRateLimitHost host) : IClassFix
 }
 
 /// <summary>Without configuration the channel endpoints do not exist.</summary>
+[Trait("Category", "http")]
 public sealed class ChannelOffTests(GatewayHost host) : IClassFixture<GatewayHost>
 {
     [Fact]
@@ -454,6 +457,7 @@ public sealed class ChannelOffTests(GatewayHost host) : IClassFixture<GatewayHos
 }
 
 /// <summary>Deliberation by SMS: agree, disagree and pass by number, in the language of the word used.</summary>
+[Trait("Category", "http")]
 public sealed class ChannelDeliberationTests(ChannelGatewayHost host) : IClassFixture<ChannelGatewayHost>
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// silo, and a gateway that is only an Orleans client. They find each other through the ADO.NET
 /// membership table and serve one consultation together.
 /// </summary>
+[Trait("Category", "cluster")]
 public sealed class ClusterTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private readonly string _keys = Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));
@@ -21,10 +22,10 @@ public sealed class ClusterTests(PostgresDatabase database) : IClassFixture<Post
     public async Task Two_silo_processes_join_through_the_membership_table_and_serve_one_consultation_to_both_gateways()
     {
         // The client-only gateway starts with the silo, before any silo is active: it waits for one.
-        var siloPort = GatewayHost.FreePort();
-        var silo = Start(ServerProcess.Silo(Environment(siloPort, GatewayHost.FreePort())));
-        var clientOnly = new Uri($"http://127.0.0.1:{GatewayHost.FreePort()}");
-        var clientGateway = Start(ServerProcess.Gateway(new(Environment(GatewayHost.FreePort(), GatewayHost.FreePort()))
+        var siloPort = Ports.Free();
+        var silo = Start(ServerProcess.Silo(Environment(siloPort, Ports.Free())));
+        var clientOnly = new Uri($"http://127.0.0.1:{Ports.Free()}");
+        var clientGateway = Start(ServerProcess.Gateway(new(Environment(Ports.Free(), Ports.Free()))
         {
             ["ASPNETCORE_URLS"] = clientOnly.ToString(),
             ["Dialogue__CoHostSilo"] = "false",
@@ -33,16 +34,16 @@ public sealed class ClusterTests(PostgresDatabase database) : IClassFixture<Post
         await clientGateway.WaitHealthyAsync(clientOnly);
 
         // Started after the first gateway wrote the shared signing key (GatewayKeys creates it once).
-        var coHostedPort = GatewayHost.FreePort();
-        var withSilo = new Uri($"http://127.0.0.1:{GatewayHost.FreePort()}");
-        var gatewayWithSilo = Start(ServerProcess.Gateway(new(Environment(coHostedPort, GatewayHost.FreePort())) { ["ASPNETCORE_URLS"] = withSilo.ToString() }));
+        var coHostedPort = Ports.Free();
+        var withSilo = new Uri($"http://127.0.0.1:{Ports.Free()}");
+        var gatewayWithSilo = Start(ServerProcess.Gateway(new(Environment(coHostedPort, Ports.Free())) { ["ASPNETCORE_URLS"] = withSilo.ToString() }));
         await gatewayWithSilo.WaitHealthyAsync(withSilo);
         Assert.True(await IsActive(siloPort));
         Assert.True(await IsActive(coHostedPort));
         Assert.Equal(2, await ActiveSilos());
 
         using var admin = new HttpClient { BaseAddress = withSilo };
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", await Token(admin, "/api/auth/token", new { key = GatewayHost.AdminKey, role = "admin", name = "Admin" }));
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", await StaffTokens.FromKeyAsync(admin, GatewayHost.AdminKey, "admin", "Admin"));
         using var created = await admin.PostAsJsonAsync("/api/consultations", new { title = "Klaster", mode = "qa", moderation = "post" });
         created.EnsureSuccessStatusCode();
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
@@ -51,7 +52,7 @@ public sealed class ClusterTests(PostgresDatabase database) : IClassFixture<Post
         var acks = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
         {
             using var http = new HttpClient { BaseAddress = i % 2 == 0 ? withSilo : clientOnly };
-            http.DefaultRequestHeaders.Authorization = new("Bearer", await Token(http, "/api/auth/participant", null));
+            http.DefaultRequestHeaders.Authorization = new("Bearer", (await StaffTokens.ParticipantAsync(http)).Token);
             using var submit = await http.PostAsJsonAsync($"/api/consultations/{id}/items", new { clientId = $"k{i}", text = $"Pertanyaan {i}" });
             submit.EnsureSuccessStatusCode();
             return (await submit.Content.ReadFromJsonAsync<SubmitItemResponse>(GatewayHost.Json))!;
@@ -109,11 +110,4 @@ public sealed class ClusterTests(PostgresDatabase database) : IClassFixture<Post
     private async Task<bool> IsActive(int siloPort) => await Membership.ActiveAt(database.ConnectionString, siloPort) == 1;
 
     private Task<long> ActiveSilos() => Membership.ActiveSilos(database.ConnectionString);
-
-    private static async Task<string> Token(HttpClient http, string path, object? request)
-    {
-        using var response = request is null ? await ParticipantProofClient.MintAsync(http) : await http.PostAsJsonAsync(path, request);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-    }
 }

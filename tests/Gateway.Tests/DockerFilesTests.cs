@@ -14,6 +14,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// build, every setting names a real option, and ports agree between the configuration, EXPOSE, compose and nginx.
 /// ProxiedClusterTests runs the same topology as processes.
 /// </summary>
+[Trait("Category", "unit")]
 public sealed class DockerFilesTests
 {
     /// <summary>Images pulled rather than built: official ones, named with a version.</summary>

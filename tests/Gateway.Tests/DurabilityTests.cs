@@ -11,9 +11,9 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// </summary>
 public abstract class DurabilityTests : IDisposable
 {
-    private readonly int _httpPort = GatewayHost.FreePort();
-    private readonly int _siloPort = GatewayHost.FreePort();
-    private readonly int _gatewayPort = GatewayHost.FreePort();
+    private readonly int _httpPort = Ports.Free();
+    private readonly int _siloPort = Ports.Free();
+    private readonly int _gatewayPort = Ports.Free();
     private ServerProcess? _server;
 
     protected string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));
@@ -27,7 +27,7 @@ public abstract class DurabilityTests : IDisposable
     {
         await StartServer();
         using var http = new HttpClient { BaseAddress = BaseAddress };
-        var adminToken = await Token(http, new { key = GatewayHost.AdminKey, role = "admin", name = "Admin" });
+        var adminToken = await StaffTokens.FromKeyAsync(http, GatewayHost.AdminKey, "admin", "Admin");
         using var admin = new HttpClient { BaseAddress = BaseAddress };
         admin.DefaultRequestHeaders.Authorization = new("Bearer", adminToken);
         var created = await (await admin.PostAsJsonAsync("/api/consultations", new { title = "Durable", mode = "qa", moderation = "post" })).Content.ReadFromJsonAsync<JsonElement>();
@@ -78,13 +78,6 @@ public abstract class DurabilityTests : IDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static async Task<string> Token(HttpClient http, object request)
-    {
-        using var response = await http.PostAsJsonAsync("/api/auth/token", request);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
 
     private async Task StartServer()

@@ -10,6 +10,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// and nothing goes out twice. The grain is a stand-in here (a pure rule); the cluster fault tests run the
 /// same path through real silos.
 /// </summary>
+[Trait("Category", "unit")]
 public sealed class FeedIntakeTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// methods, raw MessagePack frames) in every role: never a 5xx, every refusal problem+json, nothing changed
 /// by a refused request. The 10,000-case run is `dotnet run --project bench/Load -c Release -- fuzz`.
 /// </summary>
+[Trait("Category", "http")]
 public sealed class FuzzTests(GatewayHost host, ITestOutputHelper output) : IClassFixture<GatewayHost>
 {
     [Fact]

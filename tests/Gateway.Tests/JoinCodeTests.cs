@@ -3,6 +3,7 @@ using OpenGov.Dialogue.Gateway.Auth;
 namespace OpenGov.Dialogue.Gateway.Tests;
 
 /// <summary>Join codes rotate with their window, stay valid one window longer, differ per consultation; invitation codes normalise as people type them.</summary>
+[Trait("Category", "unit")]
 public sealed class JoinCodeTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("dialogue-joincode-").FullName;

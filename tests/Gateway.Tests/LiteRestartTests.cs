@@ -7,12 +7,13 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// The real server process restarted on its data folder, with a new, empty home (as a container without a
 /// persistent home has): a form drawn before the restart still posts after it, as the same citizen.
 /// </summary>
+[Trait("Category", "cluster")]
 public sealed class LiteRestartTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("lite-restart-").FullName;
-    private readonly Uri _baseAddress = new($"http://127.0.0.1:{GatewayHost.FreePort()}");
-    private readonly int _siloPort = GatewayHost.FreePort();
-    private readonly int _gatewayPort = GatewayHost.FreePort();
+    private readonly Uri _baseAddress = new($"http://127.0.0.1:{Ports.Free()}");
+    private readonly int _siloPort = Ports.Free();
+    private readonly int _gatewayPort = Ports.Free();
     private ServerProcess? _server;
 
     [Fact]
@@ -22,8 +23,7 @@ public sealed class LiteRestartTests : IDisposable
         string id;
         using (var http = new HttpClient { BaseAddress = _baseAddress })
         {
-            using var token = await http.PostAsJsonAsync("/api/auth/token", new { key = GatewayHost.AdminKey, role = "admin" });
-            http.DefaultRequestHeaders.Authorization = new("Bearer", (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
+            http.DefaultRequestHeaders.Authorization = new("Bearer", await StaffTokens.FromKeyAsync(http, GatewayHost.AdminKey, "admin", "Test admin"));
             using var created = await http.PostAsJsonAsync("/api/consultations", new { title = "Balai warga", description = "", mode = "qa", moderation = "post" });
             id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         }

@@ -23,7 +23,7 @@ public sealed class LiteLimitedGatewayHost : GatewayHost
 /// <summary>A gateway whose lite identity budget does not get in the way of the scenario tests.</summary>
 public sealed class LiteGatewayHost : GatewayHost
 {
-    public override Dictionary<string, string?> Settings { get; } = new(new GatewayHost().Settings)
+    public override Dictionary<string, string?> Settings { get; } = new(DefaultSettings())
     {
         ["Dialogue:LiteIdentitiesPerAddress"] = "100000",
     };
@@ -33,6 +33,7 @@ public sealed class LiteGatewayHost : GatewayHost
 /// The page without JavaScript (/lite): joining by the consultation's admission, posting, voting, own posts
 /// with their status, and refusals that are pages with the right status and change nothing.
 /// </summary>
+[Trait("Category", "http")]
 public sealed class LiteTests(LiteGatewayHost host, ITestOutputHelper output) : IClassFixture<LiteGatewayHost>
 {
     private const int Budget = 15 * 1024;
@@ -540,6 +541,7 @@ public sealed class LiteTests(LiteGatewayHost host, ITestOutputHelper output) : 
 }
 
 /// <summary>Minting identities from /lite is limited per client address, and a citizen's posts by the same rate limit as the API's.</summary>
+[Trait("Category", "http")]
 public sealed class LiteLimitTests(LiteLimitedGatewayHost host) : IClassFixture<LiteLimitedGatewayHost>
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// form's text area and sends it, then saves the page it landed on; w3m reads the published page.
 /// Nothing here is curl: the browsers parse the forms, keep the cookies and submit.
 /// </summary>
+[Trait("Category", "browser")]
 public sealed class LiteTextBrowserTests(LiteGatewayHost host, ITestOutputHelper output) : IClassFixture<LiteGatewayHost>
 {
     private const string Question = "Kapan taman kota dibuka?";

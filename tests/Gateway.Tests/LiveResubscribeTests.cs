@@ -25,6 +25,7 @@ public sealed class ResubscribeGatewayHost : GatewayHost
 }
 
 /// <summary>Subscriptions to consultation grains outlive the grain's activation and the renew loop's rounds.</summary>
+[Trait("Category", "http")]
 public sealed class LiveResubscribeTests(ResubscribeGatewayHost host) : IClassFixture<ResubscribeGatewayHost>
 {
     /// <summary>A hub client that keeps every item view it is pushed, in arrival order.</summary>

@@ -29,6 +29,7 @@ public sealed class HubStallGatewayHost : GatewayHost
 /// reader's latency must not notice, and the stalled one is closed. Real Kestrel, real sockets.
 /// </summary>
 [Collection(PublicFeedLatencyCollection.Name)]
+[Trait("Category", "http")]
 public sealed class LiveStallTests(HubStallGatewayHost host, ITestOutputHelper output) : IClassFixture<HubStallGatewayHost>
 {
     private const char RecordSeparator = '\u001e';

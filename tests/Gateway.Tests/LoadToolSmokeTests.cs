@@ -7,6 +7,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// Keeps the load tool working: a small town hall against the real server and the baseline relay,
 /// both as their own processes. The figures are printed, not asserted (bench/ is for speed).
 /// </summary>
+[Trait("Category", "cluster")]
 public sealed class LoadToolSmokeTests(ITestOutputHelper output)
 {
     [Fact]

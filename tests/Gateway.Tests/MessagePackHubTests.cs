@@ -13,6 +13,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// Real SignalR clients that pick MessagePack in the handshake, connected to the real gateway at the
 /// same time as JSON clients: both must learn the same things.
 /// </summary>
+[Trait("Category", "http")]
 public sealed class MessagePackHubTests(GatewayHost host) : IClassFixture<GatewayHost>
 {
     /// <summary>Every "changes" frame a connection receives, in order.</summary>

@@ -11,6 +11,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// The hub's MessagePack payloads carry what its JSON payloads carry, in the same shape: checked by
 /// reading the MessagePack bytes as JSON and comparing with what the JSON protocol writes.
 /// </summary>
+[Trait("Category", "unit")]
 public sealed class MessagePackPayloadTests
 {
     private static readonly DateTimeOffset Created = new(2026, 11, 29, 14, 26, 3, 120, TimeSpan.Zero);

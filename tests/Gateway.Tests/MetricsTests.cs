@@ -16,7 +16,7 @@ public sealed class MetricsGatewayHost : GatewayHost
         Settings = new(base.Settings) { ["Dialogue:MetricsPort"] = MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture) };
     }
 
-    public int MetricsPort { get; } = FreePort();
+    public int MetricsPort { get; } = Ports.Free();
 
     public override Dictionary<string, string?> Settings { get; }
 }
@@ -25,6 +25,7 @@ public sealed class MetricsGatewayHost : GatewayHost
 /// <c>/metrics</c> and <c>/health/*</c> on a real gateway (co-hosted silo, SQLite): the scrape after real REST and
 /// SignalR traffic, checked by promtool, and who may read it on which port.
 /// </summary>
+[Trait("Category", "http")]
 public sealed class MetricsTests(MetricsGatewayHost host) : IClassFixture<MetricsGatewayHost>
 {
     [Fact]

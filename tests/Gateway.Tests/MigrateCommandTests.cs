@@ -5,6 +5,7 @@ using OpenGov.Dialogue.Tests;
 namespace OpenGov.Dialogue.Gateway.Tests;
 
 /// <summary>The <c>dialogue migrate</c> command as operators run it: real processes, several at once.</summary>
+[Trait("Category", "postgres")]
 public sealed class MigrateCommandTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// The OpenAPI document a client generator reads: every REST operation has a unique name and a summary, and
 /// declares the problem responses the gateway really gives (checked against live answers for a few).
 /// </summary>
+[Trait("Category", "http")]
 public sealed class OpenApiDocumentTests(GatewayHost host) : IClassFixture<GatewayHost>
 {
     private const string ProblemJson = "application/problem+json";

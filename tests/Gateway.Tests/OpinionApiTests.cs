@@ -8,6 +8,7 @@ using OpenGov.Dialogue.Gateway.Live;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
+[Trait("Category", "http")]
 public sealed class OpinionApiTests(GatewayHost host) : IClassFixture<GatewayHost>
 {
     [Fact]

@@ -15,6 +15,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// matrix must be the same. Participants get new pseudonymous numbers, so the matrix is compared as
 /// the multiset of participants' rows, and authors through their rows.
 /// </summary>
+[Trait("Category", "http")]
 public sealed class PolisRoundTripTests(GatewayHost host, ITestOutputHelper output) : IClassFixture<GatewayHost>
 {
     public static TheoryData<string> Folders => new()

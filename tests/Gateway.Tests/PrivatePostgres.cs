@@ -13,7 +13,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "dialogue-pg-private-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly string _bin = FindBin();
 
-    public int Port { get; } = GatewayHost.FreePort();
+    public int Port { get; } = Ports.Free();
 
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
 

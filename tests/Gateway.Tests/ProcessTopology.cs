@@ -52,9 +52,9 @@ public sealed class ProcessTopology : IAsyncLifetime
         {
             var ports = new Dictionary<string, int>
             {
-                ["Dialogue__SiloPort"] = GatewayHost.FreePort(),
-                ["Dialogue__GatewayPort"] = GatewayHost.FreePort(),
-                ["Dialogue__SiloHttpPort"] = GatewayHost.FreePort(),
+                ["Dialogue__SiloPort"] = Ports.Free(),
+                ["Dialogue__GatewayPort"] = Ports.Free(),
+                ["Dialogue__SiloHttpPort"] = Ports.Free(),
             };
             Start(name, "silo", ServerProcess.Silo(Local(compose, dockerfile, name, "silo", ports)), ports);
         }
@@ -64,7 +64,7 @@ public sealed class ProcessTopology : IAsyncLifetime
 
         foreach (var (name, _) in compose.BuiltServices().Where(s => s.Target == "gateway"))
         {
-            var ports = new Dictionary<string, int> { ["ASPNETCORE_HTTP_PORTS"] = GatewayHost.FreePort(), ["Dialogue__MetricsPort"] = GatewayHost.FreePort() };
+            var ports = new Dictionary<string, int> { ["ASPNETCORE_HTTP_PORTS"] = Ports.Free(), ["Dialogue__MetricsPort"] = Ports.Free() };
             var environment = Local(compose, dockerfile, name, "gateway", ports);
 
             // Kestrel on loopback only: URLS wins over the image's HTTP_PORTS, which the healthcheck still reads.
@@ -232,7 +232,7 @@ public sealed class NginxProcess : IDisposable
         }
 
         Directory.CreateDirectory(folder);
-        var port = GatewayHost.FreePort();
+        var port = Ports.Free();
         var rewritten = DockerFiles.UpstreamServer().Replace(dialogueConfig, m =>
             upstreams.TryGetValue(m.Groups[1].Value, out var local)
                 ? m.Value.Replace($"{m.Groups[1].Value}:{m.Groups[2].Value}", $"127.0.0.1:{local}", StringComparison.Ordinal)
@@ -276,27 +276,11 @@ public sealed class NginxProcess : IDisposable
     }
 
     /// <summary>Waits until nginx answers <c>/health</c> from a gateway.</summary>
-    public async Task WaitReadyAsync(int seconds = 30)
-    {
-        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"nginx exited with code {_process.ExitCode}:\n{ErrorLog()}");
-            }
-
-            if (await ServerProcess.AnswersHealthAsync(http))
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"nginx did not answer within {seconds} s:\n{ErrorLog()}");
-    }
+    public Task WaitReadyAsync(int seconds = 30) => Health.WaitHealthyAsync(
+        Address,
+        TimeSpan.FromSeconds(seconds),
+        () => _process.HasExited ? $"nginx exited with code {_process.ExitCode}:\n{ErrorLog()}" : null,
+        () => $"nginx did not answer within {seconds} s:\n{ErrorLog()}");
 
     /// <summary>The access log's lines: method, path, status, upstream address and the hub's affinity key.</summary>
     public IReadOnlyList<string[]> AccessLog() =>

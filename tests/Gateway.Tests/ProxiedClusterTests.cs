@@ -22,6 +22,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// The deployment of docker/compose.yaml without containers (<see cref="ProcessTopology"/>): clients speak only to
 /// nginx, as they would in production, and every kind of traffic the proxy must carry is exercised through it.
 /// </summary>
+[Trait("Category", "cluster")]
 public sealed class ProxiedClusterTests(ProcessTopology topology, ITestOutputHelper output) : IClassFixture<ProcessTopology>
 {
     private const int Participants = 12;
@@ -164,7 +165,7 @@ public sealed class ProxiedClusterTests(ProcessTopology topology, ITestOutputHel
             Assert.True(exit == 0, $"the {target} healthcheck failed against {name} ({string.Join(", ", environment)}): {text}");
 
             // Nothing listening: the probe fails instead of passing by default.
-            var closed = ports.ToDictionary(p => p.Key, _ => GatewayHost.FreePort().ToString(CultureInfo.InvariantCulture));
+            var closed = ports.ToDictionary(p => p.Key, _ => Ports.Free().ToString(CultureInfo.InvariantCulture));
             Assert.NotEqual(0, (await Run(command, closed)).ExitCode);
 
             foreach (var (key, port) in ports.Where(p => p.Key is "Dialogue__SiloHttpPort" or "Dialogue__MetricsPort"))

@@ -18,15 +18,8 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 /// <summary>A gateway whose feed drops a stalled reader quickly.</summary>
 public sealed class PublicFeedGatewayHost : GatewayHost
 {
-    public override Dictionary<string, string?> Settings { get; } = new()
+    public override Dictionary<string, string?> Settings { get; } = new(DefaultSettings())
     {
-        ["Dialogue:SubmissionsPerMinute"] = "1000",
-        ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
-        ["Dialogue:AnonymousReadsPerMinute"] = "1000000",
-        ["Dialogue:VotesPerMinute"] = "100000",
-        // The proof of work at a token difficulty: tests mint many participants (AdmissionTests run the default).
-        ["Dialogue:ParticipantProofBits"] = "8",
-        ["Dialogue:StaffLoginsPerMinute"] = "100000",
         ["Dialogue:LiveFeed:QueueRounds"] = "64",
         ["Dialogue:LiveFeed:StallSeconds"] = "3",
     };
@@ -41,6 +34,7 @@ public sealed class PublicFeedLatencyCollection
 
 /// <summary>The public Server-Sent Events feed against the real gateway, read as curl or a browser would.</summary>
 [Collection(PublicFeedLatencyCollection.Name)]
+[Trait("Category", "http")]
 public sealed class PublicFeedTests(PublicFeedGatewayHost host, ITestOutputHelper output) : IClassFixture<PublicFeedGatewayHost>
 {
     private sealed record SseEvent(string Name, long? Id, string Data, long ReceivedAt)
@@ -630,6 +624,7 @@ public sealed class OneReaderGatewayHost : GatewayHost
     };
 }
 
+[Trait("Category", "http")]
 public sealed class PublicFeedLimitTests(OneReaderGatewayHost host) : IClassFixture<OneReaderGatewayHost>
 {
     [Fact]
@@ -678,21 +673,15 @@ public sealed class PublicFeedLimitTests(OneReaderGatewayHost host) : IClassFixt
 /// <summary>A gateway whose reader queues never fill in a test: a reader is dropped by the stalled-write rule alone.</summary>
 public sealed class StallGatewayHost : GatewayHost
 {
-    public override Dictionary<string, string?> Settings { get; } = new()
+    public override Dictionary<string, string?> Settings { get; } = new(DefaultSettings())
     {
-        ["Dialogue:SubmissionsPerMinute"] = "1000",
-        ["Dialogue:ParticipantTokensPerAddress"] = "1000000",
-        ["Dialogue:AnonymousReadsPerMinute"] = "1000000",
-        ["Dialogue:VotesPerMinute"] = "100000",
-        // The proof of work at a token difficulty: tests mint many participants (AdmissionTests run the default).
-        ["Dialogue:ParticipantProofBits"] = "8",
-        ["Dialogue:StaffLoginsPerMinute"] = "100000",
         ["Dialogue:LiveFeed:QueueRounds"] = "100000",
         ["Dialogue:LiveFeed:StallSeconds"] = "2",
     };
 }
 
 [Collection(PublicFeedLatencyCollection.Name)]
+[Trait("Category", "http")]
 public sealed class PublicFeedStallTests(StallGatewayHost host, ITestOutputHelper output) : IClassFixture<StallGatewayHost>
 {
     [Fact]

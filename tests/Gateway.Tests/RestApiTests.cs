@@ -228,6 +228,7 @@ public abstract class RestApiTests(GatewayHost host)
     public sealed record ItemPageDto(List<ItemView> Items, long LastSeq, bool HasMore);
 }
 
+[Trait("Category", "http")]
 public sealed class RateLimitTests(RateLimitedGatewayHost host) : IClassFixture<RateLimitedGatewayHost>
 {
     [Fact]

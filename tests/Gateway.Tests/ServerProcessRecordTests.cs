@@ -6,11 +6,12 @@ using OpenGov.Dialogue.Gateway.Auth;
 namespace OpenGov.Dialogue.Gateway.Tests;
 
 /// <summary>The real gateway process with its default logging: what reaches the logs, and what an erasure leaves after SIGKILL.</summary>
+[Trait("Category", "cluster")]
 public sealed class ServerProcessRecordTests : IDisposable
 {
-    private readonly int _httpPort = GatewayHost.FreePort();
-    private readonly int _siloPort = GatewayHost.FreePort();
-    private readonly int _gatewayPort = GatewayHost.FreePort();
+    private readonly int _httpPort = Ports.Free();
+    private readonly int _siloPort = Ports.Free();
+    private readonly int _gatewayPort = Ports.Free();
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));
     private ServerProcess? _server;
 
@@ -21,11 +22,11 @@ public sealed class ServerProcessRecordTests : IDisposable
     {
         await StartServer();
         using var http = new HttpClient { BaseAddress = BaseAddress };
-        var admin = await Token(http, "/api/auth/token", new { key = GatewayHost.AdminKey, role = "admin", name = "Admin" });
+        var admin = await StaffTokens.FromKeyAsync(http, GatewayHost.AdminKey, "admin", "Admin");
         http.DefaultRequestHeaders.Authorization = new("Bearer", admin);
         var id = (await (await http.PostAsJsonAsync("/api/consultations", new { title = "Logs" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         using var anonymous = new HttpClient { BaseAddress = BaseAddress };
-        var participant = await Token(anonymous, "/api/auth/participant", null);
+        var participant = (await StaffTokens.ParticipantAsync(anonymous)).Token;
 
         // A browser cannot set headers on a WebSocket or an EventSource: its SignalR client puts the token in the
         // query string there. Do exactly that: negotiate, then open the socket with ?access_token=, handshake and join.
@@ -68,12 +69,12 @@ public sealed class ServerProcessRecordTests : IDisposable
     {
         await StartServer();
         using var http = new HttpClient { BaseAddress = BaseAddress };
-        var admin = await Token(http, "/api/auth/token", new { key = GatewayHost.AdminKey, role = "admin", name = "Admin" });
+        var admin = await StaffTokens.FromKeyAsync(http, GatewayHost.AdminKey, "admin", "Admin");
         using var staff = new HttpClient { BaseAddress = BaseAddress };
         staff.DefaultRequestHeaders.Authorization = new("Bearer", admin);
         var id = (await (await staff.PostAsJsonAsync("/api/consultations", new { title = "Erase" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         using var citizen = new HttpClient { BaseAddress = BaseAddress };
-        citizen.DefaultRequestHeaders.Authorization = new("Bearer", await Token(http, "/api/auth/participant", null));
+        citizen.DefaultRequestHeaders.Authorization = new("Bearer", (await StaffTokens.ParticipantAsync(http)).Token);
         (await citizen.PostAsJsonAsync($"/api/consultations/{id}/items", new { clientId = "a", text = "Teks-rahasia-SIGKILL satu" })).EnsureSuccessStatusCode();
         (await citizen.PostAsJsonAsync("/api/me/erase", new { confirm = true })).EnsureSuccessStatusCode();
 
@@ -102,13 +103,6 @@ public sealed class ServerProcessRecordTests : IDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static async Task<string> Token(HttpClient http, string path, object? body)
-    {
-        using var response = body is null ? await ParticipantProofClient.MintAsync(http) : await http.PostAsJsonAsync(path, body);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
 
     private async Task StartServer()

@@ -8,6 +8,7 @@ using OpenGov.Dialogue.Tests;
 namespace OpenGov.Dialogue.Gateway.Tests;
 
 /// <summary>The standalone silo's monitoring listener (Dialogue:SiloHttpPort), as a real process on PostgreSQL.</summary>
+[Trait("Category", "cluster")]
 public sealed class SiloMonitoringTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private readonly List<ServerProcess> _processes = [];
@@ -16,8 +17,8 @@ public sealed class SiloMonitoringTests(PostgresDatabase database) : IClassFixtu
     [Fact]
     public async Task Silo_http_port_answers_live_then_ready_once_active_and_serves_orleans_metrics_that_pass_promtool()
     {
-        var siloPort = GatewayHost.FreePort();
-        var httpPort = GatewayHost.FreePort();
+        var siloPort = Ports.Free();
+        var httpPort = Ports.Free();
         var silo = Start(ServerProcess.Silo(Environment(database.ConnectionString, siloPort, httpPort)));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) };
 
@@ -49,13 +50,13 @@ public sealed class SiloMonitoringTests(PostgresDatabase database) : IClassFixtu
         await postgres.InitializeAsync();
         await PostgresMigrations.ApplyAsync(postgres.ConnectionString);
 
-        var httpPort = GatewayHost.FreePort();
-        var silo = Start(ServerProcess.Silo(Environment(postgres.ConnectionString, GatewayHost.FreePort(), httpPort)));
+        var httpPort = Ports.Free();
+        var silo = Start(ServerProcess.Silo(Environment(postgres.ConnectionString, Ports.Free(), httpPort)));
         using var siloHttp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) };
         await silo.WaitUntilAsync(async () => await StatusOf(siloHttp, "/health/ready") == HttpStatusCode.OK, 60, "become ready");
 
-        var gatewayAddress = new Uri($"http://127.0.0.1:{GatewayHost.FreePort()}");
-        var gateway = Start(ServerProcess.Gateway(new(Environment(postgres.ConnectionString, GatewayHost.FreePort(), 0)) { ["ASPNETCORE_URLS"] = gatewayAddress.ToString() }));
+        var gatewayAddress = new Uri($"http://127.0.0.1:{Ports.Free()}");
+        var gateway = Start(ServerProcess.Gateway(new(Environment(postgres.ConnectionString, Ports.Free(), 0)) { ["ASPNETCORE_URLS"] = gatewayAddress.ToString() }));
         using var gatewayHttp = new HttpClient { BaseAddress = gatewayAddress, Timeout = TimeSpan.FromSeconds(10) };
         await gateway.WaitUntilAsync(async () => await StatusOf(gatewayHttp, "/health/ready") == HttpStatusCode.OK, 60, "become ready");
 
@@ -113,7 +114,7 @@ public sealed class SiloMonitoringTests(PostgresDatabase database) : IClassFixtu
         ["Dialogue__DataDirectory"] = _data,
         ["Dialogue__AdminKey"] = GatewayHost.AdminKey,
         ["Dialogue__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-        ["Dialogue__GatewayPort"] = GatewayHost.FreePort().ToString(CultureInfo.InvariantCulture),
+        ["Dialogue__GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
         ["Dialogue__SiloHttpPort"] = siloHttpPort.ToString(CultureInfo.InvariantCulture),
     };
 

@@ -14,6 +14,7 @@ public sealed class StaffAccountsHost : GatewayHost
 }
 
 /// <summary>Named staff accounts: invitation, passphrase, sign-in, accountable actions, revocation, scopes.</summary>
+[Trait("Category", "http")]
 public sealed class StaffAccountTests(StaffAccountsHost host) : IClassFixture<StaffAccountsHost>
 {
     private async Task<(string Consultation, string ItemId)> PublishedItem()

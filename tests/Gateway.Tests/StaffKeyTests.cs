@@ -9,6 +9,7 @@ namespace OpenGov.Dialogue.Gateway.Tests;
 
 /// <summary>The admin key and the signing key: strength, file modes, bootstrap-only use.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "unit")]
 public sealed class StaffKeyTests
 {
     private static string TempFolder() => Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"), "data");
@@ -25,8 +26,8 @@ public sealed class StaffKeyTests
             {
                 ["Dialogue:DataDirectory"] = folder,
                 ["Dialogue:AdminKey"] = key,
-                ["Dialogue:SiloPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Dialogue:GatewayPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Dialogue:SiloPort"] = Ports.FreeText(),
+                ["Dialogue:GatewayPort"] = Ports.FreeText(),
             })));
         Assert.Contains("Dialogue: AdminKey is too weak: it must carry at least 128 bits", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder), "nothing is written before the options are valid");
@@ -44,8 +45,8 @@ public sealed class StaffKeyTests
             {
                 ["Dialogue:DataDirectory"] = folder,
                 ["Dialogue:SigningKey"] = key,
-                ["Dialogue:SiloPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Dialogue:GatewayPort"] = GatewayHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Dialogue:SiloPort"] = Ports.FreeText(),
+                ["Dialogue:GatewayPort"] = Ports.FreeText(),
             })));
         Assert.Contains("Dialogue: SigningKey must be base64 of at least 32 random bytes", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder), "nothing is written before the options are valid");
@@ -104,6 +105,7 @@ public sealed class StaffKeyTests
 
 /// <summary>Before the first account the key serves every role; after it, tokens it gave moderators stop working too.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "http")]
 public sealed class BootstrapKeyTests(StaffAccountsHost host) : IClassFixture<StaffAccountsHost>
 {
     [Fact]

@@ -15,6 +15,7 @@ public sealed class LoginLimitedHost : GatewayHost
 }
 
 /// <summary>Passphrase guessing is limited per client address and per account, and neither locks out everyone.</summary>
+[Trait("Category", "http")]
 public sealed class StaffLoginLimitTests(LoginLimitedHost host) : IClassFixture<LoginLimitedHost>
 {
     private async Task Account(string login, string adminToken)

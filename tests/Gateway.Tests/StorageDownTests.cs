@@ -5,6 +5,7 @@ using Npgsql;
 namespace OpenGov.Dialogue.Gateway.Tests;
 
 /// <summary>PostgreSQL goes away under a running gateway: clients get 503 with Retry-After, never 500, and nothing half-written.</summary>
+[Trait("Category", "postgres")]
 public sealed class StorageDownTests(PostgresGatewayHost host) : IClassFixture<PostgresGatewayHost>
 {
     [Fact]

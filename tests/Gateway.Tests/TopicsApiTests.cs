@@ -7,6 +7,7 @@ using OpenGov.Dialogue.Gateway.Live;
 
 namespace OpenGov.Dialogue.Gateway.Tests;
 
+[Trait("Category", "http")]
 public sealed class TopicsApiTests(GatewayHost host) : IClassFixture<GatewayHost>
 {
     private static readonly string[][] Topics =

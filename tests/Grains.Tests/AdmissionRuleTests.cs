@@ -5,6 +5,7 @@ using OpenGov.Dialogue.Contracts;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>Who may take part by how their token was admitted, and the vote-burst flag, as plain rules over the ledger.</summary>
+[Trait("Category", "unit")]
 public sealed class AdmissionRuleTests
 {
     private static readonly DateTimeOffset At = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);

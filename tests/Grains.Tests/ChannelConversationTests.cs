@@ -5,6 +5,7 @@ using OpenGov.Dialogue.Contracts;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>Channel conversations on a real silo with SQLite storage: number expiry, remembered message ids across a restart.</summary>
+[Trait("Category", "unit")]
 public sealed class ChannelConversationTests
 {
     private static readonly Dictionary<string, string?> Settings = new()
@@ -86,6 +87,7 @@ public sealed class ChannelConversationTests
     }
 }
 
+[Trait("Category", "unit")]
 public sealed class ChannelRuleTests
 {
     [Theory]

@@ -29,6 +29,7 @@ public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage, ILifecyc
 }
 
 /// <summary>A citizen-state write that fails leaves nothing behind in memory, and no vote counted that the citizen's data would not find.</summary>
+[Trait("Category", "unit")]
 public sealed class CitizenRollbackTests : IAsyncDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N"));
@@ -101,8 +102,8 @@ public sealed class CitizenRollbackTests : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Dialogue:DataDirectory"] = _directory,
-            ["Dialogue:SiloPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Dialogue:GatewayPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Dialogue:SiloPort"] = Ports.FreeText(),
+            ["Dialogue:GatewayPort"] = Ports.FreeText(),
         });
         builder.AddDialogueSilo();
 

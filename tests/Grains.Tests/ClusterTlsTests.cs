@@ -9,6 +9,7 @@ using OpenGov.Dialogue.Silo;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>With a cluster certificate the Orleans gateway port speaks mutual TLS: a client with the certificate is served, one without is not.</summary>
+[Trait("Category", "cluster")]
 public sealed class ClusterTlsTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("dialogue-tls-").FullName;
@@ -24,7 +25,7 @@ public sealed class ClusterTlsTests : IDisposable
             await File.WriteAllBytesAsync(certificatePath, created.Export(X509ContentType.Pfx, "test-password"));
         }
 
-        var gatewayPort = TestSilo.FreePort();
+        var gatewayPort = Ports.Free();
         await using var silo = await TestSilo.StartAsync(new()
         {
             ["Dialogue:GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -5,6 +5,7 @@ using OpenGov.Dialogue.Contracts;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>The moderation rules on their own (<see cref="ModerationRules"/>); ModerationTests runs them through the grain.</summary>
+[Trait("Category", "unit")]
 public sealed class ModerationRuleTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 6, 9, 0, 0, TimeSpan.Zero);

@@ -3,6 +3,7 @@ using OpenGov.Dialogue.Contracts;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>The live opinion analysis through real grains: votes go in through the consultation, groups come out.</summary>
+[Trait("Category", "unit")]
 public sealed class OpinionGrainTests : IAsyncLifetime
 {
     private TestSilo _silo = null!;

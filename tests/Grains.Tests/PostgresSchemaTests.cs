@@ -10,6 +10,7 @@ using Orleans.Runtime;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>The project's own PostgreSQL schema: migrations, and the Orleans membership contract on it.</summary>
+[Trait("Category", "postgres")]
 public sealed class PostgresSchemaTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
     [Fact]

@@ -9,6 +9,7 @@ using OpenGov.Dialogue.Storage.Sqlite;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>The retention job and the completion of an interrupted erasure, on a real silo with SQLite storage.</summary>
+[Trait("Category", "unit")]
 public sealed class RecordRetentionTests
 {
     private static readonly Actor Admin = new("Admin Kota", ViewerRole.Admin);

@@ -5,6 +5,7 @@ using OpenGov.Dialogue.Contracts;
 
 namespace OpenGov.Dialogue.Tests;
 
+[Trait("Category", "unit")]
 public sealed class RuleTests
 {
     [Theory]

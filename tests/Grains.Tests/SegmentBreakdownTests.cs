@@ -4,6 +4,7 @@ using OpenGov.Dialogue.Contracts;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>Segment counts with small cells withheld, and "who is missing" (pure rules).</summary>
+[Trait("Category", "unit")]
 public sealed class SegmentBreakdownTests
 {
     private static readonly SegmentQuestion Kelurahan = new("kelurahan", "Kelurahan", ["menteng", "cikini", "gondangdia", "kebon-sirih"]);

@@ -4,6 +4,7 @@ using OpenGov.Dialogue.Contracts;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>What an admin may ask and a participant may answer (pure rules).</summary>
+[Trait("Category", "unit")]
 public sealed class SegmentRuleTests
 {
     private static readonly SegmentQuestion Usia = new("usia", "Usia", ["< 25", "25–44", "45+"]);

@@ -6,6 +6,7 @@ using OpenGov.Dialogue.Contracts;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>Self-described segments on a real silo with SQLite storage: answers, writes, restarts, erasure, retention.</summary>
+[Trait("Category", "unit")]
 public sealed class SegmentsGrainTests
 {
     private static readonly Actor Admin = new("Admin Kota", ViewerRole.Admin);

@@ -5,6 +5,7 @@ using OpenGov.Dialogue.Contracts;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>The staff directory grain on the real SQLite storage: invitations, expiry, durability.</summary>
+[Trait("Category", "unit")]
 public sealed class StaffDirectoryTests
 {
     private static StaffInvitation Invitation(string login) => new(login, "Ana Putri", ViewerRole.Moderator, null, "key:test");

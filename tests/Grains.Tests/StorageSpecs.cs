@@ -11,36 +11,43 @@ namespace OpenGov.Dialogue.Tests;
 // One behavioural suite, two storages: each spec runs on the embedded SQLite default and on
 // PostgreSQL (a database of its own per test class).
 
+[Trait("Category", "unit")]
 public sealed class SqliteConsultationGrainTests : ConsultationGrainTests
 {
     protected override Dictionary<string, string?> StorageSettings => [];
 }
 
+[Trait("Category", "postgres")]
 public sealed class PostgresConsultationGrainTests(PostgresDatabase database) : ConsultationGrainTests, IClassFixture<PostgresDatabase>
 {
     protected override Dictionary<string, string?> StorageSettings => database.Settings;
 }
 
+[Trait("Category", "unit")]
 public sealed class SqliteRestartTests : RestartTests
 {
     protected override Dictionary<string, string?> StorageSettings => [];
 }
 
+[Trait("Category", "postgres")]
 public sealed class PostgresRestartTests(PostgresDatabase database) : RestartTests, IClassFixture<PostgresDatabase>
 {
     protected override Dictionary<string, string?> StorageSettings => database.Settings;
 }
 
+[Trait("Category", "unit")]
 public sealed class SqliteTopicIdRestartTests : TopicIdRestartTests
 {
     protected override Dictionary<string, string?> StorageSettings => [];
 }
 
+[Trait("Category", "postgres")]
 public sealed class PostgresTopicIdRestartTests(PostgresDatabase database) : TopicIdRestartTests, IClassFixture<PostgresDatabase>
 {
     protected override Dictionary<string, string?> StorageSettings => database.Settings;
 }
 
+[Trait("Category", "unit")]
 public sealed class SqliteModerationTests : ModerationTests
 {
     protected override Dictionary<string, string?> StorageSettings => [];
@@ -58,6 +65,7 @@ public sealed class SqliteModerationTests : ModerationTests
     }
 }
 
+[Trait("Category", "postgres")]
 public sealed class PostgresModerationTests(PostgresDatabase database) : ModerationTests, IClassFixture<PostgresDatabase>
 {
     protected override Dictionary<string, string?> StorageSettings => database.Settings;
@@ -75,6 +83,7 @@ public sealed class PostgresModerationTests(PostgresDatabase database) : Moderat
     }
 }
 
+[Trait("Category", "unit")]
 public sealed class SqliteJournalTests : JournalTests
 {
     private readonly SqliteDatabase _database = new(Path.Combine(Path.GetTempPath(), "dialogue-tests", Guid.NewGuid().ToString("N")));
@@ -92,6 +101,7 @@ public sealed class SqliteJournalTests : JournalTests
     }
 }
 
+[Trait("Category", "postgres")]
 public sealed class PostgresJournalTests(PostgresDatabase database) : JournalTests, IClassFixture<PostgresDatabase>
 {
     private readonly List<NpgsqlDataSource> _sources = [];

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -48,8 +46,8 @@ public sealed class TestSilo : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Dialogue:DataDirectory"] = DataDirectory,
-            ["Dialogue:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Dialogue:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Dialogue:SiloPort"] = Ports.FreeText(),
+            ["Dialogue:GatewayPort"] = Ports.FreeText(),
         });
         builder.Configuration.AddInMemoryCollection(Settings);
         if (Clock is not null)
@@ -82,12 +80,5 @@ public sealed class TestSilo : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

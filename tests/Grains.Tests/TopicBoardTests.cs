@@ -4,6 +4,7 @@ using OpenGov.Dialogue.Contracts;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>The topic analysis' bookkeeping, without a silo.</summary>
+[Trait("Category", "unit")]
 public sealed class TopicBoardTests
 {
     private static TopicInput Full(string id, long seq, string text, params string[] tags) => new(id, seq, true, text, tags, 0);

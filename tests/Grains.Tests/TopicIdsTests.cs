@@ -6,6 +6,7 @@ using OpenGov.Dialogue.Storage;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>What the topics grain stores to keep its group ids, without a silo.</summary>
+[Trait("Category", "unit")]
 public sealed class TopicIdsTests
 {
     private static ConcernGrouping Grouping(int groups, int membersEach, int nextId, int representatives = 5)

@@ -3,6 +3,7 @@ using OpenGov.Dialogue.Contracts;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>The live topic analysis through real grains and storage: items go in through the consultation, groups come out.</summary>
+[Trait("Category", "unit")]
 public sealed class TopicsGrainTests : IAsyncLifetime
 {
     private static readonly Actor Moderator = new("Ana", ViewerRole.Moderator);

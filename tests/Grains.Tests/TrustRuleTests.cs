@@ -4,6 +4,7 @@ using OpenGov.Dialogue.Contracts;
 namespace OpenGov.Dialogue.Tests;
 
 /// <summary>Votes that change nothing, votes racing a rejection, and sanctions the consultation enforces itself.</summary>
+[Trait("Category", "unit")]
 public sealed class TrustRuleTests
 {
     private static readonly DateTimeOffset At = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
@@ -83,6 +84,7 @@ public sealed class TrustRuleTests
 }
 
 /// <summary>Asking for consultations that do not exist leaves nothing running.</summary>
+[Trait("Category", "unit")]
 public sealed class UnknownConsultationTests
 {
     [Fact]

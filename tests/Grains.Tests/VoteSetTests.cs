@@ -3,6 +3,7 @@ using OpenGov.Dialogue.Contracts;
 
 namespace OpenGov.Dialogue.Tests;
 
+[Trait("Category", "unit")]
 public sealed class VoteSetTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 29, 8, 0, 0, TimeSpan.Zero);

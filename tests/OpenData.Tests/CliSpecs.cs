@@ -12,6 +12,7 @@ namespace OpenGov.Dialogue.OpenData.Tests;
 public sealed class CliCollection;
 
 [Collection(nameof(CliSpecs))]
+[Trait("Category", "unit")]
 public sealed class CliSpecs : IDisposable
 {
     private readonly string _temp = Directory.CreateTempSubdirectory("opendata-cli-").FullName;

@@ -13,6 +13,7 @@ namespace OpenGov.Dialogue.OpenData.Tests;
 /// so these share the CLI collection.
 /// </summary>
 [Collection(nameof(CliSpecs))]
+[Trait("Category", "unit")]
 public sealed class CrossValidationSpecs : IDisposable
 {
     private readonly string _temp = Directory.CreateTempSubdirectory("cv-specs-").FullName;

@@ -2,6 +2,7 @@ using System.Text.Json;
 
 namespace OpenGov.Dialogue.OpenData.Tests;
 
+[Trait("Category", "unit")]
 public sealed class DataPackageSpecs
 {
     private static Dictionary<string, string> Export(string folder) =>

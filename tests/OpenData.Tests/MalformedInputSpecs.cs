@@ -3,6 +3,7 @@ using System.Text;
 
 namespace OpenGov.Dialogue.OpenData.Tests;
 
+[Trait("Category", "unit")]
 public sealed class MalformedInputSpecs
 {
     private static PolisFormatException ReadBroken(string file, Func<string, string> breakIt, PolisLimits? limits = null)

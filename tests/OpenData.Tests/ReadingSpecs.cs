@@ -1,5 +1,6 @@
 namespace OpenGov.Dialogue.OpenData.Tests;
 
+[Trait("Category", "unit")]
 public sealed class ReadingSpecs
 {
     [Theory]

@@ -1,5 +1,6 @@
 namespace OpenGov.Dialogue.Opinion.Tests;
 
+[Trait("Category", "unit")]
 public sealed class OpinionModelTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 namespace OpenGov.Dialogue.WebUi.Tests;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class AccessibilityTests(WebUiHost host)
 {
     /// <summary>
@@ -38,7 +39,7 @@ public sealed class AccessibilityTests(WebUiHost host)
     [Fact]
     public async Task Text_on_the_participant_page_and_the_moderator_console_meets_WCAG_AA_contrast()
     {
-        var id = await host.CreateConsultation("pre");
+        var id = await host.CreateConsultation(moderation: "pre");
         var rejected = await host.Submit(id, "Kiriman yang ditolak");
         await host.Submit(id, "Kiriman yang menunggu");
         var published = await host.Submit(id, "Kiriman yang tampil");
@@ -69,7 +70,7 @@ public sealed class AccessibilityTests(WebUiHost host)
     [Fact]
     public async Task Announcements_of_new_items_are_polite_and_can_be_paused()
     {
-        var id = await host.CreateConsultation("post");
+        var id = await host.CreateConsultation(moderation: "post");
         var page = await Ui.OpenParticipant(host, id);
         var region = page.Locator("#announcer");
         await Assertions.Expect(region).ToHaveAttributeAsync("aria-live", "polite");

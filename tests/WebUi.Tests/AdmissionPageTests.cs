@@ -9,6 +9,7 @@ namespace OpenGov.Dialogue.WebUi.Tests;
 
 /// <summary>The participant page asks for the join code or invitation when the consultation admits that way, and pays the proof of work in the browser.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class AdmissionPageTests(WebUiHost host, ITestOutputHelper output)
 {
     [Fact]
@@ -73,7 +74,7 @@ public sealed class AdmissionPageTests(WebUiHost host, ITestOutputHelper output)
     [Fact]
     public async Task The_pages_proof_of_work_matches_the_server_and_its_cost_is_measured()
     {
-        var page = await Ui.OpenParticipant(host, await host.CreateConsultation("post"));
+        var page = await Ui.OpenParticipant(host, await host.CreateConsultation(moderation: "post"));
 
         // The page solves a real challenge of this server (8 bits in the test host) and the server takes it.
         using var http = host.Client();

@@ -4,6 +4,7 @@ namespace OpenGov.Dialogue.WebUi.Tests;
 
 /// <summary>The participant's "My data" controls: download their data, erase their contributions.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class DataRightsPageTests(WebUiHost host)
 {
     [Fact]
@@ -11,7 +12,7 @@ public sealed class DataRightsPageTests(WebUiHost host)
     {
         const string Mine = "Tolong perbaiki lampu jalan di Gang Kenari";
         const string Theirs = "Kapan pasar tradisional direnovasi?";
-        var id = await host.CreateConsultation("post");
+        var id = await host.CreateConsultation(moderation: "post");
         await host.Submit(id, Theirs);
 
         var page = await Ui.OpenParticipant(host, id);

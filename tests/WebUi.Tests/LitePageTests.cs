@@ -4,12 +4,13 @@ namespace OpenGov.Dialogue.WebUi.Tests;
 
 /// <summary>The page without JavaScript (/lite) in Chromium with JavaScript switched off: join, post, vote.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class LitePageTests(WebUiHost host)
 {
     [Fact]
     public async Task Lite_page_works_in_chromium_with_javascript_off()
     {
-        var id = await host.CreateConsultation("post", title: "Balai warga Kelurahan Menteng");
+        var id = await host.CreateConsultation(moderation: "post", title: "Balai warga Kelurahan Menteng");
         var other = await host.Submit(id, "Perbanyak tempat sampah terpilah di taman");
 
         await using var context = await host.Browser.NewContextAsync(new()

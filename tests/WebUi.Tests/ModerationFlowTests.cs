@@ -3,12 +3,13 @@ using Microsoft.Playwright;
 namespace OpenGov.Dialogue.WebUi.Tests;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class ModerationFlowTests(WebUiHost host)
 {
     [Fact]
     public async Task Question_asked_by_a_participant_appears_live_for_them_after_a_moderator_approves_it()
     {
-        var id = await host.CreateConsultation("pre");
+        var id = await host.CreateConsultation(moderation: "pre");
         // The page speaks MessagePack to the hub (after the JSON handshake).
         var participant = await host.NewPage(phone: true);
         var frames = new System.Collections.Concurrent.ConcurrentQueue<IWebSocketFrame>();
@@ -48,7 +49,7 @@ public sealed class ModerationFlowTests(WebUiHost host)
     [Fact]
     public async Task Rejected_item_shows_its_reason_to_its_author()
     {
-        var id = await host.CreateConsultation("pre");
+        var id = await host.CreateConsultation(moderation: "pre");
         var participant = await Ui.OpenParticipant(host, id);
         var moderator = await Ui.OpenStaff(host, "moderate", id, "moderator", "Moderator Budi");
         const string text = "Jual pulsa murah hubungi saya";
@@ -72,7 +73,7 @@ public sealed class ModerationFlowTests(WebUiHost host)
     [Fact]
     public async Task Markup_in_an_item_is_shown_as_text_and_never_runs()
     {
-        var id = await host.CreateConsultation("post");
+        var id = await host.CreateConsultation(moderation: "post");
         var participant = await Ui.OpenParticipant(host, id);
         var moderator = await Ui.OpenStaff(host, "moderate", id, "moderator", "Moderator Tono");
         const string markup = "<img src=x onerror=alert(1)>";
@@ -91,10 +92,10 @@ public sealed class ModerationFlowTests(WebUiHost host)
     [Fact]
     public async Task Moderator_approves_and_rejects_with_the_keyboard_only()
     {
-        var id = await host.CreateConsultation("pre");
+        var id = await host.CreateConsultation(moderation: "pre");
         var first = await host.Submit(id, "Mohon tambah lampu jalan di gang tiga");
         var second = await host.Submit(id, "Spam spam spam beli sekarang");
-        var login = await host.StaffAccount("moderator", "Moderator Keyboard");
+        var (_, login) = await host.ActivatedStaffAccount("moderator", "Moderator Keyboard");
         var page = await host.NewPage();
         await page.GotoAsync($"/moderate?c={id}");
 

@@ -3,12 +3,13 @@ using Microsoft.Playwright;
 namespace OpenGov.Dialogue.WebUi.Tests;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class ModeratorConsoleTests(WebUiHost host)
 {
     [Fact]
     public async Task A_claim_shows_its_holder_to_other_moderators_and_keeps_them_off_the_item()
     {
-        var id = await host.CreateConsultation("pre");
+        var id = await host.CreateConsultation(moderation: "pre");
         var itemId = await host.Submit(id, "Tolong perbaiki saluran air di RT 05");
         var sari = await Ui.OpenStaff(host, "moderate", id, "moderator", "Sari");
         var budi = await Ui.OpenStaff(host, "moderate", id, "moderator", "Budi");
@@ -30,7 +31,7 @@ public sealed class ModeratorConsoleTests(WebUiHost host)
     [Fact]
     public async Task Bulk_selection_approves_every_selected_item_at_once()
     {
-        var id = await host.CreateConsultation("pre");
+        var id = await host.CreateConsultation(moderation: "pre");
         string[] texts = ["Usul taman bermain anak", "Usul bank sampah", "Usul pos ronda baru"];
         foreach (var text in texts)
         {
@@ -51,7 +52,7 @@ public sealed class ModeratorConsoleTests(WebUiHost host)
     [Fact]
     public async Task Author_appeals_a_rejection_and_the_moderator_sees_the_appeal_text()
     {
-        var id = await host.CreateConsultation("pre");
+        var id = await host.CreateConsultation(moderation: "pre");
         var participant = await Ui.OpenParticipant(host, id);
         var moderator = await Ui.OpenStaff(host, "moderate", id, "moderator", "Moderator Banding");
         const string text = "Kenapa lampu jalan di gang saya mati terus?";
@@ -74,7 +75,7 @@ public sealed class ModeratorConsoleTests(WebUiHost host)
     [Fact]
     public async Task A_sanction_from_the_console_stops_the_author_from_posting()
     {
-        var id = await host.CreateConsultation("pre");
+        var id = await host.CreateConsultation(moderation: "pre");
         var participant = await Ui.OpenParticipant(host, id);
         var moderator = await Ui.OpenStaff(host, "moderate", id, "moderator", "Moderator Sanksi");
         await Ui.Ask(participant, "Pesan kasar yang berulang");
@@ -97,7 +98,7 @@ public sealed class ModeratorConsoleTests(WebUiHost host)
     [Fact]
     public async Task A_planted_burst_is_badged_campaign_like_and_one_group_decision_rejects_every_copy()
     {
-        var id = await host.CreateConsultation("pre");
+        var id = await host.CreateConsultation(moderation: "pre");
         const string organic = "Kapan jalan di Jalan Merdeka diperbaiki? Sudah berlubang sejak bulan lalu";
         await host.Submit(id, organic);
         var moderator = await Ui.OpenStaff(host, "moderate", id, "moderator", "Moderator Kampanye");

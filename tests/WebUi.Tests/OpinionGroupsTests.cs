@@ -7,6 +7,7 @@ using OpenGov.Dialogue.Gateway.Auth;
 namespace OpenGov.Dialogue.WebUi.Tests;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class OpinionGroupsTests(WebUiHost host)
 {
     private static readonly string[] CampA =
@@ -30,7 +31,7 @@ public sealed class OpinionGroupsTests(WebUiHost host)
     [Fact]
     public async Task Two_camps_of_voters_form_two_groups_on_the_dashboard_and_a_participant_sees_their_closest_group()
     {
-        var id = await host.CreateConsultation("post", "Musyawarah penataan jalan Kelurahan Menteng", mode: "deliberation");
+        var id = await host.CreateConsultation(moderation: "post", title: "Musyawarah penataan jalan Kelurahan Menteng", mode: "deliberation");
         var statements = new Dictionary<string, string>();
         foreach (var text in CampA.Concat(CampB).Append(Shared))
         {
@@ -113,7 +114,7 @@ public sealed class OpinionGroupsTests(WebUiHost host)
     [Fact]
     public async Task Opinion_groups_of_a_qa_consultation_are_refused_and_the_dashboard_says_deliberation_only()
     {
-        var id = await host.CreateConsultation("post");
+        var id = await host.CreateConsultation(moderation: "post");
         using (var client = host.Client())
         {
             using var response = await client.GetAsync($"/api/consultations/{id}/opinion-groups");

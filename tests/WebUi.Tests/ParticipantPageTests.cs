@@ -7,12 +7,13 @@ using Xunit.Abstractions;
 namespace OpenGov.Dialogue.WebUi.Tests;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class ParticipantPageTests(WebUiHost host, ITestOutputHelper output)
 {
     [Fact]
     public async Task Language_switch_turns_the_page_english_and_is_remembered()
     {
-        var id = await host.CreateConsultation("post");
+        var id = await host.CreateConsultation(moderation: "post");
         await host.Submit(id, "Bagaimana jadwal pengangkutan sampah?");
         var page = await Ui.OpenParticipant(host, id);
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "id");
@@ -33,7 +34,7 @@ public sealed class ParticipantPageTests(WebUiHost host, ITestOutputHelper outpu
     [Fact]
     public async Task Typed_text_survives_a_reload_and_an_upvote_counts_once()
     {
-        var id = await host.CreateConsultation("post");
+        var id = await host.CreateConsultation(moderation: "post");
         await host.Submit(id, "Perbanyak tempat sampah terpilah di taman");
         var page = await Ui.OpenParticipant(host, id);
         await page.Locator("#ask-text").FillAsync("Draf yang belum dikirim");
@@ -52,7 +53,7 @@ public sealed class ParticipantPageTests(WebUiHost host, ITestOutputHelper outpu
     [Fact]
     public async Task Deliberation_statements_take_agree_disagree_or_pass_and_a_changed_vote_moves()
     {
-        var id = await host.CreateConsultation("post", mode: "deliberation");
+        var id = await host.CreateConsultation(moderation: "post", mode: "deliberation");
         await host.Submit(id, "Car free day sebaiknya diadakan setiap Minggu");
         var page = await Ui.OpenParticipant(host, id);
         await Assertions.Expect(page.Locator("#ask-label")).ToHaveTextAsync("Pendapat Anda");
@@ -70,7 +71,7 @@ public sealed class ParticipantPageTests(WebUiHost host, ITestOutputHelper outpu
     [Fact]
     public async Task Question_sent_while_the_connection_is_down_is_delivered_once_when_it_returns()
     {
-        var id = await host.CreateConsultation("post");
+        var id = await host.CreateConsultation(moderation: "post");
         var page = await host.NewPage(phone: true);
 
         // Every hub WebSocket passes through the test, so the test can cut the live connection.
@@ -116,7 +117,7 @@ public sealed class ParticipantPageTests(WebUiHost host, ITestOutputHelper outpu
     [Fact]
     public async Task Participant_page_first_load_is_within_150_KB_of_compressed_script_and_style()
     {
-        var id = await host.CreateConsultation("post");
+        var id = await host.CreateConsultation(moderation: "post");
         var page = await host.NewPage(phone: true);
         var bodies = new List<Task<byte[]>>();
         page.Response += (_, response) =>

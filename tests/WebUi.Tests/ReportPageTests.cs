@@ -7,6 +7,7 @@ namespace OpenGov.Dialogue.WebUi.Tests;
 
 /// <summary>The public report page /report?c=code against the real gateway: built only from public APIs.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class ReportPageTests(WebUiHost host)
 {
     private const string SpamText = "BELI OBAT MURAH klik tautan ini sekarang";
@@ -14,7 +15,7 @@ public sealed class ReportPageTests(WebUiHost host)
     [Fact]
     public async Task Report_shows_participation_answers_moderation_and_exports_and_prints_on_A4()
     {
-        var id = await host.CreateConsultation("post", "Deliberasi ruang terbuka hijau", mode: "deliberation");
+        var id = await host.CreateConsultation(moderation: "post", title: "Deliberasi ruang terbuka hijau", mode: "deliberation");
         var statements = new[]
         {
             "Taman kota harus buka sampai jam sepuluh malam",
@@ -205,7 +206,7 @@ public sealed class ReportPageTests(WebUiHost host)
     [Fact]
     public async Task Report_lists_topic_groups_with_representative_posts_and_an_erased_answered_post_as_the_marker()
     {
-        var id = await host.CreateConsultation("post", "Musrenbang Kelurahan Cikini");
+        var id = await host.CreateConsultation(moderation: "post", title: "Musrenbang Kelurahan Cikini");
         for (var i = 0; i < 8; i++)
         {
             foreach (var topic in Concerns)

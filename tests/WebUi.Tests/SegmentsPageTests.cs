@@ -7,6 +7,7 @@ namespace OpenGov.Dialogue.WebUi.Tests;
 
 /// <summary>Self-described segments: asked once on the participant page, shown to officials as "who is being heard".</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class SegmentsPageTests(WebUiHost host)
 {
     private static readonly object Questions = new
@@ -18,41 +19,9 @@ public sealed class SegmentsPageTests(WebUiHost host)
         },
     };
 
-    private static readonly string[] Roads =
-    [
-        "Jalan di depan pasar rusak dan berlubang, mohon segera diaspal",
-        "Lubang di jalan raya membuat motor jatuh, jalan perlu diaspal ulang",
-        "Aspal jalan kampung kami rusak berat sejak musim hujan",
-        "Jalan menuju sekolah berlubang dan rusak, tolong diperbaiki",
-        "Perbaikan jalan rusak di RW 03 belum juga dikerjakan",
-        "Jalan berlubang di dekat jembatan sangat berbahaya malam hari",
-        "Aspal jalan utama mengelupas, jalan rusak dan berlubang",
-        "Mohon perbaikan jalan rusak di gang kami, banyak lubang",
-        "Jalan rusak parah di depan puskesmas, ambulans sulit lewat",
-        "Jalan desa berlubang, aspal hanya tambal sulam",
-        "Lubang besar di jalan dekat pasar belum ditutup",
-        "Jalan rusak membuat warga terlambat ke kantor",
-    ];
-
-    private static readonly string[] Rubbish =
-    [
-        "Sampah menumpuk di pinggir sungai dan bau sekali",
-        "Truk sampah tidak datang seminggu, sampah menumpuk di depan rumah",
-        "Sungai penuh sampah sehingga banjir setiap hujan deras",
-        "Tempat pembuangan sampah sementara penuh dan bau",
-        "Warga membuang sampah ke sungai, tolong ada petugas kebersihan",
-        "Banjir karena saluran air tersumbat sampah plastik",
-        "Jadwal angkut sampah tidak jelas, sampah dibiarkan bau",
-        "Saluran air penuh sampah, banjir masuk ke rumah warga",
-        "Sampah plastik menyumbat got di depan sekolah",
-        "Bau sampah dari tempat pembuangan sampai ke rumah warga",
-        "Sampah rumah tangga dibakar di lahan kosong",
-        "Petugas sampah jarang datang ke gang kami",
-    ];
-
     private async Task<string> ConsultationWithQuestions(string title)
     {
-        var id = await host.CreateConsultation("post", title);
+        var id = await host.CreateConsultation(moderation: "post", title: title);
         using var admin = host.Client(await host.StaffToken());
         (await admin.PutAsJsonAsync($"/api/consultations/{id}/segments", Questions)).EnsureSuccessStatusCode();
         return id;
@@ -127,7 +96,7 @@ public sealed class SegmentsPageTests(WebUiHost host)
         await Assertions.Expect(theirs.GetByTestId("segments-summary")).ToHaveTextAsync("You have not answered.");
 
         // A consultation without questions asks nothing.
-        var plain = await host.CreateConsultation("post", "Tanya jawab taman kota");
+        var plain = await host.CreateConsultation(moderation: "post", title: "Tanya jawab taman kota");
         var quiet = await Ui.OpenParticipant(host, plain);
         await quiet.WaitForTimeoutAsync(500);
         await Assertions.Expect(quiet.GetByTestId("segments")).ToBeHiddenAsync();
@@ -141,8 +110,8 @@ public sealed class SegmentsPageTests(WebUiHost host)
         // Roads: 12 posters from Menteng. Rubbish: 9 from Cikini, 3 from Gondangdia. 8 more from Gondangdia answer but never post.
         for (var i = 0; i < 12; i++)
         {
-            await Participant(id, "Menteng", Roads[i]);
-            await Participant(id, i < 9 ? "Cikini" : "Gondangdia", Rubbish[i]);
+            await Participant(id, "Menteng", Complaints.Roads[i]);
+            await Participant(id, i < 9 ? "Cikini" : "Gondangdia", Complaints.Rubbish[i]);
         }
 
         for (var i = 0; i < 8; i++)

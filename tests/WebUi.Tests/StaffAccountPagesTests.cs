@@ -3,12 +3,13 @@ using Microsoft.Playwright;
 namespace OpenGov.Dialogue.WebUi.Tests;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class StaffAccountPagesTests(WebUiHost host)
 {
     [Fact]
     public async Task Admin_invites_the_person_sets_a_passphrase_from_the_link_signs_in_and_is_disabled()
     {
-        var id = await host.CreateConsultation("pre");
+        var id = await host.CreateConsultation(moderation: "pre");
         await host.Submit(id, "Mohon jadwal posyandu diumumkan");
         var login = $"wulan-{Guid.NewGuid():N}"[..16];
 

@@ -3,12 +3,13 @@ using Microsoft.Playwright;
 namespace OpenGov.Dialogue.WebUi.Tests;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class StaffViewsTests(WebUiHost host)
 {
     [Fact]
     public async Task Official_answers_from_the_dashboard_and_the_participant_sees_it_live()
     {
-        var id = await host.CreateConsultation("post");
+        var id = await host.CreateConsultation(moderation: "post");
         await host.Submit(id, "Berapa anggaran taman kota tahun depan?");
         await host.Submit(id, "Apakah ada jalur sepeda baru?");
         var participant = await Ui.OpenParticipant(host, id);
@@ -39,7 +40,7 @@ public sealed class StaffViewsTests(WebUiHost host)
     [Fact]
     public async Task Presenter_screen_follows_the_highlighted_question_live()
     {
-        var id = await host.CreateConsultation("post");
+        var id = await host.CreateConsultation(moderation: "post");
         var first = await host.Submit(id, "Bagaimana warga bisa ikut mengawasi proyek?");
         var second = await host.Submit(id, "Apakah taman akan buka sampai malam?");
         await host.Submit(id, "Di mana lokasi posko pengaduan?");

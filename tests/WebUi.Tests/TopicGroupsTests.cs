@@ -6,49 +6,19 @@ using Microsoft.Playwright;
 namespace OpenGov.Dialogue.WebUi.Tests;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class TopicGroupsTests(WebUiHost host)
 {
-    private static readonly string[][] Complaints =
-    [
-        [
-            "Jalan di depan pasar rusak dan berlubang, mohon segera diaspal",
-            "Lubang di jalan raya membuat motor jatuh, jalan perlu diaspal ulang",
-            "Aspal jalan kampung kami rusak berat sejak musim hujan",
-            "Jalan menuju sekolah berlubang dan rusak, tolong diperbaiki",
-            "Perbaikan jalan rusak di RW 03 belum juga dikerjakan",
-            "Jalan berlubang di dekat jembatan sangat berbahaya malam hari",
-            "Aspal jalan utama mengelupas, jalan rusak dan berlubang",
-            "Mohon perbaikan jalan rusak di gang kami, banyak lubang",
-        ],
-        [
-            "Sampah menumpuk di pinggir sungai dan bau sekali",
-            "Truk sampah tidak datang seminggu, sampah menumpuk di depan rumah",
-            "Sungai penuh sampah sehingga banjir setiap hujan deras",
-            "Tempat pembuangan sampah sementara penuh dan bau",
-            "Warga membuang sampah ke sungai, tolong ada petugas kebersihan",
-            "Banjir karena saluran air tersumbat sampah plastik",
-            "Jadwal angkut sampah tidak jelas, sampah dibiarkan bau",
-            "Saluran air penuh sampah, banjir masuk ke rumah warga",
-        ],
-        [
-            "Biaya seragam sekolah terlalu mahal untuk keluarga miskin",
-            "Guru honorer di sekolah kami belum menerima gaji",
-            "Sekolah dasar kekurangan guru dan buku pelajaran",
-            "Beasiswa untuk murid tidak mampu harus diperluas",
-            "Ruang kelas sekolah bocor dan murid belajar di lantai",
-            "Buku pelajaran murid belum dibagikan oleh sekolah",
-            "Guru sering tidak masuk kelas, murid dibiarkan belajar sendiri",
-            "Pungutan biaya sekolah untuk murid baru memberatkan orang tua",
-        ],
-    ];
+    /// <summary>Three topics of eight complaints each.</summary>
+    private static readonly string[][] Topics = [Complaints.Roads[..8], Complaints.Rubbish[..8], Complaints.Schools];
 
     [Fact]
     public async Task Dashboard_shows_citizens_concerns_grouped_by_topic()
     {
-        var id = await host.CreateConsultation("post", "Musrenbang Kelurahan Menteng");
+        var id = await host.CreateConsultation(moderation: "post", title: "Musrenbang Kelurahan Menteng");
         for (var i = 0; i < 8; i++)
         {
-            foreach (var topic in Complaints)
+            foreach (var topic in Topics)
             {
                 await host.Submit(id, topic[i]);
             }
@@ -61,7 +31,7 @@ public sealed class TopicGroupsTests(WebUiHost host)
         await Assertions.Expect(groups).ToHaveCountAsync(3, new() { Timeout = 15_000 });
         await Assertions.Expect(dashboard.GetByTestId("topics-summary")).ToContainTextAsync("3 kelompok dari 24 kiriman");
         await Assertions.Expect(groups.GetByRole(AriaRole.Heading).First).ToHaveTextAsync(new Regex(@"^Kelompok topik \d+: \w+ · \w+ · \w+$"));
-        foreach (var topic in Complaints)
+        foreach (var topic in Topics)
         {
             // Each group quotes complaints of one topic only.
             var group = groups.Filter(new() { Has = dashboard.GetByTestId("topic-item").Filter(new() { HasTextRegex = new(string.Join('|', topic.Select(Regex.Escape))) }) });
@@ -80,7 +50,7 @@ public sealed class TopicGroupsTests(WebUiHost host)
     [Fact]
     public async Task Dashboard_is_pushed_new_groups_with_their_growth_and_verbatim_briefs_and_the_report_prints_the_brief()
     {
-        var id = await host.CreateConsultation("post", "Musrenbang Kelurahan Cikini");
+        var id = await host.CreateConsultation(moderation: "post", title: "Musrenbang Kelurahan Cikini");
         var dashboard = await Ui.OpenStaff(host, "dashboard", id, "official", "Ibu Lurah");
         await Assertions.Expect(dashboard.GetByTestId("topics-summary")).ToContainTextAsync("Terlalu sedikit", new() { Timeout = 15_000 });
 
@@ -93,10 +63,10 @@ public sealed class TopicGroupsTests(WebUiHost host)
                 Interlocked.Increment(ref asked);
             }
         };
-        var all = Complaints.SelectMany(c => c).ToHashSet();
+        var all = Topics.SelectMany(c => c).ToHashSet();
         for (var i = 0; i < 8; i++)
         {
-            foreach (var topic in Complaints)
+            foreach (var topic in Topics)
             {
                 await host.Submit(id, topic[i]);
             }

@@ -13,6 +13,7 @@ namespace OpenGov.Dialogue.WebUi.Tests;
 /// server writes it.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "browser")]
 public sealed class TypesContractTests(WebUiHost host)
 {
     /// <summary>Interfaces whose schema has another name in the document.</summary>

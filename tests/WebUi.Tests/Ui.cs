@@ -23,7 +23,7 @@ public static class Ui
     /// <summary>A new staff account under <paramref name="name"/> signs in on a staff page (moderate or dashboard) for one consultation.</summary>
     public static async Task<IPage> OpenStaff(WebUiHost host, string path, string consultationId, string role, string name)
     {
-        var login = await host.StaffAccount(role, name);
+        var (_, login) = await host.ActivatedStaffAccount(role, name);
         var page = await host.NewPage();
         await page.GotoAsync($"/{path}?c={consultationId}");
         await page.Locator("#signin-login").FillAsync(login);

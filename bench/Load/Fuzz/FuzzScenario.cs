@@ -14,8 +14,8 @@ public static class FuzzScenario
         var hub = options.Int("hub", 2_000);
         var raw = options.Int("raw", 1_000);
         var seed = options.Int("seed", 1);
-        await using var server = await ServerProcess.StartAsync();
-        using var api = new DialogueApi(server.Address, ServerProcess.AdminKey);
+        await using var server = await LoadServer.StartAsync();
+        using var api = new DialogueApi(server.Address, LoadServer.AdminKey);
         var target = await FuzzTarget.PrepareAsync(
             server.Address,
             await api.StaffToken("admin", "Fuzz admin"),

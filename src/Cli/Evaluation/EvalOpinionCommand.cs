@@ -68,8 +68,8 @@ public static class EvalOpinionCommand
             throw new CliException("--recompute-every must be at least 1");
         }
 
-        var conversation = PolisConversation.Load(folder);
-        var votes = replay ? conversation.ReadVotes() : null;
+        var conversation = PolisExport.Read(folder);
+        var votes = replay ? conversation.VotesInTimeOrder() : null;
         var clock = Stopwatch.StartNew();
         var defaults = new OpinionOptions();
         var model = new OpinionModel(defaults with
@@ -87,7 +87,7 @@ public static class EvalOpinionCommand
         {
             foreach (var participant in conversation.Participants.Where(p => p.GroupId is not null))
             {
-                model.AdmitToAnalysis(participant.ParticipantId);
+                model.AdmitToAnalysis(participant.Participant);
             }
         }
 
@@ -96,9 +96,9 @@ public static class EvalOpinionCommand
         {
             foreach (var participant in conversation.Participants)
             {
-                foreach (var (statement, value) in participant.Votes)
+                foreach (var (statement, value) in conversation.VotesOf(participant))
                 {
-                    model.ApplyVote(participant.ParticipantId, statement, value);
+                    model.ApplyVote(participant.Participant, statement, value);
                 }
             }
 
@@ -112,7 +112,7 @@ public static class EvalOpinionCommand
             {
                 var vote = votes[i];
                 var start = Stopwatch.GetTimestamp();
-                model.ApplyVote(vote.ParticipantId, vote.StatementId, vote.Value);
+                model.ApplyVote(vote.VoterId, vote.CommentId, (sbyte)vote.Vote);
                 perVote[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 if ((i + 1) % recomputeEvery == 0)
                 {
@@ -143,7 +143,7 @@ public static class EvalOpinionCommand
 
             // Someone Pol.is placed but who is in none of our groups gets the group they are closest to on
             // our map (what the product would show them); the strict figure, with them as "-1", is printed too.
-            var position = snapshot.Participant(participant.ParticipantId);
+            var position = snapshot.Participant(participant.Participant);
             theirs.Add(polisGroup);
             ours.Add(position?.GroupId ?? position?.ClosestGroupId ?? -1);
             strict.Add(position?.GroupId ?? -1);
@@ -158,7 +158,7 @@ public static class EvalOpinionCommand
         var polisGroups = theirs.Distinct().Count();
         PrintSummary(model, snapshot, ours, theirs);
         var outside = strict.Count(g => g < 0);
-        var belowMinimum = conversation.Participants.Count(p => p.GroupId is not null && snapshot.Participant(p.ParticipantId)?.InAnalysis != true);
+        var belowMinimum = conversation.Participants.Count(p => p.GroupId is not null && snapshot.Participant(p.Participant)?.InAnalysis != true);
         if (outside > 0)
         {
             var bothOurs = strict.Where(g => g >= 0).ToList();
@@ -188,13 +188,13 @@ public static class EvalOpinionCommand
     }
 
     /// <summary>participant,x,y,in_analysis,group,polis_group: for plotting the map beside Pol.is's groups.</summary>
-    private static void WritePositions(string path, PolisConversation conversation, OpinionSnapshot snapshot)
+    private static void WritePositions(string path, PolisExport conversation, OpinionSnapshot snapshot)
     {
         using var writer = new StreamWriter(path);
         writer.WriteLine("participant,x,y,in_analysis,group,polis_group,votes");
         foreach (var participant in conversation.Participants)
         {
-            if (snapshot.Participant(participant.ParticipantId) is not { } p)
+            if (snapshot.Participant(participant.Participant) is not { } p)
             {
                 continue;
             }

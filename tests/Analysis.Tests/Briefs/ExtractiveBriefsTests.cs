@@ -2,6 +2,7 @@ using OpenGov.Dialogue.Analysis.Briefs;
 
 namespace OpenGov.Dialogue.Analysis.Tests.Briefs;
 
+[Trait("Category", "unit")]
 public sealed class ExtractiveBriefsTests
 {
     private static readonly string[] Roads =

@@ -5,6 +5,7 @@ using OpenGov.Dialogue.Tests;
 
 namespace OpenGov.Dialogue.Analysis.Tests.Campaigns;
 
+[Trait("Category", "unit")]
 public sealed class CampaignDetectorTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 19, 0, 0, TimeSpan.Zero);

@@ -2,6 +2,7 @@ using OpenGov.Dialogue.Analysis.Classification;
 
 namespace OpenGov.Dialogue.Analysis.Tests.Classification;
 
+[Trait("Category", "unit")]
 public sealed class BinaryTextClassifierTests
 {
     private static readonly Lazy<BinaryTextClassifier> Trained = new(() => BinaryTextClassifier.Train(Examples(80, seed: 3)));

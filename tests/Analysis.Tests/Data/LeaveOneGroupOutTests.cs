@@ -2,6 +2,7 @@ using OpenGov.Dialogue.Analysis.Data;
 
 namespace OpenGov.Dialogue.Analysis.Tests.Data;
 
+[Trait("Category", "unit")]
 public sealed class LeaveOneGroupOutTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using OpenGov.Dialogue.Analysis.Data;
 
 namespace OpenGov.Dialogue.Analysis.Tests.Data;
 
+[Trait("Category", "unit")]
 public sealed class StratifiedFoldsTests
 {
     /// <summary>Distinct texts, labels in the proportions 50 : 23 : 7 (uneven on purpose).</summary>

@@ -2,6 +2,7 @@ using OpenGov.Dialogue.Analysis.Duplicates;
 
 namespace OpenGov.Dialogue.Analysis.Tests.Duplicates;
 
+[Trait("Category", "unit")]
 public sealed class DuplicateIndexTests
 {
     private static DuplicateIndex Filled()

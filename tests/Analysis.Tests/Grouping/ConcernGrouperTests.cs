@@ -2,6 +2,7 @@ using OpenGov.Dialogue.Analysis.Grouping;
 
 namespace OpenGov.Dialogue.Analysis.Tests.Grouping;
 
+[Trait("Category", "unit")]
 public sealed class ConcernGrouperTests
 {
     private static List<CommentText> Comments(int perTopic, int seed, string prefix = "c") =>

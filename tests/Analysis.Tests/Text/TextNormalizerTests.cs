@@ -2,6 +2,7 @@ using OpenGov.Dialogue.Analysis.Text;
 
 namespace OpenGov.Dialogue.Analysis.Tests.Text;
 
+[Trait("Category", "unit")]
 public sealed class TextNormalizerTests
 {
     [Theory]
@@ -44,6 +45,7 @@ public sealed class TextNormalizerTests
     }
 }
 
+[Trait("Category", "unit")]
 public sealed class LanguageDetectorTests
 {
     [Theory]

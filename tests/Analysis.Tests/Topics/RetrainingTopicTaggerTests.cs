@@ -2,6 +2,7 @@ using OpenGov.Dialogue.Analysis.Topics;
 
 namespace OpenGov.Dialogue.Analysis.Tests.Topics;
 
+[Trait("Category", "unit")]
 public sealed class RetrainingTopicTaggerTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using OpenGov.Dialogue.Analysis.Triage;
 
 namespace OpenGov.Dialogue.Analysis.Tests.Triage;
 
+[Trait("Category", "unit")]
 public sealed class TriageScorerTests
 {
     private readonly TriageScorer _signalsOnly = new();

@@ -18,6 +18,7 @@ public sealed class ClusterFaultCollection
 /// that every live client holds every published item exactly once. Recovery figures are printed.
 /// </summary>
 [Collection(ClusterFaultCollection.Name)]
+[Trait("Category", "cluster")]
 public sealed class ClusterFaultTests(ITestOutputHelper output)
 {
     private const int Participants = 8;

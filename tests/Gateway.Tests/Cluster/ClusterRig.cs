@@ -84,17 +84,13 @@ public sealed class ClusterRig : IAsyncDisposable
     public async Task<string> AdminToken()
     {
         using var http = new HttpClient { BaseAddress = Gateways.First(g => g.IsRunning).Http };
-        using var response = await http.PostAsJsonAsync("/api/auth/token", new { key = GatewayHost.AdminKey, role = "admin", name = "Admin" });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        return await StaffTokens.FromKeyAsync(http, GatewayHost.AdminKey, "admin", "Admin");
     }
 
     public async Task<string> ParticipantToken(Uri gateway)
     {
         using var http = new HttpClient { BaseAddress = gateway };
-        using var response = await ParticipantProofClient.MintAsync(http);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        return (await StaffTokens.ParticipantAsync(http)).Token;
     }
 
     public async Task<string> CreateConsultation(string admin, string title)
@@ -149,9 +145,9 @@ public sealed class ClusterRig : IAsyncDisposable
             _rig = rig;
             Name = name;
             IsGateway = isGateway;
-            SiloPort = GatewayHost.FreePort();
-            GatewayPort = GatewayHost.FreePort();
-            Http = isGateway ? new Uri($"http://127.0.0.1:{GatewayHost.FreePort()}") : null;
+            SiloPort = Ports.Free();
+            GatewayPort = Ports.Free();
+            Http = isGateway ? new Uri($"http://127.0.0.1:{Ports.Free()}") : null;
             _environment = new()
             {
                 ["Dialogue__Storage"] = "postgres",

@@ -1,44 +1,35 @@
 using System.Globalization;
-using OpenGov.Dialogue.Analysis.Data;
+using OpenGov.Dialogue.OpenData;
 
 namespace OpenGov.Dialogue.Load;
 
 /// <summary>
 /// One Pol.is open-data conversation (<c>comments.csv</c> and <c>votes.csv</c>, see
-/// ../shared/data/polis/README.md) as a time-ordered list of events, read at run time from the
-/// shared data folder and never copied into the repository.
+/// ../shared/data/polis/README.md, read by the one Pol.is reader, <see cref="PolisReader"/>) as a
+/// time-ordered list of events to replay, read at run time from the shared data folder and never
+/// copied into the repository.
 /// </summary>
-public sealed class PolisConversation
+public sealed class PolisTimeline(string folder, IReadOnlyList<PolisEvent> events, int comments, int moderatedOut, int emptySkipped, int repeatVotesSkipped, int votesWithoutComment)
 {
     public const string DefaultConversation = "austria-climate.5twd2jsnkf.2022-08-08";
 
-    private PolisConversation(string folder, IReadOnlyList<PolisEvent> events, int comments, int moderatedOut, int emptySkipped, int repeatVotesSkipped, int votesWithoutComment)
-    {
-        Folder = folder;
-        Events = events;
-        Comments = comments;
-        ModeratedOut = moderatedOut;
-        EmptySkipped = emptySkipped;
-        RepeatVotesSkipped = repeatVotesSkipped;
-        VotesWithoutComment = votesWithoutComment;
-    }
-
-    public string Folder { get; }
+    public string Folder { get; } = folder;
 
     /// <summary>Comments and votes in timestamp order (a comment before votes of the same instant).</summary>
-    public IReadOnlyList<PolisEvent> Events { get; }
+    public IReadOnlyList<PolisEvent> Events { get; } = events;
 
-    public int Comments { get; }
+    public int Comments { get; } = comments;
 
     /// <summary>Comments the Pol.is moderators rejected (<c>moderated = -1</c>); they are replayed too.</summary>
-    public int ModeratedOut { get; }
+    public int ModeratedOut { get; } = moderatedOut;
 
-    public int EmptySkipped { get; }
+    public int EmptySkipped { get; } = emptySkipped;
 
     /// <summary>Vote events that repeat the voter's current vote: no change, so the server publishes nothing; left out.</summary>
-    public int RepeatVotesSkipped { get; }
+    public int RepeatVotesSkipped { get; } = repeatVotesSkipped;
 
-    public int VotesWithoutComment { get; }
+    /// <summary>Votes on a comment left out for its empty text (a vote on a comment not in comments.csv is a format error).</summary>
+    public int VotesWithoutComment { get; } = votesWithoutComment;
 
     public int Votes => Events.Count - Comments;
 
@@ -74,9 +65,9 @@ public sealed class PolisConversation
         throw new DirectoryNotFoundException($"Pol.is conversation '{conversation}' not found under shared/data/polis beside the repository; pass --data DIR.");
     }
 
-    public static PolisConversation Load(string folder)
+    public static PolisTimeline Load(string folder)
     {
-        var votesFile = Path.Combine(folder, "votes.csv");
+        var votesFile = Path.Combine(folder, PolisReader.VotesFile);
         if (!File.Exists(votesFile))
         {
             throw new FileNotFoundException($"{folder} has no votes.csv (only conversations with vote events can be replayed).", votesFile);
@@ -87,33 +78,33 @@ public sealed class PolisConversation
         var comments = 0;
         var moderatedOut = 0;
         var empty = 0;
-        foreach (var row in Rows(Path.Combine(folder, "comments.csv"), "timestamp", "comment-id", "author-id", "moderated", "comment-body"))
+        var read = PolisReader.ReadComments(folder, PolisLimits.LocalFiles);
+        foreach (var comment in read)
         {
-            var text = row[4].Trim();
+            var text = comment.Body.Trim();
             if (text.Length == 0)
             {
                 empty++;
                 continue;
             }
 
-            var id = Int(row[1]);
-            known.Add(id);
+            known.Add(comment.CommentId);
             comments++;
-            moderatedOut += row[3] == "-1" ? 1 : 0;
-            raw.Add(new PolisEvent(Long(row[0]), PolisEventKind.Comment, id, row[2], 0, text));
+            moderatedOut += comment.Moderated == -1 ? 1 : 0;
+            raw.Add(new PolisEvent(comment.Timestamp, PolisEventKind.Comment, comment.CommentId, Id(comment.AuthorId), 0, text));
         }
 
+        // Votes on a comment left out (an empty one) are left out too.
         var orphans = 0;
-        foreach (var row in Rows(votesFile, "timestamp", "comment-id", "voter-id", "vote"))
+        foreach (var vote in PolisReader.ReadVotes(folder, read, PolisLimits.LocalFiles) ?? [])
         {
-            var id = Int(row[1]);
-            if (!known.Contains(id))
+            if (!known.Contains(vote.CommentId))
             {
                 orphans++;
                 continue;
             }
 
-            raw.Add(new PolisEvent(Long(row[0]), PolisEventKind.Vote, id, row[2], Math.Sign(Int(row[3])), null));
+            raw.Add(new PolisEvent(vote.Timestamp, PolisEventKind.Vote, vote.CommentId, Id(vote.VoterId), Math.Sign(vote.Vote), null));
         }
 
         // Stable: equal timestamps keep file order, comments (read first) before votes.
@@ -137,7 +128,7 @@ public sealed class PolisConversation
             events.Add(e);
         }
 
-        return new PolisConversation(folder, events, comments, moderatedOut, empty, repeats, orphans);
+        return new PolisTimeline(folder, events, comments, moderatedOut, empty, repeats, orphans);
     }
 
     /// <summary>
@@ -174,17 +165,7 @@ public sealed class PolisConversation
         return hi;
     }
 
-    /// <summary>Reads the named columns of a CSV file with a header (RFC 4180: quoted fields may hold commas, quotes and newlines).</summary>
-    public static IEnumerable<string[]> Rows(string path, params string[] columns)
-    {
-        var table = CsvTable.Load(path);
-        var index = columns.Select(table.Column).ToArray();
-        return table.Rows.Select(row => index.Select(i => row[i]).ToArray());
-    }
-
-    private static int Int(string s) => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture);
-
-    private static long Long(string s) => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture);
+    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
 }
 
 public enum PolisEventKind
