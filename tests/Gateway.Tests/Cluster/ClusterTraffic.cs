@@ -218,7 +218,11 @@ public sealed class ClusterTraffic : IAsyncDisposable
 
         public int Gateway { get; private set; } = gateway;
 
+        /// <summary>Every item view this listener holds: pushed in live frames, or returned by a join.</summary>
         public ConcurrentQueue<ItemView> Views { get; } = new();
+
+        /// <summary>The item views the gateways pushed in live frames only: the feed must never push an (item, seq) twice.</summary>
+        public ConcurrentQueue<ItemView> Pushed { get; } = new();
 
         /// <summary>Times this listener had to join again (connection lost).</summary>
         public int Rejoins => _rejoins;
@@ -257,6 +261,7 @@ public sealed class ClusterTraffic : IAsyncDisposable
             {
                 foreach (var item in items)
                 {
+                    Pushed.Enqueue(item);
                     Views.Enqueue(item);
                 }
             });
@@ -265,8 +270,8 @@ public sealed class ClusterTraffic : IAsyncDisposable
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await connection.StartAsync(timeout.Token);
             // The hub joins the live group before it reads the gap, so a change can come both in a live frame and in
-            // the join's answer; clients keep one copy (the web page's ItemStore does). Only the join's copies are
-            // dropped here: the feed itself must still never push an (item, seq) twice.
+            // the join's answer, in either order; clients keep one copy (the web page's ItemStore does). The join's
+            // copies are not pushes: the check that the feed never pushes an (item, seq) twice reads Pushed.
             var joined = await connection.InvokeAsync<JoinResponse>("Join", consultation, afterSeq, timeout.Token);
             foreach (var item in joined.Items.Where(i => !Views.Any(v => v.Id == i.Id && v.Seq == i.Seq)))
             {
