@@ -35,6 +35,26 @@ public sealed class FeedIntakeTests
     }
 
     [Fact]
+    public async Task A_vote_count_sent_during_the_gap_does_not_stand_in_for_the_view_the_gap_brings()
+    {
+        // i7 was posted in the missing stretch; a vote on it went out live (a count, no view) while the fetch failed.
+        // The fetched gap brings i7's full view at that same seq: it must go out, or the listener never sees i7.
+        var clock = new SteppedClock();
+        var grain = ChangesOnly.Create(
+            _ => throw new TimeoutException("the paused silo does not answer"),
+            after => Batch(after, 31, Change("i7", 30), Change("i8", 31)));
+        var intake = new FeedIntake(grain, coveredSeq: 10, clock, NullLogger.Instance);
+        var backlog = new Backlog();
+
+        await intake.Take(Batch(20, 30, VotesOnly("i7", 30)), backlog, "c1");
+        clock.Now += TimeSpan.FromSeconds(2);
+        await intake.Take(Batch(30, 31, Change("i8", 31)), backlog, "c1");
+
+        var views = backlog.Since(0).SelectMany(b => b.Items).Where(c => c.Votes is null).Select(c => (c.ItemId, c.Seq)).ToList();
+        Assert.Equal([("i7", 30L), ("i8", 31L)], views);
+    }
+
+    [Fact]
     public async Task A_gap_is_fetched_once_and_what_it_carried_is_dropped_from_later_batches()
     {
         var clock = new SteppedClock();
@@ -56,7 +76,14 @@ public sealed class FeedIntakeTests
         Assert.Equal(31, intake.Covered);
     }
 
-    private static ItemChange Change(string item, long seq) => new(item, seq, null, null, null, "author");
+    private static ItemChange Change(string item, long seq)
+    {
+        var view = new ItemView(item, seq, "Warga-A", "Jalan rusak", ItemStatus.Published, new VoteTally(0, 0, 0, 0), DateTimeOffset.UnixEpoch, true);
+        return new(item, seq, view, view, view, "author");
+    }
+
+    private static ItemChange VotesOnly(string item, long seq) =>
+        new(item, seq, null, null, null, "author", new VoteUpdate(item, seq, new VoteTally(1, 0, 0, 0)));
 
     private static ChangeBatch Batch(long after, long upTo, params ItemChange[] items) =>
         new(items, [], null) { AfterSeq = after, UpToSeq = upTo };

@@ -44,7 +44,9 @@ internal sealed class FeedIntake(IConsultationFeed grain, long coveredSeq, TimeP
         {
             if (_hole)
             {
-                _sentItems.UnionWith(fresh.Items.Select(c => (c.ItemId, c.Seq)));
+                // Only full views: a vote count at the same seq is no substitute for the view the gap brings
+                // (an item posted in the missing stretch and voted on since would never be shown).
+                _sentItems.UnionWith(fresh.Items.Where(c => c.Votes is null).Select(c => (c.ItemId, c.Seq)));
                 _sentLogSeqs.UnionWith(fresh.Log.Select(e => e.Seq));
             }
 
