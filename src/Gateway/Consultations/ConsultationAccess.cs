@@ -30,11 +30,15 @@ public static class ConsultationAccess
 
     /// <summary>The consultation's info whoever asks (routes that already require staff); 404 when there is none.</summary>
     public static async Task<ConsultationInfo> Existing(IGrainFactory grains, string id) =>
-        await Find(grains, CheckedId(id)) ?? throw Missing(id);
+        await Find(grains, id) ?? throw Missing(id);
 
     /// <summary>The consultation's info when the caller may read it; otherwise the same 404 as an unknown code.</summary>
     public static async Task<ConsultationInfo> Readable(IGrainFactory grains, string id, ClaimsPrincipal user) =>
-        await Find(grains, id) is { } info && CanRead(info, user) ? info : throw Missing(id);
+        await FindReadable(grains, id, user) ?? throw Missing(id);
+
+    /// <summary>The consultation's info when the caller may read it; null for an unknown id and for one the caller may not read alike.</summary>
+    public static async Task<ConsultationInfo?> FindReadable(IGrainFactory grains, string? id, ClaimsPrincipal user) =>
+        await Find(grains, id) is { } info && CanRead(info, user) ? info : null;
 
     public static async Task<ConsultationInfo> RecordOf(IGrainFactory grains, string id, ClaimsPrincipal user) =>
         await Find(grains, id) is { } info && CanTakeRecord(info, user) ? info : throw Missing(id);

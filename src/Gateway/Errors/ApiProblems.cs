@@ -13,7 +13,7 @@ namespace OpenGov.Dialogue.Gateway.Errors;
 /// <list type="bullet">
 /// <item>every endpoint: 400 (a malformed request or a broken rule) and 503 (storage or cluster unreachable);</item>
 /// <item>an endpoint that requires a token: 401 (none or invalid) and 403 (a role or scope that may not; a sanction);</item>
-/// <item>a route with a consultation, item or account in it: 404 (unknown, or not readable by the caller);</item>
+/// <item>a route that names something (a consultation, item, account, notification, cluster): 404 (unknown, or not readable by the caller);</item>
 /// <item>a write to a consultation: 409 (closed, claimed by another moderator, changed elsewhere);</item>
 /// <item>a rate-limited endpoint, and a participant's write (the citizen's own limits): 429.</item>
 /// </list>
@@ -24,7 +24,7 @@ public static class ApiProblems
 
     public static void Declare(EndpointBuilder endpoint)
     {
-        if (endpoint is not RouteEndpointBuilder { RoutePattern.RawText: { } route } || !route.StartsWith("/api/", StringComparison.Ordinal))
+        if (endpoint is not RouteEndpointBuilder { RoutePattern: { RawText: { } route } pattern } || !route.StartsWith("/api/", StringComparison.Ordinal))
         {
             return;
         }
@@ -38,8 +38,7 @@ public static class ApiProblems
             statuses.UnionWith([StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden]);
         }
 
-        if (route.Contains("{id}", StringComparison.Ordinal) || route.Contains("{itemId}", StringComparison.Ordinal)
-            || route.Contains("{accountId}", StringComparison.Ordinal) || route.Contains("{notificationId}", StringComparison.Ordinal))
+        if (pattern.Parameters.Count > 0)
         {
             statuses.Add(StatusCodes.Status404NotFound);
         }

@@ -76,11 +76,10 @@ public static class LiteEndpoints
         }
 
         var user = ConsultationIds.IsValid(id) ? identity.Read(http, id) : null;
-        var info = await ConsultationAccess.Find(grains, id);
-        if (info is null || !ConsultationAccess.CanRead(info, user ?? Anonymous))
+        if (await ConsultationAccess.FindReadable(grains, id, user ?? Anonymous) is not { } info)
         {
             // The same answer for "no such consultation" and "not readable": nothing to probe.
-            return Html(http, EntryPage(words, words.Error(ErrorCodes.NotFound)), StatusCodes.Status404NotFound);
+            return NotFound(http, words);
         }
 
         var open = info.Status == ConsultationStatus.Open;
@@ -254,7 +253,6 @@ public static class LiteEndpoints
         return SeeOther(http, id, words, ReturnQuery(http.Request.Query, "m=appealed"));
     }
 
-    /// <summary>The checks every form shares: a consultation that may be read, and an anti-forgery token that matches its cookie.</summary>
     /// <summary>
     /// What every form checks first: the consultation id, the anti-forgery token, that the device may read the
     /// consultation, and with <paramref name="member"/> that it joined it ("join first" otherwise). The device's
@@ -266,7 +264,7 @@ public static class LiteEndpoints
         var id = http.Request.Query["c"].ToString();
         if (!ConsultationIds.IsValid(id))
         {
-            return (string.Empty, null, null, Html(http, EntryPage(words, words.Error(ErrorCodes.NotFound)), StatusCodes.Status404NotFound));
+            return (string.Empty, null, null, NotFound(http, words));
         }
 
         // Before anything is read or written: a form from another site carries no valid token.
@@ -276,16 +274,19 @@ public static class LiteEndpoints
         }
 
         var user = identity.Read(http, id);
-        var info = await ConsultationAccess.Find(grains, id);
-        if (info is null || !ConsultationAccess.CanRead(info, user ?? Anonymous))
+        if (await ConsultationAccess.FindReadable(grains, id, user ?? Anonymous) is not { } info)
         {
-            return (id, null, null, Html(http, EntryPage(words, words.Error(ErrorCodes.NotFound)), StatusCodes.Status404NotFound));
+            return (id, null, null, NotFound(http, words));
         }
 
         return member && user is null
             ? (id, info, null, Refuse(http, words, id, "join-first", StatusCodes.Status403Forbidden))
             : (id, info, user, null);
     }
+
+    /// <summary>The entry page with "not found": for an unknown consultation and for one the device may not read alike.</summary>
+    private static IResult NotFound(HttpContext http, LiteText words) =>
+        Html(http, EntryPage(words, words.Error(ErrorCodes.NotFound)), StatusCodes.Status404NotFound);
 
     private static bool TryParseVote(string vote, out string itemId, out int value)
     {
