@@ -20,6 +20,8 @@ public class TestGateway
 
     private WebApplication? _app;
 
+    private ServerProcess? _process;
+
     /// <summary>The folder under the temporary folder that holds each gateway's data directory.</summary>
     protected TestGateway(string folder = "dialogue-tests") =>
         DataDirectory = Path.Combine(Path.GetTempPath(), folder, Guid.NewGuid().ToString("N"));
@@ -29,7 +31,14 @@ public class TestGateway
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>The gateway's services, for what the HTTP API cannot do yet and for looking at server-side counters.</summary>
-    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The gateway has not started.");
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The gateway has not started in this process.");
+
+    /// <summary>
+    /// Run the gateway as a process of its own (<see cref="ServerProcess"/>) instead of in the test process: for checks
+    /// on what is process-wide, like the metrics scrape. Meters of the same name in one process are merged by
+    /// OpenTelemetry, and a gateway of another test class that stops ends the merged instrument for every gateway there.
+    /// </summary>
+    protected bool OwnProcess { get; init; }
 
     /// <summary>Configuration that chooses the storage; the embedded default when empty.</summary>
     protected virtual Dictionary<string, string?> StorageSettings => [];
@@ -60,6 +69,12 @@ public class TestGateway
 
     public virtual async Task InitializeAsync()
     {
+        if (OwnProcess)
+        {
+            await StartProcessAsync();
+            return;
+        }
+
         // The gateway makes the data folder itself (owner-only); a folder made here would keep the default mode.
         _app = GatewayApp.Create([], builder =>
         {
@@ -80,6 +95,7 @@ public class TestGateway
 
     public virtual async Task DisposeAsync()
     {
+        _process?.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -87,6 +103,30 @@ public class TestGateway
         }
 
         DeleteFolder(DataDirectory);
+    }
+
+    private async Task StartProcessAsync()
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{Ports.Free()}");
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = BaseAddress.ToString(),
+            ["Dialogue__DataDirectory"] = DataDirectory,
+            ["Dialogue__AdminKey"] = AdminKey,
+            ["Dialogue__SiloPort"] = Ports.FreeText(),
+            ["Dialogue__GatewayPort"] = Ports.FreeText(),
+        };
+        foreach (var (key, value) in Settings.Concat(StorageSettings))
+        {
+            if (value is not null)
+            {
+                environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
+        }
+
+        _process = ServerProcess.Gateway(environment);
+        _process.Start();
+        await _process.WaitHealthyAsync(BaseAddress);
     }
 
     /// <summary>Everything the storage holds, as text: to check that erased data is gone from it, not only from views.</summary>
