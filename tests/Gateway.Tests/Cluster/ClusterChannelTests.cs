@@ -12,13 +12,16 @@ namespace OpenGov.Dialogue.Gateway.Tests.Cluster;
 /// <summary>
 /// WhatsApp in a cluster as it is deployed: two standalone silos and two gateways on PostgreSQL, the provider's
 /// webhooks spread over both gateways (and, as a provider retrying elsewhere does, one message delivered to both).
-/// Each message makes one item and each reply or answer goes out once; the numbers stay out of the database.
+/// An SMS sender votes through the same cluster. Each message makes one item or vote and each reply or answer goes out
+/// once; the numbers stay out of the database.
 /// </summary>
 [Collection(ClusterFaultCollection.Name)]
 [Trait("Category", "cluster")]
 public sealed class ClusterChannelTests
 {
     private const int Senders = 6;
+
+    private const string SmsPublicUrl = "https://dialog.example.go.id/channels/sms";
 
     [Fact]
     public async Task Webhooks_over_two_gateways_make_one_item_per_message_and_every_receipt_and_answer_goes_out_once()
@@ -34,6 +37,12 @@ public sealed class ClusterChannelTests
             ["Channels__WhatsApp__PhoneNumberId"] = FakeProviders.PhoneNumberId,
             ["Channels__WhatsApp__ApiVersion"] = FakeProviders.ApiVersion,
             ["Channels__WhatsApp__BaseUrl"] = providers.BaseAddress.ToString(),
+            ["Channels__Sms__AccountSid"] = FakeProviders.AccountSid,
+            ["Channels__Sms__AuthToken"] = providers.SmsAuthToken,
+            ["Channels__Sms__From"] = "+6281100000000",
+            ["Channels__Sms__BaseUrl"] = providers.BaseAddress.ToString(),
+            // Behind a load balancer the provider signs the public address, not either gateway's own.
+            ["Channels__Sms__PublicUrl"] = SmsPublicUrl,
         });
         var gateways = rig.Gateways.Select(g => new HttpClient { BaseAddress = g.Http, Timeout = TimeSpan.FromSeconds(20) }).ToArray();
         try
@@ -76,6 +85,17 @@ public sealed class ClusterChannelTests
 
             Assert.Equal(Senders, page!.Items.Count);
 
+            // An SMS sender joins through one gateway and upvotes the first question; the provider delivers the vote
+            // to both gateways. One vote, one reply.
+            var texter = ChannelGatewayHost.NewNumber();
+            await Sms(gateways[0], providers, texter, $"GABUNG {id}", "SM" + Guid.NewGuid().ToString("N"));
+            var voteSid = "SM" + Guid.NewGuid().ToString("N");
+            await Task.WhenAll(gateways.Select(g => Sms(g, providers, texter, $"ATAS {itemIds[0][1..]}", voteSid)));
+            var voted = await Received(providers, texter, t => t.StartsWith("Suara Anda", StringComparison.Ordinal));
+            Assert.Equal($"Suara Anda untuk #{itemIds[0][1..]} tercatat (1 dukungan).", voted.Text);
+            var tallied = await gateways[0].GetFromJsonAsync<ItemPage>($"/api/consultations/{id}/items", GatewayHost.Json);
+            Assert.Equal(1, tallied!.Items.Single(item => item.Id == itemIds[0]).Votes.Up);
+
             // An official answers every question through the second gateway; each sender gets the answer once,
             // whichever gateway it wrote through and whichever silo holds its conversation.
             for (var i = 0; i < Senders; i++)
@@ -90,6 +110,10 @@ public sealed class ClusterChannelTests
                 Assert.Equal($"Jawaban resmi untuk #{itemIds[i][1..]}: Dijadwalkan minggu ke-{i + 1}.", answer.Text);
             }
 
+            // The voter hears the answer to what it voted for, by SMS.
+            var heard = await Received(providers, texter, t => t.StartsWith("Jawaban resmi", StringComparison.Ordinal));
+            Assert.Equal(("sms", $"Jawaban resmi untuk #{itemIds[0][1..]}: Dijadwalkan minggu ke-1."), (heard.Channel, heard.Text));
+
             // Time for a second send, if any process were to make one.
             await Task.Delay(TimeSpan.FromSeconds(2));
             foreach (var number in numbers)
@@ -99,13 +123,15 @@ public sealed class ClusterChannelTests
                 Assert.Single(sent, t => t.StartsWith("Jawaban resmi", StringComparison.Ordinal));
             }
 
+            Assert.Single(providers.To(texter), s => s.Text.StartsWith("Suara Anda", StringComparison.Ordinal));
+            Assert.Single(providers.To(texter), s => s.Text.StartsWith("Jawaban resmi", StringComparison.Ordinal));
             Assert.Empty(providers.ShapeErrors);
-            Assert.All(providers.Calls, c => Assert.Equal(200, c.Status));
+            Assert.All(providers.Calls, c => Assert.Equal(c.Channel == "sms" ? 201 : 200, c.Status));
 
             // The numbers are kept encrypted in the conversations' state only: no table holds one in clear.
             var stored = await DatabaseText(rig.ConnectionString);
             Assert.Contains(questions[0], stored, StringComparison.Ordinal);
-            Assert.All(numbers, n => Assert.DoesNotContain(n, stored, StringComparison.Ordinal));
+            Assert.All(numbers.Append(texter), n => Assert.DoesNotContain(n, stored, StringComparison.Ordinal));
         }
         finally
         {
@@ -122,6 +148,17 @@ public sealed class ClusterChannelTests
         using var response = await gateway.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<WebhookReceipt>(GatewayHost.Json))!;
+    }
+
+    /// <summary>An inbound SMS form posted to one gateway, signed the Twilio way over the public webhook address.</summary>
+    private static async Task Sms(HttpClient gateway, FakeProviders providers, string from, string text, string sid)
+    {
+        KeyValuePair<string, string>[] form = [new("MessageSid", sid), new("AccountSid", FakeProviders.AccountSid), new("From", "+" + from), new("To", "+6281100000000"), new("Body", text), new("NumMedia", "0")];
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/channels/sms") { Content = new FormUrlEncodedContent(form) };
+        request.Headers.TryAddWithoutValidation(TwilioSignatureCheck.Header, TwilioSignatureCheck.Sign(providers.SmsAuthToken, SmsPublicUrl, form));
+        using var response = await gateway.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/xml", response.Content.Headers.ContentType?.MediaType);
     }
 
     private static async Task<FakeSend> Received(FakeProviders providers, string number, Func<string, bool> match)
