@@ -29,7 +29,7 @@ public static class GatewayApp
         builder.AddDialogueAuth(options, host.DataDirectory);
         builder.AddDialogueErrors();
         builder.AddDialogueLive();
-        builder.AddDialogueLite(options, host.DataDirectory);
+        builder.AddDialogueLite(options, host);
         builder.AddGatewayMetrics(host);
         builder.AddChannels();
         builder.Services.AddOpenApi();

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.RateLimiting;
 using OpenGov.Dialogue.Gateway.Auth;
+using OpenGov.Dialogue.Silo;
 
 namespace OpenGov.Dialogue.Gateway.Lite;
 
@@ -14,18 +15,23 @@ public static class LiteSetup
     /// <summary>The hidden form field that carries the anti-forgery token: short, because every byte of the page counts.</summary>
     public const string AntiforgeryField = "af";
 
-    public static void AddDialogueLite(this WebApplicationBuilder builder, DialogueOptions options, string dataDirectory)
+    public static void AddDialogueLite(this WebApplicationBuilder builder, DialogueOptions options, DialogueHostOptions host)
     {
         builder.Services.AddSingleton<LiteIdentity>();
 
-        // Anti-forgery tokens are Data Protection payloads. Where the gateway keeps its own keys in the data
-        // folder (no configured signing key: the embedded default), the key ring lives beside them, so a form
-        // drawn before a restart still posts after it whatever the process's home is, and gateways sharing
-        // the folder accept each other's forms. At rest it is as protected as signing.key (a 0700 folder).
-        if (string.IsNullOrWhiteSpace(options.SigningKey))
+        // Anti-forgery tokens are Data Protection payloads, so every gateway that may receive a form must hold the
+        // key that drew it. On PostgreSQL (clusters: gateways behind one proxy, containers without volumes) the
+        // key ring is in the database, sealed under the signing key. On the embedded default it lives in the
+        // data folder beside signing.key, so a form drawn before a restart still posts after it whatever the
+        // process's home is. At rest there it is as protected as signing.key (a 0700 folder).
+        if (host.Storage == "postgres" && !string.IsNullOrWhiteSpace(host.ConnectionString))
         {
-            var ring = Path.Combine(dataDirectory, "data-protection");
-            DataFolder.Ensure(dataDirectory);
+            builder.Services.AddSharedKeyRing(host.ConnectionString, host.ServiceId);
+        }
+        else
+        {
+            var ring = Path.Combine(host.DataDirectory, "data-protection");
+            DataFolder.Ensure(host.DataDirectory);
             DataFolder.Ensure(ring);
             builder.Services.AddDataProtection().SetApplicationName("OpenGov.Dialogue").PersistKeysToFileSystem(new DirectoryInfo(ring));
 

@@ -32,7 +32,8 @@ public sealed class ClusterRig : IAsyncDisposable
     public PrivatePostgres? Server => _server;
 
     /// <param name="ownServer">A PostgreSQL server of this cluster's own, which the test may stop and start; else a fresh database on the shared test server.</param>
-    public static async Task<ClusterRig> StartAsync(int silos, int gateways, Dictionary<string, string>? extra = null, bool ownServer = false)
+    /// <param name="separateHomes">Each node gets a home folder of its own (HOME), as containers have, instead of the user's.</param>
+    public static async Task<ClusterRig> StartAsync(int silos, int gateways, Dictionary<string, string>? extra = null, bool ownServer = false, bool separateHomes = false)
     {
         var rig = new ClusterRig();
         try
@@ -49,7 +50,7 @@ public sealed class ClusterRig : IAsyncDisposable
             }
             for (var i = 0; i < silos; i++)
             {
-                rig.Silos.Add(new Node(rig, $"silo{i + 1}", isGateway: false, extra));
+                rig.Silos.Add(new Node(rig, $"silo{i + 1}", isGateway: false, extra, separateHomes));
             }
 
             foreach (var silo in rig.Silos)
@@ -65,7 +66,7 @@ public sealed class ClusterRig : IAsyncDisposable
             // One after the other: the first gateway writes the shared token-signing key the others read.
             for (var i = 0; i < gateways; i++)
             {
-                var gateway = new Node(rig, $"gateway{i + 1}", isGateway: true, extra);
+                var gateway = new Node(rig, $"gateway{i + 1}", isGateway: true, extra, separateHomes);
                 rig.Gateways.Add(gateway);
                 gateway.Start();
                 await gateway.WaitReadyAsync();
@@ -140,7 +141,7 @@ public sealed class ClusterRig : IAsyncDisposable
         private readonly Dictionary<string, string> _environment;
         private ServerProcess? _process;
 
-        internal Node(ClusterRig rig, string name, bool isGateway, Dictionary<string, string>? extra)
+        internal Node(ClusterRig rig, string name, bool isGateway, Dictionary<string, string>? extra, bool separateHome = false)
         {
             _rig = rig;
             Name = name;
@@ -171,6 +172,26 @@ public sealed class ClusterRig : IAsyncDisposable
             foreach (var (key, value) in extra ?? [])
             {
                 _environment[key] = value;
+            }
+
+            if (separateHome)
+            {
+                Home = Path.Combine(rig._keys, "home-" + name);
+                Directory.CreateDirectory(Home);
+                _environment["HOME"] = Home;
+            }
+        }
+
+        /// <summary>The node's own home folder, when it has one (<c>separateHomes</c>).</summary>
+        public string? Home { get; }
+
+        /// <summary>Empties the home folder, as a replaced container starts with a new one (the node must be stopped).</summary>
+        public void ClearHome()
+        {
+            if (Home is not null)
+            {
+                Directory.Delete(Home, recursive: true);
+                Directory.CreateDirectory(Home);
             }
         }
 
