@@ -51,6 +51,8 @@ public static class LiteEndpoints
         lite.MapPost("/post", Post);
         lite.MapPost("/vote", Vote);
         lite.MapPost("/appeal", Appeal);
+        lite.MapGet("/data", Data);
+        lite.MapPost("/erase", Erase);
     }
 
     /// <summary>The rate limiter's refusal of a new identity, as a page (called from the limiter's OnRejected).</summary>
@@ -101,7 +103,8 @@ public static class LiteEndpoints
         return list switch
         {
             "top" or "new" => Html(http, await ListPage(view, consultation, list, number), StatusCodes.Status200OK),
-            "mine" when mine is not null => Html(http, MinePage(view, number), StatusCodes.Status200OK),
+            // The data-rights forms are offered in a closed consultation too: the rights outlive the event.
+            "mine" when mine is not null => Html(http, MinePage(view, number, antiforgery.GetAndStoreTokens(http).RequestToken!), StatusCodes.Status200OK),
             "about" => Html(http, AboutPage(view), StatusCodes.Status200OK),
             _ => Html(http, await MainPage(view, consultation, view.Message), StatusCodes.Status200OK),
         };
@@ -254,6 +257,62 @@ public static class LiteEndpoints
     }
 
     /// <summary>
+    /// Everything held about the device's participant (the web page's "download my data", <c>/api/me/data</c>), as a
+    /// JSON file a text browser can save. Only with this consultation's identity cookie; the consultation need not be
+    /// open or even readable any more, since the right of access outlives it.
+    /// </summary>
+    private static async Task<IResult> Data(HttpContext http, IGrainFactory grains, LiteIdentity identity)
+    {
+        var words = LiteText.For(http.Request);
+        var id = http.Request.Query["c"].ToString();
+        if (!ConsultationIds.IsValid(id))
+        {
+            return NotFound(http, words);
+        }
+
+        if (identity.Read(http, id) is not { } user)
+        {
+            return Refuse(http, words, id, "join-first", StatusCodes.Status403Forbidden);
+        }
+
+        var data = await grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user)).GetData(null);
+        Headers(http);
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"data-saya-{id}.json\"";
+        return TypedResults.Json(data);
+    }
+
+    /// <summary>
+    /// Erases the device's participant's contributions (texts replaced by a marker, votes withdrawn), as
+    /// <c>/api/me/erase</c> does: only with the form's token and its ticked confirmation, else nothing changes.
+    /// </summary>
+    private static async Task<IResult> Erase(HttpContext http, IGrainFactory grains, LiteIdentity identity, IAntiforgery antiforgery)
+    {
+        var words = LiteText.For(http.Request);
+        var (id, _, user, refusal) = await Checked(http, grains, identity, antiforgery, words, member: true);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var form = await http.Request.ReadFormAsync();
+        if (form["confirm"].ToString() != "yes")
+        {
+            return Refuse(http, words, id, "confirmation-required", StatusCodes.Status400BadRequest);
+        }
+
+        try
+        {
+            await grains.GetGrain<ICitizenGrain>(Roles.RequireCitizen(user!)).Erase();
+        }
+        catch (DialogueException ex)
+        {
+            return Refuse(http, words, id, ex, null);
+        }
+
+        return SeeOther(http, id, words, "list=mine&m=erased");
+    }
+
+    /// <summary>
     /// What every form checks first: the consultation id, the anti-forgery token, that the device may read the
     /// consultation, and with <paramref name="member"/> that it joined it ("join first" otherwise). The device's
     /// identity comes back with the consultation (null when it has not joined).
@@ -365,19 +424,31 @@ public static class LiteEndpoints
         return page.End();
     }
 
-    private static string MinePage(View view, int number)
+    private static string MinePage(View view, int number, string token)
     {
         var (info, page, words) = (view.Info, view.Page, view.Page.Words);
         var items = view.Mine!.Items.Reverse().Skip((number - 1) * PageSize).Take(PageSize + 1).ToList();
         page.Begin(info.Title, $"list=mine&p={LitePage.Int(number)}");
         page.Raw("<p>").Link(page.Url(), words["list.back"]).Raw("</p><h1 id=\"mine\">").Text(words["mine.title"]).Raw("</h1>");
+        Done(page, view.Message);
         Own(view, [.. items.Take(PageSize)], detailed: true);
         if (items.Count > PageSize && number < MaxPages)
         {
             page.Raw("<p>").Link(page.Url(query: $"list=mine&p={LitePage.Int(number + 1)}"), words["list.more"]).Raw("</p>");
         }
 
+        DataRights(page, token);
         return page.End();
+    }
+
+    /// <summary>"My data": the download link and the erase form with its confirmation box (no script: the box is the confirmation).</summary>
+    private static void DataRights(LitePage page, string token)
+    {
+        var words = page.Words;
+        page.Raw("<h2 id=\"data\">").Text(words["data.title"]).Raw("</h2><p>").Link(page.Url("/lite/data"), words["data.download"]).Raw("</p>");
+        page.FormStart(page.Url("/lite/erase"), token);
+        page.Raw("<p><small>").Text(words["data.eraseHint"]).Raw("</small></p><input type=\"checkbox\" id=\"confirm\" name=\"confirm\" value=\"yes\" required> <label for=\"confirm\">")
+            .Text(words["data.eraseConfirm"]).Raw("</label><br><button type=\"submit\">").Text(words["data.erase"]).Raw("</button></form>");
     }
 
     private static string AboutPage(View view)
@@ -647,7 +718,7 @@ public static class LiteEndpoints
 
     private static void Done(LitePage page, string message)
     {
-        if (message is "sent" or "pending" or "voted" or "joined" or "appealed")
+        if (message is "sent" or "pending" or "voted" or "joined" or "appealed" or "erased")
         {
             page.Notice(page.Words[$"done.{message}"]);
         }
