@@ -41,8 +41,8 @@ public sealed class ProxiedClusterTests(ProcessTopology topology, ITestOutputHel
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         proxy.DefaultRequestHeaders.Authorization = null;
 
-        // Challenge and token requests alternate between the gateways: a challenge signed by one is accepted by the
-        // other only because both sign with the shared Dialogue:SigningKey.
+        // Challenges are spread round robin, and the tokens are minted where this address hashes to (docker/nginx.conf):
+        // half of the challenges were signed by the other gateway, accepted only because both share Dialogue:SigningKey.
         var tokens = new List<string>();
         for (var i = 0; i < Participants; i++)
         {
@@ -145,6 +145,61 @@ public sealed class ProxiedClusterTests(ProcessTopology topology, ITestOutputHel
             Assert.Contains(g, l => l[1] == "/hubs/dialogue" && l[2] == "101");
             Assert.Single(g.Select(l => l[3]).Distinct());
         });
+    }
+
+    /// <summary>
+    /// The per-address budget of new /lite identities (20 by default) through nginx from one address: the proxy sends
+    /// every sign-up of an address to one gateway, so the budget holds once for the deployment (round robin gave
+    /// each gateway its own budget: twice as many).
+    /// </summary>
+    [Fact]
+    public async Task Through_nginx_one_address_gets_the_lite_identity_budget_once_not_once_per_gateway()
+    {
+        var budget = new DialogueOptions().LiteIdentitiesPerAddress;
+        using var proxy = new HttpClient { BaseAddress = topology.Proxy, Timeout = TimeSpan.FromSeconds(30) };
+        proxy.DefaultRequestHeaders.Authorization = new("Bearer", await Token(proxy, new { key = GatewayHost.AdminKey, role = "admin", name = "Admin" }));
+        using var created = await proxy.PostAsJsonAsync("/api/consultations", new { title = "Balai warga", mode = "qa", moderation = "post" });
+        created.EnsureSuccessStatusCode();
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        // Phones open the page first (spread round robin), then join one after the other: round robin would
+        // alternate the joins between the gateways.
+        var phones = Enumerable.Range(0, 3 * budget).Select(_ => new LiteSession(topology.Proxy)).ToList();
+        var joined = 0;
+        HttpStatusCode last = default;
+        try
+        {
+            foreach (var phone in phones)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await phone.Get($"/lite?c={id}")).Status);
+            }
+
+            foreach (var phone in phones)
+            {
+                using var response = await phone.Post($"/lite/join?c={id}");
+                last = response.StatusCode;
+                if (last != HttpStatusCode.SeeOther)
+                {
+                    break;
+                }
+
+                joined++;
+            }
+        }
+        finally
+        {
+            phones.ForEach(p => p.Dispose());
+        }
+
+        // The bucket refills by a tenth of the budget a minute; the run takes seconds.
+        Assert.Equal(HttpStatusCode.TooManyRequests, last);
+        Assert.InRange(joined, budget, budget + (budget / 10));
+
+        var log = await AccessLogWith(l => l[0] == "POST" && l[1] == "/lite/join", joined + 1);
+        var joinsServedBy = log.Where(l => l[0] == "POST" && l[1] == "/lite/join").Select(l => l[3]).Distinct().ToList();
+        Assert.Single(joinsServedBy);
+        var pagesServedBy = log.Where(l => l[0] == "GET" && l[1] is "/lite" or "/lite/").Select(l => l[3]).Distinct().ToList();
+        Assert.Equal(2, pagesServedBy.Count);
     }
 
     /// <summary>
