@@ -52,6 +52,14 @@ public sealed class DialogueHostOptions : IValidatableObject
     /// </summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// Erasures share scrubs of the grain-state store (a VACUUM), started at least this many seconds apart
+    /// (<c>ScrubCoalescer</c>): an erasure returns within about this long plus one scrub, and erasures asked in a
+    /// loop cannot keep the store vacuuming. 0 starts a scrub as soon as the previous one ends.
+    /// </summary>
+    [Range(0, 3600)]
+    public int ScrubMinimumGapSeconds { get; set; } = 5;
+
     /// <summary>Apply the PostgreSQL migrations on start (under an advisory lock, so several processes may).</summary>
     public bool MigrateOnStart { get; set; }
 

@@ -95,7 +95,7 @@ public static class DialogueSiloHosting
             builder.Services.AddSingleton(database);
             builder.Services.AddSingleton<IDialogueJournal>(sp =>
                 new SqliteJournal(database, StorageRetry.Create(), sp.GetRequiredService<ILogger<SqliteJournal>>()));
-            builder.Services.AddSingleton<IStorageScrubber>(new SqliteScrubber(database));
+            builder.Services.AddSingleton<IStorageScrubber>(_ => Coalesced(new SqliteScrubber(database), options));
         }
 
         builder.UseOrleans(silo =>
@@ -199,8 +199,12 @@ public static class DialogueSiloHosting
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString!));
         builder.Services.AddSingleton<IDialogueJournal>(sp => new PostgresJournal(
             sp.GetRequiredService<NpgsqlDataSource>(), StorageRetry.Create(PostgresJournal.IsTransient), sp.GetRequiredService<ILogger<PostgresJournal>>()));
-        builder.Services.AddSingleton<IStorageScrubber>(sp => new PostgresScrubber(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton<IStorageScrubber>(sp => Coalesced(new PostgresScrubber(sp.GetRequiredService<NpgsqlDataSource>()), options));
     }
+
+    /// <summary>The gap is about the machine's load, so it runs on the real clock whatever clock the grains are given.</summary>
+    private static ScrubCoalescer Coalesced(IStorageScrubber scrubber, DialogueHostOptions options) =>
+        new(scrubber, TimeSpan.FromSeconds(options.ScrubMinimumGapSeconds), TimeProvider.System);
 
     /// <summary>
     /// Where a monitoring port (<see cref="DialogueHostOptions.SiloHttpPort"/>, <see cref="DialogueHostOptions.MetricsPort"/>)

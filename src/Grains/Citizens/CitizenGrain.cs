@@ -183,6 +183,12 @@ public sealed class CitizenGrain(
     public async Task<IReadOnlyList<ErasureResult>> Erase()
     {
         var citizenId = this.GetPrimaryKeyString();
+        if (!state.RecordExists && !TookPartIn().Any() && state.State.Described.Count == 0)
+        {
+            // Nothing was ever stored for this citizen: nothing to erase, and no scrub of the store to ask for.
+            return [];
+        }
+
         var results = new List<ErasureResult>();
         foreach (var id in TookPartIn().ToList())
         {
