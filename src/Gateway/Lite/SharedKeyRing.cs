@@ -139,10 +139,24 @@ public sealed class SigningKeyXmlDecryptor(IServiceProvider services) : IXmlDecr
     public XElement Decrypt(XElement encryptedElement) => SigningKeyXmlEncryptor.Open(services.GetRequiredService<GatewayKeys>(), encryptedElement);
 }
 
-/// <summary>Makes the shared ring's first key before the gateway takes requests (<see cref="PostgresKeyRing.EnsureFirstKey"/>).</summary>
-public sealed class SharedKeyRingStart(PostgresKeyRing ring, IKeyManager keys, TimeProvider clock) : IHostedService
+/// <summary>
+/// Makes the shared ring's first key before the gateway takes requests (<see cref="PostgresKeyRing.EnsureFirstKey"/>).
+/// With the database unreachable the gateway still starts: Data Protection makes the key on first use, as it would
+/// without this step, and the rest of the gateway reports the database through /health/ready.
+/// </summary>
+public sealed class SharedKeyRingStart(PostgresKeyRing ring, IKeyManager keys, TimeProvider clock, ILogger<SharedKeyRingStart> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => Task.Run(() => ring.EnsureFirstKey(keys, clock.GetUtcNow()), cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Run(() => ring.EnsureFirstKey(keys, clock.GetUtcNow()), cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            logger.LogWarning(e, "The shared Data Protection key ring could not be read at start; its first key will be made on first use.");
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
