@@ -62,6 +62,43 @@ public sealed record BinaryClassifierOptions
     public bool MapInformalSpellings { get; init; } = true;
 
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Issue #18 §1: the team's own TF-IDF (<see cref="SparseTfidf"/>) instead of ML.NET's bags, with a plain and an NB-scaled
+    /// SDCA logistic regression averaged and an F1 threshold chosen on <see cref="ThresholdFolds"/> inner folds
+    /// (<c>SparseBinaryModel</c>). Null keeps the ML.NET featurisation and the settings above.
+    /// </summary>
+    public SparseTfidfOptions? SparseFeatures { get; init; }
+
+    /// <summary>With <see cref="SparseFeatures"/>: SDCA's L2 of the plain member (≈ 1 / (C · n) for scikit-learn's C).</summary>
+    public float SparseL2 { get; init; } = 4e-5f;
+
+    /// <summary>With <see cref="SparseFeatures"/>: SDCA's L2 of the naive Bayes member.</summary>
+    public float SparseNaiveBayesL2 { get; init; } = 3e-5f;
+
+    /// <summary>With <see cref="SparseFeatures"/>: the naive Bayes ratio's smoothing (texts added to each feature's count).</summary>
+    public double SparseNaiveBayesAlpha { get; init; } = 1;
+
+    /// <summary>With <see cref="SparseFeatures"/>: SDCA passes of each member.</summary>
+    public int SparseIterations { get; init; } = 50;
+
+    /// <summary>
+    /// With <see cref="SparseFeatures"/>: both members are the team's own linear SVMs (<see cref="LinearSvm"/>, squared hinge)
+    /// with this C instead of SDCA logistic regressions; their averaged decision value stands in for the log-odds.
+    /// </summary>
+    public double? SparseSvmCost { get; init; }
+
+    /// <summary>With <see cref="SparseSvmCost"/>: the SVM solver's stopping tolerance.</summary>
+    public double SparseSvmTolerance { get; init; } = 0.01;
+
+    /// <summary>With <see cref="SparseFeatures"/>: SDCA stops at this relative duality gap (ML.NET's default 0.1 stops early).</summary>
+    public float SparseTolerance { get; init; } = 0.01f;
+
+    /// <summary>With <see cref="SparseFeatures"/>: pass the text through the <c>TextNormalizer</c> first (false: raw text, lower-cased).</summary>
+    public bool SparseNormalizeText { get; init; }
+
+    /// <summary>With <see cref="SparseFeatures"/>: inner folds that choose the F1 threshold; below 2, the threshold is 0 (probability 0.5).</summary>
+    public int ThresholdFolds { get; init; } = 3;
 }
 
 /// <summary>
@@ -74,6 +111,7 @@ public sealed record BinaryClassifierOptions
 public sealed class BinaryTextClassifier
 {
     private const string Kind = "binary-text-classifier";
+    private const string SparseKind = "binary-text-classifier-sparse";
     private readonly PooledPredictor<NormalizedTextRow, BinaryScore>? _predictor;
     private readonly PooledPredictor<NormalizedTextRow, FeatureRow>? _featurizer;
     private readonly MLContext _ml;
@@ -81,6 +119,18 @@ public sealed class BinaryTextClassifier
     private readonly LinearHead? _head;
 
     private readonly TextNormalizer _normalizer;
+    private readonly SparseBinaryModel? _sparse;
+    private readonly bool _sparseNormalizes;
+
+    private BinaryTextClassifier(SparseBinaryModel sparse, Settings settings)
+    {
+        MapsInformalSpellings = settings.MapInformalSpellings;
+        _normalizer = MapsInformalSpellings ? TextNormalizer.Default : new TextNormalizer(new NormalizerOptions { MapInformalSpellings = false });
+        _sparse = sparse;
+        _sparseNormalizes = settings.SparseNormalizeText;
+        _ml = new MLContext(1);
+        _model = null!;
+    }
 
     private BinaryTextClassifier(MLContext ml, ITransformer model, Settings settings, LinearHead? head)
     {
@@ -106,6 +156,22 @@ public sealed class BinaryTextClassifier
         ArgumentNullException.ThrowIfNull(examples);
         options ??= new BinaryClassifierOptions();
         var normalizer = options.MapInformalSpellings ? TextNormalizer.Default : new TextNormalizer(new NormalizerOptions { MapInformalSpellings = false });
+        if (options.SparseFeatures is not null)
+        {
+            var sparseRows = examples
+                .Where(e => !string.IsNullOrWhiteSpace(e.Text))
+                .Select(e => (Text: options.SparseNormalizeText ? normalizer.Normalize(e.Text) : e.Text, e.IsPositive))
+                .ToList();
+            var sparsePositives = sparseRows.Count(r => r.IsPositive);
+            if (sparsePositives == 0 || sparsePositives == sparseRows.Count)
+            {
+                throw new ArgumentException($"a binary classifier needs examples of both classes; all {sparseRows.Count} are {(sparsePositives == 0 ? "negative" : "positive")}", nameof(examples));
+            }
+
+            var model = SparseBinaryModel.Train(sparseRows.Select(r => r.Text).ToList(), sparseRows.Select(r => r.IsPositive).ToList(), options);
+            return new BinaryTextClassifier(model, new Settings(options.MapInformalSpellings, SparseNormalizeText: options.SparseNormalizeText));
+        }
+
         var rows = examples
             .Where(e => !string.IsNullOrWhiteSpace(e.Text))
             .Select(e => (Text: normalizer.Normalize(e.Text), e.IsPositive))
@@ -304,8 +370,8 @@ public sealed class BinaryTextClassifier
         return ratio;
     }
 
-    private static (float[] Weights, float Bias) Sdca(
-        MLContext ml, List<KeyValuePair<int, float>[]> features, bool[] labels, float[] weights, int dimension, float[]? scale, float? l2, int iterations)
+    internal static (float[] Weights, float Bias) Sdca(
+        MLContext ml, List<KeyValuePair<int, float>[]> features, bool[] labels, float[] weights, int dimension, float[]? scale, float? l2, int iterations, float? tolerance = null)
     {
         var schema = SchemaDefinition.Create(typeof(VectorRow));
         schema[nameof(VectorRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dimension);
@@ -322,12 +388,22 @@ public sealed class BinaryTextClassifier
             return new VectorRow { Features = new VBuffer<float>(dimension, row.Length, values, indices), Label = labels[r], Weight = weights[r] };
         }).ToList();
         var data = ml.Data.Cache(ml.Data.LoadFromEnumerable(rows, schema));
-        var model = ml.BinaryClassification.Trainers.SdcaLogisticRegression(
-            labelColumnName: nameof(VectorRow.Label),
-            featureColumnName: nameof(VectorRow.Features),
-            exampleWeightColumnName: nameof(VectorRow.Weight),
-            l2Regularization: l2,
-            maximumNumberOfIterations: iterations).Fit(data).Model.SubModel;
+        var model = (tolerance is { } gap
+            ? ml.BinaryClassification.Trainers.SdcaLogisticRegression(new Microsoft.ML.Trainers.SdcaLogisticRegressionBinaryTrainer.Options
+            {
+                LabelColumnName = nameof(VectorRow.Label),
+                FeatureColumnName = nameof(VectorRow.Features),
+                ExampleWeightColumnName = nameof(VectorRow.Weight),
+                L2Regularization = l2,
+                MaximumNumberOfIterations = iterations,
+                ConvergenceTolerance = gap,
+            })
+            : ml.BinaryClassification.Trainers.SdcaLogisticRegression(
+                labelColumnName: nameof(VectorRow.Label),
+                featureColumnName: nameof(VectorRow.Features),
+                exampleWeightColumnName: nameof(VectorRow.Weight),
+                l2Regularization: l2,
+                maximumNumberOfIterations: iterations)).Fit(data).Model.SubModel;
         var dense = new float[dimension];
         var index = 0;
         foreach (var weight in model.Weights)
@@ -354,6 +430,12 @@ public sealed class BinaryTextClassifier
     public double Probability(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (_sparse is not null)
+        {
+            var input = _sparseNormalizes ? _normalizer.Normalize(text) : text;
+            return string.IsNullOrWhiteSpace(input) ? 0 : 1 / (1 + Math.Exp(-_sparse.Score(input)));
+        }
+
         var normalized = _normalizer.Normalize(text);
         if (normalized.Length == 0)
         {
@@ -387,8 +469,18 @@ public sealed class BinaryTextClassifier
     /// <summary>Share of the naive Bayes member in the log-odds (null without presence bags).</summary>
     public double? NaiveBayesShare => _head?.NaiveBayesShare;
 
+    /// <summary>With <see cref="BinaryClassifierOptions.SparseFeatures"/>: the log-odds threshold the inner folds chose (else null).</summary>
+    public double? ChosenThreshold => _sparse?.Threshold;
+
     public void Save(Stream stream)
     {
+        if (_sparse is not null)
+        {
+            using var writer = ModelFile.WriteHeader(stream, SparseKind, new Settings(MapsInformalSpellings, SparseNormalizeText: _sparseNormalizes));
+            _sparse.Write(writer);
+            return;
+        }
+
         ModelFile.Write(stream, Kind, new Settings(MapsInformalSpellings, UsesWordBoundaryCharGrams, UsesPresence), _ml, _model,
             _ml.Data.LoadFromEnumerable(Array.Empty<NormalizedTextRow>()).Schema);
         if (_head is not null)
@@ -407,7 +499,15 @@ public sealed class BinaryTextClassifier
     public static BinaryTextClassifier Load(Stream stream)
     {
         var ml = new MLContext(1);
-        var (settings, model) = ModelFile.Read<Settings>(stream, Kind, ml);
+        var kind = ModelFile.ReadKind(stream, Kind, SparseKind);
+        if (kind == SparseKind)
+        {
+            var sparseSettings = ModelFile.ReadSettings<Settings>(stream, kind);
+            using var sparseReader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            return new BinaryTextClassifier(SparseBinaryModel.Read(sparseReader), sparseSettings);
+        }
+
+        var (settings, model) = ModelFile.ReadAfterKind<Settings>(stream, kind, ml);
         LinearHead? head = null;
         if (settings.Presence)
         {
@@ -427,7 +527,7 @@ public sealed class BinaryTextClassifier
     }
 
     /// <summary>Saved settings; a model saved before presence bags existed loads with <c>Presence = false</c>.</summary>
-    private sealed record Settings(bool MapInformalSpellings, bool UsesWordBoundaryCharGrams = false, bool Presence = false);
+    private sealed record Settings(bool MapInformalSpellings, bool UsesWordBoundaryCharGrams = false, bool Presence = false, bool SparseNormalizeText = false);
 
     private sealed record LinearHead(float[] Weights, float Bias, double NaiveBayesShare);
 
