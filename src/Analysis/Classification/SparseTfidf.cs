@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Globalization;
 
 namespace OpenGov.Dialogue.Analysis.Classification;
 
@@ -31,8 +31,6 @@ public sealed record SparseTfidfOptions
 /// </summary>
 public sealed class SparseTfidf
 {
-    private static readonly Regex WordPattern = new(@"\b\w\w+\b", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-
     private readonly Dictionary<string, int> _words;
     private readonly Dictionary<string, int> _chars;
     private readonly float[] _idf;
@@ -190,16 +188,52 @@ public sealed class SparseTfidf
             return;
         }
 
-        var scale = 1 / Math.Sqrt(norm);
-        var order = Enumerable.Range(start, indices.Count - start).OrderBy(i => indices[i]).ToArray();
-        var sortedIndices = order.Select(i => indices[i]).ToArray();
-        var sortedValues = order.Select(i => (float)(values[i] * scale)).ToArray();
-        for (var k = 0; k < order.Length; k++)
+        var scale = (float)(1 / Math.Sqrt(norm));
+        var length = indices.Count - start;
+        var sortedIndices = indices.GetRange(start, length).ToArray();
+        var sortedValues = values.GetRange(start, length).ToArray();
+        Array.Sort(sortedIndices, sortedValues);
+        for (var k = 0; k < length; k++)
         {
             indices[start + k] = sortedIndices[k];
-            values[start + k] = sortedValues[k];
+            values[start + k] = sortedValues[k] * scale;
         }
     }
+
+    /// <summary>Maximal runs of two or more word characters (the regular expression \b\w\w+\b, without its cost).</summary>
+    internal static string[] Words(string text)
+    {
+        var words = new List<string>();
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var word = i < text.Length && IsWordChar(text[i]);
+            if (word && start < 0)
+            {
+                start = i;
+            }
+            else if (!word && start >= 0)
+            {
+                if (i - start >= 2)
+                {
+                    words.Add(text.Substring(start, i - start));
+                }
+
+                start = -1;
+            }
+        }
+
+        return words.ToArray();
+    }
+
+    /// <summary>.NET's \w: letters, non-spacing marks, decimal digits and connector punctuation.</summary>
+    private static bool IsWordChar(char c) => char.GetUnicodeCategory(c) switch
+    {
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.NonSpacingMark
+            or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.ConnectorPunctuation => true,
+        _ => false,
+    };
 
     /// <summary>Term counts of one text: word n-grams (<paramref name="words"/>) or word-bounded character n-grams.</summary>
     internal static Dictionary<string, int> Terms(string text, SparseTfidfOptions options, bool words)
@@ -213,7 +247,7 @@ public sealed class SparseTfidf
                 return counts;
             }
 
-            var tokens = WordPattern.Matches(lower).Select(m => m.Value).ToArray();
+            var tokens = Words(lower);
             for (var n = Math.Max(1, options.WordNgramFrom); n <= options.WordNgramTo; n++)
             {
                 for (var i = 0; i + n <= tokens.Length; i++)

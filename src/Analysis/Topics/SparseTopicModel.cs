@@ -13,12 +13,24 @@ internal sealed class SparseTopicModel
     private readonly float[] _biases;
     private readonly double _scale;
 
+    // The same weights feature by feature (feature i's topics at i · topics … i · topics + topics − 1): one pass over a text's features.
+    private readonly float[] _byFeature;
+
     private SparseTopicModel(SparseTfidf features, float[][] weights, float[] biases, double scale)
     {
         _features = features;
         _weights = weights;
         _biases = biases;
         _scale = scale;
+        var topics = weights.Length;
+        _byFeature = new float[features.Dimension * topics];
+        for (var c = 0; c < topics; c++)
+        {
+            for (var i = 0; i < features.Dimension; i++)
+            {
+                _byFeature[(i * topics) + c] = weights[c][i];
+            }
+        }
     }
 
     /// <param name="texts">Normalised texts.</param>
@@ -36,10 +48,21 @@ internal sealed class SparseTopicModel
     public double[] Scores(string normalized)
     {
         var row = _features.Transform(normalized);
-        var scores = new double[_weights.Length];
-        for (var c = 0; c < scores.Length; c++)
+        var topics = _weights.Length;
+        var scores = new double[topics];
+        for (var c = 0; c < topics; c++)
         {
-            scores[c] = row.Dot(_weights[c]) + _biases[c];
+            scores[c] = _biases[c];
+        }
+
+        for (var k = 0; k < row.Indices.Length; k++)
+        {
+            var offset = row.Indices[k] * topics;
+            var value = row.Values[k];
+            for (var c = 0; c < topics; c++)
+            {
+                scores[c] += _byFeature[offset + c] * value;
+            }
         }
 
         return scores;

@@ -13,13 +13,19 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// </summary>
 internal static class ModerationEvaluation
 {
-    public const string Help = "--train DIR[,DIR...] --test DIR[,DIR...] [--online] [--l2 30] [--equal-say true|false]  (Pol.is open-data conversation folders; --online: the moderator's decisions on earlier comments are known) | --data DIR[,DIR...] --cv [K] [--folds-file F.jsonl]  (leave one conversation out; DIR may be one folder of conversation folders; K = the number of conversations)";
+    public const string Help = "--train DIR[,DIR...] --test DIR[,DIR...] [--online] [--l2 30] [--equal-say true|false] [--text-model mlnet|sparse]  (Pol.is open-data conversation folders; --online: the moderator's decisions on earlier comments are known) | --data DIR[,DIR...] --cv [K] [--folds-file F.jsonl]  (leave one conversation out; DIR may be one folder of conversation folders; K = the number of conversations)";
 
     public static Task<int> RunAsync(CliArgs args)
     {
         var online = args.Has("online");
         var l2 = args.OptionalDouble("l2", 30.0);
         var equalSay = args.Optional("equal-say") != "false";
+        TextModelOptions = args.Optional("text-model") switch
+        {
+            null or "mlnet" => MlNetTextModel,
+            "sparse" => new BinaryClassifierOptions(),
+            var other => throw new CliException($"--text-model must be mlnet or sparse, got '{other}'"),
+        };
         if (args.Has("cv"))
         {
             return Task.FromResult(CrossValidate(args, online, l2, equalSay));
@@ -302,7 +308,11 @@ internal static class ModerationEvaluation
     /// and Chinese, and word-boundary n-grams lose Chinese character pairs (cold text-only AUC fell from
     /// 0.603 to 0.565 on average over the six conversations).
     /// </summary>
-    private static readonly BinaryClassifierOptions TextModelOptions = new() { WordBoundaryCharGrams = false };
+    // ML.NET's cross-text character n-grams, as measured in docs/analysis.md; --text-model sparse: the binary default of issue #18 §1.
+    private static readonly BinaryClassifierOptions MlNetTextModel = new() { WordBoundaryCharGrams = false, SparseFeatures = null };
+
+    // Set once per command run (the CLI runs one command per process).
+    private static BinaryClassifierOptions TextModelOptions = MlNetTextModel;
 
     private sealed record ModeratedComment(string Text, TriageSignals Signals, bool Rejected, double? LocalTextProbability);
 }
