@@ -25,7 +25,7 @@ public sealed record SparseTfidfOptions
 /// <summary>
 /// TF-IDF of word n-grams and of word-bounded character n-grams, the team's own code (ML.NET's FeaturizeText has
 /// neither a minimum document frequency nor sub-linear tf, both worth about +0.02 macro-F1 on LaporGub). Words are runs
-/// of two or more letters or digits; character n-grams are taken inside each word padded with one space on each
+/// of two or more letters or digits, or one kana or CJK ideograph; character n-grams are taken inside each word padded with one space on each
 /// side (a padded word no longer than n gives itself once, and no longer n-grams). Each bag: tf (or 1 + ln tf) × idf, idf = ln((1 + n) / (1 + df)) + 1,
 /// L2-normalised on its own; the character bag's indices follow the word bag's. Immutable once fitted; thread-safe.
 /// </summary>
@@ -200,7 +200,11 @@ public sealed class SparseTfidf
         }
     }
 
-    /// <summary>Maximal runs of two or more word characters (the regular expression \b\w\w+\b, without its cost).</summary>
+    /// <summary>
+    /// Maximal runs of two or more word characters (the regular expression \b\w\w+\b, without its cost), and also a lone
+    /// kana or CJK ideograph: the <c>TextNormalizer</c> makes each of those a token of its own, and a Chinese comment would
+    /// otherwise have no word at all.
+    /// </summary>
     internal static string[] Words(string text)
     {
         var words = new List<string>();
@@ -214,7 +218,7 @@ public sealed class SparseTfidf
             }
             else if (!word && start >= 0)
             {
-                if (i - start >= 2)
+                if (i - start >= 2 || Text.TextNormalizer.IsIdeograph(text[start]))
                 {
                     words.Add(text.Substring(start, i - start));
                 }

@@ -175,6 +175,18 @@ public sealed class SparseTopicTaggerTests
     }
 
     [Fact]
+    public void Chinese_comments_are_tagged()
+    {
+        // The normaliser splits CJK text into one-character tokens; they must reach the TF-IDF.
+        string[] roads = ["道路很坏", "马路有坑", "道路堵车", "修路太慢", "路灯坏了"];
+        string[] schools = ["学校老师", "学生考试", "学校书本", "老师上课", "学生作业"];
+        var examples = roads.Select(t => new LabelledText(t, "roads")).Concat(schools.Select(t => new LabelledText(t, "schools"))).ToList();
+        var tagger = TopicTagger.Train(examples);
+        Assert.Equal("roads", tagger.Predict("道路有坑").Topic);
+        Assert.Equal("schools", tagger.Predict("学校考试").Topic);
+    }
+
+    [Fact]
     public void Default_tagger_survives_save_and_load_and_sums_to_one()
     {
         var tagger = TopicTagger.Train(Complaints(10, new Random(3)));
