@@ -310,8 +310,8 @@ internal static class ModerationEvaluation
     /// whitespace-separated runs, so an unspaced Chinese sentence keeps its pairs.
     /// </summary>
     // --text-model mlnet: ML.NET's cross-text character n-grams, the text model before issue #18 §1 (docs/analysis.md).
-    // The default is BinaryClassifierOptions' own (sparse, issue #18 §1): leave-one-conversation-out AUC cold 0.6541 against
-    // 0.6540, online 0.6929 against 0.6847.
+    // The default is BinaryClassifierOptions' own (sparse, issue #18 §1): leave-one-conversation-out AUC cold 0.6543 against
+    // 0.6540, online 0.6910 against 0.6847.
     private static readonly BinaryClassifierOptions MlNetTextModel = new() { WordBoundaryCharGrams = false, SparseFeatures = null };
 
     // Set once per command run (the CLI runs one command per process).
