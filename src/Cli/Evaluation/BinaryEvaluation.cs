@@ -104,6 +104,11 @@ internal static class BinaryEvaluation
             Console.WriteLine($"naive_bayes_share={share:0.00}");
         }
 
+        if (classifier.ChosenThreshold is { } threshold)
+        {
+            Console.WriteLine($"f1_threshold={threshold.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)} (decision value, chosen on inner folds of the training rows)");
+        }
+
         Console.WriteLine($"train_s={trainSeconds:0.00} predict_per_s={perSecond:0} baseline_majority_accuracy={Metrics.Format(Math.Max(truth.Count(t => t), truth.Count(t => !t)) / (double)truth.Count)}");
         Console.WriteLine($"F1={Metrics.Format(Metrics.F1(truth, predicted))} AUC={Metrics.Format(Metrics.Auc(truth, scores))} accuracy={Metrics.Format(accuracy)}");
         return Task.FromResult(0);
