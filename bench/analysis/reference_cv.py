@@ -12,7 +12,8 @@ Usage: /usr/bin/python3 bench/analysis/reference_cv.py topics F.jsonl
 The recipe (docs/analysis.md): TF-IDF of word 1-2-grams and of char_wb 3-5-grams,
 min_df 2, sublinear tf, each L2-normalised, the two matrices concatenated; LinearSVC(C=0.5) for topics,
 LogisticRegression(C=10, max_iter 2000) for binary. The vectorisers are fitted on each training fold only.
-Options --word-ngrams/--char-ngrams/--C/--no-sublinear/--min-df vary one setting at a time.
+Options --word-ngrams/--char-ngrams/--C/--no-sublinear/--min-df vary one setting at a time; --svm-nb is the binary
+recipe of issue #18 section 1 (two linear SVMs, F1 threshold from inner folds).
 Prints one line per fold and one line per metric, mean +/- sample sd (ddof=1), as the C# side does.
 Needs Debian's python3-sklearn (apt-get install -y python3-sklearn); run with /usr/bin/python3.
 """
@@ -27,6 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (accuracy_score, adjusted_rand_score, f1_score, normalized_mutual_info_score,
                              roc_auc_score)
+from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 
@@ -53,6 +55,29 @@ def featurise(args, train_texts, test_texts):
     return train, test
 
 
+def svm_nb_scores(x_train, y_train, x_test, c):
+    """Mean decision value of LinearSVC on the features and on the features scaled by r = log((p+1)/|p+1| / (q+1)/|q+1|),
+    p and q the number of positive and negative training texts holding each feature."""
+    present = (x_train > 0).astype(np.float64)
+    p = 1 + np.asarray(present[y_train].sum(0)).ravel()
+    q = 1 + np.asarray(present[~y_train].sum(0)).ravel()
+    r = sp.diags(np.log((p / p.sum()) / (q / q.sum())))
+    plain = LinearSVC(C=c).fit(x_train, y_train).decision_function(x_test)
+    scaled = LinearSVC(C=c).fit(x_train @ r, y_train).decision_function(x_test @ r)
+    return (plain + scaled) / 2
+
+
+def best_f1_threshold(scores, truth):
+    """The cut between two distinct scores that maximises F1 of score >= cut."""
+    order = np.argsort(-scores, kind="stable")
+    s, t = scores[order], truth[order]
+    tp, fp = np.cumsum(t), np.cumsum(~t)
+    f1 = 2 * tp / (tp + fp + t.sum())
+    last = np.r_[s[1:] != s[:-1], True]
+    i = np.flatnonzero(last)[np.argmax(f1[last])]
+    return (s[i] + s[i + 1]) / 2 if i + 1 < len(s) else s[i]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("task", choices=["topics", "binary", "groups", "groups-cv"])
@@ -66,6 +91,9 @@ def main():
     parser.add_argument("--model", choices=["svm", "lr"], default=None, help="topics: svm (default) or multinomial lr; binary: lr")
     parser.add_argument("--balanced", action="store_true", help="class_weight='balanced'")
     parser.add_argument("--k", type=int, default=None, help="groups: clusters (default: number of labels)")
+    parser.add_argument("--svm-nb", action="store_true",
+                        help="binary: LinearSVC(C) and NB-SVM (features scaled by the naive Bayes log-count ratio) averaged, the F1 "
+                             "threshold chosen on 3 inner folds of the training part (the recipe of issue #18 section 1; --C default 0.2)")
     args = parser.parse_args()
 
     rows = [json.loads(line) for line in open(args.folds, encoding="utf-8")]
@@ -106,6 +134,20 @@ def main():
             predicted = model.predict(x_test)
             values = {"macroF1": f1_score(labels[test], predicted, average="macro"),
                       "accuracy": accuracy_score(labels[test], predicted)}
+        elif args.svm_nb:
+            y_train = labels[train] == args.positive
+            y_test = labels[test] == args.positive
+            c = args.C if args.C is not None else 0.2
+            scores = svm_nb_scores(x_train, y_train, x_test, c)
+            inner = np.zeros(len(y_train))
+            texts_train = texts[train]
+            for fit, held in StratifiedKFold(3, shuffle=True, random_state=7).split(texts_train, y_train):
+                a, b = featurise(args, texts_train[fit], texts_train[held])
+                inner[held] = svm_nb_scores(a, y_train[fit], b, c)
+            threshold = best_f1_threshold(inner, y_train)
+            predicted = scores >= threshold
+            values = {"F1": f1_score(y_test, predicted), "AUC": roc_auc_score(y_test, scores),
+                      "accuracy": accuracy_score(y_test, predicted)}
         else:
             y_train = labels[train] == args.positive
             y_test = labels[test] == args.positive

@@ -208,7 +208,8 @@ public sealed class TextNormalizer(NormalizerOptions? options = null)
     private static bool IsWordChar(char c) =>
         char.IsLetterOrDigit(c) && !IsIdeograph(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
 
-    private static bool IsIdeograph(char c) =>
+    /// <summary>Kana and CJK ideographs: the normaliser makes each one a token of its own.</summary>
+    internal static bool IsIdeograph(char c) =>
         c is >= '\u3040' and <= '\u30ff' or >= '\u3400' and <= '\u9fff' or >= '\uf900' and <= '\ufaff';
 
     private static bool IsUrlStart(ReadOnlySpan<char> rest) =>

@@ -6,7 +6,7 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// <summary><c>eval binary</c>: one class against the rest (abusive or not, hate or not).</summary>
 internal static class BinaryEvaluation
 {
-    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--positive 1] [--char-ngrams 5] [--all-char-lengths true|false] [--l2 X] [--iterations N] [--trainer sdca|lbfgs] [--separate-bags true|false] [--map-spellings true|false] [--balanced true|false] [--char-wb true|false] [--presence true|false] [--nb true|false] [--nb-l2 X] [--nb-share 0..1] [--min-df 1]" + CrossValidation.HelpSuffix;
+    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--positive 1] [--char-ngrams 5] [--all-char-lengths true|false] [--l2 X] [--iterations N] [--trainer sdca|lbfgs] [--separate-bags true|false] [--map-spellings true|false] [--balanced true|false] [--char-wb true|false] [--presence true|false] [--nb true|false] [--nb-l2 X] [--nb-share 0..1] [--min-df 1] [--features sparse|mlnet] [--word-to 2] [--char-from 1] [--char-to 6] [--sparse-l2 1e-5] [--sparse-nb-l2 1e-5] [--sparse-svm-c 0.2|none] [--sparse-iterations 50] [--sparse-tolerance 0.01] [--sparse-text both|raw|normalized] [--threshold-folds 3]" + CrossValidation.HelpSuffix;
 
     private static BinaryClassifierOptions Options(CliArgs args)
     {
@@ -32,7 +32,33 @@ internal static class BinaryEvaluation
             NaiveBayesShare = args.Optional("nb-share") is null ? defaults.NaiveBayesShare : args.OptionalDouble("nb-share", 0.5),
             AllCharLengths = args.Optional("all-char-lengths") is { } all ? all == "true" : defaults.AllCharLengths,
             L2Regularization = l2 is null ? defaults.L2Regularization : (float)args.OptionalDouble("l2", 0),
-            MinDocumentFrequency = args.OptionalInt("min-df", defaults.MinDocumentFrequency),
+            MinDocumentFrequency = args.Optional("features") == "mlnet" ? args.OptionalInt("min-df", defaults.MinDocumentFrequency) : defaults.MinDocumentFrequency,
+            SparseFeatures = args.Optional("features") switch
+            {
+                "mlnet" => null,
+                null or "sparse" => (defaults.SparseFeatures ?? new SparseTfidfOptions()) is var sparse ? sparse with
+                {
+                    WordNgramTo = args.OptionalInt("word-to", sparse.WordNgramTo),
+                    CharNgramFrom = args.OptionalInt("char-from", sparse.CharNgramFrom),
+                    CharNgramTo = args.OptionalInt("char-to", sparse.CharNgramTo),
+                    MinDocumentFrequency = args.OptionalInt("min-df", sparse.MinDocumentFrequency),
+                } : null,
+                var other => throw new CliException($"--features must be sparse or mlnet, got '{other}'"),
+            },
+            SparseL2 = args.Optional("sparse-l2") is null ? defaults.SparseL2 : (float)args.OptionalDouble("sparse-l2", 0),
+            SparseNaiveBayesL2 = args.Optional("sparse-nb-l2") is null ? defaults.SparseNaiveBayesL2 : (float)args.OptionalDouble("sparse-nb-l2", 0),
+            SparseSvmCost = args.Optional("sparse-svm-c") is null ? defaults.SparseSvmCost : args.Optional("sparse-svm-c") == "none" ? null : args.OptionalDouble("sparse-svm-c", 0.3),
+            SparseIterations = args.OptionalInt("sparse-iterations", defaults.SparseIterations),
+            SparseTolerance = args.Optional("sparse-tolerance") is null ? defaults.SparseTolerance : (float)args.OptionalDouble("sparse-tolerance", 0.01),
+            SparseText = args.Optional("sparse-text") switch
+            {
+                null => defaults.SparseText,
+                "raw" => SparseTextInput.Raw,
+                "normalized" => SparseTextInput.Normalized,
+                "both" => SparseTextInput.Both,
+                var other => throw new CliException($"--sparse-text must be raw, normalized or both, got '{other}'"),
+            },
+            ThresholdFolds = args.OptionalInt("threshold-folds", defaults.ThresholdFolds),
         };
         return options;
     }
@@ -76,6 +102,11 @@ internal static class BinaryEvaluation
         if (classifier.NaiveBayesShare is { } share)
         {
             Console.WriteLine($"naive_bayes_share={share:0.00}");
+        }
+
+        if (classifier.ChosenThreshold is { } threshold)
+        {
+            Console.WriteLine($"f1_threshold={threshold.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)} (decision value, chosen on inner folds of the training rows)");
         }
 
         Console.WriteLine($"train_s={trainSeconds:0.00} predict_per_s={perSecond:0} baseline_majority_accuracy={Metrics.Format(Math.Max(truth.Count(t => t), truth.Count(t => !t)) / (double)truth.Count)}");

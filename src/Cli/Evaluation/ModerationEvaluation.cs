@@ -13,13 +13,19 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// </summary>
 internal static class ModerationEvaluation
 {
-    public const string Help = "--train DIR[,DIR...] --test DIR[,DIR...] [--online] [--l2 30] [--equal-say true|false]  (Pol.is open-data conversation folders; --online: the moderator's decisions on earlier comments are known) | --data DIR[,DIR...] --cv [K] [--folds-file F.jsonl]  (leave one conversation out; DIR may be one folder of conversation folders; K = the number of conversations)";
+    public const string Help = "--train DIR[,DIR...] --test DIR[,DIR...] [--online] [--l2 30] [--equal-say true|false] [--text-model sparse|mlnet]  (Pol.is open-data conversation folders; --online: the moderator's decisions on earlier comments are known) | --data DIR[,DIR...] --cv [K] [--folds-file F.jsonl]  (leave one conversation out; DIR may be one folder of conversation folders; K = the number of conversations)";
 
     public static Task<int> RunAsync(CliArgs args)
     {
         var online = args.Has("online");
         var l2 = args.OptionalDouble("l2", 30.0);
         var equalSay = args.Optional("equal-say") != "false";
+        TextModelOptions = args.Optional("text-model") switch
+        {
+            "mlnet" => MlNetTextModel,
+            null or "sparse" => new BinaryClassifierOptions(),
+            var other => throw new CliException($"--text-model must be mlnet or sparse, got '{other}'"),
+        };
         if (args.Has("cv"))
         {
             return Task.FromResult(CrossValidate(args, online, l2, equalSay));
@@ -298,11 +304,18 @@ internal static class ModerationEvaluation
     private const int RetrainEvery = 25;
 
     /// <summary>
-    /// Character n-grams across the whole text, not within words: Pol.is conversations are also German
-    /// and Chinese, and word-boundary n-grams lose Chinese character pairs (cold text-only AUC fell from
-    /// 0.603 to 0.565 on average over the six conversations).
+    /// <c>--text-model mlnet</c>: character n-grams across the whole text, not within words: Pol.is conversations are also German
+    /// and Chinese, and ML.NET's word-boundary n-grams lose Chinese character pairs (cold text-only AUC fell from
+    /// 0.603 to 0.565 on average over the six conversations). The sparse default takes its character n-grams inside
+    /// whitespace-separated runs, so an unspaced Chinese sentence keeps its pairs.
     /// </summary>
-    private static readonly BinaryClassifierOptions TextModelOptions = new() { WordBoundaryCharGrams = false };
+    // --text-model mlnet: ML.NET's cross-text character n-grams, the text model before issue #18 §1 (docs/analysis.md).
+    // The default is BinaryClassifierOptions' own (sparse, issue #18 §1): leave-one-conversation-out AUC cold 0.6543 against
+    // 0.6540, online 0.6910 against 0.6847.
+    private static readonly BinaryClassifierOptions MlNetTextModel = new() { WordBoundaryCharGrams = false, SparseFeatures = null };
+
+    // Set once per command run (the CLI runs one command per process).
+    private static BinaryClassifierOptions TextModelOptions = MlNetTextModel;
 
     private sealed record ModeratedComment(string Text, TriageSignals Signals, bool Rejected, double? LocalTextProbability);
 }

@@ -6,13 +6,14 @@ namespace OpenGov.Dialogue.Cli.Evaluation;
 /// <summary><c>eval topics</c>: train the topic tagger on one file, score it on another (or a held-out split).</summary>
 internal static class TopicsEvaluation
 {
-    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--first-label-of ,] [--char-ngrams 0] [--trainer sdca|lbfgs|svm] [--l2 X] [--balanced true|false] [--class-weight-power 0.5] [--char-wb true|false] [--presence true|false] [--min-df 1] [--stop-words remove|keep] [--iterations N]" + CrossValidation.HelpSuffix;
+    public const string Help = "--train A.csv (--test B.csv | --holdout 0.2) --text-column T --label-column L [--first-label-of ,] [--char-ngrams 0] [--trainer sdca|lbfgs|svm|sparse-svm] [--C 0.5] [--svm-tolerance 0.01] [--softmax-scale 5] [--word-to 2] [--char-from 3] [--char-to 0] [--sublinear true|false] [--l2 X] [--balanced true|false] [--class-weight-power 0.5] [--char-wb true|false] [--presence true|false] [--min-df 1] [--stop-words remove|keep] [--iterations N]" + CrossValidation.HelpSuffix;
 
     /// <summary>Model settings a user may override to compare variants; defaults are the shipped ones.</summary>
     private static TopicTaggerOptions Options(CliArgs args)
     {
         var defaults = new TopicTaggerOptions();
         var l2 = args.Optional("l2");
+        var sparse = args.Optional("trainer") is { } named ? named == "sparse-svm" : defaults.Trainer == TopicTrainer.SparseSvm;
         return defaults with
         {
             CharNgramLength = args.OptionalInt("char-ngrams", defaults.CharNgramLength),
@@ -24,13 +25,25 @@ internal static class TopicsEvaluation
                 "sdca" => TopicTrainer.Sdca,
                 "lbfgs" => TopicTrainer.Lbfgs,
                 "svm" => TopicTrainer.Svm,
-                var other => throw new CliException($"--trainer must be sdca, lbfgs or svm, got '{other}'"),
+                "sparse-svm" => TopicTrainer.SparseSvm,
+                var other => throw new CliException($"--trainer must be sdca, lbfgs, svm or sparse-svm, got '{other}'"),
+            },
+            SvmCost = args.OptionalDouble("C", defaults.SvmCost),
+            SvmTolerance = args.OptionalDouble("svm-tolerance", defaults.SvmTolerance),
+            SvmSoftmaxScale = args.OptionalDouble("softmax-scale", defaults.SvmSoftmaxScale),
+            SparseFeatures = defaults.SparseFeatures with
+            {
+                WordNgramTo = args.OptionalInt("word-to", defaults.SparseFeatures.WordNgramTo),
+                CharNgramFrom = args.OptionalInt("char-from", defaults.SparseFeatures.CharNgramFrom),
+                CharNgramTo = args.OptionalInt("char-to", defaults.SparseFeatures.CharNgramTo),
+                MinDocumentFrequency = sparse ? args.OptionalInt("min-df", defaults.SparseFeatures.MinDocumentFrequency) : defaults.SparseFeatures.MinDocumentFrequency,
+                SublinearTf = args.Optional("sublinear") is { } sub ? sub == "true" : defaults.SparseFeatures.SublinearTf,
             },
             ClassWeightPower = args.OptionalDouble("class-weight-power", defaults.ClassWeightPower),
             WordBoundaryCharGrams = args.Optional("char-wb") is { } wb ? wb == "true" : defaults.WordBoundaryCharGrams,
             Presence = args.Optional("presence") is { } presence ? presence == "true" : defaults.Presence,
             L2Regularization = l2 is null ? defaults.L2Regularization : (float)args.OptionalDouble("l2", 0),
-            MinDocumentFrequency = args.OptionalInt("min-df", defaults.MinDocumentFrequency),
+            MinDocumentFrequency = sparse ? defaults.MinDocumentFrequency : args.OptionalInt("min-df", defaults.MinDocumentFrequency),
             RemoveStopWords = args.Optional("stop-words") switch
             {
                 null => defaults.RemoveStopWords,

@@ -54,7 +54,7 @@ public sealed class BinaryTextClassifierTests
     [InlineData(true, true)]
     public void Every_featurisation_separates_and_round_trips(bool presence, bool naiveBayes)
     {
-        var model = BinaryTextClassifier.Train(Examples(80, seed: 3), new BinaryClassifierOptions { Presence = presence, NaiveBayesMember = naiveBayes, NaiveBayesShare = naiveBayes ? 0.5 : null });
+        var model = BinaryTextClassifier.Train(Examples(80, seed: 3), new BinaryClassifierOptions { SparseFeatures = null, Presence = presence, NaiveBayesMember = naiveBayes, NaiveBayesShare = naiveBayes ? 0.5 : null });
         var test = Examples(20, seed: 8).ToList();
         Assert.True(test.Count(e => model.Probability(e.Text) >= 0.5 == e.IsPositive) >= 38);
         Assert.Equal(presence, model.UsesPresence);

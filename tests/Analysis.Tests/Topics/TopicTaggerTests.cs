@@ -82,7 +82,7 @@ public sealed class TopicTaggerTests
     {
         var examples = SyntheticComments.Generate(40).Select(r => new LabelledText(r.Text, r.Topic)).ToList();
         examples[0] = examples[0] with { Text = examples[0].Text + " zzqx" };
-        var options = new TopicTaggerOptions { WordBoundaryCharGrams = true, Presence = true, MinDocumentFrequency = 2, L2Regularization = 1e-4f };
+        var options = new TopicTaggerOptions { Trainer = TopicTrainer.Sdca, WordBoundaryCharGrams = true, Presence = true, MinDocumentFrequency = 2, L2Regularization = 1e-4f };
         var tagger = TopicTagger.Train(examples, options);
 
         // "zzqx" and its character n-grams were seen in one text only: like a word never seen, it carries no evidence.
@@ -131,4 +131,75 @@ public sealed class TopicTaggerTests
     [Fact]
     public void Empty_text_to_tag_is_a_clear_error() =>
         Assert.Throws<ArgumentException>(() => Trained.Value.Predict(" "));
+}
+
+[Trait("Category", "unit")]
+public sealed class SparseTopicTaggerTests
+{
+    private static readonly Dictionary<string, string[]> Vocabulary = new()
+    {
+        ["jalan"] = ["jalan", "rusak", "berlubang", "aspal", "macet", "jembatan", "trotoar", "perbaikan"],
+        ["sekolah"] = ["sekolah", "guru", "murid", "kelas", "buku", "seragam", "beasiswa", "ujian"],
+        ["air"] = ["air", "bersih", "pdam", "sumur", "pipa", "banjir", "saluran", "bocor"],
+    };
+
+    private static readonly string[] Filler = ["tolong", "mohon", "warga", "desa", "kami", "sudah", "lama", "segera"];
+
+    private static List<LabelledText> Complaints(int perTopic, Random random)
+    {
+        var rows = new List<LabelledText>();
+        for (var i = 0; i < perTopic; i++)
+        {
+            foreach (var (topic, words) in Vocabulary)
+            {
+                rows.Add(new LabelledText(string.Join(' ', Enumerable.Range(0, random.Next(6, 10))
+                    .Select(_ => random.NextDouble() < 0.7 ? words[random.Next(words.Length)] : Filler[random.Next(Filler.Length)])), topic));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>The topics grain's first model: three tags per topic (the default trainer, min df 2, on nine texts).</summary>
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void Three_tags_per_topic_are_enough_to_tag_made_up_complaints(int seed)
+    {
+        var random = new Random(seed);
+        var tagger = TopicTagger.Train(Complaints(3, random));
+        var test = Complaints(5, random);
+        var correct = test.Count(r => tagger.Predict(r.Text).Topic == r.Label);
+        Assert.True(correct >= 13, $"{correct} of {test.Count} correct");
+    }
+
+    [Fact]
+    public void Chinese_comments_are_tagged()
+    {
+        // The normaliser splits CJK text into one-character tokens; they must reach the TF-IDF.
+        string[] roads = ["道路很坏", "马路有坑", "道路堵车", "修路太慢", "路灯坏了"];
+        string[] schools = ["学校老师", "学生考试", "学校书本", "老师上课", "学生作业"];
+        var examples = roads.Select(t => new LabelledText(t, "roads")).Concat(schools.Select(t => new LabelledText(t, "schools"))).ToList();
+        var tagger = TopicTagger.Train(examples);
+        Assert.Equal("roads", tagger.Predict("道路有坑").Topic);
+        Assert.Equal("schools", tagger.Predict("学校考试").Topic);
+    }
+
+    [Fact]
+    public void Default_tagger_survives_save_and_load_and_sums_to_one()
+    {
+        var tagger = TopicTagger.Train(Complaints(10, new Random(3)));
+        Assert.Equal(TopicTrainer.SparseSvm, new TopicTaggerOptions().Trainer);
+        using var stream = new MemoryStream();
+        tagger.Save(stream);
+        stream.WriteByte(7);
+        stream.Position = 0;
+        var loaded = TopicTagger.Load(stream);
+        Assert.Equal(7, stream.ReadByte());
+        var probabilities = tagger.Probabilities("jalan rusak berlubang");
+        Assert.Equal(probabilities, loaded.Probabilities("jalan rusak berlubang"));
+        Assert.Equal(1, probabilities.Sum(), 4);
+        Assert.Equal("jalan", loaded.Predict("jalan rusak berlubang").Topic);
+    }
 }
