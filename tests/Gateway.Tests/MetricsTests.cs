@@ -29,7 +29,7 @@ public sealed class MetricsGatewayHost : GatewayHost
 /// <c>/metrics</c> and <c>/health/*</c> on a real gateway (co-hosted silo, SQLite): the scrape after real REST and
 /// SignalR traffic, checked by promtool, and who may read it on which port.
 /// </summary>
-[Trait("Category", "http")]
+[Trait("Category", "cluster")]
 public sealed class MetricsTests(MetricsGatewayHost host) : IClassFixture<MetricsGatewayHost>
 {
     [Fact]
