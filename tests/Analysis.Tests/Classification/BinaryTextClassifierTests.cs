@@ -7,7 +7,8 @@ public sealed class BinaryTextClassifierTests
 {
     private static readonly Lazy<BinaryTextClassifier> Trained = new(() => BinaryTextClassifier.Train(Examples(80, seed: 3)));
 
-    private static IEnumerable<BinaryExample> Examples(int perClass, int seed)
+    /// <summary>Made-up insults among civil words, and civil texts alone (also the sparse model's tests' data).</summary>
+    internal static IEnumerable<BinaryExample> Examples(int perClass, int seed)
     {
         var random = new Random(seed);
         string[] insults = ["bodoh", "goblok", "tolol", "sampah", "bego"];

@@ -158,27 +158,15 @@ public sealed class SparseBinaryModelTests
         }
     }
 
-    private static IEnumerable<BinaryExample> Examples(int perClass, int seed)
-    {
-        var random = new Random(seed);
-        string[] insults = ["bodoh", "goblok", "tolol", "sampah", "bego"];
-        string[] civil = ["mohon", "perbaikan", "jalan", "terima", "kasih", "sekolah", "segera"];
-        for (var i = 0; i < perClass; i++)
-        {
-            yield return new BinaryExample($"{civil[random.Next(civil.Length)]} {insults[random.Next(insults.Length)]} {civil[random.Next(civil.Length)]} kamu", true);
-            yield return new BinaryExample($"{civil[random.Next(civil.Length)]} {civil[random.Next(civil.Length)]} {civil[random.Next(civil.Length)]} pak", false);
-        }
-    }
-
     [Theory]
     [InlineData(null)]
     [InlineData(0.3)]
     public void Sparse_classifier_separates_and_survives_save_and_load(double? svmCost)
     {
         var options = new BinaryClassifierOptions { SparseFeatures = new SparseTfidfOptions(), SparseSvmCost = svmCost };
-        var classifier = BinaryTextClassifier.Train(Examples(80, seed: 3), options);
+        var classifier = BinaryTextClassifier.Train(BinaryTextClassifierTests.Examples(80, seed: 3), options);
         Assert.NotNull(classifier.ChosenThreshold);
-        var test = Examples(20, seed: 8).ToList();
+        var test = BinaryTextClassifierTests.Examples(20, seed: 8).ToList();
         var correct = test.Count(e => classifier.Probability(e.Text) >= 0.5 == e.IsPositive);
         Assert.True(correct >= 38, $"{correct} of {test.Count} correct");
 
