@@ -65,6 +65,22 @@ public sealed class FakeProviders : IAsyncDisposable
 
     public IEnumerable<FakeSend> To(string number) => Sends.Where(s => s.To.TrimStart('+') == number);
 
+    /// <summary>Waits up to <paramref name="seconds"/> for a message to <paramref name="number"/> that <paramref name="match"/> accepts.</summary>
+    public async Task<FakeSend> Received(string number, Func<string, bool> match, int seconds = 10)
+    {
+        for (var i = 0; i < seconds * 40; i++)
+        {
+            if (To(number).FirstOrDefault(s => match(s.Text)) is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException($"No message to {number} matched within {seconds} s; sent: {string.Join(" | ", To(number).Select(s => s.Text))}");
+    }
+
     private async Task<IResult> WhatsApp(string version, string phoneNumberId, HttpRequest request)
     {
         if (Fail(request.HttpContext, "whatsapp") is { } failed)
@@ -221,23 +237,14 @@ public class ChannelGatewayHost : GatewayHost
     }
 
     public async Task<HttpResponseMessage> SmsSays(string from, string text, string? sid = null) =>
-        await PostSms([new("MessageSid", sid ?? "SM" + Guid.NewGuid().ToString("N")), new("AccountSid", FakeProviders.AccountSid), new("From", "+" + from), new("To", "+6281100000000"), new("Body", text), new("NumMedia", "0")]);
+        await PostSms(SmsForm(from, text, sid ?? "SM" + Guid.NewGuid().ToString("N")));
+
+    /// <summary>An inbound text message's form as the SMS provider posts it (From with its '+').</summary>
+    public static KeyValuePair<string, string>[] SmsForm(string from, string text, string sid) =>
+        [new("MessageSid", sid), new("AccountSid", FakeProviders.AccountSid), new("From", "+" + from), new("To", "+6281100000000"), new("Body", text), new("NumMedia", "0")];
 
     /// <summary>Waits for the provider to receive a message to <paramref name="number"/> that <paramref name="match"/> accepts.</summary>
-    public async Task<FakeSend> Received(string number, Func<string, bool> match)
-    {
-        for (var i = 0; i < 400; i++)
-        {
-            if (Providers.To(number).FirstOrDefault(s => match(s.Text)) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new TimeoutException($"No message to {number} matched within 10 s; sent: {string.Join(" | ", Providers.To(number).Select(s => s.Text))}");
-    }
+    public Task<FakeSend> Received(string number, Func<string, bool> match) => Providers.Received(number, match);
 
     public static string NewNumber() => "628" + RandomNumberGenerator.GetInt32(100_000_000, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -72,7 +72,7 @@ public sealed class ClusterChannelTests
             var itemIds = new string[Senders];
             for (var i = 0; i < Senders; i++)
             {
-                var receipt = await Received(providers, numbers[i], t => t.StartsWith("Diterima sebagai #", StringComparison.Ordinal));
+                var receipt = await providers.Received(numbers[i], t => t.StartsWith("Diterima sebagai #", StringComparison.Ordinal), seconds: 30);
                 itemIds[i] = "i" + System.Text.RegularExpressions.Regex.Match(receipt.Text, @"^Diterima sebagai #(\d+)").Groups[1].Value;
             }
 
@@ -91,7 +91,7 @@ public sealed class ClusterChannelTests
             await Sms(gateways[0], providers, texter, $"GABUNG {id}", "SM" + Guid.NewGuid().ToString("N"));
             var voteSid = "SM" + Guid.NewGuid().ToString("N");
             await Task.WhenAll(gateways.Select(g => Sms(g, providers, texter, $"ATAS {itemIds[0][1..]}", voteSid)));
-            var voted = await Received(providers, texter, t => t.StartsWith("Suara Anda", StringComparison.Ordinal));
+            var voted = await providers.Received(texter, t => t.StartsWith("Suara Anda", StringComparison.Ordinal), seconds: 30);
             Assert.Equal($"Suara Anda untuk #{itemIds[0][1..]} tercatat (1 dukungan).", voted.Text);
             var tallied = await gateways[0].GetFromJsonAsync<ItemPage>($"/api/consultations/{id}/items", GatewayHost.Json);
             Assert.Equal(1, tallied!.Items.Single(item => item.Id == itemIds[0]).Votes.Up);
@@ -106,12 +106,12 @@ public sealed class ClusterChannelTests
 
             for (var i = 0; i < Senders; i++)
             {
-                var answer = await Received(providers, numbers[i], t => t.StartsWith("Jawaban resmi", StringComparison.Ordinal));
+                var answer = await providers.Received(numbers[i], t => t.StartsWith("Jawaban resmi", StringComparison.Ordinal), seconds: 30);
                 Assert.Equal($"Jawaban resmi untuk #{itemIds[i][1..]}: Dijadwalkan minggu ke-{i + 1}.", answer.Text);
             }
 
             // The voter hears the answer to what it voted for, by SMS.
-            var heard = await Received(providers, texter, t => t.StartsWith("Jawaban resmi", StringComparison.Ordinal));
+            var heard = await providers.Received(texter, t => t.StartsWith("Jawaban resmi", StringComparison.Ordinal), seconds: 30);
             Assert.Equal(("sms", $"Jawaban resmi untuk #{itemIds[0][1..]}: Dijadwalkan minggu ke-1."), (heard.Channel, heard.Text));
 
             // Time for a second send, if any process were to make one.
@@ -153,28 +153,12 @@ public sealed class ClusterChannelTests
     /// <summary>An inbound SMS form posted to one gateway, signed the Twilio way over the public webhook address.</summary>
     private static async Task Sms(HttpClient gateway, FakeProviders providers, string from, string text, string sid)
     {
-        KeyValuePair<string, string>[] form = [new("MessageSid", sid), new("AccountSid", FakeProviders.AccountSid), new("From", "+" + from), new("To", "+6281100000000"), new("Body", text), new("NumMedia", "0")];
+        var form = ChannelGatewayHost.SmsForm(from, text, sid);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/channels/sms") { Content = new FormUrlEncodedContent(form) };
         request.Headers.TryAddWithoutValidation(TwilioSignatureCheck.Header, TwilioSignatureCheck.Sign(providers.SmsAuthToken, SmsPublicUrl, form));
         using var response = await gateway.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/xml", response.Content.Headers.ContentType?.MediaType);
-    }
-
-    private static async Task<FakeSend> Received(FakeProviders providers, string number, Func<string, bool> match)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (providers.To(number).FirstOrDefault(s => match(s.Text)) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"No matching message to {number} within 30 s; sent: {string.Join(" | ", providers.To(number).Select(s => s.Text))}");
     }
 
     /// <summary>Every row of every table of the database as text; binary columns as their printable bytes.</summary>
