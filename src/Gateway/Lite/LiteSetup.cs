@@ -24,16 +24,17 @@ public static class LiteSetup
         // key ring is in the database, sealed under the signing key. On the embedded default it lives in the
         // data folder beside signing.key, so a form drawn before a restart still posts after it whatever the
         // process's home is. At rest there it is as protected as signing.key (a 0700 folder).
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("OpenGov.Dialogue");
         if (host.Storage == "postgres" && !string.IsNullOrWhiteSpace(host.ConnectionString))
         {
-            builder.Services.AddSharedKeyRing(host.ConnectionString, host.ServiceId);
+            dataProtection.PersistKeysToPostgres(host.ConnectionString, host.ServiceId);
         }
         else
         {
             var ring = Path.Combine(host.DataDirectory, "data-protection");
             DataFolder.Ensure(host.DataDirectory);
             DataFolder.Ensure(ring);
-            builder.Services.AddDataProtection().SetApplicationName("OpenGov.Dialogue").PersistKeysToFileSystem(new DirectoryInfo(ring));
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(ring));
 
             // Its only warning is that the keys are stored unencrypted, which is the point made above.
             builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);

@@ -163,17 +163,17 @@ public sealed class SharedKeyRingStart(PostgresKeyRing ring, IKeyManager keys, T
 
 public static class SharedKeyRingSetup
 {
-    /// <summary>Data Protection with its ring in the PostgreSQL database, sealed under the signing key.</summary>
-    public static void AddSharedKeyRing(this IServiceCollection services, string connectionString, string serviceId)
+    /// <summary>Keeps the key ring in the PostgreSQL database, each key sealed under the signing key.</summary>
+    public static IDataProtectionBuilder PersistKeysToPostgres(this IDataProtectionBuilder dataProtection, string connectionString, string serviceId)
     {
         var ring = new PostgresKeyRing(connectionString, serviceId);
-        services.AddSingleton(ring);
-        services.AddDataProtection().SetApplicationName("OpenGov.Dialogue");
-        services.AddOptions<KeyManagementOptions>().Configure<GatewayKeys>((o, keys) =>
+        dataProtection.Services.AddSingleton(ring);
+        dataProtection.Services.AddOptions<KeyManagementOptions>().Configure<GatewayKeys>((o, keys) =>
         {
             o.XmlRepository = ring;
             o.XmlEncryptor = new SigningKeyXmlEncryptor(keys);
         });
-        services.AddHostedService<SharedKeyRingStart>();
+        dataProtection.Services.AddHostedService<SharedKeyRingStart>();
+        return dataProtection;
     }
 }
