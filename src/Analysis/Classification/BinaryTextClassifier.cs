@@ -177,25 +177,10 @@ public sealed class BinaryTextClassifier
         ArgumentNullException.ThrowIfNull(examples);
         options ??= new BinaryClassifierOptions();
         var normalizer = options.MapInformalSpellings ? TextNormalizer.Default : new TextNormalizer(new NormalizerOptions { MapInformalSpellings = false });
-        if (options.SparseFeatures is not null)
-        {
-            var sparseRows = examples
-                .Where(e => !string.IsNullOrWhiteSpace(e.Text))
-                .Select(e => (Text: SparseInput(e.Text, options.SparseText, normalizer), e.IsPositive))
-                .ToList();
-            var sparsePositives = sparseRows.Count(r => r.IsPositive);
-            if (sparsePositives == 0 || sparsePositives == sparseRows.Count)
-            {
-                throw new ArgumentException($"a binary classifier needs examples of both classes; all {sparseRows.Count} are {(sparsePositives == 0 ? "negative" : "positive")}", nameof(examples));
-            }
-
-            var model = SparseBinaryModel.Train(sparseRows.Select(r => r.Text).ToList(), sparseRows.Select(r => r.IsPositive).ToList(), options);
-            return new BinaryTextClassifier(model, new Settings(options.MapInformalSpellings, SparseText: options.SparseText));
-        }
-
+        // The sparse model reads the text as SparseText says; the ML.NET bags read the normalised text.
         var rows = examples
             .Where(e => !string.IsNullOrWhiteSpace(e.Text))
-            .Select(e => (Text: normalizer.Normalize(e.Text), e.IsPositive))
+            .Select(e => (Text: options.SparseFeatures is null ? normalizer.Normalize(e.Text) : SparseInput(e.Text, options.SparseText, normalizer), e.IsPositive))
             .ToList();
         if (rows.Count == 0)
         {
@@ -206,6 +191,12 @@ public sealed class BinaryTextClassifier
         if (positives == 0 || positives == rows.Count)
         {
             throw new ArgumentException($"a binary classifier needs examples of both classes; all {rows.Count} are {(positives == 0 ? "negative" : "positive")}", nameof(examples));
+        }
+
+        if (options.SparseFeatures is not null)
+        {
+            var model = SparseBinaryModel.Train(rows.Select(r => r.Text).ToList(), rows.Select(r => r.IsPositive).ToList(), options);
+            return new BinaryTextClassifier(model, new Settings(options.MapInformalSpellings, SparseText: options.SparseText));
         }
 
         var positiveWeight = options.BalanceClasses ? (float)((rows.Count - positives) / (double)positives) : 1f;
